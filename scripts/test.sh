@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs every test of the solution and ends with one line of totals: "N passed, M failed".
+# On a fresh Debian machine it first installs what the tests need (PostgreSQL, Chromium, Node.js);
+# each test run starts its own throwaway PostgreSQL, so no system service is used.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v npm >/dev/null || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test.sh: installing ${missing[*]} needs root (apt-get)" >&2
+    exit 1
+  fi
+  echo "test.sh: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || exit 1
+fi
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+dotnet build GroupBuy.sln -c Release -warnaserror --nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
+# Each test project gets its own result file; projects run one after another, tests inside in parallel.
+status=0
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  [ "$name" = TestSupport ] && continue
+  dotnet test "$project" -c Release --no-build --nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+    || status=1
+done
+
+passed=0; failed=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); passed=$((passed + ${p:-0}))
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters"); failed=$((failed + ${f:-0}))
+  e=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters"); failed=$((failed + ${e:-0}))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1   # a crashed or aborted test host counts as a failure
+fi
+echo "$passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,43 @@
+using GroupBuy.Silo;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace GroupBuy.Api.Operations;
+
+/// <summary>Liveness, readiness and the OpenAPI document.</summary>
+public static class OperationsApi
+{
+    private const string ReadyTag = "ready";
+
+    public static IServiceCollection AddOperations(this IServiceCollection services)
+    {
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag]);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json");
+        // Liveness answers while the process runs; readiness also needs the storage.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        return app;
+    }
+
+    private sealed class StorageHealthCheck(IStorageProbe probe) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await probe.PingAsync(cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return HealthCheckResult.Unhealthy("storage unreachable", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+namespace GroupBuy.Runtime.Storage;
+
+/// <summary>One journaled event at its version (1-based, contiguous per journal).</summary>
+public readonly record struct JournalEntry(long Version, byte[] Payload);
+
+/// <summary>A journal's latest snapshot: the state after the event at <see cref="Version"/>.</summary>
+public sealed record JournalSnapshot(byte[] Payload, long Version);
+
+/// <summary>
+/// Keeps event journals with periodic snapshots, so the cost of one append does not grow with the
+/// journal's length. Appends are version-checked and may be group-committed like state writes.
+/// </summary>
+public interface IJournalStorage
+{
+    Task<JournalSnapshot?> ReadSnapshotAsync(string journalName, GrainId grainId, CancellationToken cancellationToken);
+
+    /// <summary>The events after <paramref name="afterVersion"/>, in version order.</summary>
+    Task<IReadOnlyList<JournalEntry>> ReadEventsAsync(string journalName, GrainId grainId, long afterVersion, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends events as versions <c>expectedVersion + 1 …</c>; throws <see cref="InconsistentStateException"/>
+    /// when any of those versions already exists (another writer appended first).
+    /// </summary>
+    Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, CancellationToken cancellationToken);
+
+    /// <summary>Stores a snapshot at <paramref name="version"/> and drops the events it covers.</summary>
+    Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
+}

@@ -1,0 +1,30 @@
+namespace GroupBuy.Runtime;
+
+/// <summary>A state that is rebuilt by applying events in order.</summary>
+public interface IEventSourced<in TEvent>
+{
+    void Apply(TEvent @event);
+}
+
+/// <summary>
+/// A grain's state kept as an event journal with periodic snapshots (the part Orleans' <c>JournaledGrain</c>
+/// plays): the cost of one change does not grow with the history. <see cref="Raise"/> applies an event at
+/// once; <see cref="ConfirmAsync"/> makes every event raised before it durable, sharing one append with
+/// concurrent confirmers.
+/// </summary>
+public interface IJournaledState<TState, TEvent>
+    where TState : class, IEventSourced<TEvent>, new()
+{
+    /// <summary>The state with every raised event applied, confirmed or not.</summary>
+    TState State { get; }
+
+    /// <summary>How many events have been raised over the journal's life.</summary>
+    long Version { get; }
+
+    /// <summary>How many of them are durable.</summary>
+    long ConfirmedVersion { get; }
+
+    void Raise(TEvent @event);
+
+    Task ConfirmAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,43 @@
+using GroupBuy.Silo.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GroupBuy.Silo;
+
+/// <summary>Registers the silo: the grain runtime and the storage chosen by configuration.</summary>
+public static class SiloHostingExtensions
+{
+    public static IHostApplicationBuilder AddSilo(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        var provider = builder.Configuration[$"{StorageOptions.Section}:Provider"] ?? StorageOptions.SqliteProvider;
+        switch (provider)
+        {
+            case StorageOptions.PostgresProvider:
+                var connectionString = builder.Configuration.GetConnectionString("Postgres")
+                    ?? throw new InvalidOperationException("Storage:Provider is postgres but ConnectionStrings:Postgres is not set.");
+                services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+                services.AddSingleton<IStorageProbe, PostgresProbe>();
+                break;
+            case StorageOptions.MemoryProvider:
+                services.AddSingleton<IStorageProbe, MemoryProbe>();
+                break;
+            default:
+                services.AddSingleton(sp => SqliteDatabase.Open(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Sqlite.Path));
+                services.AddSingleton<IStorageProbe, SqliteProbe>();
+                break;
+        }
+        return builder;
+    }
+
+    private sealed class MemoryProbe : IStorageProbe
+    {
+        public Task PingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
