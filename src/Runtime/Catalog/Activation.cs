@@ -1,4 +1,264 @@
+using GroupBuy.Runtime.Storage;
+using GroupBuy.Runtime.Timers;
+
 namespace GroupBuy.Runtime.Catalog;
 
-/// <summary>One resident grain: its instance, its turn scheduler and its request queue.</summary>
-internal sealed class Activation;
+internal enum ActivationStatus
+{
+    Created,
+    Activating,
+    Valid,
+    Deactivating,
+    Invalid,
+}
+
+/// <summary>
+/// One resident grain. This part holds its identity and lifecycle: activation (create through DI, load
+/// state, <c>OnActivateAsync</c>), idle collection, and deactivation. Lifecycle steps run as turns of
+/// the activation itself, between requests. Scheduling is in <c>Activation.Turns.cs</c>.
+/// </summary>
+internal sealed partial class Activation(GrainId grainId, GrainClass grainClass, GrainRuntime runtime)
+{
+    private static readonly SendOrPostCallback ActivateStep = static self => _ = ((Activation)self!).ActivateAsync();
+    private static readonly SendOrPostCallback DeactivateStep = static self => _ = ((Activation)self!).DeactivateAsync();
+
+    private volatile ActivationStatus _status;
+    private Grain? _grain;
+    private IActivationState[] _states = [];
+    private List<GrainTimer>? _timers;
+    private bool _deactivateWhenIdle;
+    private DeactivationReason _deactivationReason;
+    private TaskCompletionSource? _deactivated;
+    private long _keepAliveUntil;
+
+    public GrainId GrainId { get; } = grainId;
+
+    public GrainClass Class { get; } = grainClass;
+
+    public GrainRuntime Runtime { get; } = runtime;
+
+    public object Grain => _grain ?? throw new InvalidOperationException($"{GrainId} has no grain instance.");
+
+    /// <summary>Gone from the catalog: callers holding it must look the grain up again.</summary>
+    public bool IsDefunct => _status == ActivationStatus.Invalid;
+
+    internal ActivationStatus Status => _status;
+
+    /// <summary>Set on every call without a lock; the idle collector clears it and notes the time.</summary>
+    internal bool Touched { get; set; }
+
+    internal long IdleSince { get; private set; }
+
+    /// <summary>Completes when this activation has been deactivated (or failed to activate).</summary>
+    public Task WhenDeactivated
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _status == ActivationStatus.Invalid
+                    ? Task.CompletedTask
+                    : (_deactivated ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+        }
+    }
+
+    /// <summary>Asks for deactivation once no request is running (the grain's own <c>DeactivateOnIdle</c>, the collector, shutdown).</summary>
+    public void RequestDeactivation(DeactivationReason reason)
+    {
+        bool schedule;
+        lock (_lock)
+        {
+            if (_status == ActivationStatus.Created)
+            {
+                // Never activated: nothing to run, just leave the catalog.
+                _status = ActivationStatus.Invalid;
+                Runtime.Catalog.Remove(this);
+                return;
+            }
+            if (_status is ActivationStatus.Deactivating or ActivationStatus.Invalid || _deactivateWhenIdle)
+            {
+                return;
+            }
+            _deactivateWhenIdle = true;
+            _deactivationReason = reason;
+            if (_status == ActivationStatus.Valid && _inFlight == 0)
+            {
+                BeginDeactivationLocked();
+            }
+            schedule = TryTakeTurnLocked();
+        }
+        if (schedule)
+        {
+            Schedule();
+        }
+    }
+
+    public void DeactivateOnIdle() =>
+        RequestDeactivation(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "DeactivateOnIdle was called."));
+
+    public void DelayDeactivation(TimeSpan timeSpan)
+    {
+        var until = timeSpan <= TimeSpan.Zero ? 0 : Runtime.TimeProvider.GetTimestamp() + (long)(timeSpan.TotalSeconds * Runtime.TimeProvider.TimestampFrequency);
+        Interlocked.Exchange(ref _keepAliveUntil, until);
+    }
+
+    /// <summary>The idle collector's check: deactivates when unused for <paramref name="age"/>.</summary>
+    public bool TryCollectIdle(long now, TimeSpan age)
+    {
+        bool schedule;
+        lock (_lock)
+        {
+            if (_status != ActivationStatus.Valid || _inFlight > 0 || _deactivateWhenIdle || HasQueuedRequestsLocked() || Interlocked.Read(ref _keepAliveUntil) > now)
+            {
+                return false;
+            }
+            if (Touched)
+            {
+                Touched = false;
+                IdleSince = now;
+                return false;
+            }
+            if (Runtime.TimeProvider.GetElapsedTime(IdleSince, now) < age)
+            {
+                return false;
+            }
+            _deactivateWhenIdle = true;
+            _deactivationReason = new DeactivationReason(DeactivationReasonCode.ActivationIdle, $"Idle for {age}.");
+            BeginDeactivationLocked();
+            schedule = TryTakeTurnLocked();
+        }
+        if (schedule)
+        {
+            Schedule();
+        }
+        return true;
+    }
+
+    internal IGrainTimer RegisterTimer<TState>(Func<TState, CancellationToken, Task> callback, TState state, GrainTimerCreationOptions options)
+    {
+        var timer = new GrainTimer<TState>(this, callback, state, options);
+        lock (_lock)
+        {
+            if (_status is ActivationStatus.Deactivating or ActivationStatus.Invalid)
+            {
+                throw new InvalidOperationException($"{GrainId} is deactivating; it cannot start a timer.");
+            }
+            (_timers ??= []).Add(timer);
+        }
+        timer.Start();
+        return timer;
+    }
+
+    internal void TimerDisposed(GrainTimer timer)
+    {
+        lock (_lock)
+        {
+            _timers?.Remove(timer);
+        }
+    }
+
+    /// <summary>Drops the activation after its state could not be written: the next call reloads the stored truth.</summary>
+    internal void StateFailed(Exception exception) =>
+        RequestDeactivation(new DeactivationReason(DeactivationReasonCode.StateFailure, exception.Message));
+
+    private bool StartActivationLocked()
+    {
+        _status = ActivationStatus.Activating;
+        Runtime.Metrics.ActivationCreated(Class.GrainType);
+        (_continuations ??= new()).Enqueue((ActivateStep, this));
+        return TryTakeTurnLocked();
+    }
+
+    private async Task ActivateAsync()
+    {
+        try
+        {
+            var (grain, states) = Class.Create(Runtime.Services, this);
+            grain.Activation = this;
+            _grain = grain;
+            _states = states;
+            foreach (var state in states)
+            {
+                await state.LoadAsync(Runtime.ShutdownToken);
+            }
+            await grain.OnActivateAsync(Runtime.ShutdownToken);
+            lock (_lock)
+            {
+                _status = ActivationStatus.Valid;
+                IdleSince = Runtime.TimeProvider.GetTimestamp();
+                if (_deactivateWhenIdle && _inFlight == 0)
+                {
+                    BeginDeactivationLocked();
+                }
+            }
+            // This step runs as a turn, so the work loop goes on to the waiting requests by itself.
+        }
+        catch (Exception exception)
+        {
+            Runtime.Log.ActivationFailed(exception, GrainId);
+            List<Request> waiting;
+            lock (_lock)
+            {
+                _status = ActivationStatus.Invalid;
+                waiting = DrainQueuedLocked();
+            }
+            Runtime.Catalog.Remove(this);
+            Runtime.Metrics.ActivationRemoved(Class.GrainType);
+            foreach (var request in waiting)
+            {
+                request.Fail(exception);
+            }
+            _deactivated?.TrySetResult();
+        }
+    }
+
+    private void BeginDeactivationLocked()
+    {
+        _status = ActivationStatus.Deactivating;
+        (_continuations ??= new()).Enqueue((DeactivateStep, this));
+    }
+
+    private async Task DeactivateAsync()
+    {
+        GrainTimer[] timers;
+        lock (_lock)
+        {
+            timers = _timers?.ToArray() ?? [];
+            _timers = null;
+        }
+        foreach (var timer in timers)
+        {
+            timer.Dispose();
+        }
+        try
+        {
+            if (_grain is not null)
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Runtime.ShutdownToken);
+                timeout.CancelAfter(Runtime.Options.DeactivationTimeout);
+                await _grain.OnDeactivateAsync(_deactivationReason, timeout.Token);
+            }
+        }
+        catch (Exception exception)
+        {
+            // Best effort, as in Orleans: a failing OnDeactivateAsync does not keep the activation alive.
+            Runtime.Log.DeactivationFailed(exception, GrainId);
+        }
+
+        List<Request> waiting;
+        lock (_lock)
+        {
+            _status = ActivationStatus.Invalid;
+            waiting = DrainQueuedLocked();
+        }
+        Runtime.Catalog.Remove(this);
+        Runtime.Metrics.ActivationRemoved(Class.GrainType);
+        // Requests that arrived while deactivating go to the next activation, created only now.
+        foreach (var request in waiting)
+        {
+            Runtime.Redispatch(GrainId, request);
+        }
+        _deactivated?.TrySetResult();
+    }
+}

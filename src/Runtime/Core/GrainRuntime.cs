@@ -1,13 +1,173 @@
+using GroupBuy.Runtime.Catalog;
+using GroupBuy.Runtime.Diagnostics;
+using GroupBuy.Runtime.Hosting;
 using GroupBuy.Runtime.Invocation;
+using GroupBuy.Runtime.Reminders;
+using GroupBuy.Runtime.Scheduling;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace GroupBuy.Runtime;
 
-/// <summary>The silo's runtime as generated references see it: the entry to the call path.</summary>
-public sealed partial class GrainRuntime
+/// <summary>
+/// The silo's runtime: the entry to the call path for generated references, and the services an
+/// activation needs (catalog, clock, options, metrics, reminders).
+/// </summary>
+public sealed class GrainRuntime : IDisposable
 {
+    private readonly CancellationTokenSource _shutdown = new();
+
+    internal GrainRuntime(
+        IServiceProvider services,
+        GrainTypeRegistry types,
+        IOptions<GrainRuntimeOptions> options,
+        TimeProvider timeProvider,
+        RuntimeMetrics metrics,
+        ILogger<GrainRuntime> logger)
+    {
+        Services = services;
+        Types = types;
+        Options = options.Value;
+        TimeProvider = timeProvider;
+        Metrics = metrics;
+        Log = new RuntimeLog(logger);
+        Catalog = new ActivationCatalog(this);
+        Timeouts = new CallTimeouts(this);
+        GrainFactory = new GrainFactory(this);
+        Reminders = new ReminderService(this);
+    }
+
+    public IGrainFactory GrainFactory { get; }
+
+    internal IServiceProvider Services { get; }
+
+    internal GrainTypeRegistry Types { get; }
+
+    internal GrainRuntimeOptions Options { get; }
+
+    internal TimeProvider TimeProvider { get; }
+
+    internal RuntimeMetrics Metrics { get; }
+
+    internal RuntimeLog Log { get; }
+
+    internal ActivationCatalog Catalog { get; }
+
+    internal CallTimeouts Timeouts { get; }
+
+    internal ReminderService Reminders { get; }
+
+    internal CancellationToken ShutdownToken => _shutdown.Token;
+
+    internal bool IsStopping => _shutdown.IsCancellationRequested;
+
     internal ValueTask<TResult> InvokeAsync<TMethod, TResult>(GrainReference target, TMethod method)
-        where TMethod : struct, IGrainMethod<TResult> => throw new NotImplementedException();
+        where TMethod : struct, IGrainMethod<TResult>
+    {
+        while (true)
+        {
+            var activation = target.CachedActivation;
+            if (activation is null || activation.IsDefunct)
+            {
+                if (IsStopping)
+                {
+                    return ValueTask.FromException<TResult>(new ObjectDisposedException(nameof(GrainRuntime), "The silo is stopping."));
+                }
+                target.CachedActivation = activation = Catalog.GetOrAdd(target.GrainId);
+            }
+            activation.Touched = true;
+            switch (activation.TryEnterInline(method.Options))
+            {
+                case Admission.Inline:
+                    return activation.RunInline<TMethod, TResult>(method);
+                case Admission.Queue:
+                    var request = new Request<TMethod, TResult>(method, TimeProvider.GetTimestamp());
+                    if (activation.TryEnqueue(request))
+                    {
+                        return new ValueTask<TResult>(request.Task);
+                    }
+                    break;
+            }
+            target.CachedActivation = null;
+        }
+    }
 
     internal ValueTask InvokeAsync<TMethod>(GrainReference target, TMethod method)
-        where TMethod : struct, IGrainMethod => throw new NotImplementedException();
+        where TMethod : struct, IGrainMethod
+    {
+        var result = InvokeAsync<VoidMethod<TMethod>, VoidResult>(target, new VoidMethod<TMethod>(method));
+        return result.IsCompletedSuccessfully ? default : new ValueTask(result.AsTask());
+    }
+
+    /// <summary>Calls a grain by identity (reminders): the same path as a reference's call.</summary>
+    internal ValueTask<TResult> InvokeAsync<TMethod, TResult>(GrainId grainId, TMethod method)
+        where TMethod : struct, IGrainMethod<TResult> =>
+        InvokeAsync<TMethod, TResult>(new IdentityReference(grainId, this), method);
+
+    /// <summary>Sends a request left behind by a deactivated activation to the grain's next activation.</summary>
+    internal void Redispatch(GrainId grainId, Request request)
+    {
+        while (!IsStopping)
+        {
+            if (Catalog.GetOrAdd(grainId).TryEnqueue(request))
+            {
+                return;
+            }
+        }
+        request.Fail(new ObjectDisposedException(nameof(GrainRuntime), "The silo is stopping."));
+    }
+
+    internal void Start()
+    {
+        Catalog.Start();
+        Timeouts.Start();
+    }
+
+    /// <summary>Stops accepting calls and deactivates every activation (their <c>OnDeactivateAsync</c> runs).</summary>
+    internal async Task StopAsync(CancellationToken cancellationToken)
+    {
+        Reminders.Stop();
+        await Catalog.DeactivateAllAsync(new DeactivationReason(DeactivationReasonCode.ShuttingDown, "The silo is stopping."), cancellationToken);
+        await _shutdown.CancelAsync();
+        Catalog.Stop();
+        Timeouts.Stop();
+    }
+
+    /// <summary>Stops everything at once without deactivating grains, as a crash would (the test kit's crash restart).</summary>
+    internal void Abandon()
+    {
+        _shutdown.Cancel();
+        Reminders.Stop();
+        Catalog.Stop();
+        Timeouts.Stop();
+    }
+
+    public void Dispose() => _shutdown.Dispose();
+
+    private readonly struct VoidResult;
+
+    /// <summary>Adapts a method without a result to the one call path; allocates only when the grain awaits.</summary>
+    private readonly struct VoidMethod<TMethod>(TMethod method) : IGrainMethod<VoidResult>
+        where TMethod : struct, IGrainMethod
+    {
+        public GrainMethodOptions Options => method.Options;
+
+        public string Name => method.Name;
+
+        public ValueTask<VoidResult> Invoke(object grain)
+        {
+            var running = method.Invoke(grain);
+            return running.IsCompletedSuccessfully ? default : new ValueTask<VoidResult>(AwaitAsync(running));
+        }
+
+        private static async Task<VoidResult> AwaitAsync(ValueTask running)
+        {
+            // Nothing of the grain runs after this await, so it need not return to the turn.
+            await running.ConfigureAwait(false);
+            return default;
+        }
+    }
+
+    /// <summary>A reference with no interface, for calls the runtime itself makes.</summary>
+    private sealed class IdentityReference(GrainId grainId, GrainRuntime runtime) : GrainReference(grainId, runtime);
 }

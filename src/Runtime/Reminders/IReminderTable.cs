@@ -1,7 +1,10 @@
 namespace GroupBuy.Runtime.Reminders;
 
 /// <summary>A durable reminder: fires at <see cref="DueAt"/>, then every <see cref="Period"/> if it has one.</summary>
-public sealed record ReminderEntry(GrainId GrainId, string Name, DateTimeOffset DueAt, TimeSpan? Period);
+public sealed record ReminderEntry(GrainId GrainId, string Name, DateTimeOffset DueAt, TimeSpan? Period) : IGrainReminder
+{
+    string IGrainReminder.ReminderName => Name;
+}
 
 /// <summary>Keeps reminders in the same storage as grain state, so they fire after a restart.</summary>
 public interface IReminderTable

@@ -1,0 +1,127 @@
+namespace GroupBuy.Runtime.Testing;
+
+/// <summary>
+/// A clock that moves only when a test says so. <see cref="Advance"/> fires the timers that fall due, in
+/// due order, on the calling thread; a timer set to fire at or before now fires at once on the thread pool.
+/// </summary>
+public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
+{
+    private readonly Lock _lock = new();
+    private readonly List<ManualTimer> _timers = [];
+    private DateTimeOffset _now = start;
+
+    public ManualTimeProvider() : this(new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero))
+    {
+    }
+
+    public override DateTimeOffset GetUtcNow()
+    {
+        lock (_lock)
+        {
+            return _now;
+        }
+    }
+
+    public override long GetTimestamp() => GetUtcNow().UtcTicks;
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = new ManualTimer(this, callback, state);
+        lock (_lock)
+        {
+            _timers.Add(timer);
+        }
+        timer.Change(dueTime, period);
+        return timer;
+    }
+
+    /// <summary>Moves the clock forward, firing every timer that falls due on the way.</summary>
+    public void Advance(TimeSpan by)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
+        DateTimeOffset target;
+        lock (_lock)
+        {
+            target = _now + by;
+        }
+        while (true)
+        {
+            ManualTimer? next;
+            lock (_lock)
+            {
+                next = _timers.Where(t => t.DueAt <= target).MinBy(t => t.DueAt);
+                if (next is null)
+                {
+                    _now = target;
+                    return;
+                }
+                if (next.DueAt > _now)
+                {
+                    _now = next.DueAt;
+                }
+                next.Advanced();
+            }
+            next.Fire();
+        }
+    }
+
+    /// <summary>Stops every timer, as a process crash would (the test kit's crash restart uses it).</summary>
+    public void DropAllTimers()
+    {
+        lock (_lock)
+        {
+            _timers.Clear();
+        }
+    }
+
+    private void Remove(ManualTimer timer)
+    {
+        lock (_lock)
+        {
+            _timers.Remove(timer);
+        }
+    }
+
+    private sealed class ManualTimer(ManualTimeProvider clock, TimerCallback callback, object? state) : ITimer
+    {
+        public DateTimeOffset DueAt { get; private set; } = DateTimeOffset.MaxValue;
+
+        private TimeSpan _period = Timeout.InfiniteTimeSpan;
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            bool fireNow;
+            lock (clock._lock)
+            {
+                _period = period;
+                DueAt = dueTime == Timeout.InfiniteTimeSpan ? DateTimeOffset.MaxValue : clock._now + dueTime;
+                fireNow = dueTime == TimeSpan.Zero && clock._timers.Contains(this);
+                if (fireNow)
+                {
+                    Advanced();
+                }
+            }
+            if (fireNow)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static self => self.Fire(), this, preferLocal: false);
+            }
+            return true;
+        }
+
+        /// <summary>Moves the due time past the current firing (under the clock's lock).</summary>
+        public void Advanced() =>
+            DueAt = _period > TimeSpan.Zero && _period != Timeout.InfiniteTimeSpan ? DueAt + _period : DateTimeOffset.MaxValue;
+
+        public void Fire() => callback(state);
+
+        public void Dispose() => clock.Remove(this);
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,413 @@
+using System.Diagnostics;
+using GroupBuy.Runtime.Invocation;
+
+namespace GroupBuy.Runtime.Catalog;
+
+/// <summary>How a call may enter an activation.</summary>
+internal enum Admission
+{
+    /// <summary>The caller owns the turn and runs the method on its own thread.</summary>
+    Inline,
+
+    /// <summary>The call must wait in the activation's queue.</summary>
+    Queue,
+
+    /// <summary>The activation is gone; look the grain up again.</summary>
+    Defunct,
+}
+
+/// <summary>
+/// The turn scheduler. An activation is its own <see cref="SynchronizationContext"/>: every await in grain
+/// code posts its continuation back here, and one work item at a time drains continuations and starts
+/// queued requests, so a turn never overlaps another. Non-reentrant grains start a request only when no
+/// other is in flight (awaits included); <c>[Reentrant]</c>, <c>[AlwaysInterleave]</c> and <c>[ReadOnly]</c>
+/// relax that as in Orleans. An idle activation runs a call inline on the caller's thread, which
+/// allocates nothing when the grain completes synchronously.
+/// </summary>
+internal sealed partial class Activation : SynchronizationContext, IThreadPoolWorkItem
+{
+    private const int MaxInlineDepth = 8;
+    private const int ItemsPerSlice = 64;
+
+    [ThreadStatic]
+    private static int t_inlineDepth;
+
+    private readonly Lock _lock = new();
+    private Queue<(SendOrPostCallback Callback, object? State)>? _continuations;
+    private Queue<Request>? _pending;
+    private Queue<Request>? _interleaving;
+    private HashSet<Request>? _running;
+    private bool _turnOwned;
+    private int _inFlight;
+    private int _inFlightWriters;
+    private bool _watchedForTimeouts;
+
+    public Admission TryEnterInline(GrainMethodOptions options)
+    {
+        bool schedule;
+        lock (_lock)
+        {
+            switch (_status)
+            {
+                case ActivationStatus.Valid:
+                    if (!_turnOwned && t_inlineDepth < MaxInlineDepth && !HasQueuedWorkLocked() && CanStartLocked(options))
+                    {
+                        _turnOwned = true;
+                        BeginLocked(options);
+                        return Admission.Inline;
+                    }
+                    return Admission.Queue;
+                case ActivationStatus.Created:
+                    schedule = StartActivationLocked();
+                    break;
+                case ActivationStatus.Invalid:
+                    return Admission.Defunct;
+                default:
+                    return Admission.Queue;
+            }
+        }
+        if (schedule)
+        {
+            Schedule();
+        }
+        return Admission.Queue;
+    }
+
+    /// <summary>Runs a call admitted inline: the caller's thread executes the grain until it completes or awaits.</summary>
+    public ValueTask<TResult> RunInline<TMethod, TResult>(TMethod method)
+        where TMethod : struct, IGrainMethod<TResult>
+    {
+        ValueTask<TResult> result;
+        var callerContext = Current;
+        SetSynchronizationContext(this);
+        t_inlineDepth++;
+        try
+        {
+            result = method.Invoke(Grain);
+        }
+        catch (Exception exception)
+        {
+            result = ValueTask.FromException<TResult>(exception);
+        }
+        finally
+        {
+            t_inlineDepth--;
+            SetSynchronizationContext(callerContext);
+        }
+
+        if (result.IsCompleted)
+        {
+            ReleaseTurn(completed: method.Options);
+            return result;
+        }
+        // The grain awaited: the request stays in flight and its continuations run on the work loop.
+        var request = new Request<TMethod, TResult>(method, Runtime.TimeProvider.GetTimestamp());
+        request.Track(this, result);
+        ReleaseTurn(completed: null);
+        return new ValueTask<TResult>(request.Task);
+    }
+
+    /// <summary>Queues a request; false when the activation is gone. A full queue answers the request with an overload failure.</summary>
+    public bool TryEnqueue(Request request)
+    {
+        bool schedule;
+        lock (_lock)
+        {
+            if (_status == ActivationStatus.Invalid)
+            {
+                return false;
+            }
+            var startActivation = _status == ActivationStatus.Created;
+            var queue = (request.Options & GrainMethodOptions.AlwaysInterleave) != 0 ? _interleaving ??= new() : _pending ??= new();
+            if (queue.Count >= Runtime.Options.MaxQueuedRequests)
+            {
+                Runtime.Metrics.CallRejected(Class.GrainType);
+                request.Fail(new GrainOverloadedException(GrainId, Runtime.Options.MaxQueuedRequests));
+                return true;
+            }
+            queue.Enqueue(request);
+            Runtime.Metrics.RequestQueued(queue.Count);
+            WatchForTimeoutsLocked();
+            schedule = startActivation ? StartActivationLocked() : TryTakeTurnLocked();
+        }
+        if (schedule)
+        {
+            Schedule();
+        }
+        return true;
+    }
+
+    /// <summary>A request that went async has an answer; the activation may start the next one.</summary>
+    public void RequestCompleted(Request request)
+    {
+        bool schedule;
+        lock (_lock)
+        {
+            _running?.Remove(request);
+            EndLocked(request.Options);
+            schedule = TryTakeTurnLocked();
+        }
+        if (schedule)
+        {
+            Schedule();
+        }
+    }
+
+    public void TrackRunning(Request request)
+    {
+        lock (_lock)
+        {
+            (_running ??= []).Add(request);
+            WatchForTimeoutsLocked();
+        }
+    }
+
+    /// <summary>
+    /// Answers with a <see cref="TimeoutException"/> every call older than <paramref name="timeout"/>.
+    /// Returns false, and stops being watched, once nothing is waiting or running.
+    /// </summary>
+    public bool ExpireRequests(long now, TimeSpan timeout)
+    {
+        lock (_lock)
+        {
+            ExpireQueued(_pending, now, timeout);
+            ExpireQueued(_interleaving, now, timeout);
+            if (_running is not null)
+            {
+                foreach (var request in _running)
+                {
+                    if (!request.IsAnswered && IsExpired(request, now, timeout))
+                    {
+                        request.Fail(TimeoutFor(request, timeout));
+                    }
+                }
+            }
+            if (_pending is { Count: > 0 } || _interleaving is { Count: > 0 } || _running is { Count: > 0 })
+            {
+                return true;
+            }
+            _watchedForTimeouts = false;
+            Runtime.Timeouts.Unwatch(this);
+            return false;
+        }
+    }
+
+    public override void Post(SendOrPostCallback d, object? state)
+    {
+        bool schedule;
+        lock (_lock)
+        {
+            (_continuations ??= new()).Enqueue((d, state));
+            schedule = !_turnOwned;
+            _turnOwned = true;
+        }
+        if (schedule)
+        {
+            Schedule();
+        }
+    }
+
+    public override void Send(SendOrPostCallback d, object? state) =>
+        throw new NotSupportedException("Grain code never blocks on its own activation.");
+
+    public override SynchronizationContext CreateCopy() => this;
+
+    /// <summary>The work loop: continuations first (they finish started work), then startable requests.</summary>
+    public void Execute()
+    {
+        var previous = Current;
+        SetSynchronizationContext(this);
+        try
+        {
+            for (var i = 0; i < ItemsPerSlice; i++)
+            {
+                SendOrPostCallback? callback = null;
+                object? state = null;
+                Request? request;
+                lock (_lock)
+                {
+                    if (_continuations is { Count: > 0 })
+                    {
+                        (callback, state) = _continuations.Dequeue();
+                        request = null;
+                    }
+                    else if ((request = TakeStartableLocked()) is null)
+                    {
+                        _turnOwned = false;
+                        return;
+                    }
+                }
+                var started = Stopwatch.GetTimestamp();
+                if (callback is not null)
+                {
+                    RunContinuation(callback, state);
+                }
+                else
+                {
+                    request!.Run(this);
+                }
+                Runtime.Metrics.TurnCompleted(started);
+            }
+            // Keep the turn but let other work items run: one hot grain must not starve the pool.
+            Schedule();
+        }
+        finally
+        {
+            SetSynchronizationContext(previous);
+        }
+    }
+
+    private void RunContinuation(SendOrPostCallback callback, object? state)
+    {
+        try
+        {
+            callback(state);
+        }
+        catch (Exception exception)
+        {
+            // Await continuations do not throw; anything else posted here is a grain bug, not a reason to stop the loop.
+            Runtime.Log.ContinuationFailed(exception, GrainId);
+        }
+    }
+
+    private void Schedule() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+
+    private void ReleaseTurn(GrainMethodOptions? completed)
+    {
+        bool schedule;
+        lock (_lock)
+        {
+            if (completed is { } options)
+            {
+                EndLocked(options);
+            }
+            _turnOwned = false;
+            schedule = TryTakeTurnLocked();
+        }
+        if (schedule)
+        {
+            Schedule();
+        }
+    }
+
+    private bool TryTakeTurnLocked()
+    {
+        if (_turnOwned || !HasRunnableWorkLocked())
+        {
+            return false;
+        }
+        _turnOwned = true;
+        return true;
+    }
+
+    private bool HasRunnableWorkLocked()
+    {
+        if (_continuations is { Count: > 0 })
+        {
+            return true;
+        }
+        if (_status != ActivationStatus.Valid)
+        {
+            return false;
+        }
+        DropAnswered(_interleaving);
+        DropAnswered(_pending);
+        return _interleaving is { Count: > 0 } || (_pending is { Count: > 0 } && CanStartLocked(_pending.Peek().Options));
+    }
+
+    private Request? TakeStartableLocked()
+    {
+        if (!HasRunnableWorkLocked())
+        {
+            return null;
+        }
+        var request = _interleaving is { Count: > 0 } ? _interleaving.Dequeue() : _pending!.Dequeue();
+        BeginLocked(request.Options);
+        return request;
+    }
+
+    private bool CanStartLocked(GrainMethodOptions options) =>
+        _inFlight == 0
+        || Class.IsReentrant
+        || (options & GrainMethodOptions.AlwaysInterleave) != 0
+        || ((options & GrainMethodOptions.ReadOnly) != 0 && _inFlightWriters == 0);
+
+    private void BeginLocked(GrainMethodOptions options)
+    {
+        _inFlight++;
+        if ((options & GrainMethodOptions.ReadOnly) == 0)
+        {
+            _inFlightWriters++;
+        }
+        Runtime.Metrics.CallDelivered();
+    }
+
+    private void EndLocked(GrainMethodOptions options)
+    {
+        _inFlight--;
+        if ((options & GrainMethodOptions.ReadOnly) == 0)
+        {
+            _inFlightWriters--;
+        }
+        if (_inFlight == 0 && _deactivateWhenIdle && _status == ActivationStatus.Valid)
+        {
+            BeginDeactivationLocked();
+        }
+    }
+
+    private bool HasQueuedWorkLocked() =>
+        _continuations is { Count: > 0 } || _pending is { Count: > 0 } || _interleaving is { Count: > 0 };
+
+    private bool HasQueuedRequestsLocked() => _pending is { Count: > 0 } || _interleaving is { Count: > 0 };
+
+    private List<Request> DrainQueuedLocked()
+    {
+        var drained = new List<Request>();
+        while (_interleaving is { Count: > 0 })
+        {
+            drained.Add(_interleaving.Dequeue());
+        }
+        while (_pending is { Count: > 0 })
+        {
+            drained.Add(_pending.Dequeue());
+        }
+        return drained;
+    }
+
+    private void WatchForTimeoutsLocked()
+    {
+        if (!_watchedForTimeouts)
+        {
+            _watchedForTimeouts = true;
+            Runtime.Timeouts.Watch(this);
+        }
+    }
+
+    private void ExpireQueued(Queue<Request>? queue, long now, TimeSpan timeout)
+    {
+        if (queue is null)
+        {
+            return;
+        }
+        // Queues are in call order, so expired calls are at the front.
+        while (queue.TryPeek(out var head) && (head.IsAnswered || IsExpired(head, now, timeout)))
+        {
+            queue.Dequeue();
+            head.Fail(TimeoutFor(head, timeout));
+        }
+    }
+
+    private static void DropAnswered(Queue<Request>? queue)
+    {
+        while (queue is not null && queue.TryPeek(out var head) && head.IsAnswered)
+        {
+            queue.Dequeue();
+        }
+    }
+
+    private bool IsExpired(Request request, long now, TimeSpan timeout) =>
+        Runtime.TimeProvider.GetElapsedTime(request.CalledAt, now) >= timeout;
+
+    private TimeoutException TimeoutFor(Request request, TimeSpan timeout) =>
+        new($"{request.Name} on {GrainId} got no response within {timeout}.");
+}

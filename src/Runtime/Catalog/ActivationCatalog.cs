@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+
+namespace GroupBuy.Runtime.Catalog;
+
+/// <summary>
+/// The silo's activations: at most one per grain, created on the first call, and collected when idle
+/// past their age (per grain class, else <see cref="Hosting.GrainRuntimeOptions.CollectionAge"/>).
+/// </summary>
+internal sealed class ActivationCatalog(GrainRuntime runtime)
+{
+    private readonly ConcurrentDictionary<GrainId, Activation> _activations = new();
+    private ITimer? _collector;
+
+    public int Count => _activations.Count;
+
+    public Activation GetOrAdd(GrainId grainId) =>
+        _activations.TryGetValue(grainId, out var activation)
+            ? activation
+            : _activations.GetOrAdd(grainId, static (id, runtime) => new Activation(id, runtime.Types.ClassFor(id.Type), runtime), runtime);
+
+    public Activation? Find(GrainId grainId) => _activations.TryGetValue(grainId, out var activation) ? activation : null;
+
+    public void Remove(Activation activation) =>
+        _activations.TryRemove(new KeyValuePair<GrainId, Activation>(activation.GrainId, activation));
+
+    public void Start()
+    {
+        var quantum = runtime.Options.CollectionQuantum;
+        _collector = runtime.TimeProvider.CreateTimer(static state => ((ActivationCatalog)state!).CollectIdle(), this, quantum, quantum);
+    }
+
+    public void Stop() => _collector?.Dispose();
+
+    /// <summary>One pass of the idle collector.</summary>
+    public int CollectIdle()
+    {
+        var now = runtime.TimeProvider.GetTimestamp();
+        var collected = 0;
+        foreach (var activation in _activations.Values)
+        {
+            var age = activation.Class.CollectionAge
+                ?? (runtime.Options.CollectionAgeByGrainType.TryGetValue(activation.Class.GrainType, out var configured) ? configured : runtime.Options.CollectionAge);
+            if (activation.TryCollectIdle(now, age))
+            {
+                collected++;
+            }
+        }
+        return collected;
+    }
+
+    public async Task DeactivateAllAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        var activations = _activations.Values.ToList();
+        foreach (var activation in activations)
+        {
+            activation.RequestDeactivation(reason);
+        }
+        await Task.WhenAll(activations.Select(a => a.WhenDeactivated)).WaitAsync(cancellationToken);
+    }
+}

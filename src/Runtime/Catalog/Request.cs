@@ -1,0 +1,98 @@
+using GroupBuy.Runtime.Invocation;
+
+namespace GroupBuy.Runtime.Catalog;
+
+/// <summary>
+/// A call that could not run inline: it waits in an activation's queue, or it started inline and then
+/// awaited. It completes its caller's task and tells the activation when the grain's work is done.
+/// </summary>
+internal abstract class Request(GrainMethodOptions options, long calledAt)
+{
+    public GrainMethodOptions Options { get; } = options;
+
+    /// <summary>When the caller made the call (TimeProvider timestamp); the response timeout counts from here.</summary>
+    public long CalledAt { get; } = calledAt;
+
+    public abstract string Name { get; }
+
+    /// <summary>The caller has its answer (a result, a failure, or a timeout).</summary>
+    public abstract bool IsAnswered { get; }
+
+    /// <summary>Runs the method inside the activation's turn.</summary>
+    public abstract void Run(Activation activation);
+
+    /// <summary>Answers the caller with a failure, unless it already has an answer.</summary>
+    public abstract void Fail(Exception exception);
+}
+
+internal sealed class Request<TMethod, TResult>(TMethod method, long calledAt) : Request(method.Options, calledAt)
+    where TMethod : struct, IGrainMethod<TResult>
+{
+    private readonly TaskCompletionSource<TResult> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Activation? _activation;
+    private ValueTask<TResult> _running;
+
+    public Task<TResult> Task => _answer.Task;
+
+    public override string Name => method.Name;
+
+    public override bool IsAnswered => _answer.Task.IsCompleted;
+
+    public override void Run(Activation activation)
+    {
+        ValueTask<TResult> running;
+        try
+        {
+            running = method.Invoke(activation.Grain);
+        }
+        catch (Exception exception)
+        {
+            running = ValueTask.FromException<TResult>(exception);
+        }
+        Track(activation, running);
+    }
+
+    /// <summary>Follows the grain's work to its end; used as well for calls that started inline and went async.</summary>
+    public void Track(Activation activation, ValueTask<TResult> running)
+    {
+        if (running.IsCompleted)
+        {
+            Answer(running);
+            activation.RequestCompleted(this);
+            return;
+        }
+        _activation = activation;
+        _running = running;
+        activation.TrackRunning(this);
+        // The continuation only answers the caller; it need not return to the grain's turn.
+        running.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(OnRunningCompleted);
+    }
+
+    private void OnRunningCompleted()
+    {
+        var activation = _activation!;
+        Answer(_running);
+        _running = default;
+        _activation = null;
+        activation.RequestCompleted(this);
+    }
+
+    private void Answer(ValueTask<TResult> completed)
+    {
+        try
+        {
+            // Completed here, so reading the result does not block.
+            _answer.TrySetResult(completed.Result);
+        }
+        catch (OperationCanceledException canceled)
+        {
+            _answer.TrySetCanceled(canceled.CancellationToken);
+        }
+        catch (Exception exception)
+        {
+            _answer.TrySetException(exception);
+        }
+    }
+
+    public override void Fail(Exception exception) => _answer.TrySetException(exception);
+}

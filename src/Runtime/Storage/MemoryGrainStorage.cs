@@ -1,0 +1,140 @@
+using GroupBuy.Runtime.Reminders;
+
+namespace GroupBuy.Runtime.Storage;
+
+/// <summary>
+/// Grain state, journals and reminders in memory, with the same version checks as the durable providers.
+/// For tests and the <c>memory</c> provider; the test kit keeps one instance across silo restarts.
+/// </summary>
+public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IReminderTable
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(GrainId, string), StoredState> _states = [];
+    private readonly Dictionary<(GrainId, string), SortedList<long, byte[]>> _journals = [];
+    private readonly Dictionary<(GrainId, string), JournalSnapshot> _snapshots = [];
+    private readonly Dictionary<(GrainId, string), ReminderEntry> _reminders = [];
+
+    /// <summary>State writes and journal appends accepted so far (what write-coalescing tests count).</summary>
+    public int Writes { get; private set; }
+
+    public Task<StoredState?> ReadAsync(string stateName, GrainId grainId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_states.GetValueOrDefault((grainId, stateName)));
+        }
+    }
+
+    public Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, CancellationToken cancellationToken) =>
+        Task.FromResult(Put(stateName, grainId, payload.ToArray(), expectedVersion));
+
+    public Task<long> ClearAsync(string stateName, GrainId grainId, long expectedVersion, CancellationToken cancellationToken) =>
+        Task.FromResult(Put(stateName, grainId, null, expectedVersion));
+
+    public Task<JournalSnapshot?> ReadSnapshotAsync(string journalName, GrainId grainId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_snapshots.GetValueOrDefault((grainId, journalName)));
+        }
+    }
+
+    public Task<IReadOnlyList<JournalEntry>> ReadEventsAsync(string journalName, GrainId grainId, long afterVersion, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<JournalEntry> events = _journals.TryGetValue((grainId, journalName), out var journal)
+                ? [.. journal.Where(e => e.Key > afterVersion).Select(e => new JournalEntry(e.Key, e.Value))]
+                : [];
+            return Task.FromResult(events);
+        }
+    }
+
+    public Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var key = (grainId, journalName);
+            var journal = _journals.TryGetValue(key, out var existing) ? existing : _journals[key] = [];
+            var head = Math.Max(journal.Count > 0 ? journal.Keys[^1] : 0, _snapshots.GetValueOrDefault(key)?.Version ?? 0);
+            if (head != expectedVersion)
+            {
+                throw new InconsistentStateException($"Journal {journalName} of {grainId} is at version {head}, not {expectedVersion}.");
+            }
+            for (var i = 0; i < events.Count; i++)
+            {
+                journal.Add(expectedVersion + i + 1, events[i].ToArray());
+            }
+            Writes++;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var key = (grainId, journalName);
+            _snapshots[key] = new JournalSnapshot(payload.ToArray(), version);
+            if (_journals.TryGetValue(key, out var journal))
+            {
+                while (journal.Count > 0 && journal.Keys[0] <= version)
+                {
+                    journal.RemoveAt(0);
+                }
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The events a journal still holds (tests check that snapshots drop covered events).</summary>
+    public int JournalLength(string journalName, GrainId grainId)
+    {
+        lock (_lock)
+        {
+            return _journals.TryGetValue((grainId, journalName), out var journal) ? journal.Count : 0;
+        }
+    }
+
+    public Task<IReadOnlyList<ReminderEntry>> ReadAllAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<ReminderEntry>>([.. _reminders.Values]);
+        }
+    }
+
+    public Task UpsertAsync(ReminderEntry entry, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _reminders[(entry.GrainId, entry.Name)] = entry;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveAsync(GrainId grainId, string name, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _reminders.Remove((grainId, name));
+        }
+        return Task.CompletedTask;
+    }
+
+    private long Put(string stateName, GrainId grainId, byte[]? payload, long expectedVersion)
+    {
+        lock (_lock)
+        {
+            var key = (grainId, stateName);
+            var current = _states.GetValueOrDefault(key)?.Version ?? 0;
+            if (current != expectedVersion)
+            {
+                throw new InconsistentStateException($"State {stateName} of {grainId} is at version {current}, not {expectedVersion}.");
+            }
+            _states[key] = new StoredState(payload, current + 1);
+            Writes++;
+            return current + 1;
+        }
+    }
+}

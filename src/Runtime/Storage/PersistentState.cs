@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GroupBuy.Runtime.Storage;
+
+/// <summary>
+/// <see cref="IPersistentState{TState}"/> over an <see cref="IGrainStorage"/>. Writes are coalesced: while one
+/// write is in flight, callers join the next one, which serializes the state only when it starts and so
+/// carries every change made before it. A failed write drops the activation so the next call reloads.
+/// </summary>
+internal sealed class PersistentState<TState>(StateBinding binding) : IPersistentState<TState>, IActivationState
+{
+    private readonly IGrainStorage _storage = binding.Services.GetRequiredKeyedService<IGrainStorage>(binding.StorageName);
+    private long _version;
+    private bool _writing;
+    private TaskCompletionSource? _nextWrite;
+
+    public TState State { get; set; } = NewState();
+
+    public string? Etag => _version == 0 ? null : _version.ToString(CultureInfo.InvariantCulture);
+
+    public bool RecordExists { get; private set; }
+
+    public Task LoadAsync(CancellationToken cancellationToken) => ReadStateAsync(cancellationToken);
+
+    public async Task ReadStateAsync(CancellationToken cancellationToken = default)
+    {
+        var stored = await _storage.ReadAsync(binding.StateName, binding.GrainId, cancellationToken);
+        _version = stored?.Version ?? 0;
+        RecordExists = stored?.Payload is not null;
+        State = stored?.Payload is { } payload ? JsonSerializer.Deserialize<TState>(payload, StateBinding.Json)! : NewState();
+    }
+
+    public Task WriteStateAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var waiter = _nextWrite ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_writing)
+        {
+            _writing = true;
+            _ = WriteLoopAsync();
+        }
+        return waiter.Task;
+    }
+
+    public async Task ClearStateAsync(CancellationToken cancellationToken = default)
+    {
+        if (_writing)
+        {
+            await WriteStateAsync(cancellationToken);
+        }
+        _version = await _storage.ClearAsync(binding.StateName, binding.GrainId, _version, cancellationToken);
+        RecordExists = false;
+        State = NewState();
+    }
+
+    /// <summary>Runs in the grain's turn (its awaits return there), one write at a time.</summary>
+    private async Task WriteLoopAsync()
+    {
+        try
+        {
+            while (_nextWrite is { } batch)
+            {
+                _nextWrite = null;
+                var payload = JsonSerializer.SerializeToUtf8Bytes(State, StateBinding.Json);
+                try
+                {
+                    // The write is shared by several callers, so no one caller's token may cancel it.
+                    _version = await _storage.WriteAsync(binding.StateName, binding.GrainId, payload, _version, CancellationToken.None);
+                    RecordExists = true;
+                    batch.TrySetResult();
+                }
+                catch (Exception exception)
+                {
+                    batch.TrySetException(exception);
+                    _nextWrite?.TrySetException(exception);
+                    _nextWrite = null;
+                    binding.Activation.Runtime.Log.StateWriteFailed(exception, binding.GrainId, binding.StateName);
+                    binding.Activation.StateFailed(exception);
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            _writing = false;
+        }
+    }
+
+    private static TState NewState() => typeof(TState).IsValueType || typeof(TState).GetConstructor(Type.EmptyTypes) is not null
+        ? Activator.CreateInstance<TState>()
+        : default!;
+}

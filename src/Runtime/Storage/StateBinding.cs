@@ -1,0 +1,39 @@
+using System.Text.Json;
+using GroupBuy.Runtime.Catalog;
+
+namespace GroupBuy.Runtime.Storage;
+
+/// <summary>A persistent state's life inside its activation: loaded before <c>OnActivateAsync</c>.</summary>
+internal interface IActivationState
+{
+    Task LoadAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Where one grain's state lives: its activation, its name, and the storage it is kept in.</summary>
+internal sealed record StateBinding(Activation Activation, string StateName, string StorageName, IServiceProvider Services)
+{
+    /// <summary>States are JSON: readable in the database and tolerant of added fields.</summary>
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
+
+    public GrainId GrainId => Activation.GrainId;
+}
+
+/// <summary>Builds, once per state type at start-up, the delegate that creates a state for an activation.</summary>
+internal static class StateFactories
+{
+    public static Func<StateBinding, IActivationState> PersistentFor(Type stateType) =>
+        typeof(StateFactories).GetMethod(nameof(CreatePersistent), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(stateType)
+            .CreateDelegate<Func<StateBinding, IActivationState>>();
+
+    public static Func<StateBinding, IActivationState> JournaledFor(Type stateType, Type eventType) =>
+        typeof(StateFactories).GetMethod(nameof(CreateJournaled), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(stateType, eventType)
+            .CreateDelegate<Func<StateBinding, IActivationState>>();
+
+    private static PersistentState<TState> CreatePersistent<TState>(StateBinding binding) => new(binding);
+
+    private static JournaledState<TState, TEvent> CreateJournaled<TState, TEvent>(StateBinding binding)
+        where TState : class, IEventSourced<TEvent>, new() =>
+        new(binding);
+}

@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+
+namespace GroupBuy.Runtime.Tests.Grains;
+
+/// <summary>What test grains report back: overlaps, events in order, gates a test opens.</summary>
+public sealed class Probe
+{
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _gates = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _signals = new();
+    private int _inside;
+
+    public ConcurrentQueue<string> Events { get; } = new();
+
+    public int MaxConcurrency { get; private set; }
+
+    public int Activations;
+
+    public int Deactivations;
+
+    public void Enter()
+    {
+        var now = Interlocked.Increment(ref _inside);
+        lock (Events)
+        {
+            MaxConcurrency = Math.Max(MaxConcurrency, now);
+        }
+    }
+
+    public void Leave() => Interlocked.Decrement(ref _inside);
+
+    public void Record(string name) => Events.Enqueue(name);
+
+    public Task Gate(string name) => _gates.GetOrAdd(name, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    public void Open(string name) => _gates.GetOrAdd(name, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    public void Signal(string name) => _signals.GetOrAdd(name, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    public Task Signaled(string name) => _signals.GetOrAdd(name, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+}

@@ -1,0 +1,159 @@
+using GroupBuy.Runtime.Testing;
+using GroupBuy.Runtime.Tests.Grains;
+
+namespace GroupBuy.Runtime.Tests;
+
+public sealed class TurnSchedulingTests
+{
+    private readonly Probe _probe = new();
+
+    [Fact]
+    public async Task Non_reentrant_grain_never_overlaps_turns_under_1000_concurrent_calls()
+    {
+        await using var silo = await TestSilo.StartAsync(_probe);
+        var grain = silo.GrainFactory.GetGrain<ITurnGrain>("hot");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => Task.Run(() => grain.Increment(), TestSilo.Token)));
+
+        Assert.Equal(1, _probe.MaxConcurrency);
+        Assert.Equal(1000, await grain.Count());
+        Assert.Equal(Enumerable.Range(1, 1000), results.Order());
+    }
+
+    [Fact]
+    public async Task Grain_fields_changed_by_1000_concurrent_calls_without_locks_end_exactly_right()
+    {
+        await using var silo = await TestSilo.StartAsync(_probe);
+        var grains = Enumerable.Range(0, 4).Select(i => silo.GrainFactory.GetGrain<ITurnGrain>($"g{i}")).ToArray();
+
+        await Task.WhenAll(Enumerable.Range(0, 1000).Select(i => Task.Run(() => grains[i % 4].Increment(), TestSilo.Token)));
+
+        foreach (var grain in grains)
+        {
+            Assert.Equal(250, await grain.Count());
+        }
+    }
+
+    [Fact]
+    public async Task Reentrant_grain_interleaves_requests_at_awaits()
+    {
+        await using var silo = await TestSilo.StartAsync(_probe);
+        var grain = silo.GrainFactory.GetGrain<IReentrantTurnGrain>("r");
+
+        var first = grain.Hold("a");
+        // The second request completes while the first still waits at its await.
+        await grain.Hold2Async(_probe);
+        Assert.False(first.IsCompleted);
+        _probe.Open("a");
+        await first;
+
+        Assert.Equal(["a:start", "b:start", "b:end", "a:end"], _probe.Events);
+    }
+
+    [Fact]
+    public async Task Non_reentrant_grain_starts_the_next_request_only_after_the_previous_completes()
+    {
+        await using var silo = await TestSilo.StartAsync(_probe);
+        var grain = silo.GrainFactory.GetGrain<ITurnGrain>("n");
+
+        var first = grain.Hold("a");
+        var second = grain.Hold("b");
+        _probe.Open("b");
+        _probe.Open("a");
+        await Task.WhenAll(first, second);
+
+        Assert.Equal(["a:start", "a:end", "b:start", "b:end"], _probe.Events);
+    }
+
+    [Fact]
+    public async Task Read_only_requests_interleave_with_each_other_but_not_with_writers()
+    {
+        await using var silo = await TestSilo.StartAsync(_probe);
+        var grain = silo.GrainFactory.GetGrain<ITurnGrain>("ro");
+
+        var firstReader = grain.HoldReading("r1");
+        var secondReader = grain.HoldReading("r2");
+        _probe.Open("r2");
+        await secondReader;          // ran beside the first reader
+        var writer = grain.Hold("w");
+        _probe.Open("w");
+        Assert.False(writer.IsCompleted);
+        _probe.Open("r1");
+        await Task.WhenAll(firstReader, writer);
+
+        Assert.Equal(["r1:start", "r2:start", "r2:end", "r1:end", "w:start", "w:end"], _probe.Events);
+    }
+
+    [Fact]
+    public async Task Always_interleave_method_runs_while_a_request_is_awaiting()
+    {
+        await using var silo = await TestSilo.StartAsync(_probe);
+        var grain = silo.GrainFactory.GetGrain<ITurnGrain>("ai");
+
+        var held = grain.Hold("a");
+        Assert.Equal("p", await grain.Ping("p"));
+        _probe.Open("a");
+        await held;
+
+        Assert.Equal(["a:start", "p:ping", "a:end"], _probe.Events);
+    }
+
+    [Fact]
+    public async Task Continuations_of_grain_code_return_to_the_activation()
+    {
+        await using var silo = await TestSilo.StartAsync(_probe);
+
+        Assert.True(await silo.GrainFactory.GetGrain<ITurnGrain>("c").ContinuationsStayOnTheActivation());
+    }
+
+    [Fact]
+    public async Task Self_call_on_a_non_reentrant_grain_times_out_after_the_response_timeout()
+    {
+        await using var silo = await TestSilo.StartAsync(_probe, runtime => runtime.ResponseTimeout = TimeSpan.FromSeconds(2));
+        var grain = silo.GrainFactory.GetGrain<ITurnGrain>("self");
+
+        var cycle = grain.CallSelf();
+        silo.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(cycle.IsCompleted);
+        silo.Clock.Advance(TimeSpan.FromSeconds(2));
+
+        await Assert.ThrowsAsync<TimeoutException>(() => cycle);
+        Assert.Equal(0, await grain.Count());
+    }
+
+    [Fact]
+    public async Task Self_call_on_a_reentrant_grain_completes()
+    {
+        await using var silo = await TestSilo.StartAsync(_probe);
+
+        Assert.Equal(0, await silo.GrainFactory.GetGrain<IReentrantTurnGrain>("self").CallSelf());
+    }
+
+    [Fact]
+    public async Task A_full_request_queue_rejects_at_once()
+    {
+        await using var silo = await TestSilo.StartAsync(_probe, runtime => runtime.MaxQueuedRequests = 10);
+        var grain = silo.GrainFactory.GetGrain<ITurnGrain>("q");
+        var holding = grain.Hold("a");
+        var queued = Enumerable.Range(0, 10).Select(_ => grain.Increment()).ToArray();
+
+        var rejected = grain.Increment();
+
+        Assert.True(rejected.IsFaulted);
+        var exception = await Assert.ThrowsAsync<GrainOverloadedException>(() => rejected);
+        Assert.Equal(TestCluster.IdOf(grain), exception.GrainId);
+        _probe.Open("a");
+        await Task.WhenAll([holding, .. queued]);
+        Assert.Equal(10, await grain.Count());
+    }
+}
+
+internal static class TurnGrainExtensions
+{
+    /// <summary>Runs a second held request to completion on the same grain.</summary>
+    public static Task Hold2Async(this IReentrantTurnGrain grain, Probe probe)
+    {
+        probe.Open("b");
+        return grain.Hold("b");
+    }
+}
