@@ -77,7 +77,7 @@ public sealed class ReminderAndTimerTests
         await silo.GrainFactory.GetGrain<IAlarmGrain>("failing").SetDeadline(silo.Clock.GetUtcNow().AddMinutes(1));
 
         silo.Clock.Advance(TimeSpan.FromMinutes(1));
-        await silo.WaitForReminderRetryAsync();
+        await _probe.Signaled("failing:attempt:1");
         silo.Clock.Advance(TimeSpan.FromSeconds(30));
 
         await _probe.Signaled("failing:deadline:2");

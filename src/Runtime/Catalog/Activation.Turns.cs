@@ -118,7 +118,10 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
                 return false;
             }
             var startActivation = _status == ActivationStatus.Created;
-            var queue = (request.Options & GrainMethodOptions.AlwaysInterleave) != 0 ? _interleaving ??= new() : _pending ??= new();
+            // Interleaving requests may pass the line, but only once the activation runs: before that, arrival order holds.
+            var queue = (request.Options & GrainMethodOptions.AlwaysInterleave) != 0 && _status == ActivationStatus.Valid
+                ? _interleaving ??= new()
+                : _pending ??= new();
             if (queue.Count >= Runtime.Options.MaxQueuedRequests)
             {
                 Runtime.Metrics.CallRejected(Class.GrainType);

@@ -25,6 +25,12 @@ internal sealed class GrainTypeRegistry
         foreach (var (grainInterface, createReference) in code.References)
         {
             var implementations = _classesByType.Values.Where(c => grainInterface.IsAssignableFrom(c.Type)).ToList();
+            if (implementations.Count > 1)
+            {
+                // A class that has the interface only through a more derived grain interface is not its implementation.
+                implementations = [.. implementations.Where(c => !code.References.Keys.Any(
+                    other => other != grainInterface && grainInterface.IsAssignableFrom(other) && other.IsAssignableFrom(c.Type)))];
+            }
             if (implementations.Count == 1)
             {
                 _interfaces[grainInterface] = new InterfaceBinding(implementations[0].GrainType, createReference);

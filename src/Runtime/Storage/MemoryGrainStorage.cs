@@ -25,11 +25,17 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
         }
     }
 
-    public Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, CancellationToken cancellationToken) =>
-        Task.FromResult(Put(stateName, grainId, payload.ToArray(), expectedVersion));
+    public async Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var copy = payload.ToArray();
+        // Complete off the caller's turn, as a real store does, so grains meet the same interleavings as in production.
+        return await Task.Run(() => Put(stateName, grainId, copy, expectedVersion), cancellationToken);
+    }
 
-    public Task<long> ClearAsync(string stateName, GrainId grainId, long expectedVersion, CancellationToken cancellationToken) =>
-        Task.FromResult(Put(stateName, grainId, null, expectedVersion));
+    public async Task<long> ClearAsync(string stateName, GrainId grainId, long expectedVersion, CancellationToken cancellationToken)
+    {
+        return await Task.Run(() => Put(stateName, grainId, null, expectedVersion), cancellationToken);
+    }
 
     public Task<JournalSnapshot?> ReadSnapshotAsync(string journalName, GrainId grainId, CancellationToken cancellationToken)
     {
@@ -50,8 +56,10 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
         }
     }
 
-    public Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, CancellationToken cancellationToken)
+    public async Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, CancellationToken cancellationToken)
     {
+        var copies = events.Select(e => e.ToArray()).ToArray();
+        await Task.Run(() => { }, cancellationToken);
         lock (_lock)
         {
             var key = (grainId, journalName);
@@ -61,13 +69,12 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
             {
                 throw new InconsistentStateException($"Journal {journalName} of {grainId} is at version {head}, not {expectedVersion}.");
             }
-            for (var i = 0; i < events.Count; i++)
+            for (var i = 0; i < copies.Length; i++)
             {
-                journal.Add(expectedVersion + i + 1, events[i].ToArray());
+                journal.Add(expectedVersion + i + 1, copies[i]);
             }
             Writes++;
         }
-        return Task.CompletedTask;
     }
 
     public Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)

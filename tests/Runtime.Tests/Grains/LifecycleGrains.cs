@@ -23,14 +23,14 @@ public sealed class TallyGrain(Probe probe, [PersistentState("tally")] IPersiste
 {
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref probe.Activations);
+        probe.Activated();
         probe.Record($"activate:{GetPrimaryKeyString()}:{tally.State?.Value ?? 0}");
         return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref probe.Deactivations);
+        probe.Deactivated();
         probe.Record($"deactivate:{GetPrimaryKeyString()}:{reason.Code}");
         if (GetPrimaryKeyString().StartsWith("slow", StringComparison.Ordinal))
         {
@@ -74,7 +74,7 @@ public interface IFlakyGrain : IGrainWithIntegerKey
 public sealed class FlakyGrain(Probe probe) : Grain, IFlakyGrain
 {
     public override Task OnActivateAsync(CancellationToken cancellationToken) =>
-        Interlocked.Increment(ref probe.Activations) == 1
+        probe.Increment($"flaky:{GetPrimaryKeyLong()}") == 1
             ? throw new InvalidOperationException("first activation fails")
             : Task.CompletedTask;
 

@@ -7,15 +7,23 @@ public sealed class Probe
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _gates = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _signals = new();
+    private readonly ConcurrentDictionary<string, int> _counters = new();
     private int _inside;
 
     public ConcurrentQueue<string> Events { get; } = new();
 
     public int MaxConcurrency { get; private set; }
 
-    public int Activations;
+    private int _activations;
+    private int _deactivations;
 
-    public int Deactivations;
+    public int Activations => Volatile.Read(ref _activations);
+
+    public int Deactivations => Volatile.Read(ref _deactivations);
+
+    public int Activated() => Interlocked.Increment(ref _activations);
+
+    public int Deactivated() => Interlocked.Increment(ref _deactivations);
 
     public void Enter()
     {
@@ -27,6 +35,8 @@ public sealed class Probe
     }
 
     public void Leave() => Interlocked.Decrement(ref _inside);
+
+    public int Increment(string counter) => _counters.AddOrUpdate(counter, 1, static (_, n) => n + 1);
 
     public void Record(string name) => Events.Enqueue(name);
 

@@ -32,6 +32,7 @@ public sealed class AlarmGrain(Probe probe) : Grain, IAlarmGrain, IRemindable
         var key = GetPrimaryKeyString();
         if (key.StartsWith("failing", StringComparison.Ordinal) && _reminders == 1)
         {
+            probe.Signal($"{key}:attempt:1");
             throw new InvalidOperationException("first delivery fails");
         }
         probe.Record($"{key}:{reminderName}:{status.CurrentTickTime:HH:mm}");
