@@ -1,9 +1,8 @@
 using GroupBuy.Silo.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace GroupBuy.Silo;
 
@@ -13,7 +12,7 @@ public static class SiloHostingExtensions
     public static IHostApplicationBuilder AddSilo(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         var provider = builder.Configuration[$"{StorageOptions.Section}:Provider"] ?? StorageOptions.SqliteProvider;
@@ -22,15 +21,14 @@ public static class SiloHostingExtensions
             case StorageOptions.PostgresProvider:
                 var connectionString = builder.Configuration.GetConnectionString("Postgres")
                     ?? throw new InvalidOperationException("Storage:Provider is postgres but ConnectionStrings:Postgres is not set.");
-                services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-                services.AddSingleton<IStorageProbe, PostgresProbe>();
+                services.AddPostgresGrainStorage(connectionString);
                 break;
             case StorageOptions.MemoryProvider:
                 services.AddSingleton<IStorageProbe, MemoryProbe>();
                 break;
             default:
-                services.AddSingleton(sp => SqliteDatabase.Open(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Sqlite.Path));
-                services.AddSingleton<IStorageProbe, SqliteProbe>();
+                var path = builder.Configuration[$"{StorageOptions.Section}:Sqlite:Path"] ?? new SqliteStorageOptions().Path;
+                services.AddSqliteGrainStorage(path);
                 break;
         }
         return builder;

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using GroupBuy.Runtime;
+using GroupBuy.Runtime.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace GroupBuy.Silo.Storage.GroupCommit;
+
+/// <summary>
+/// Group commit: callers enqueue writes and await their own outcome, while one loop takes everything waiting
+/// (at most <c>maxBatchSize</c>) and hands it to <c>commit</c>, which runs the whole batch in ONE transaction,
+/// checking each row's version on its own. Each caller is released after that transaction committed, with its
+/// own new version or its own <see cref="InconsistentStateException"/>; when the transaction fails, every
+/// caller in the batch gets a <see cref="StorageUnavailableException"/>. Writes arriving during a commit
+/// gather for the next batch, so the number of transactions stays small under load.
+/// </summary>
+internal sealed class CommitQueue<TWrite> : IAsyncDisposable
+{
+    public const int DefaultMaxBatchSize = 512;
+
+    private readonly Channel<PendingWrite<TWrite>> _waiting =
+        Channel.CreateUnbounded<PendingWrite<TWrite>>(new UnboundedChannelOptions { SingleReader = true });
+
+    private readonly Func<CommitBatch<TWrite>, Task> _commit;
+    private readonly string _provider;
+    private readonly RuntimeMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly int _maxBatchSize;
+    private readonly Task _loop;
+
+    /// <param name="commit">Runs a batch in one transaction, records each write's outcome on it, and commits; throws if it could not commit.</param>
+    /// <param name="provider">The provider's name in metrics and logs (<c>sqlite</c>, <c>postgres</c>).</param>
+    /// <param name="metrics">Counts each committed transaction and its size.</param>
+    /// <param name="logger">Logs failed batches.</param>
+    /// <param name="maxBatchSize">The most writes one transaction takes.</param>
+    public CommitQueue(Func<CommitBatch<TWrite>, Task> commit, string provider, RuntimeMetrics metrics, ILogger logger, int maxBatchSize = DefaultMaxBatchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        _commit = commit;
+        _provider = provider;
+        _metrics = metrics;
+        _logger = logger;
+        _maxBatchSize = maxBatchSize;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>
+    /// Queues <paramref name="write"/> and returns the caller's task: the version its transaction produced.
+    /// <paramref name="cancellationToken"/> is honoured until the write is taken into a batch.
+    /// </summary>
+    public Task<long> EnqueueAsync(TWrite write, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<long>(cancellationToken);
+        }
+        var pending = new PendingWrite<TWrite>(write);
+        pending.CancelWhileWaiting(cancellationToken);
+        if (!_waiting.Writer.TryWrite(pending))
+        {
+            pending.Abandon();
+            return Task.FromException<long>(new ObjectDisposedException(GetType().Name, $"The {_provider} storage has been disposed."));
+        }
+        return pending.Task;
+    }
+
+    /// <summary>Stops taking writes, commits everything already queued, then ends the loop.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _waiting.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _waiting.Reader;
+        var batch = new CommitBatch<TWrite>();
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < _maxBatchSize && reader.TryRead(out var pending))
+            {
+                if (pending.TryTake())
+                {
+                    batch.Add(pending);
+                }
+            }
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await CommitAsync(batch).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                // Nothing may end the loop: it would strand every later caller.
+                CommitQueueLog.LoopFaulted(_logger, _provider, exception);
+                batch.FailAll(Unavailable(batch, exception));
+            }
+        }
+    }
+
+    private async Task CommitAsync(CommitBatch<TWrite> batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await _commit(batch).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            CommitQueueLog.BatchFailed(_logger, _provider, batch.Count, exception);
+            batch.FailAll(Unavailable(batch, exception));
+            return;
+        }
+        // Counted before the callers resume, so a caller that saw its write complete also sees its transaction.
+        _metrics.StorageBatchCommitted(_provider, batch.Count, Stopwatch.GetElapsedTime(started));
+        batch.ReleaseAll();
+    }
+
+    private StorageUnavailableException Unavailable(CommitBatch<TWrite> batch, Exception exception) =>
+        new($"The {_provider} storage failed to commit a batch of {batch.Count} writes: {exception.Message}", exception);
+}

@@ -1,0 +1,149 @@
+using GroupBuy.Silo.Storage.GroupCommit;
+using Npgsql;
+
+namespace GroupBuy.Silo.Storage.Postgres;
+
+/// <summary>
+/// Group commit on PostgreSQL: a batch of writes becomes one transaction whose statements travel in one
+/// <see cref="NpgsqlBatch"/> round trip. No statement fails on a version conflict (the row count tells), so one
+/// stale writer never aborts the others' transaction.
+/// </summary>
+public sealed partial class PostgresGrainStore
+{
+    /// <summary>How often a batch is re-run when a journal append raced another store's transaction.</summary>
+    private const int MaxAttempts = 3;
+
+    private async Task CommitAsync(CommitBatch<StorageWrite> batch)
+    {
+        try
+        {
+            await _schema.EnsureAsync(CancellationToken.None).ConfigureAwait(false);
+            for (var attempt = 1; !await TryCommitAsync(batch).ConfigureAwait(false); attempt++)
+            {
+                if (attempt == MaxAttempts)
+                {
+                    throw new InvalidOperationException($"Journal appends kept racing another writer's transaction {MaxAttempts} times.");
+                }
+                StorageLog.PostgresBatchRetried(_logger, batch.Count, attempt + 1);
+            }
+        }
+        catch (Exception exception) when (PostgresFailures.IsConnectionLost(exception))
+        {
+            ConnectionLost(exception);
+            throw;
+        }
+    }
+
+    /// <summary>Runs the batch in one transaction; false (rolled back) when an append was only partly inserted.</summary>
+    private async Task<bool> TryCommitAsync(CommitBatch<StorageWrite> batch)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var statements = new NpgsqlBatch(connection, transaction);
+                await using (statements.ConfigureAwait(false))
+                {
+                    // The statement whose row count tells each write's outcome.
+                    var outcomeStatement = new int[batch.Count];
+                    for (var index = 0; index < batch.Count; index++)
+                    {
+                        outcomeStatement[index] = AddStatements(statements.BatchCommands, batch[index], now);
+                    }
+                    await statements.ExecuteNonQueryAsync().ConfigureAwait(false);
+                    for (var index = 0; index < batch.Count; index++)
+                    {
+                        if (!RecordOutcome(batch, index, statements.BatchCommands[outcomeStatement[index]].RecordsAffected))
+                        {
+                            return false; // disposing the transaction rolls it back
+                        }
+                    }
+                    await transaction.CommitAsync().ConfigureAwait(false);
+                    return true;
+                }
+            }
+        }
+    }
+
+    private static int AddStatements(NpgsqlBatchCommandCollection statements, StorageWrite write, DateTimeOffset now)
+    {
+        var first = statements.Count;
+        switch (write)
+        {
+            case StateWrite state:
+                var stateStatement = Statement(statements, state.ExpectedVersion == 0 ? PostgresSql.InsertState : PostgresSql.UpdateState);
+                stateStatement.Text(state.GrainId.Type).Text(state.GrainId.Key).Text(state.StateName).Bytes(state.Payload).Time(now);
+                if (state.ExpectedVersion != 0)
+                {
+                    stateStatement.Int64(state.ExpectedVersion);
+                }
+                break;
+            case EventsAppend append:
+                Statement(statements, PostgresSql.AppendEvents)
+                    .Text(append.GrainId.Type).Text(append.GrainId.Key).Text(append.JournalName)
+                    .Int64(append.ExpectedVersion).BytesArray(append.Events);
+                break;
+            case SnapshotWrite snapshot:
+                Statement(statements, PostgresSql.UpsertSnapshot)
+                    .Text(snapshot.GrainId.Type).Text(snapshot.GrainId.Key).Text(snapshot.JournalName)
+                    .Int64(snapshot.Version).Bytes(snapshot.Payload).Time(now);
+                Statement(statements, PostgresSql.DeleteCoveredEvents)
+                    .Text(snapshot.GrainId.Type).Text(snapshot.GrainId.Key).Text(snapshot.JournalName).Int64(snapshot.Version);
+                break;
+            case ReminderUpsert upsert:
+                var entry = upsert.Entry;
+                Statement(statements, PostgresSql.UpsertReminder)
+                    .Text(entry.GrainId.Type).Text(entry.GrainId.Key).Text(entry.Name).Time(entry.DueAt)
+                    .NullableInt64(entry.Period is { } period ? (long)period.TotalMilliseconds : null);
+                break;
+            case ReminderRemoval removal:
+                Statement(statements, PostgresSql.DeleteReminder).Text(removal.GrainId.Type).Text(removal.GrainId.Key).Text(removal.Name);
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown storage write {write.GetType().Name}.");
+        }
+        return first;
+    }
+
+    private static NpgsqlParameterCollection Statement(NpgsqlBatchCommandCollection statements, string sql)
+    {
+        var statement = new NpgsqlBatchCommand(sql);
+        statements.Add(statement);
+        return statement.Parameters;
+    }
+
+    /// <summary>Records the write's outcome from its statement's row count; false when an append was only partly inserted.</summary>
+    private static bool RecordOutcome(CommitBatch<StorageWrite> batch, int index, int rows)
+    {
+        switch (batch[index])
+        {
+            case StateWrite state when rows == 1:
+                batch.Succeeded(index, state.NewVersion);
+                break;
+            case StateWrite state:
+                batch.Conflicted(index, state.ConflictMessage);
+                break;
+            case EventsAppend append when rows == append.Events.Count:
+                batch.Succeeded(index, append.ExpectedVersion + append.Events.Count);
+                break;
+            case EventsAppend append when rows == 0:
+                batch.Conflicted(index, append.ConflictMessage);
+                break;
+            case EventsAppend:
+                return false;
+            case SnapshotWrite snapshot when rows == 1:
+                batch.Succeeded(index, snapshot.Version);
+                break;
+            case SnapshotWrite snapshot:
+                batch.Conflicted(index, snapshot.ConflictMessage);
+                break;
+            default:
+                batch.Succeeded(index);
+                break;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,85 @@
+namespace GroupBuy.Silo.Storage.Postgres;
+
+/// <summary>
+/// The SQL the PostgreSQL store runs, with positional parameters. No write statement can fail on a version
+/// conflict: conflicts show as a row count of 0, because a failed statement would abort the whole shared
+/// transaction.
+/// </summary>
+internal static class PostgresSql
+{
+    /// <summary>Serializes schema set-up between stores starting together on one database.</summary>
+    public const string LockSchema = "SELECT pg_advisory_xact_lock(5135555141497921904)";
+
+    public const string CreateSchemaVersion =
+        "CREATE TABLE IF NOT EXISTS schema_version (version bigint PRIMARY KEY, script text NOT NULL, applied_at timestamptz NOT NULL)";
+
+    public const string SelectSchemaVersions = "SELECT version FROM schema_version";
+
+    /// <summary>$1 version, $2 script, $3 now.</summary>
+    public const string InsertSchemaVersion = "INSERT INTO schema_version (version, script, applied_at) VALUES ($1, $2, $3)";
+
+    /// <summary>$1 type, $2 key, $3 state name.</summary>
+    public const string SelectState =
+        "SELECT payload, version FROM grain_state WHERE grain_type = $1 AND grain_key = $2 AND state_name = $3";
+
+    /// <summary>Expected version 0: $1 type, $2 key, $3 state name, $4 payload, $5 now.</summary>
+    public const string InsertState =
+        "INSERT INTO grain_state (grain_type, grain_key, state_name, payload, version, modified_at) " +
+        "VALUES ($1, $2, $3, $4, 1, $5) ON CONFLICT DO NOTHING";
+
+    /// <summary>$1 type, $2 key, $3 state name, $4 payload, $5 now, $6 expected version.</summary>
+    public const string UpdateState =
+        "UPDATE grain_state SET payload = $4, version = version + 1, modified_at = $5 " +
+        "WHERE grain_type = $1 AND grain_key = $2 AND state_name = $3 AND version = $6";
+
+    private const string JournalVersion =
+        "GREATEST(" +
+        "COALESCE((SELECT max(version) FROM journal_events WHERE grain_type = $1 AND grain_key = $2 AND journal_name = $3), 0), " +
+        "COALESCE((SELECT version FROM journal_snapshots WHERE grain_type = $1 AND grain_key = $2 AND journal_name = $3), 0))";
+
+    /// <summary>
+    /// $1 type, $2 key, $3 journal, $4 expected version, $5 payloads. Inserts every event or, when the journal
+    /// is not at the expected version, none. A row count between the two means another transaction committed
+    /// some of these versions meanwhile: the batch is rolled back and run again.
+    /// </summary>
+    public const string AppendEvents =
+        "INSERT INTO journal_events (grain_type, grain_key, journal_name, version, payload) " +
+        "SELECT $1, $2, $3, $4 + e.ordinal, e.payload FROM unnest($5::bytea[]) WITH ORDINALITY AS e(payload, ordinal) " +
+        "WHERE $4 = " + JournalVersion + " ON CONFLICT DO NOTHING";
+
+    /// <summary>$1 type, $2 key, $3 journal, $4 after version.</summary>
+    public const string SelectEvents =
+        "SELECT version, payload FROM journal_events WHERE grain_type = $1 AND grain_key = $2 AND journal_name = $3 " +
+        "AND version > $4 ORDER BY version";
+
+    /// <summary>$1 type, $2 key, $3 journal.</summary>
+    public const string SelectSnapshot =
+        "SELECT payload, version FROM journal_snapshots WHERE grain_type = $1 AND grain_key = $2 AND journal_name = $3";
+
+    /// <summary>
+    /// $1 type, $2 key, $3 journal, $4 version, $5 payload, $6 now. Stores the snapshot unless the journal has
+    /// not reached its version or already holds a later snapshot (row count 0).
+    /// </summary>
+    public const string UpsertSnapshot =
+        "INSERT INTO journal_snapshots (grain_type, grain_key, journal_name, version, payload, modified_at) " +
+        "SELECT $1, $2, $3, $4, $5, $6 WHERE $4 <= " + JournalVersion + " " +
+        "ON CONFLICT (grain_type, grain_key, journal_name) DO UPDATE " +
+        "SET version = excluded.version, payload = excluded.payload, modified_at = excluded.modified_at " +
+        "WHERE journal_snapshots.version <= excluded.version";
+
+    /// <summary>$1 type, $2 key, $3 journal, $4 version. Runs after <see cref="UpsertSnapshot"/>, and only deletes if it stored.</summary>
+    public const string DeleteCoveredEvents =
+        "DELETE FROM journal_events WHERE grain_type = $1 AND grain_key = $2 AND journal_name = $3 AND version <= $4 " +
+        "AND EXISTS (SELECT 1 FROM journal_snapshots WHERE grain_type = $1 AND grain_key = $2 AND journal_name = $3 AND version = $4)";
+
+    /// <summary>$1 type, $2 key, $3 name, $4 due at, $5 period in milliseconds.</summary>
+    public const string UpsertReminder =
+        "INSERT INTO reminders (grain_type, grain_key, name, due_at, period_ms) VALUES ($1, $2, $3, $4, $5) " +
+        "ON CONFLICT (grain_type, grain_key, name) DO UPDATE SET due_at = excluded.due_at, period_ms = excluded.period_ms";
+
+    /// <summary>$1 type, $2 key, $3 name.</summary>
+    public const string DeleteReminder = "DELETE FROM reminders WHERE grain_type = $1 AND grain_key = $2 AND name = $3";
+
+    public const string SelectReminders =
+        "SELECT grain_type, grain_key, name, due_at, period_ms FROM reminders ORDER BY due_at, grain_type, grain_key, name";
+}

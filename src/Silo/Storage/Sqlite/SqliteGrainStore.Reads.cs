@@ -1,0 +1,102 @@
+using GroupBuy.Runtime;
+using GroupBuy.Runtime.Reminders;
+using GroupBuy.Runtime.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace GroupBuy.Silo.Storage.Sqlite;
+
+/// <summary>Reads: they bypass the commit queue and run on pooled connections beside the writer (WAL).</summary>
+public sealed partial class SqliteGrainStore
+{
+    public Task<StoredState?> ReadAsync(string stateName, GrainId grainId, CancellationToken cancellationToken)
+    {
+        StorageArguments.CheckName(stateName, nameof(stateName));
+        StorageArguments.CheckGrain(grainId, nameof(grainId));
+        return QueryAsync(SqliteSql.SelectState, parameters => BindJournalOrState(parameters, grainId, stateName),
+            static reader => reader.Read()
+                ? new StoredState(reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0), reader.GetInt64(1))
+                : null,
+            cancellationToken);
+    }
+
+    public Task<JournalSnapshot?> ReadSnapshotAsync(string journalName, GrainId grainId, CancellationToken cancellationToken)
+    {
+        StorageArguments.CheckName(journalName, nameof(journalName));
+        StorageArguments.CheckGrain(grainId, nameof(grainId));
+        return QueryAsync(SqliteSql.SelectSnapshot, parameters => BindJournalOrState(parameters, grainId, journalName),
+            static reader => reader.Read() ? new JournalSnapshot(reader.GetFieldValue<byte[]>(0), reader.GetInt64(1)) : null,
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<JournalEntry>> ReadEventsAsync(string journalName, GrainId grainId, long afterVersion, CancellationToken cancellationToken)
+    {
+        StorageArguments.CheckName(journalName, nameof(journalName));
+        StorageArguments.CheckGrain(grainId, nameof(grainId));
+        return QueryAsync<IReadOnlyList<JournalEntry>>(SqliteSql.SelectEvents,
+            parameters =>
+            {
+                BindJournalOrState(parameters, grainId, journalName);
+                parameters.AddWithValue("$after", afterVersion);
+            },
+            static reader =>
+            {
+                var events = new List<JournalEntry>();
+                while (reader.Read())
+                {
+                    events.Add(new JournalEntry(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)));
+                }
+                return events;
+            },
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<ReminderEntry>> ReadAllAsync(CancellationToken cancellationToken) =>
+        QueryAsync<IReadOnlyList<ReminderEntry>>(SqliteSql.SelectReminders, static _ => { },
+            static reader =>
+            {
+                var reminders = new List<ReminderEntry>();
+                while (reader.Read())
+                {
+                    reminders.Add(new ReminderEntry(
+                        GrainId.Create(reader.GetString(0), reader.GetString(1)),
+                        reader.GetString(2),
+                        SqliteTime.FromMicroseconds(reader.GetInt64(3)),
+                        reader.IsDBNull(4) ? null : TimeSpan.FromMilliseconds(reader.GetInt64(4))));
+                }
+                return reminders;
+            },
+            cancellationToken);
+
+    /// <summary>Readiness: the schema is in place and the file answers a query.</summary>
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        QueryAsync("SELECT 1", static _ => { }, static reader => reader.Read(), cancellationToken);
+
+    private static void BindJournalOrState(SqliteParameterCollection parameters, GrainId grainId, string name)
+    {
+        parameters.AddWithValue("$type", grainId.Type);
+        parameters.AddWithValue("$key", grainId.Key);
+        parameters.AddWithValue("$name", name);
+    }
+
+    private async Task<T> QueryAsync<T>(string sql, Action<SqliteParameterCollection> bind, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+            var connection = new SqliteConnection(_readConnectionString);
+            await using (connection.ConfigureAwait(false))
+            {
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                using var command = connection.CreateCommand();
+                command.CommandText = sql;
+                bind(command.Parameters);
+                using var reader = command.ExecuteReader();
+                return read(reader);
+            }
+        }
+        catch (SqliteException exception)
+        {
+            throw Unavailable(exception);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using GroupBuy.Runtime;
+using GroupBuy.Runtime.Diagnostics;
+using GroupBuy.Runtime.Reminders;
+using GroupBuy.Silo.Storage.GroupCommit;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace GroupBuy.Silo.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: grain states, journals and reminders in one SQLite file, write-ahead logged with
+/// <c>synchronous=FULL</c> so a commit is durable. Every write goes through one dedicated writer connection and
+/// is group-committed with the writes waiting beside it; reads run on pooled connections beside the writer.
+/// </summary>
+public sealed partial class SqliteGrainStore : IDurableGrainStore
+{
+    private const string ProviderName = "sqlite";
+    private const int BusyTimeoutMilliseconds = 5000;
+
+    private readonly string _readConnectionString;
+    private readonly string _writeConnectionString;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly SchemaGate _schema;
+    private readonly CommitQueue<StorageWrite> _writes;
+    private SqliteWriter? _writer; // used by the commit loop only
+    private int _disposed;
+
+    /// <param name="path">The database file; created with its folder when missing.</param>
+    /// <param name="metrics">Counts each group-commit transaction.</param>
+    /// <param name="timeProvider">Stamps modification times.</param>
+    /// <param name="logger">Logs schema set-up and failed batches.</param>
+    public SqliteGrainStore(string path, RuntimeMetrics metrics, TimeProvider timeProvider, ILogger<SqliteGrainStore> logger)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        var connection = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true };
+        _readConnectionString = connection.ToString();
+        connection.Pooling = false;
+        _writeConnectionString = connection.ToString();
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _schema = new SchemaGate(_ => ApplySchema());
+        _writes = new CommitQueue<StorageWrite>(CommitAsync, ProviderName, metrics, logger);
+    }
+
+    /// <summary>The database file's full path.</summary>
+    public string Path { get; }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException exception)
+        {
+            throw Unavailable(exception);
+        }
+    }
+
+    public Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, CancellationToken cancellationToken) =>
+        _writes.EnqueueAsync(StateWrite.Create(stateName, grainId, payload, expectedVersion), cancellationToken);
+
+    public Task<long> ClearAsync(string stateName, GrainId grainId, long expectedVersion, CancellationToken cancellationToken) =>
+        _writes.EnqueueAsync(StateWrite.Create(stateName, grainId, null, expectedVersion), cancellationToken);
+
+    public Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, CancellationToken cancellationToken)
+    {
+        var append = EventsAppend.Create(journalName, grainId, expectedVersion, events);
+        return append.Events.Count == 0 ? Task.CompletedTask : _writes.EnqueueAsync(append, cancellationToken);
+    }
+
+    public Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        _writes.EnqueueAsync(SnapshotWrite.Create(journalName, grainId, version, payload), cancellationToken);
+
+    public Task UpsertAsync(ReminderEntry entry, CancellationToken cancellationToken) =>
+        _writes.EnqueueAsync(ReminderUpsert.Create(entry), cancellationToken);
+
+    public Task RemoveAsync(GrainId grainId, string name, CancellationToken cancellationToken) =>
+        _writes.EnqueueAsync(ReminderRemoval.Create(grainId, name), cancellationToken);
+
+    /// <summary>Commits the writes already queued, then closes the writer and the pooled readers.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        await _writes.DisposeAsync().ConfigureAwait(false);
+        _writer?.Dispose();
+        _writer = null;
+        using var pooled = new SqliteConnection(_readConnectionString);
+        SqliteConnection.ClearPool(pooled);
+    }
+
+    private async Task CommitAsync(CommitBatch<StorageWrite> batch)
+    {
+        await _schema.EnsureAsync(CancellationToken.None).ConfigureAwait(false);
+        _writer ??= SqliteWriter.Open(_writeConnectionString, BusyTimeoutMilliseconds);
+        try
+        {
+            _writer.Commit(batch, _timeProvider.GetUtcNow());
+        }
+        catch
+        {
+            // The transaction rolled back with the failure; a fresh connection is the safe start for the next batch.
+            _writer.Dispose();
+            _writer = null;
+            throw;
+        }
+    }
+
+    private Task ApplySchema()
+    {
+        using var connection = new SqliteConnection(_readConnectionString);
+        connection.Open();
+        // WAL is a property of the file: set once, it lets readers run beside the writer.
+        Execute(connection, null, $"PRAGMA journal_mode = WAL; PRAGMA busy_timeout = {BusyTimeoutMilliseconds};");
+        using var transaction = connection.BeginTransaction(deferred: false);
+        Execute(connection, transaction, SqliteSql.CreateSchemaVersion);
+        var applied = new HashSet<long>();
+        using (var select = connection.CreateCommand())
+        {
+            select.Transaction = transaction;
+            select.CommandText = SqliteSql.SelectSchemaVersions;
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                applied.Add(reader.GetInt64(0));
+            }
+        }
+        foreach (var script in SchemaScript.Load("Sqlite"))
+        {
+            if (applied.Contains(script.Version))
+            {
+                continue;
+            }
+            Execute(connection, transaction, script.Sql);
+            using var record = connection.CreateCommand();
+            record.Transaction = transaction;
+            record.CommandText = SqliteSql.InsertSchemaVersion;
+            record.Parameters.AddWithValue("$version", script.Version);
+            record.Parameters.AddWithValue("$script", script.Name);
+            record.Parameters.AddWithValue("$now", SqliteTime.ToMicroseconds(_timeProvider.GetUtcNow()));
+            record.ExecuteNonQuery();
+            StorageLog.SchemaScriptApplied(_logger, ProviderName, script.Name);
+        }
+        transaction.Commit();
+        return Task.CompletedTask;
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private StorageUnavailableException Unavailable(Exception exception) =>
+        new($"The SQLite database {Path} failed: {exception.Message}", exception);
+}

@@ -1,0 +1,69 @@
+namespace GroupBuy.Silo.Storage.Sqlite;
+
+/// <summary>The SQL the SQLite store runs. Parameters are named; a name used twice binds one value.</summary>
+internal static class SqliteSql
+{
+    public const string CreateSchemaVersion =
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, script TEXT NOT NULL, applied_at INTEGER NOT NULL)";
+
+    public const string SelectSchemaVersions = "SELECT version FROM schema_version";
+
+    public const string InsertSchemaVersion = "INSERT INTO schema_version (version, script, applied_at) VALUES ($version, $script, $now)";
+
+    public const string SelectState =
+        "SELECT payload, version FROM grain_state WHERE grain_type = $type AND grain_key = $key AND state_name = $name";
+
+    /// <summary>Expected version 0: the row must not exist yet.</summary>
+    public const string InsertState =
+        "INSERT INTO grain_state (grain_type, grain_key, state_name, payload, version, modified_at) " +
+        "VALUES ($type, $key, $name, $payload, 1, $now) ON CONFLICT DO NOTHING";
+
+    public const string UpdateState =
+        "UPDATE grain_state SET payload = $payload, version = version + 1, modified_at = $now " +
+        "WHERE grain_type = $type AND grain_key = $key AND state_name = $name AND version = $expected";
+
+    /// <summary>The journal's version: its last event, or its snapshot when the snapshot covers every event.</summary>
+    public const string SelectJournalVersion =
+        "SELECT max(" +
+        "coalesce((SELECT max(version) FROM journal_events WHERE grain_type = $type AND grain_key = $key AND journal_name = $name), 0), " +
+        "coalesce((SELECT version FROM journal_snapshots WHERE grain_type = $type AND grain_key = $key AND journal_name = $name), 0))";
+
+    public const string InsertEvent =
+        "INSERT INTO journal_events (grain_type, grain_key, journal_name, version, payload) " +
+        "VALUES ($type, $key, $name, $version, $payload) ON CONFLICT DO NOTHING";
+
+    public const string DeleteEventRange =
+        "DELETE FROM journal_events WHERE grain_type = $type AND grain_key = $key AND journal_name = $name " +
+        "AND version > $after AND version <= $last";
+
+    public const string SelectEvents =
+        "SELECT version, payload FROM journal_events WHERE grain_type = $type AND grain_key = $key AND journal_name = $name " +
+        "AND version > $after ORDER BY version";
+
+    public const string SelectSnapshot =
+        "SELECT payload, version FROM journal_snapshots WHERE grain_type = $type AND grain_key = $key AND journal_name = $name";
+
+    /// <summary>Stores the snapshot unless the journal has not reached its version or already holds a later one.</summary>
+    public const string UpsertSnapshot =
+        "INSERT INTO journal_snapshots (grain_type, grain_key, journal_name, version, payload, modified_at) " +
+        "SELECT $type, $key, $name, $version, $payload, $now " +
+        "WHERE $version <= max(" +
+        "coalesce((SELECT max(version) FROM journal_events WHERE grain_type = $type AND grain_key = $key AND journal_name = $name), 0), " +
+        "coalesce((SELECT version FROM journal_snapshots WHERE grain_type = $type AND grain_key = $key AND journal_name = $name), 0)) " +
+        "ON CONFLICT (grain_type, grain_key, journal_name) DO UPDATE " +
+        "SET version = excluded.version, payload = excluded.payload, modified_at = excluded.modified_at " +
+        "WHERE journal_snapshots.version <= excluded.version";
+
+    public const string DeleteCoveredEvents =
+        "DELETE FROM journal_events WHERE grain_type = $type AND grain_key = $key AND journal_name = $name AND version <= $version";
+
+    public const string UpsertReminder =
+        "INSERT INTO reminders (grain_type, grain_key, name, due_at, period_ms) VALUES ($type, $key, $name, $due, $period) " +
+        "ON CONFLICT (grain_type, grain_key, name) DO UPDATE SET due_at = excluded.due_at, period_ms = excluded.period_ms";
+
+    public const string DeleteReminder =
+        "DELETE FROM reminders WHERE grain_type = $type AND grain_key = $key AND name = $name";
+
+    public const string SelectReminders =
+        "SELECT grain_type, grain_key, name, due_at, period_ms FROM reminders ORDER BY due_at, grain_type, grain_key, name";
+}

@@ -1,0 +1,85 @@
+using GroupBuy.Runtime;
+
+namespace GroupBuy.Silo.Tests.Storage;
+
+public abstract partial class GrainStoreBehaviours
+{
+    [Fact]
+    public async Task Appended_events_read_back_in_version_order()
+    {
+        await Store.AppendAsync(JournalName, Grain(1), 0, [Bytes("a"), Bytes("b")], Cancellation);
+        await Store.AppendAsync(JournalName, Grain(1), 2, [Bytes("c")], Cancellation);
+
+        Assert.Equal([(1L, "a"), (2L, "b"), (3L, "c")], await EventsAsync(Grain(1), 0));
+        Assert.Equal([(2L, "b"), (3L, "c")], await EventsAsync(Grain(1), 1));
+        Assert.Empty(await EventsAsync(Grain(2), 0));
+        Assert.Empty(await Store.ReadEventsAsync("other", Grain(1), 0, Cancellation));
+    }
+
+    [Fact]
+    public async Task An_append_from_a_stale_or_future_version_throws_and_adds_nothing()
+    {
+        await Store.AppendAsync(JournalName, Grain(1), 0, [Bytes("a"), Bytes("b")], Cancellation);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Store.AppendAsync(JournalName, Grain(1), 1, [Bytes("x"), Bytes("y")], Cancellation));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Store.AppendAsync(JournalName, Grain(1), 0, [Bytes("x")], Cancellation));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Store.AppendAsync(JournalName, Grain(1), 5, [Bytes("x")], Cancellation));
+
+        Assert.Equal([(1L, "a"), (2L, "b")], await EventsAsync(Grain(1), 0));
+    }
+
+    [Fact]
+    public async Task A_snapshot_drops_the_events_it_covers_and_reads_after_it_return_only_later_events()
+    {
+        await Store.AppendAsync(JournalName, Grain(1), 0, [.. Enumerable.Range(1, 5).Select(i => (ReadOnlyMemory<byte>)Bytes($"e{i}"))], Cancellation);
+
+        await Store.WriteSnapshotAsync(JournalName, Grain(1), 3, Bytes("state@3"), Cancellation);
+
+        var snapshot = await Store.ReadSnapshotAsync(JournalName, Grain(1), Cancellation);
+        Assert.Equal(("state@3", 3L), (Text(snapshot!.Payload), snapshot.Version));
+        Assert.Equal([(4L, "e4"), (5L, "e5")], await EventsAsync(Grain(1), 0));
+        Assert.Equal([(4L, "e4"), (5L, "e5")], await EventsAsync(Grain(1), snapshot.Version));
+
+        await Store.AppendAsync(JournalName, Grain(1), 5, [Bytes("e6")], Cancellation);
+        Assert.Equal([(4L, "e4"), (5L, "e5"), (6L, "e6")], await EventsAsync(Grain(1), 3));
+    }
+
+    [Fact]
+    public async Task An_append_behind_a_snapshot_that_covers_every_event_throws()
+    {
+        await Store.AppendAsync(JournalName, Grain(1), 0, [Bytes("e1"), Bytes("e2"), Bytes("e3")], Cancellation);
+        await Store.WriteSnapshotAsync(JournalName, Grain(1), 3, Bytes("state@3"), Cancellation);
+        Assert.Empty(await EventsAsync(Grain(1), 0));
+
+        // The covered events are gone, yet their versions are still taken.
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Store.AppendAsync(JournalName, Grain(1), 0, [Bytes("x")], Cancellation));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Store.AppendAsync(JournalName, Grain(1), 2, [Bytes("x")], Cancellation));
+
+        await Store.AppendAsync(JournalName, Grain(1), 3, [Bytes("e4")], Cancellation);
+        Assert.Equal([(4L, "e4")], await EventsAsync(Grain(1), 0));
+    }
+
+    [Fact]
+    public async Task A_snapshot_ahead_of_the_journal_or_behind_the_stored_snapshot_throws_and_changes_nothing()
+    {
+        await Store.AppendAsync(JournalName, Grain(1), 0, [Bytes("e1"), Bytes("e2"), Bytes("e3"), Bytes("e4")], Cancellation);
+        await Store.WriteSnapshotAsync(JournalName, Grain(1), 3, Bytes("state@3"), Cancellation);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Store.WriteSnapshotAsync(JournalName, Grain(1), 5, Bytes("state@5"), Cancellation));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Store.WriteSnapshotAsync(JournalName, Grain(1), 2, Bytes("state@2"), Cancellation));
+
+        var snapshot = await Store.ReadSnapshotAsync(JournalName, Grain(1), Cancellation);
+        Assert.Equal(("state@3", 3L), (Text(snapshot!.Payload), snapshot.Version));
+        Assert.Equal([(4L, "e4")], await EventsAsync(Grain(1), 0));
+    }
+
+    [Fact]
+    public async Task A_journal_never_written_has_no_snapshot_and_no_events()
+    {
+        Assert.Null(await Store.ReadSnapshotAsync(JournalName, Grain(1), Cancellation));
+        Assert.Empty(await Store.ReadEventsAsync(JournalName, Grain(1), 0, Cancellation));
+    }
+
+    private async Task<IEnumerable<(long Version, string? Payload)>> EventsAsync(GrainId grainId, long afterVersion) =>
+        (await Store.ReadEventsAsync(JournalName, grainId, afterVersion, Cancellation)).Select(e => (e.Version, Text(e.Payload)));
+}

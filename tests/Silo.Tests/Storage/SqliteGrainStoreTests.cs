@@ -1,0 +1,56 @@
+using GroupBuy.Runtime.Diagnostics;
+using GroupBuy.Silo.Storage;
+using GroupBuy.Silo.Storage.Sqlite;
+using GroupBuy.TestSupport;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GroupBuy.Silo.Tests.Storage;
+
+/// <summary>The store behaviours on a real SQLite file, one file per test.</summary>
+public sealed class SqliteGrainStoreTests : GrainStoreBehaviours
+{
+    private readonly TempDirectory _directory = new();
+
+    private string DatabasePath => _directory.File("data/groupbuy.db");
+
+    [Fact]
+    public async Task The_database_file_is_write_ahead_logged()
+    {
+        await Store.InitializeAsync(Cancellation);
+
+        await using var connection = Connect();
+        await connection.OpenAsync(Cancellation);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync(Cancellation));
+    }
+
+    protected override Task PrepareDatabaseAsync() => Task.CompletedTask;
+
+    protected override IDurableGrainStore CreateStore(RuntimeMetrics metrics) =>
+        new SqliteGrainStore(DatabasePath, metrics, TimeProvider.System, NullLogger<SqliteGrainStore>.Instance);
+
+    protected override async Task<IAsyncDisposable> BlockWritesAsync()
+    {
+        var connection = Connect();
+        await connection.OpenAsync(Cancellation);
+        // BEGIN IMMEDIATE: holds the file's write lock until rolled back.
+        var transaction = connection.BeginTransaction(deferred: false);
+        return new Releaser(async () =>
+        {
+            transaction.Rollback();
+            transaction.Dispose();
+            await connection.DisposeAsync();
+        });
+    }
+
+    protected override ValueTask CleanUpAsync()
+    {
+        _directory.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private SqliteConnection Connect() =>
+        new(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
+}
