@@ -1,3 +1,5 @@
+using GroupBuy.Grains;
+using GroupBuy.Runtime.Hosting;
 using GroupBuy.Silo.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +26,7 @@ public static class SiloHostingExtensions
                 services.AddPostgresGrainStorage(connectionString);
                 break;
             case StorageOptions.MemoryProvider:
+                services.AddMemoryGrainStorage();
                 services.AddSingleton<IStorageProbe, MemoryProbe>();
                 break;
             default:
@@ -31,6 +34,7 @@ public static class SiloHostingExtensions
                 services.AddSqliteGrainStorage(path);
                 break;
         }
+        services.AddGrainRuntime(GrainAssemblies.All);
         return builder;
     }
 

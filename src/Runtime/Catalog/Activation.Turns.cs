@@ -44,7 +44,6 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
 
     public Admission TryEnterInline(GrainMethodOptions options)
     {
-        bool schedule;
         lock (_lock)
         {
             switch (_status)
@@ -57,20 +56,13 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
                         return Admission.Inline;
                     }
                     return Admission.Queue;
-                case ActivationStatus.Created:
-                    schedule = StartActivationLocked();
-                    break;
                 case ActivationStatus.Invalid:
                     return Admission.Defunct;
                 default:
+                    // A new activation starts when its first request is queued, so a failed activation fails that request.
                     return Admission.Queue;
             }
         }
-        if (schedule)
-        {
-            Schedule();
-        }
-        return Admission.Queue;
     }
 
     /// <summary>Runs a call admitted inline: the caller's thread executes the grain until it completes or awaits.</summary>
