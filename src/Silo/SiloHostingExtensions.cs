@@ -35,6 +35,7 @@ public static class SiloHostingExtensions
                 break;
         }
         services.AddGrainRuntime(GrainAssemblies.All);
+        services.AddCommerceGrains();
         return builder;
     }
 

@@ -1,0 +1,39 @@
+namespace GroupBuy.Grains.Interfaces.Orders;
+
+public enum OrderKind
+{
+    FlashSale,
+    GroupBuy,
+}
+
+/// <summary><c>pending_payment → paid → confirmed</c>, or <c>→ cancelled</c>, or <c>paid → refunded</c>.</summary>
+public enum OrderStatus
+{
+    PendingPayment,
+    Paid,
+    Confirmed,
+    Cancelled,
+    Refunded,
+}
+
+/// <summary>
+/// An order as its owning grain keeps it. <see cref="RefId"/> is the flash sale's id, or the team's id for a
+/// group-buy order; the <see cref="Id"/> names its owner (see <see cref="OrderIds"/>).
+/// </summary>
+public sealed record OrderSnapshot(
+    string Id,
+    OrderKind Kind,
+    string RefId,
+    string Sku,
+    int Quantity,
+    long Amount,
+    OrderStatus Status,
+    DateTimeOffset PayBy,
+    DateTimeOffset CreatedAt,
+    string ShopperId)
+{
+    public bool IsOpen => Status == OrderStatus.PendingPayment;
+}
+
+/// <summary>What a shopper's order list holds: enough to find the order's owning grain.</summary>
+public sealed record OrderRef(string OrderId, OrderKind Kind, string OwnerId, DateTimeOffset CreatedAt);

@@ -1,0 +1,20 @@
+using GroupBuy.Grains.Common;
+using GroupBuy.Grains.Interfaces.Orders;
+using GroupBuy.Grains.Orders;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace GroupBuy.Grains;
+
+public static class GrainServiceCollectionExtensions
+{
+    /// <summary>What the commerce grains need besides the runtime: order settings and the payment gateway.</summary>
+    public static IServiceCollection AddCommerceGrains(this IServiceCollection services)
+    {
+        services.AddOptions<OrderOptions>().BindConfiguration(OrderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SimulatedPaymentGateway>();
+        services.TryAddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SimulatedPaymentGateway>());
+        return services;
+    }
+}

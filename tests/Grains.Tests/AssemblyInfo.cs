@@ -1,0 +1,3 @@
+using GroupBuy.TestSupport;
+
+[assembly: AssemblyFixture(typeof(PostgresFixture))]
