@@ -1,15 +1,10 @@
-using GroupBuy.Api.Operations;
-using GroupBuy.Silo;
+using GroupBuy.Api;
 
 var builder = WebApplication.CreateBuilder(args);
-
-builder.AddSilo();
-builder.Services.AddOperations();
+builder.AddApplicationServices();
 
 var app = builder.Build();
-
-app.MapOperations();
-
+app.MapApplication();
 app.Run();
 
 /// <summary>Entry point, visible to the test host.</summary>

@@ -25,6 +25,9 @@ public sealed record Result<T>(T? Value, DomainError? Error)
 public static class ErrorCodes
 {
     public const string Validation = "validation";
+    public const string Unauthorized = "unauthorized";
+    public const string Overloaded = "overloaded";
+    public const string RateLimited = "rate_limited";
     public const string NotFound = "not_found";
     public const string Forbidden = "forbidden";
     public const string Conflict = "conflict";

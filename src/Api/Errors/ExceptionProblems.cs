@@ -1,0 +1,43 @@
+using GroupBuy.Grains.Interfaces;
+using GroupBuy.Runtime;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace GroupBuy.Api.Errors;
+
+/// <summary>
+/// Turns the failures a request can meet into problem details: an overloaded grain or an unreachable store
+/// is a fast 503 <c>overloaded</c> with <c>Retry-After</c>; malformed input is 400 <c>validation</c>.
+/// Anything else is a bug and stays a 500.
+/// </summary>
+internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            GrainOverloadedException => Unavailable(context, "Too many requests are waiting for this item; retry shortly."),
+            StorageUnavailableException or TimeoutException => Unavailable(context, "The service cannot take this request now; retry shortly."),
+            BadHttpRequestException bad => Problems.Of(bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? ErrorCodes.Validation : Problems.CodeForStatus(bad.StatusCode), bad.Message),
+            _ => null,
+        };
+        if (problem is null)
+        {
+            return false;
+        }
+        if (exception is not BadHttpRequestException)
+        {
+            Unavailable(exception, context.Request.Path);
+        }
+        await problem.ExecuteAsync(context);
+        return true;
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Unavailable(HttpContext context, string detail)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return Problems.Of(ErrorCodes.Overloaded, detail);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503 for {Path}")]
+    private partial void Unavailable(Exception exception, string path);
+}

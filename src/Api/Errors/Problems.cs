@@ -1,0 +1,76 @@
+using GroupBuy.Grains.Interfaces;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GroupBuy.Api.Errors;
+
+/// <summary>
+/// Every error is an RFC 9457 problem detail with a stable <c>code</c>; this maps each code of the
+/// contract to its status, once.
+/// </summary>
+public static class Problems
+{
+    private static readonly Dictionary<string, int> Statuses = new(StringComparer.Ordinal)
+    {
+        [ErrorCodes.Validation] = StatusCodes.Status400BadRequest,
+        [ErrorCodes.Unauthorized] = StatusCodes.Status401Unauthorized,
+        [ErrorCodes.Forbidden] = StatusCodes.Status403Forbidden,
+        [ErrorCodes.NotMember] = StatusCodes.Status403Forbidden,
+        [ErrorCodes.NotFound] = StatusCodes.Status404NotFound,
+        [ErrorCodes.Conflict] = StatusCodes.Status409Conflict,
+        [ErrorCodes.SoldOut] = StatusCodes.Status409Conflict,
+        [ErrorCodes.NotStarted] = StatusCodes.Status409Conflict,
+        [ErrorCodes.Ended] = StatusCodes.Status409Conflict,
+        [ErrorCodes.InsufficientStock] = StatusCodes.Status409Conflict,
+        [ErrorCodes.TeamFull] = StatusCodes.Status409Conflict,
+        [ErrorCodes.AlreadyMember] = StatusCodes.Status409Conflict,
+        [ErrorCodes.TeamClosed] = StatusCodes.Status409Conflict,
+        [ErrorCodes.OrderClosed] = StatusCodes.Status409Conflict,
+        [ErrorCodes.LimitExceeded] = StatusCodes.Status422UnprocessableEntity,
+        [ErrorCodes.RateLimited] = StatusCodes.Status429TooManyRequests,
+        [ErrorCodes.Overloaded] = StatusCodes.Status503ServiceUnavailable,
+    };
+
+    private static readonly Dictionary<int, string> CodesByStatus = new()
+    {
+        [StatusCodes.Status400BadRequest] = ErrorCodes.Validation,
+        [StatusCodes.Status401Unauthorized] = ErrorCodes.Unauthorized,
+        [StatusCodes.Status403Forbidden] = ErrorCodes.Forbidden,
+        [StatusCodes.Status404NotFound] = ErrorCodes.NotFound,
+        [StatusCodes.Status405MethodNotAllowed] = ErrorCodes.NotFound,
+        [StatusCodes.Status409Conflict] = ErrorCodes.Conflict,
+        [StatusCodes.Status413PayloadTooLarge] = ErrorCodes.Validation,
+        [StatusCodes.Status415UnsupportedMediaType] = ErrorCodes.Validation,
+        [StatusCodes.Status422UnprocessableEntity] = ErrorCodes.Validation,
+        [StatusCodes.Status429TooManyRequests] = ErrorCodes.RateLimited,
+        [StatusCodes.Status503ServiceUnavailable] = ErrorCodes.Overloaded,
+    };
+
+    public static ProblemHttpResult Of(string code, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusOf(code), title: TitleOf(code), type: TypeOf(code),
+            extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    public static ProblemHttpResult Of(DomainError error) => Of(error.Code, error.Detail);
+
+    public static int StatusOf(string code) => Statuses.GetValueOrDefault(code, StatusCodes.Status400BadRequest);
+
+    /// <summary>The code for a problem raised by the framework itself (binding, routing, limits), by its status.</summary>
+    public static string CodeForStatus(int status) => CodesByStatus.GetValueOrDefault(status, status >= 500 ? "internal" : ErrorCodes.Validation);
+
+    public static string TypeOf(string code) => $"https://groupbuy.dev/problems/{code.Replace('_', '-')}";
+
+    private static string TitleOf(string code) => char.ToUpperInvariant(code[0]) + code[1..].Replace('_', ' ');
+
+    /// <summary>Adds the <c>code</c> (and a matching type) to every problem the framework writes, so none is without one.</summary>
+    public static IServiceCollection AddProblems(this IServiceCollection services) =>
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            if (!problem.Extensions.ContainsKey("code"))
+            {
+                var code = CodeForStatus(problem.Status ?? context.HttpContext.Response.StatusCode);
+                problem.Extensions["code"] = code;
+                problem.Type = TypeOf(code);
+            }
+            problem.Extensions.Remove("traceId");
+        });
+}

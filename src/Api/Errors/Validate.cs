@@ -1,0 +1,61 @@
+using System.Text.RegularExpressions;
+using GroupBuy.Grains.Interfaces;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GroupBuy.Api.Errors;
+
+/// <summary>Input checks that answer with a <c>validation</c> problem naming the field, or null when the value is fine.</summary>
+public static partial class Validate
+{
+    public static ProblemHttpResult? Id(string? value, string field) =>
+        value is not null && IdPattern().IsMatch(value)
+            ? null
+            : Invalid(field, "must be 1–64 letters, digits, '-', '_' or ':'");
+
+    public static ProblemHttpResult? Text(string? value, string field, int maxLength, bool required = true)
+    {
+        if (value is null)
+        {
+            return required ? Invalid(field, "is required") : null;
+        }
+        if (value.Length == 0 || value.Length > maxLength || string.IsNullOrWhiteSpace(value))
+        {
+            return Invalid(field, $"must be 1–{maxLength} characters and not blank");
+        }
+        foreach (var c in value)
+        {
+            if (char.IsControl(c) || char.IsSurrogate(c) && !IsWellFormed(value))
+            {
+                return Invalid(field, "must not contain control characters or broken Unicode");
+            }
+        }
+        return null;
+    }
+
+    public static ProblemHttpResult? Range(long? value, string field, long min, long max) =>
+        value is { } v && v >= min && v <= max ? null : Invalid(field, $"must be a whole number from {min} to {max}");
+
+    public static ProblemHttpResult? OneOf(string? value, string field, params string[] allowed) =>
+        value is not null && allowed.Contains(value, StringComparer.Ordinal) ? null : Invalid(field, $"must be one of {string.Join(", ", allowed)}");
+
+    public static ProblemHttpResult Invalid(string field, string rule) => Problems.Of(ErrorCodes.Validation, $"'{field}' {rule}.");
+
+    private static bool IsWellFormed(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_:-]{0,63}$", RegexOptions.CultureInvariant)]
+    private static partial Regex IdPattern();
+}

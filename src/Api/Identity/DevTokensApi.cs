@@ -1,0 +1,44 @@
+using System.Security.Claims;
+using GroupBuy.Api.Errors;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace GroupBuy.Api.Identity;
+
+/// <summary><c>POST /api/dev/tokens</c>: mints a token without an identity provider, while <c>Auth:DevTokens</c> is on.</summary>
+public static class DevTokensApi
+{
+    public sealed record DevTokenRequest(string? UserId, string? Role, string? Name);
+
+    public sealed record DevTokenResponse(string Token, DateTimeOffset ExpiresAt);
+
+    public static IEndpointRouteBuilder MapDevTokens(this IEndpointRouteBuilder app)
+    {
+        if (app.ServiceProvider.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens)
+        {
+            app.MapPost("/api/dev/tokens", MintToken).WithTags("Identity").AllowAnonymous();
+        }
+        return app;
+    }
+
+    private static Results<Ok<DevTokenResponse>, ProblemHttpResult> MintToken(
+        DevTokenRequest request, IOptionsMonitor<BearerTokenOptions> bearer, IOptions<AuthOptions> auth, TimeProvider time)
+    {
+        var problem = Validate.Id(request.UserId, "userId")
+            ?? Validate.OneOf(request.Role, "role", Roles.Shopper, Roles.Merchant)
+            ?? Validate.Text(request.Name, "name", 64, required: false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, request.UserId!), new Claim(ClaimTypes.Name, request.Name ?? request.UserId!), new Claim(ClaimTypes.Role, request.Role!)],
+            BearerTokenDefaults.AuthenticationScheme);
+        var expiresAt = time.GetUtcNow() + auth.Value.TokenLifetime;
+        var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), new AuthenticationProperties { ExpiresUtc = expiresAt }, BearerTokenDefaults.AuthenticationScheme);
+        var token = bearer.Get(BearerTokenDefaults.AuthenticationScheme).BearerTokenProtector.Protect(ticket);
+        return TypedResults.Ok(new DevTokenResponse(token, expiresAt));
+    }
+}

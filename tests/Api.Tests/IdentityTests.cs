@@ -1,0 +1,58 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Hosting;
+
+namespace GroupBuy.Api.Tests;
+
+public sealed class IdentityTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    [Fact]
+    public async Task A_dev_token_identifies_the_caller()
+    {
+        var client = await factory.SignedInAsync("m-id", "merchant");
+
+        var response = await client.PostAsJsonAsync("/api/products", new { sku = "id-check", name = "Tea", price = 100, stock = 1 }, ApiClient.Token);
+
+        Assert.Equal("m-id", (await response.JsonAsync())["merchantId"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("""{ "userId": "u1", "role": "admin", "name": "x" }""")]
+    [InlineData("""{ "userId": "", "role": "shopper" }""")]
+    [InlineData("""{ "userId": "a b", "role": "shopper" }""")]
+    [InlineData("""{ "userId": "u1", "role": "shopper", "name": "\u0000" }""")]
+    [InlineData("""{ "role": "shopper" }""")]
+    public async Task A_dev_token_request_with_bad_fields_is_a_validation_problem(string body)
+    {
+        var response = await factory.CreateClient().PostAsync("/api/dev/tokens", ApiClient.RawJson(body), ApiClient.Token);
+
+        await response.AssertProblemAsync(400, "validation");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Bearer not-a-token")]
+    [InlineData("Basic dXNlcjpwYXNz")]
+    public async Task A_missing_or_invalid_token_is_unauthorized(string? authorization)
+    {
+        var client = factory.CreateClient();
+        if (authorization is not null)
+        {
+            client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        var response = await client.GetAsync("/api/products/anything", ApiClient.Token);
+
+        await response.AssertProblemAsync(401, "unauthorized");
+    }
+
+    [Fact]
+    public async Task Dev_tokens_do_not_exist_in_production()
+    {
+        using var production = factory.WithWebHostBuilder(b => b.UseEnvironment(Environments.Production));
+
+        var response = await production.CreateClient().PostAsJsonAsync("/api/dev/tokens", new { userId = "u1", role = "shopper" }, ApiClient.Token);
+
+        await response.AssertProblemAsync(404, "not_found");
+    }
+}
