@@ -1,7 +1,11 @@
+using GroupBuy.Api.Common;
 using GroupBuy.Api.Errors;
+using GroupBuy.Api.FlashSales;
+using GroupBuy.Api.GroupBuys;
 using GroupBuy.Api.Identity;
 using GroupBuy.Api.Json;
 using GroupBuy.Api.Operations;
+using GroupBuy.Api.Orders;
 using GroupBuy.Api.Products;
 using GroupBuy.Silo;
 
@@ -18,6 +22,7 @@ public static class ApiServiceCollectionExtensions
         builder.Services.AddProblems();
         builder.Services.AddExceptionHandler<ExceptionProblems>();
         builder.Services.AddIdentity();
+        builder.Services.AddPerShopperRateLimiting();
         builder.Services.AddOperations();
         return builder;
     }
@@ -28,9 +33,13 @@ public static class ApiServiceCollectionExtensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapOperations();
         app.MapDevTokens();
         app.MapProducts();
+        app.MapFlashSales();
+        app.MapGroupBuys();
+        app.MapOrders();
         return app;
     }
 }

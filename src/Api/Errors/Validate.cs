@@ -38,6 +38,16 @@ public static partial class Validate
     public static ProblemHttpResult? OneOf(string? value, string field, params string[] allowed) =>
         value is not null && allowed.Contains(value, StringComparer.Ordinal) ? null : Invalid(field, $"must be one of {string.Join(", ", allowed)}");
 
+    /// <summary>A campaign window: both ends given, the end after the start, within ten years.</summary>
+    public static ProblemHttpResult? Window(DateTimeOffset? startsAt, DateTimeOffset? endsAt)
+    {
+        if (startsAt is null || endsAt is null)
+        {
+            return Invalid(startsAt is null ? "startsAt" : "endsAt", "is required (ISO-8601)");
+        }
+        return endsAt <= startsAt || endsAt - startsAt > TimeSpan.FromDays(3650) ? Invalid("endsAt", "must be after startsAt, within ten years") : null;
+    }
+
     public static ProblemHttpResult Invalid(string field, string rule) => Problems.Of(ErrorCodes.Validation, $"'{field}' {rule}.");
 
     private static bool IsWellFormed(string value)

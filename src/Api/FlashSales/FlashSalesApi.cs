@@ -1,0 +1,90 @@
+using System.Security.Claims;
+using GroupBuy.Api.Common;
+using GroupBuy.Api.Errors;
+using GroupBuy.Api.Identity;
+using GroupBuy.Api.Orders;
+using GroupBuy.Grains.Interfaces;
+using GroupBuy.Grains.Interfaces.FlashSales;
+using GroupBuy.Grains.Interfaces.Products;
+using GroupBuy.Runtime;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace GroupBuy.Api.FlashSales;
+
+/// <summary>Flash sales (秒杀): merchants launch them from their own products; anyone reads; shoppers buy.</summary>
+public static class FlashSalesApi
+{
+    public sealed record CreateFlashSaleRequest(string? Sku, long? Price, long? Quantity, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, long? PerUserLimit);
+
+    public sealed record PurchaseRequest(long? Quantity);
+
+    public static RouteGroupBuilder MapFlashSales(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/flash-sales").WithTags("Flash sales");
+        group.MapPost("/", Create).RequireAuthorization(Roles.Merchant);
+        group.MapGet("/{id}", Get).AllowAnonymous();
+        group.MapPost("/{id}/purchases", Purchase).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit();
+        return group;
+    }
+
+    private static async Task<Results<Created<FlashSaleResponse>, ProblemHttpResult>> Create(CreateFlashSaleRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var problem = Validate.Id(request.Sku, "sku")
+            ?? Validate.Range(request.Price, "price", 0, Limits.MaxPrice)
+            ?? Validate.Range(request.Quantity, "quantity", 1, Limits.MaxQuantity)
+            ?? Validate.Range(request.PerUserLimit, "perUserLimit", 1, Limits.MaxQuantity)
+            ?? Validate.Window(request.StartsAt, request.EndsAt);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var product = await grains.GetGrain<IProductGrain>(request.Sku!).Get();
+        if (product is null)
+        {
+            return Problems.Of(ErrorCodes.NotFound, $"Product {request.Sku} does not exist.");
+        }
+        if (product.MerchantId != user.UserId())
+        {
+            return Problems.Of(ErrorCodes.Forbidden, $"Product {request.Sku} belongs to another merchant.");
+        }
+        var id = Ids.New();
+        var result = await grains.GetGrain<IFlashSaleGrain>(id).Create(new FlashSaleDraft(
+            request.Sku!, request.Price!.Value, (int)request.Quantity!.Value, request.StartsAt!.Value, request.EndsAt!.Value, (int)request.PerUserLimit!.Value, user.UserId()));
+        return result.IsSuccess
+            ? TypedResults.Created($"/api/flash-sales/{id}", FlashSaleResponse.From(result.Value!))
+            : Problems.Of(result.Error!);
+    }
+
+    private static async Task<Results<Ok<FlashSaleResponse>, ProblemHttpResult>> Get(string id, IGrainFactory grains)
+    {
+        var sale = Ids.IsWellFormed(id) ? await grains.GetGrain<IFlashSaleGrain>(id).Get() : null;
+        return sale is null ? NotFound(id) : TypedResults.Ok(FlashSaleResponse.From(sale));
+    }
+
+    private static async Task<Results<Created<OrderResponse>, ProblemHttpResult>> Purchase(
+        string id, PurchaseRequest request, ClaimsPrincipal user, IGrainFactory grains, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey)
+    {
+        if (!Ids.IsWellFormed(id))
+        {
+            return NotFound(id);
+        }
+        var problem = Validate.Range(request.Quantity, "quantity", 1, Limits.MaxQuantity)
+            ?? (idempotencyKey is null ? null : Validate.Text(idempotencyKey, "Idempotency-Key", 128));
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var sale = grains.GetGrain<IFlashSaleGrain>(id);
+        if (await sale.Get() is null)
+        {
+            return NotFound(id);
+        }
+        var result = await sale.Purchase(user.AsShopper(), (int)request.Quantity!.Value, idempotencyKey);
+        return result.IsSuccess
+            ? TypedResults.Created($"/api/orders/{result.Value!.Id}", OrderResponse.From(result.Value))
+            : Problems.Of(result.Error!);
+    }
+
+    private static ProblemHttpResult NotFound(string id) => Problems.Of(ErrorCodes.NotFound, $"Flash sale {id} does not exist.");
+}

@@ -1,0 +1,110 @@
+using System.Security.Claims;
+using GroupBuy.Api.Common;
+using GroupBuy.Api.Errors;
+using GroupBuy.Api.Identity;
+using GroupBuy.Grains.Interfaces;
+using GroupBuy.Grains.Interfaces.GroupBuys;
+using GroupBuy.Grains.Interfaces.Products;
+using GroupBuy.Runtime;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GroupBuy.Api.GroupBuys;
+
+/// <summary>Group buys (拼团) and their teams: open, join, quick-join; campaign and team reads are public.</summary>
+public static class GroupBuysApi
+{
+    public sealed record CreateGroupBuyRequest(
+        string? Sku, long? Price, long? LeaderPrice, long? SoloPrice, long? TeamSize, long? TeamWindowSeconds, long? Quantity, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt);
+
+    public static IEndpointRouteBuilder MapGroupBuys(this IEndpointRouteBuilder app)
+    {
+        var campaigns = app.MapGroup("/api/group-buys").WithTags("Group buys");
+        campaigns.MapPost("/", Create).RequireAuthorization(Roles.Merchant);
+        campaigns.MapGet("/{id}", Get).AllowAnonymous();
+        campaigns.MapPost("/{id}/teams", OpenTeam).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit();
+        campaigns.MapPost("/{id}/quick-join", QuickJoin).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit();
+
+        var teams = app.MapGroup("/api/teams").WithTags("Group buys");
+        teams.MapGet("/{teamId}", GetTeam).AllowAnonymous();
+        teams.MapPost("/{teamId}/members", Join).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit();
+        return app;
+    }
+
+    private static async Task<Results<Created<GroupBuyResponse>, ProblemHttpResult>> Create(CreateGroupBuyRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var problem = Validate.Id(request.Sku, "sku")
+            ?? Validate.Range(request.Price, "price", 0, Limits.MaxPrice)
+            ?? (request.LeaderPrice is null ? null : Validate.Range(request.LeaderPrice, "leaderPrice", 0, Limits.MaxPrice))
+            ?? Validate.Range(request.SoloPrice, "soloPrice", 0, Limits.MaxPrice)
+            ?? Validate.Range(request.TeamSize, "teamSize", 2, 100)
+            ?? Validate.Range(request.TeamWindowSeconds, "teamWindowSeconds", 1, 30 * 24 * 3600)
+            ?? Validate.Range(request.Quantity, "quantity", 1, Limits.MaxQuantity)
+            ?? Validate.Window(request.StartsAt, request.EndsAt);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var product = await grains.GetGrain<IProductGrain>(request.Sku!).Get();
+        if (product is null)
+        {
+            return Problems.Of(ErrorCodes.NotFound, $"Product {request.Sku} does not exist.");
+        }
+        if (product.MerchantId != user.UserId())
+        {
+            return Problems.Of(ErrorCodes.Forbidden, $"Product {request.Sku} belongs to another merchant.");
+        }
+        var id = Ids.New();
+        var result = await grains.GetGrain<IGroupBuyGrain>(id).Create(new GroupBuyDraft(
+            request.Sku!, request.Price!.Value, request.LeaderPrice, request.SoloPrice!.Value, (int)request.TeamSize!.Value,
+            (int)request.TeamWindowSeconds!.Value, (int)request.Quantity!.Value, request.StartsAt!.Value, request.EndsAt!.Value, user.UserId()));
+        return result.IsSuccess
+            ? TypedResults.Created($"/api/group-buys/{id}", GroupBuyResponse.From(result.Value!))
+            : Problems.Of(result.Error!);
+    }
+
+    private static async Task<Results<Ok<GroupBuyResponse>, ProblemHttpResult>> Get(string id, IGrainFactory grains)
+    {
+        var campaign = Ids.IsWellFormed(id) ? await grains.GetGrain<IGroupBuyGrain>(id).Get() : null;
+        return campaign is null ? CampaignNotFound(id) : TypedResults.Ok(GroupBuyResponse.From(campaign));
+    }
+
+    private static async Task<Results<Ok<TeamResponse>, ProblemHttpResult>> GetTeam(string teamId, IGrainFactory grains)
+    {
+        var team = Ids.IsWellFormed(teamId) ? await grains.GetGrain<ITeamGrain>(teamId).Get() : null;
+        return team is null ? TeamNotFound(teamId) : TypedResults.Ok(TeamResponse.From(team));
+    }
+
+    private static Task<Results<Created<TeamJoinResponse>, ProblemHttpResult>> OpenTeam(string id, ClaimsPrincipal user, IGrainFactory grains) =>
+        ViaCampaign(id, grains, campaign => campaign.OpenTeam(user.AsShopper()));
+
+    private static Task<Results<Created<TeamJoinResponse>, ProblemHttpResult>> QuickJoin(string id, ClaimsPrincipal user, IGrainFactory grains) =>
+        ViaCampaign(id, grains, campaign => campaign.QuickJoin(user.AsShopper()));
+
+    private static async Task<Results<Created<TeamJoinResponse>, ProblemHttpResult>> Join(string teamId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!Ids.IsWellFormed(teamId))
+        {
+            return TeamNotFound(teamId);
+        }
+        return Joined(await grains.GetGrain<ITeamGrain>(teamId).Join(user.AsShopper()));
+    }
+
+    private static async Task<Results<Created<TeamJoinResponse>, ProblemHttpResult>> ViaCampaign(string id, IGrainFactory grains, Func<IGroupBuyGrain, Task<Result<TeamJoin>>> act)
+    {
+        var campaign = Ids.IsWellFormed(id) ? grains.GetGrain<IGroupBuyGrain>(id) : null;
+        if (campaign is null || await campaign.Get() is null)
+        {
+            return CampaignNotFound(id);
+        }
+        return Joined(await act(campaign));
+    }
+
+    private static Results<Created<TeamJoinResponse>, ProblemHttpResult> Joined(Result<TeamJoin> result) =>
+        result.IsSuccess
+            ? TypedResults.Created($"/api/teams/{result.Value!.Team.Id}", TeamJoinResponse.From(result.Value))
+            : Problems.Of(result.Error!);
+
+    private static ProblemHttpResult CampaignNotFound(string id) => Problems.Of(ErrorCodes.NotFound, $"Group buy {id} does not exist.");
+
+    private static ProblemHttpResult TeamNotFound(string id) => Problems.Of(ErrorCodes.NotFound, $"Team {id} does not exist.");
+}

@@ -1,0 +1,58 @@
+using System.Security.Claims;
+using GroupBuy.Api.Errors;
+using GroupBuy.Api.Identity;
+using GroupBuy.Grains.Interfaces;
+using GroupBuy.Grains.Interfaces.FlashSales;
+using GroupBuy.Grains.Interfaces.GroupBuys;
+using GroupBuy.Grains.Interfaces.Orders;
+using GroupBuy.Runtime;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GroupBuy.Api.Orders;
+
+/// <summary>A shopper's orders: read and pay. Anyone but the owner gets 404, so order ids reveal nothing.</summary>
+public static class OrdersApi
+{
+    public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder app)
+    {
+        var orders = app.MapGroup("/api/orders").WithTags("Orders").RequireAuthorization();
+        orders.MapGet("/{id}", Get);
+        orders.MapPost("/{id}/pay", Pay);
+        app.MapGet("/api/me/orders", Mine).WithTags("Orders").RequireAuthorization();
+        return app;
+    }
+
+    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Get(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var order = OrderIds.TryParse(id, out var owner) ? await FindAsync(owner, grains) : null;
+        return order is not null && order.ShopperId == user.UserId()
+            ? TypedResults.Ok(OrderResponse.From(order))
+            : NotFound(id);
+    }
+
+    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Pay(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!OrderIds.TryParse(id, out var owner))
+        {
+            return NotFound(id);
+        }
+        var result = owner.Kind == OrderKind.FlashSale
+            ? await grains.GetGrain<IFlashSaleGrain>(owner.OwnerId).Pay(id, user.UserId())
+            : await grains.GetGrain<ITeamGrain>(owner.OwnerId).Pay(id, user.UserId());
+        return result.IsSuccess ? TypedResults.Ok(OrderResponse.From(result.Value!)) : Problems.Of(result.Error!);
+    }
+
+    private static async Task<Ok<OrderResponse[]>> Mine(ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var refs = await grains.GetGrain<IShopperGrain>(user.UserId()).ListOrders();
+        var orders = await Task.WhenAll(refs.Select(r => FindAsync(r, grains)));
+        return TypedResults.Ok(orders.OfType<OrderSnapshot>().Select(OrderResponse.From).ToArray());
+    }
+
+    private static Task<OrderSnapshot?> FindAsync(OrderRef owner, IGrainFactory grains) =>
+        owner.Kind == OrderKind.FlashSale
+            ? grains.GetGrain<IFlashSaleGrain>(owner.OwnerId).GetOrder(owner.OrderId)
+            : grains.GetGrain<ITeamGrain>(owner.OwnerId).GetOrder(owner.OrderId);
+
+    private static ProblemHttpResult NotFound(string id) => Problems.Of(ErrorCodes.NotFound, $"Order {id} does not exist.");
+}
