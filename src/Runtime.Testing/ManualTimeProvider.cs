@@ -9,6 +9,7 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
     private readonly Lock _lock = new();
     private readonly List<ManualTimer> _timers = [];
     private DateTimeOffset _now = start;
+    private TaskCompletionSource _timerSet = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ManualTimeProvider() : this(new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero))
     {
@@ -67,6 +68,18 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
         }
     }
 
+    /// <summary>
+    /// Completes the next time a timer is set to fire at a finite time. A grain timer is re-armed only after its
+    /// callback completes, so a test awaits this before advancing the clock to the next tick.
+    /// </summary>
+    public Task WhenTimerSet()
+    {
+        lock (_lock)
+        {
+            return _timerSet.Task;
+        }
+    }
+
     /// <summary>Stops every timer, as a process crash would (the test kit's crash restart uses it).</summary>
     public void DropAllTimers()
     {
@@ -98,6 +111,11 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
                 _period = period;
                 DueAt = dueTime == Timeout.InfiniteTimeSpan ? DateTimeOffset.MaxValue : clock._now + dueTime;
                 fireNow = dueTime == TimeSpan.Zero && clock._timers.Contains(this);
+                if (dueTime != Timeout.InfiniteTimeSpan)
+                {
+                    clock._timerSet.TrySetResult();
+                    clock._timerSet = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
                 if (fireNow)
                 {
                     Advanced();

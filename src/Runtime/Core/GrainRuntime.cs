@@ -126,7 +126,7 @@ public sealed class GrainRuntime : IDisposable
     /// <summary>Stops accepting calls and deactivates every activation (their <c>OnDeactivateAsync</c> runs).</summary>
     internal async Task StopAsync(CancellationToken cancellationToken)
     {
-        Reminders.Stop();
+        await Reminders.StopAsync(cancellationToken);
         await Catalog.DeactivateAllAsync(new DeactivationReason(DeactivationReasonCode.ShuttingDown, "The silo is stopping."), cancellationToken);
         await _shutdown.CancelAsync();
         Catalog.Stop();

@@ -14,6 +14,8 @@ internal sealed class ReminderService(GrainRuntime runtime)
     private readonly Lock _lock = new();
     private readonly Dictionary<(GrainId, string), ReminderEntry> _current = [];
     private readonly PriorityQueue<ReminderEntry, DateTimeOffset> _due = new();
+    private readonly HashSet<Task> _deliveries = [];
+    private readonly SemaphoreSlim[] _stripes = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
     private ITimer? _timer;
 
     private IReminderTable Table => runtime.Services.GetRequiredService<IReminderTable>();
@@ -34,6 +36,7 @@ internal sealed class ReminderService(GrainRuntime runtime)
         Arm();
     }
 
+    /// <summary>Stops firing; a graceful stop also waits for deliveries under way to record their outcome.</summary>
     public void Stop()
     {
         lock (_lock)
@@ -41,6 +44,18 @@ internal sealed class ReminderService(GrainRuntime runtime)
             _timer?.Dispose();
             _timer = null;
         }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        Task[] deliveries;
+        lock (_lock)
+        {
+            _timer?.Dispose();
+            _timer = null;
+            deliveries = [.. _deliveries];
+        }
+        await Task.WhenAll(deliveries).WaitAsync(cancellationToken);
     }
 
     public async Task<IGrainReminder> RegisterAsync(GrainId grainId, string name, DateTimeOffset dueAt, TimeSpan? period, CancellationToken cancellationToken)
@@ -51,24 +66,23 @@ internal sealed class ReminderService(GrainRuntime runtime)
             throw new ArgumentOutOfRangeException(nameof(period), "A reminder's period must be positive.");
         }
         var entry = new ReminderEntry(grainId, name, dueAt, period);
-        await Table.UpsertAsync(entry, cancellationToken);
-        lock (_lock)
+        await MutateAsync(grainId, name, async () =>
         {
-            _current[(grainId, name)] = entry;
-            _due.Enqueue(entry, dueAt);
-        }
-        Arm();
+            await Table.UpsertAsync(entry, cancellationToken);
+            Swap(current: null, entry, requireCurrent: false);
+        }, cancellationToken);
         return entry;
     }
 
-    public async Task UnregisterAsync(GrainId grainId, string name, CancellationToken cancellationToken)
-    {
-        await Table.RemoveAsync(grainId, name, cancellationToken);
-        lock (_lock)
+    public Task UnregisterAsync(GrainId grainId, string name, CancellationToken cancellationToken) =>
+        MutateAsync(grainId, name, async () =>
         {
-            _current.Remove((grainId, name));
-        }
-    }
+            await Table.RemoveAsync(grainId, name, cancellationToken);
+            lock (_lock)
+            {
+                _current.Remove((grainId, name));
+            }
+        }, cancellationToken);
 
     public IGrainReminder? Find(GrainId grainId, string name)
     {
@@ -112,7 +126,7 @@ internal sealed class ReminderService(GrainRuntime runtime)
         }
         foreach (var entry in due)
         {
-            _ = DeliverAsync(entry, now);
+            Track(DeliverAsync(entry, now));
         }
         Arm();
     }
@@ -131,30 +145,48 @@ internal sealed class ReminderService(GrainRuntime runtime)
         }
         try
         {
-            if (entry.Period is { } period)
+            await MutateAsync(entry.GrainId, entry.Name, async () =>
             {
-                var missed = (long)((now - entry.DueAt).Ticks / period.Ticks);
-                var next = entry with { DueAt = entry.DueAt + (period * (missed + 1)) };
-                if (Replace(entry, next))
+                // The grain may have replaced or removed the reminder meanwhile; then its change stands.
+                if (!IsCurrentLocked(entry))
                 {
+                    return;
+                }
+                if (entry.Period is { } period)
+                {
+                    var missed = (now - entry.DueAt).Ticks / period.Ticks;
+                    var next = entry with { DueAt = entry.DueAt + (period * (missed + 1)) };
                     await Table.UpsertAsync(next, runtime.ShutdownToken);
+                    Swap(entry, next, requireCurrent: true);
                 }
-            }
-            else if (Replace(entry, null))
-            {
-                await Table.RemoveAsync(entry.GrainId, entry.Name, runtime.ShutdownToken);
-                // The handler may have registered the same name again meanwhile: keep that one stored.
-                if (Find(entry.GrainId, entry.Name) is ReminderEntry newer)
+                else
                 {
-                    await Table.UpsertAsync(newer, runtime.ShutdownToken);
+                    await Table.RemoveAsync(entry.GrainId, entry.Name, runtime.ShutdownToken);
+                    Swap(entry, null, requireCurrent: true);
                 }
-            }
+            }, runtime.ShutdownToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // Delivered but not recorded: the stored entry fires again after a restart, which at-least-once allows.
             runtime.Log.ReminderFailed(exception, entry.GrainId, entry.Name);
         }
+    }
+
+    private void Track(Task delivery)
+    {
+        lock (_lock)
+        {
+            _deliveries.Add(delivery);
+        }
+        delivery.ContinueWith(static (done, self) =>
+        {
+            var service = (ReminderService)self!;
+            lock (service._lock)
+            {
+                service._deliveries.Remove(done);
+            }
+        }, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private void Requeue(ReminderEntry entry, DateTimeOffset at)
@@ -169,18 +201,33 @@ internal sealed class ReminderService(GrainRuntime runtime)
         Arm();
     }
 
-    /// <summary>Swaps the delivered entry for its successor unless the grain already replaced it.</summary>
-    private bool Replace(ReminderEntry delivered, ReminderEntry? next)
+    /// <summary>Table and memory change together for one reminder: its mutations run one at a time.</summary>
+    private async Task MutateAsync(GrainId grainId, string name, Func<Task> mutation, CancellationToken cancellationToken)
+    {
+        var stripe = _stripes[(uint)HashCode.Combine(grainId, name) % (uint)_stripes.Length];
+        await stripe.WaitAsync(cancellationToken);
+        try
+        {
+            await mutation();
+        }
+        finally
+        {
+            stripe.Release();
+        }
+    }
+
+    /// <summary>Puts <paramref name="next"/> (or nothing) in place of <paramref name="current"/> and re-arms.</summary>
+    private void Swap(ReminderEntry? current, ReminderEntry? next, bool requireCurrent)
     {
         lock (_lock)
         {
-            if (!IsCurrent(delivered))
+            if (requireCurrent && !IsCurrent(current!))
             {
-                return false;
+                return;
             }
             if (next is null)
             {
-                _current.Remove((delivered.GrainId, delivered.Name));
+                _current.Remove((current!.GrainId, current.Name));
             }
             else
             {
@@ -189,7 +236,14 @@ internal sealed class ReminderService(GrainRuntime runtime)
             }
         }
         Arm();
-        return true;
+    }
+
+    private bool IsCurrentLocked(ReminderEntry entry)
+    {
+        lock (_lock)
+        {
+            return IsCurrent(entry);
+        }
     }
 
     private bool IsCurrent(ReminderEntry entry) =>
