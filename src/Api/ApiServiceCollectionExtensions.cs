@@ -4,6 +4,7 @@ using GroupBuy.Api.FlashSales;
 using GroupBuy.Api.GroupBuys;
 using GroupBuy.Api.Identity;
 using GroupBuy.Api.Json;
+using GroupBuy.Api.Live;
 using GroupBuy.Api.Operations;
 using GroupBuy.Api.Orders;
 using GroupBuy.Api.Products;
@@ -24,6 +25,8 @@ public static class ApiServiceCollectionExtensions
         builder.Services.AddIdentity();
         builder.Services.AddPerShopperRateLimiting();
         builder.Services.AddOperations();
+        builder.Services.AddSignalR().AddJsonProtocol(options => JsonSetup.Configure(options.PayloadSerializerOptions));
+        builder.Services.AddSingleton<LiveFeeds>();
         return builder;
     }
 
@@ -40,6 +43,7 @@ public static class ApiServiceCollectionExtensions
         app.MapFlashSales();
         app.MapGroupBuys();
         app.MapOrders();
+        app.MapHub<LiveHub>("/hubs/live");
         return app;
     }
 }

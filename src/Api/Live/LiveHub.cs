@@ -1,0 +1,59 @@
+using GroupBuy.Runtime;
+using Microsoft.AspNetCore.SignalR;
+
+namespace GroupBuy.Api.Live;
+
+/// <summary>
+/// <c>/hubs/live</c>: <c>Watch(topic)</c> answers the topic's current snapshot and subscribes the connection
+/// to its <c>progress</c> pushes; <c>Unwatch(topic)</c> stops them. Pushes come from <see cref="LiveFeeds"/>.
+/// Refusals are hub errors whose message starts with the contract's code (<c>validation:</c>, <c>not_found:</c>).
+/// </summary>
+public sealed class LiveHub(LiveFeeds feeds, IGrainFactory grains) : Hub
+{
+    private const int MaxTopicsPerConnection = 100;
+
+    public async Task<object> Watch(string topic)
+    {
+        if (!LiveTopic.TryParse(topic, out var kind, out var id))
+        {
+            throw new HubException("validation: unknown topic; use team:{id}, flash-sale:{id}, group-buy:{id} or group:{id}.");
+        }
+        if (kind == LiveTopic.Group)
+        {
+            throw new HubException("not_member: only members of a group may watch it.");
+        }
+        var watched = Watched();
+        if (!watched.Contains(topic) && watched.Count >= MaxTopicsPerConnection)
+        {
+            throw new HubException($"validation: a connection may watch at most {MaxTopicsPerConnection} topics.");
+        }
+        var snapshot = await LiveTopic.ReadAsync(grains, kind, id) ?? throw new HubException($"not_found: {topic} does not exist.");
+        if (watched.Add(topic))
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, topic, Context.ConnectionAborted);
+            feeds.Watch(topic);
+        }
+        return snapshot.Data;
+    }
+
+    public async Task Unwatch(string topic)
+    {
+        if (Watched().Remove(topic))
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, topic, Context.ConnectionAborted);
+            feeds.Unwatch(topic);
+        }
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        foreach (var topic in Watched())
+        {
+            feeds.Unwatch(topic);
+        }
+        return Task.CompletedTask;
+    }
+
+    private HashSet<string> Watched() =>
+        (HashSet<string>)(Context.Items.TryGetValue(nameof(Watched), out var topics) ? topics! : Context.Items[nameof(Watched)] = new HashSet<string>(StringComparer.Ordinal));
+}
