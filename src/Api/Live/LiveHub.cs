@@ -6,7 +6,7 @@ namespace GroupBuy.Api.Live;
 /// <summary>
 /// <c>/hubs/live</c>: <c>Watch(topic)</c> answers the topic's current snapshot and subscribes the connection
 /// to its <c>progress</c> pushes; <c>Unwatch(topic)</c> stops them. Pushes come from <see cref="LiveFeeds"/>.
-/// Refusals are hub errors whose message starts with the contract's code (<c>validation:</c>, <c>not_found:</c>).
+/// Refusals are hub errors whose message carries the contract's code (<c>HubException: not_found: …</c>).
 /// </summary>
 public sealed class LiveHub(LiveFeeds feeds, IGrainFactory grains) : Hub
 {

@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+
+namespace GroupBuy.Api.Tests;
+
+/// <summary>
+/// A small client of SignalR's JSON hub protocol over a real WebSocket (the .NET SignalR client is not in
+/// our package source): handshake, invocations with completions, and the server's pushes by target.
+/// </summary>
+public sealed class SignalRClient : IAsyncDisposable
+{
+    private const char RecordSeparator = '\u001e';
+    private readonly ClientWebSocket _socket = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonNode?>> _pending = new();
+    private readonly ConcurrentDictionary<string, Channel<JsonNode>> _pushes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly CancellationTokenSource _closing = new();
+    private Task? _reading;
+    private int _invocations;
+
+    public static async Task<SignalRClient> ConnectAsync(Uri server, string? accessToken, CancellationToken cancellationToken)
+    {
+        var client = new SignalRClient();
+        var query = accessToken is null ? "" : $"?access_token={Uri.EscapeDataString(accessToken)}";
+        var address = new UriBuilder(server) { Scheme = server.Scheme == "https" ? "wss" : "ws", Path = "/hubs/live", Query = query }.Uri;
+        await client._socket.ConnectAsync(address, cancellationToken);
+        await client.SendAsync("""{"protocol":"json","version":1}""", cancellationToken);
+        var handshake = await client.ReceiveRecordAsync(new StringBuilder(), cancellationToken);
+        if (handshake is null || JsonNode.Parse(handshake)?["error"] is { } error)
+        {
+            throw new InvalidOperationException($"handshake failed: {handshake}");
+        }
+        client._reading = client.ReadLoopAsync();
+        return client;
+    }
+
+    /// <summary>Invokes a hub method; a hub error throws <see cref="HubErrorException"/> with the server's message.</summary>
+    public async Task<JsonNode?> InvokeAsync(string target, params object?[] arguments)
+    {
+        var id = Interlocked.Increment(ref _invocations).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var completion = _pending[id] = new TaskCompletionSource<JsonNode?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var message = new JsonObject
+        {
+            ["type"] = 1,
+            ["invocationId"] = id,
+            ["target"] = target,
+            ["arguments"] = new JsonArray([.. arguments.Select(a => a is null ? null : JsonValue.Create(a.ToString()))]),
+        };
+        await SendAsync(message.ToJsonString(), _closing.Token);
+        return await completion.Task;
+    }
+
+    /// <summary>The next push to <paramref name="target"/> (e.g. <c>progress</c>), in arrival order.</summary>
+    public async Task<JsonNode> NextAsync(string target, CancellationToken cancellationToken) =>
+        await Pushes(target).Reader.ReadAsync(cancellationToken);
+
+    /// <summary>Pushes to <paramref name="target"/> already received and not yet read.</summary>
+    public List<JsonNode> Drain(string target)
+    {
+        var drained = new List<JsonNode>();
+        while (Pushes(target).Reader.TryRead(out var push))
+        {
+            drained.Add(push);
+        }
+        return drained;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _closing.CancelAsync();
+        if (_socket.State == WebSocketState.Open)
+        {
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+        }
+        if (_reading is not null)
+        {
+            await _reading;
+        }
+        _socket.Dispose();
+        _closing.Dispose();
+    }
+
+    private Channel<JsonNode> Pushes(string target) => _pushes.GetOrAdd(target, _ => Channel.CreateUnbounded<JsonNode>());
+
+    private Task SendAsync(string json, CancellationToken cancellationToken) =>
+        _socket.SendAsync(Encoding.UTF8.GetBytes(json + RecordSeparator), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+
+    private async Task ReadLoopAsync()
+    {
+        var buffer = new StringBuilder();
+        try
+        {
+            while (await ReceiveRecordAsync(buffer, _closing.Token) is { } record)
+            {
+                var message = JsonNode.Parse(record)!;
+                switch (message["type"]?.GetValue<int>())
+                {
+                    case 1:
+                        Pushes(message["target"]!.GetValue<string>()).Writer.TryWrite(message["arguments"]![0]!);
+                        break;
+                    case 3 when _pending.TryRemove(message["invocationId"]!.GetValue<string>(), out var completion):
+                        if (message["error"] is { } error)
+                        {
+                            completion.TrySetException(new HubErrorException(error.GetValue<string>()));
+                        }
+                        else
+                        {
+                            completion.TrySetResult(message["result"]);
+                        }
+                        break;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or WebSocketException)
+        {
+            // Closing.
+        }
+        foreach (var completion in _pending.Values)
+        {
+            completion.TrySetException(new InvalidOperationException("connection closed"));
+        }
+    }
+
+    /// <summary>Reads until one whole record (text up to the separator) is buffered; null when the socket closes.</summary>
+    private async Task<string?> ReceiveRecordAsync(StringBuilder buffer, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[8192];
+        while (true)
+        {
+            var text = buffer.ToString();
+            var end = text.IndexOf(RecordSeparator, StringComparison.Ordinal);
+            if (end >= 0)
+            {
+                buffer.Remove(0, end + 1);
+                return text[..end];
+            }
+            var result = await _socket.ReceiveAsync(bytes, cancellationToken);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return null;
+            }
+            buffer.Append(Encoding.UTF8.GetString(bytes, 0, result.Count));
+        }
+    }
+}
+
+public sealed class HubErrorException(string message) : Exception(message);
