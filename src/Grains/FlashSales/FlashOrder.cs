@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+using GroupBuy.Grains.Interfaces.Orders;
+
+namespace GroupBuy.Grains.FlashSales;
+
+/// <summary>
+/// One order as the sale's ledger keeps it. <see cref="Sequence"/> is the n of its id <c>fs.{saleId}.{n}</c>:
+/// placement order, which is also pay-by order.
+/// </summary>
+public sealed record FlashOrder(
+    string Id,
+    long Sequence,
+    string ShopperId,
+    int Quantity,
+    long Amount,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset PayBy,
+    string? IdempotencyKey)
+{
+    public OrderStatus Status { get; init; } = OrderStatus.PendingPayment;
+
+    /// <summary>A charge was started and is not settled yet: expiry must not cancel the order.</summary>
+    public bool Charging { get; init; }
+
+    /// <summary>Delivered to the shopper's order list (false: still in the outbox).</summary>
+    public bool Indexed { get; init; }
+
+    [JsonIgnore]
+    public bool IsPending => Status == OrderStatus.PendingPayment;
+
+    /// <summary>Units that count against the sale's quantity and the shopper's limit.</summary>
+    [JsonIgnore]
+    public bool Holds => Status is OrderStatus.PendingPayment or OrderStatus.Paid or OrderStatus.Confirmed;
+
+    [JsonIgnore]
+    public bool IsSold => Status is OrderStatus.Paid or OrderStatus.Confirmed;
+}

@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+using GroupBuy.Grains.Interfaces.FlashSales;
+
+namespace GroupBuy.Grains.FlashSales;
+
+/// <summary>
+/// What happens to a flash sale, as its journal keeps it. Events carry every value they need (times, ids,
+/// amounts), so applying them never reads a clock and a replay rebuilds exactly the same ledger.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$event")]
+[JsonDerivedType(typeof(SaleCreated), "created")]
+[JsonDerivedType(typeof(SaleStarted), "started")]
+[JsonDerivedType(typeof(SaleEnded), "ended")]
+[JsonDerivedType(typeof(OrderPlaced), "placed")]
+[JsonDerivedType(typeof(PaymentStarted), "payment-started")]
+[JsonDerivedType(typeof(PaymentFailed), "payment-failed")]
+[JsonDerivedType(typeof(OrderPaid), "paid")]
+[JsonDerivedType(typeof(OrdersExpired), "expired")]
+[JsonDerivedType(typeof(OrdersIndexed), "indexed")]
+public abstract record FlashSaleEvent;
+
+/// <summary>The sale exists; its units were already taken from the product (reservation <c>flash-sale:{id}</c>).</summary>
+public sealed record SaleCreated(string SaleId, FlashSaleDraft Draft, DateTimeOffset At) : FlashSaleEvent;
+
+/// <summary>The clock reached the start: recorded so that watchers get a new version saying <c>live</c>.</summary>
+public sealed record SaleStarted(DateTimeOffset At) : FlashSaleEvent;
+
+/// <summary>The clock reached the end: recorded so that watchers get a new version saying <c>ended</c>.</summary>
+public sealed record SaleEnded(DateTimeOffset At) : FlashSaleEvent;
+
+/// <summary>A purchase reserved units of the sale and opened an order awaiting payment.</summary>
+public sealed record OrderPlaced(
+    string OrderId,
+    long Sequence,
+    string ShopperId,
+    int Quantity,
+    long Amount,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset PayBy,
+    string? IdempotencyKey) : FlashSaleEvent;
+
+/// <summary>A charge is about to be made: from now on expiry leaves the order alone until the charge is settled.</summary>
+public sealed record PaymentStarted(string OrderId) : FlashSaleEvent;
+
+/// <summary>The charge did not go through (or was never made): the order is an ordinary pending one again.</summary>
+public sealed record PaymentFailed(string OrderId) : FlashSaleEvent;
+
+/// <summary>The gateway took the payment: the order's units are sold.</summary>
+public sealed record OrderPaid(string OrderId, string PaymentId, DateTimeOffset PaidAt) : FlashSaleEvent;
+
+/// <summary>Pending orders whose pay-by time passed: cancelled, their units back in the sale.</summary>
+public sealed record OrdersExpired(IReadOnlyList<string> OrderIds, DateTimeOffset At) : FlashSaleEvent;
+
+/// <summary>The outbox delivered these orders to the shopper's order list.</summary>
+public sealed record OrdersIndexed(string ShopperId, IReadOnlyList<string> OrderIds) : FlashSaleEvent;

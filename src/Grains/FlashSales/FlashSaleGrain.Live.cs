@@ -1,0 +1,86 @@
+using GroupBuy.Grains.Interfaces.FlashSales;
+
+namespace GroupBuy.Grains.FlashSales;
+
+/// <summary>
+/// Durability and live snapshots. Every event goes through <see cref="Raise"/>, which remembers what the sale
+/// looked like at that journal version; after each confirmation the durable view moves up to the confirmed
+/// version. <see cref="Get"/> and the live topic show only durable views, so a version once shown is never
+/// taken back, even when a write fails and the activation reloads.
+/// </summary>
+public sealed partial class FlashSaleGrain
+{
+    private readonly Queue<(long JournalVersion, SaleView View)> _views = new();
+    private SaleView _durable;
+    private long _publishedVersion;
+    private bool _faulted;
+
+    private string Topic => $"flash-sale:{SaleId}";
+
+    private SaleView CurrentView => new(Ledger.Sold, Ledger.Reserved, Ledger.Version);
+
+    private void Raise(FlashSaleEvent @event)
+    {
+        ThrowIfFaulted();
+        _ledger.Raise(@event);
+        _views.Enqueue((_ledger.Version, CurrentView));
+    }
+
+    /// <summary>Makes every event raised so far durable (sharing the append with concurrent callers).</summary>
+    private async Task ConfirmAsync()
+    {
+        ThrowIfFaulted();
+        try
+        {
+            await _ledger.ConfirmAsync();
+        }
+        catch (Exception)
+        {
+            // The runtime drops this activation; until it is gone nothing more may be raised on a state
+            // that holds events the journal does not.
+            _faulted = true;
+            throw;
+        }
+        while (_views.TryPeek(out var next) && next.JournalVersion <= _ledger.ConfirmedVersion)
+        {
+            _durable = _views.Dequeue().View;
+        }
+    }
+
+    private Task EnsureDurableAsync() =>
+        _ledger.ConfirmedVersion < _ledger.Version ? ConfirmAsync() : Task.CompletedTask;
+
+    private void ThrowIfFaulted()
+    {
+        if (_faulted)
+        {
+            throw new InvalidOperationException($"The ledger of flash sale {SaleId} could not be written; the activation is being replaced.");
+        }
+    }
+
+    /// <summary>Publishes the durable view when it is newer than the last one published and someone listens.</summary>
+    private void Publish()
+    {
+        if (_durable.Version <= _publishedVersion || !_topics.HasSubscribers(Topic))
+        {
+            return;
+        }
+        _publishedVersion = _durable.Version;
+        _topics.Publish(Topic, Snapshot(_durable, Now));
+    }
+
+    private FlashSaleSnapshot Snapshot(SaleView view, DateTimeOffset now)
+    {
+        var sale = Ledger.Sale!;
+        var remaining = Math.Max(0, sale.Quantity - view.Sold - view.Reserved);
+        var status = now < sale.StartsAt ? FlashSaleStatus.Scheduled
+            : now >= sale.EndsAt ? FlashSaleStatus.Ended
+            : remaining == 0 ? FlashSaleStatus.SoldOut
+            : FlashSaleStatus.Live;
+        return new FlashSaleSnapshot(SaleId, sale.Sku, sale.Price, sale.Quantity, remaining, view.Sold, view.Reserved, status,
+            sale.StartsAt, sale.EndsAt, sale.PerUserLimit, sale.MerchantId, view.Version, now);
+    }
+
+    /// <summary>What a snapshot shows of the ledger at one version.</summary>
+    private readonly record struct SaleView(int Sold, int Reserved, long Version);
+}

@@ -1,0 +1,154 @@
+using GroupBuy.Grains.Common;
+using GroupBuy.Grains.Interfaces;
+using GroupBuy.Grains.Interfaces.FlashSales;
+using GroupBuy.Grains.Interfaces.Orders;
+using GroupBuy.Grains.Interfaces.Products;
+using GroupBuy.Grains.Orders;
+using GroupBuy.Runtime;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GroupBuy.Grains.FlashSales;
+
+/// <summary>
+/// One flash sale. Reentrant for throughput: every command does its checks and raises its event in one
+/// synchronous stretch of a turn (no await between check and act), then awaits the journal, which coalesces
+/// the confirmations of concurrent commands into one durable append. A caller is answered only once its
+/// event is durable. The parts: commands here; payments, the clock (expiry, start and end), stock
+/// settlement, the shopper-list outbox and live snapshots in the other files of this class.
+/// </summary>
+[Reentrant]
+public sealed partial class FlashSaleGrain(
+    [PersistentState("ledger")] IJournaledState<FlashSaleLedger, FlashSaleEvent> ledger,
+    IPaymentGateway payments,
+    ILiveTopics topics,
+    IOptions<OrderOptions> orderOptions,
+    TimeProvider clock,
+    ILogger<FlashSaleGrain> logger,
+    IOutboxFaultInjector? outboxFaults = null) : Grain, IFlashSaleGrain, IRemindable
+{
+    private readonly IJournaledState<FlashSaleLedger, FlashSaleEvent> _ledger = ledger;
+    private readonly IPaymentGateway _payments = payments;
+    private readonly ILiveTopics _topics = topics;
+    private readonly TimeSpan _paymentWindow = orderOptions.Value.PaymentWindow;
+    private readonly TimeProvider _clock = clock;
+    private readonly ILogger _logger = logger;
+    private readonly IOutboxFaultInjector? _outboxFaults = outboxFaults;
+    private bool _creating;
+
+    private FlashSaleLedger Ledger => _ledger.State;
+
+    private string SaleId => GetPrimaryKeyString();
+
+    /// <summary>The sale's units inside the product's stock.</summary>
+    private string ReservationId => $"flash-sale:{SaleId}";
+
+    private DateTimeOffset Now => _clock.GetUtcNow();
+
+    /// <remarks>
+    /// Two steps, product first: <c>Reserve</c> takes the units, then <see cref="SaleCreated"/> records the sale.
+    /// A crash between them leaves a reservation and no sale; creating the sale again reserves under the same
+    /// id, which the product answers without taking more units, so the retry is harmless. No crash can leave a
+    /// sale whose units were not taken.
+    /// </remarks>
+    public async Task<Result<FlashSaleSnapshot>> Create(FlashSaleDraft draft)
+    {
+        ThrowIfFaulted();
+        if (FlashSaleRules.Check(SaleId, draft) is { } problem)
+        {
+            return Result<FlashSaleSnapshot>.Fail(ErrorCodes.Validation, problem);
+        }
+        if (Ledger.Sale is not null || _creating)
+        {
+            return Result<FlashSaleSnapshot>.Fail(ErrorCodes.Conflict, $"Flash sale {SaleId} already exists.");
+        }
+        _creating = true;
+        try
+        {
+            var reserved = await GrainFactory.GetGrain<IProductGrain>(draft.Sku).Reserve(ReservationId, draft.Quantity);
+            if (!reserved.IsSuccess)
+            {
+                return Result<FlashSaleSnapshot>.Fail(reserved.Error!);
+            }
+            var now = Now;
+            Raise(new SaleCreated(SaleId, draft, now));
+            if (now >= draft.StartsAt && now < draft.EndsAt)
+            {
+                Raise(new SaleStarted(now));
+            }
+            var arming = ArmClock();
+            await ConfirmAsync();
+            await arming;
+            Publish();
+            return Result<FlashSaleSnapshot>.Ok(Snapshot(_durable, Now));
+        }
+        finally
+        {
+            _creating = false;
+        }
+    }
+
+    public Task<FlashSaleSnapshot?> Get() =>
+        Task.FromResult(_durable.Version == 0 ? null : Snapshot(_durable, Now));
+
+    public async Task<Result<OrderSnapshot>> Purchase(Shopper shopper, int quantity, string? idempotencyKey)
+    {
+        ThrowIfFaulted();
+        var sale = Ledger.Sale;
+        if (sale is null)
+        {
+            return Result<OrderSnapshot>.Fail(ErrorCodes.NotFound, $"Flash sale {SaleId} does not exist.");
+        }
+        if (quantity < 1 || string.IsNullOrEmpty(shopper.Id))
+        {
+            return Result<OrderSnapshot>.Fail(ErrorCodes.Validation, "A purchase is of at least one unit, by a signed-in shopper.");
+        }
+        if (!string.IsNullOrEmpty(idempotencyKey) && Ledger.FindByKey(shopper.Id, idempotencyKey) is { } existing)
+        {
+            return Result<OrderSnapshot>.Ok(await AcknowledgeAsync(existing.Id));
+        }
+        var now = Now;
+        if (FlashSaleRules.RefusePurchase(Ledger, sale, shopper.Id, quantity, now) is { } refusal)
+        {
+            return Result<OrderSnapshot>.Fail(refusal);
+        }
+        var sequence = Ledger.LastSequence + 1;
+        var orderId = OrderIds.ForFlashSale(SaleId, sequence);
+        var payBy = now + _paymentWindow;
+        Raise(new OrderPlaced(orderId, sequence, shopper.Id, quantity, sale.Price * quantity, now, payBy,
+            string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey));
+        var arming = ArmClock(payBy);
+        await ConfirmAsync();
+        Publish();
+        await arming;
+        await DeliverAsync(shopper.Id, [RefOf(Ledger.Orders[orderId])]);
+        return Result<OrderSnapshot>.Ok(SnapshotOf(Ledger.Orders[orderId]));
+    }
+
+    public async Task<OrderSnapshot?> GetOrder(string orderId)
+    {
+        if (Ledger.FindOrder(orderId) is null)
+        {
+            return null;
+        }
+        await EnsureDurableAsync();
+        return SnapshotOf(Ledger.Orders[orderId]);
+    }
+
+    /// <summary>An order seen again (same idempotency key): answered once it is durable and in the shopper's list.</summary>
+    private async Task<OrderSnapshot> AcknowledgeAsync(string orderId)
+    {
+        await EnsureDurableAsync();
+        var order = Ledger.Orders[orderId];
+        if (!order.Indexed)
+        {
+            await DeliverAsync(order.ShopperId, [RefOf(order)]);
+        }
+        return SnapshotOf(Ledger.Orders[orderId]);
+    }
+
+    private OrderRef RefOf(FlashOrder order) => new(order.Id, OrderKind.FlashSale, SaleId, order.CreatedAt);
+
+    private OrderSnapshot SnapshotOf(FlashOrder order) =>
+        new(order.Id, OrderKind.FlashSale, SaleId, Ledger.Sale!.Sku, order.Quantity, order.Amount, order.Status, order.PayBy, order.CreatedAt, order.ShopperId);
+}

@@ -1,0 +1,137 @@
+using System.Runtime.InteropServices;
+using System.Text.Json.Serialization;
+
+namespace GroupBuy.Grains.FlashSales;
+
+/// <summary>The ledger's indexes: derived from <see cref="FlashSaleLedger.Orders"/>, never stored.</summary>
+public sealed partial class FlashSaleLedger
+{
+    private readonly Dictionary<string, int> _held = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string ShopperId, string Key), string> _byKey = [];
+    private readonly Dictionary<string, List<string>> _outbox = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _charging = new(StringComparer.Ordinal);
+
+    /// <summary>Pending orders in placement order, which is pay-by order (one payment window for all); the head is always pending.</summary>
+    private readonly Queue<string> _deadlines = new();
+
+    /// <summary>Units in paid orders.</summary>
+    [JsonIgnore]
+    public int Sold { get; private set; }
+
+    /// <summary>Units in pending orders.</summary>
+    [JsonIgnore]
+    public int Reserved { get; private set; }
+
+    [JsonIgnore]
+    public int Remaining => Sale is null ? 0 : Math.Max(0, Sale.Quantity - Sold - Reserved);
+
+    [JsonIgnore]
+    public long LastSequence { get; private set; }
+
+    /// <summary>Orders whose charge was started and not settled.</summary>
+    [JsonIgnore]
+    public IReadOnlyCollection<string> ChargingOrders => _charging;
+
+    /// <summary>Units the shopper holds in pending and paid orders (cancelled ones excluded).</summary>
+    public int HeldBy(string shopperId) => _held.GetValueOrDefault(shopperId);
+
+    public FlashOrder? FindOrder(string orderId) => Orders.GetValueOrDefault(orderId);
+
+    public FlashOrder? FindByKey(string shopperId, string idempotencyKey) =>
+        _byKey.TryGetValue((shopperId, idempotencyKey), out var orderId) ? Orders[orderId] : null;
+
+    /// <summary>The outbox: per shopper, the orders not yet delivered to their order list.</summary>
+    public IEnumerable<(string ShopperId, IEnumerable<FlashOrder> Orders)> Undelivered() =>
+        _outbox.Select(entry => (entry.Key, entry.Value.Select(id => Orders[id])));
+
+    /// <summary>Pending orders whose pay-by time is at or before <paramref name="now"/> and whose payment is not in flight.</summary>
+    public List<string> DueForExpiry(DateTimeOffset now)
+    {
+        List<string> due = [];
+        foreach (var id in _deadlines)
+        {
+            var order = Orders[id];
+            if (order.PayBy > now)
+            {
+                break;
+            }
+            if (order.IsPending && !order.Charging)
+            {
+                due.Add(id);
+            }
+        }
+        return due;
+    }
+
+    /// <summary>The earliest pay-by time that expiry will have to act on (payments in flight are settled otherwise).</summary>
+    public DateTimeOffset? NextDeadline()
+    {
+        foreach (var id in _deadlines)
+        {
+            if (Orders[id] is { IsPending: true, Charging: false } order)
+            {
+                return order.PayBy;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Takes a new (or just loaded) order into every index.</summary>
+    private void Index(FlashOrder order)
+    {
+        LastSequence = Math.Max(LastSequence, order.Sequence);
+        if (order.IdempotencyKey is { } key)
+        {
+            _byKey[(order.ShopperId, key)] = order.Id;
+        }
+        if (order.IsPending)
+        {
+            _deadlines.Enqueue(order.Id);
+        }
+        Track(order);
+    }
+
+    private void Track(FlashOrder order) => Count(order, +1);
+
+    private void Untrack(FlashOrder order) => Count(order, -1);
+
+    private void Count(FlashOrder order, int sign)
+    {
+        var units = sign * order.Quantity;
+        Reserved += order.IsPending ? units : 0;
+        Sold += order.IsSold ? units : 0;
+        if (order.Holds)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(_held, order.ShopperId, out _) += units;
+        }
+        if (order.Charging)
+        {
+            _ = sign > 0 ? _charging.Add(order.Id) : _charging.Remove(order.Id);
+        }
+        if (!order.Indexed)
+        {
+            CountInOutbox(order, sign);
+        }
+    }
+
+    private void CountInOutbox(FlashOrder order, int sign)
+    {
+        if (sign > 0)
+        {
+            (CollectionsMarshal.GetValueRefOrAddDefault(_outbox, order.ShopperId, out _) ??= []).Add(order.Id);
+        }
+        else if (_outbox.TryGetValue(order.ShopperId, out var waiting) && waiting.Remove(order.Id) && waiting.Count == 0)
+        {
+            _outbox.Remove(order.ShopperId);
+        }
+    }
+
+    /// <summary>Drops orders that are no longer pending from the head of the deadline queue (each leaves once).</summary>
+    private void TrimDeadlines()
+    {
+        while (_deadlines.TryPeek(out var id) && !Orders[id].IsPending)
+        {
+            _deadlines.Dequeue();
+        }
+    }
+}

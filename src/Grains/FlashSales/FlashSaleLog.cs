@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+
+namespace GroupBuy.Grains.FlashSales;
+
+internal static partial class FlashSaleLog
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Delivering {Count} orders of flash sale {SaleId} to shopper {ShopperId} failed; they stay in the outbox")]
+    public static partial void DeliveryFailed(ILogger logger, Exception exception, string saleId, string shopperId, int count);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Charging order {OrderId} failed; the order is pending again")]
+    public static partial void ChargeFailed(ILogger logger, Exception exception, string orderId);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Looking up the charge of order {OrderId} failed; it stays in payment")]
+    public static partial void ChargeLookupFailed(ILogger logger, Exception exception, string orderId);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Settling the stock of flash sale {SaleId} failed; it is retried")]
+    public static partial void SettlementFailed(ILogger logger, Exception exception, string saleId);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "The product refused the stock settlement of flash sale {SaleId}: {Code} {Detail}")]
+    public static partial void SettlementRefused(ILogger logger, string saleId, string code, string detail);
+}

@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using GroupBuy.Grains.Interfaces.FlashSales;
+using GroupBuy.Grains.Interfaces.Orders;
+using GroupBuy.Grains.Orders;
+using GroupBuy.Runtime;
+using GroupBuy.Runtime.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GroupBuy.Grains.Tests.FlashSales;
+
+/// <summary>Watches a sale's live topic: keeps every snapshot in order and lets a test await one that matches.</summary>
+internal sealed class LiveWatcher : IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly List<FlashSaleSnapshot> _seen = [];
+    private readonly List<(Func<FlashSaleSnapshot, bool> Match, TaskCompletionSource<FlashSaleSnapshot> Done)> _waiting = [];
+    private readonly IDisposable _subscription;
+
+    public LiveWatcher(TestCluster silo, string saleId) =>
+        _subscription = silo.Services.GetRequiredService<ILiveTopics>().Subscribe($"flash-sale:{saleId}", OnEvent);
+
+    public IReadOnlyList<FlashSaleSnapshot> Seen
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _seen];
+            }
+        }
+    }
+
+    /// <summary>The first snapshot seen that matches, waiting for it if need be (bounded, so a missing one fails the test).</summary>
+    public Task<FlashSaleSnapshot> WaitFor(Func<FlashSaleSnapshot, bool> match)
+    {
+        lock (_lock)
+        {
+            if (_seen.FirstOrDefault(match) is { } seen)
+            {
+                return Task.FromResult(seen);
+            }
+            var done = new TaskCompletionSource<FlashSaleSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiting.Add((match, done));
+            return done.Task.WaitAsync(TimeSpan.FromSeconds(20), CommerceSilo.Token);
+        }
+    }
+
+    public void Dispose() => _subscription.Dispose();
+
+    private void OnEvent(string topic, object liveEvent)
+    {
+        var snapshot = (FlashSaleSnapshot)liveEvent;
+        lock (_lock)
+        {
+            _seen.Add(snapshot);
+            foreach (var waiter in _waiting.Where(w => w.Match(snapshot)).ToList())
+            {
+                waiter.Done.TrySetResult(snapshot);
+                _waiting.Remove(waiter);
+            }
+        }
+    }
+}
+
+/// <summary>A gateway that counts charge calls and can hold the charge of one payment id before or after the money is taken.</summary>
+internal sealed class ControlledGateway : IPaymentGateway
+{
+    private readonly ConcurrentDictionary<string, PaymentReceipt> _charges = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _holdBefore = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _holdAfter = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _called = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _declined = new(StringComparer.Ordinal);
+    private int _chargeCalls;
+
+    public int ChargeCalls => Volatile.Read(ref _chargeCalls);
+
+    public IReadOnlyDictionary<string, PaymentReceipt> Charges => _charges;
+
+    /// <summary>Holds charges of the id before the money is taken until the returned source completes.</summary>
+    public TaskCompletionSource HoldBefore(string paymentId) => _holdBefore.GetOrAdd(paymentId, _ => NewSource());
+
+    /// <summary>Holds charges of the id after the money is taken until the returned source completes.</summary>
+    public TaskCompletionSource HoldAfter(string paymentId) => _holdAfter.GetOrAdd(paymentId, _ => NewSource());
+
+    /// <summary>Charges of the id fail (a declined card, an unreachable gateway) until <see cref="Accept"/>.</summary>
+    public void Decline(string paymentId) => _declined[paymentId] = true;
+
+    public void Accept(string paymentId) => _declined.TryRemove(paymentId, out _);
+
+    /// <summary>Completes when a charge of the id comes in.</summary>
+    public Task Called(string paymentId) => _called.GetOrAdd(paymentId, _ => NewSource()).Task.WaitAsync(CommerceSilo.Token);
+
+    public async Task<PaymentReceipt> ChargeAsync(string paymentId, string shopperId, long amount, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _chargeCalls);
+        _called.GetOrAdd(paymentId, _ => NewSource()).TrySetResult();
+        if (_holdBefore.TryGetValue(paymentId, out var before))
+        {
+            await before.Task;
+        }
+        if (_declined.ContainsKey(paymentId))
+        {
+            throw new InjectedFaultException($"charge {paymentId} declined (injected)");
+        }
+        var receipt = _charges.GetOrAdd(paymentId, id => new PaymentReceipt(id, amount, DateTimeOffset.UnixEpoch));
+        if (_holdAfter.TryGetValue(paymentId, out var after))
+        {
+            await after.Task;
+        }
+        return receipt;
+    }
+
+    public Task RefundAsync(string paymentId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<PaymentReceipt?> FindChargeAsync(string paymentId, CancellationToken cancellationToken) =>
+        Task.FromResult(_charges.GetValueOrDefault(paymentId));
+
+    private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+public sealed class InjectedFaultException(string message) : Exception(message);
+
+/// <summary>Fails outbox deliveries to one shopper while <see cref="FailFor"/> names them.</summary>
+internal sealed class FailingOutbox : IOutboxFaultInjector
+{
+    public string? FailFor { get; set; }
+
+    public void BeforeDelivery(string shopperId, IReadOnlyList<OrderRef> orders)
+    {
+        if (shopperId == FailFor)
+        {
+            throw new InjectedFaultException($"delivery to {shopperId} fails (injected)");
+        }
+    }
+}
