@@ -162,3 +162,20 @@ public sealed class ActivationTests
         Assert.Equal(0, silo.ActivationCount);
     }
 }
+
+public sealed class StoppedSiloTests
+{
+    [Fact]
+    public async Task A_reference_held_across_a_crash_reaches_nothing_of_the_dead_silo()
+    {
+        var probe = new Probe();
+        await using var silo = await TestSilo.StartAsync(probe);
+        var stale = silo.GrainFactory.GetGrain<ITallyGrain>("stale-ref");
+        await stale.Add(1);
+
+        await silo.CrashAndRestartAsync(TestSilo.Token);
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => stale.Add(1));
+        Assert.Equal(2, await silo.GrainFactory.GetGrain<ITallyGrain>("stale-ref").Add(1));
+    }
+}

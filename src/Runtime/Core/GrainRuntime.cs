@@ -16,6 +16,7 @@ namespace GroupBuy.Runtime;
 public sealed class GrainRuntime : IDisposable
 {
     private readonly CancellationTokenSource _shutdown = new();
+    private volatile bool _refusing;
 
     internal GrainRuntime(
         IServiceProvider services,
@@ -64,6 +65,11 @@ public sealed class GrainRuntime : IDisposable
     internal ValueTask<TResult> InvokeAsync<TMethod, TResult>(GrainReference target, TMethod method)
         where TMethod : struct, IGrainMethod<TResult>
     {
+        if (_refusing)
+        {
+            // A stopped or crashed silo answers nothing, even through references cached before it went.
+            return ValueTask.FromException<TResult>(new ObjectDisposedException(nameof(GrainRuntime), "The silo has stopped."));
+        }
         while (true)
         {
             var activation = target.CachedActivation;
@@ -129,6 +135,7 @@ public sealed class GrainRuntime : IDisposable
         await Reminders.StopAsync(cancellationToken);
         await Catalog.DeactivateAllAsync(new DeactivationReason(DeactivationReasonCode.ShuttingDown, "The silo is stopping."), cancellationToken);
         await _shutdown.CancelAsync();
+        _refusing = true;
         Catalog.Stop();
         Timeouts.Stop();
     }
@@ -136,6 +143,7 @@ public sealed class GrainRuntime : IDisposable
     /// <summary>Stops everything at once without deactivating grains, as a crash would (the test kit's crash restart).</summary>
     internal void Abandon()
     {
+        _refusing = true;
         _shutdown.Cancel();
         Reminders.Stop();
         Catalog.Stop();

@@ -16,6 +16,7 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
     private long _snapshotVersion;
     private bool _confirming;
     private TaskCompletionSource? _nextConfirm;
+    private Exception? _failure;
 
     public TState State { get; private set; } = new();
 
@@ -39,6 +40,7 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
 
     public void Raise(TEvent @event)
     {
+        ThrowIfFailed();
         State.Apply(@event);
         _unconfirmed.Add(JsonSerializer.SerializeToUtf8Bytes(@event, StateBinding.Json));
         Version++;
@@ -47,6 +49,10 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
     public Task ConfirmAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (_failure is not null)
+        {
+            return Task.FromException(new InconsistentStateException($"Journal {binding.StateName} of {binding.GrainId} failed to append; the activation is being dropped.", _failure));
+        }
         if (_unconfirmed.Count == 0 && !_confirming)
         {
             return Task.CompletedTask;
@@ -58,6 +64,14 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
             _ = ConfirmLoopAsync();
         }
         return waiter.Task;
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failure is not null)
+        {
+            throw new InconsistentStateException($"Journal {binding.StateName} of {binding.GrainId} failed to append; the activation is being dropped.", _failure);
+        }
     }
 
     private async Task ConfirmLoopAsync()
@@ -86,6 +100,8 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
                 }
                 catch (Exception exception)
                 {
+                    // Events raised after the lost batch must never become durable without it.
+                    _failure = exception;
                     batch.TrySetException(exception);
                     _nextConfirm?.TrySetException(exception);
                     _nextConfirm = null;

@@ -15,6 +15,7 @@ internal sealed class PersistentState<TState>(StateBinding binding) : IPersisten
     private long _version;
     private bool _writing;
     private TaskCompletionSource? _nextWrite;
+    private Exception? _failure;
 
     public TState State { get; set; } = NewState();
 
@@ -35,6 +36,11 @@ internal sealed class PersistentState<TState>(StateBinding binding) : IPersisten
     public Task WriteStateAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (_failure is not null)
+        {
+            // The activation is being dropped; nothing more is written from its state.
+            return Task.FromException(new InconsistentStateException($"State {binding.StateName} of {binding.GrainId} failed to write earlier.", _failure));
+        }
         var waiter = _nextWrite ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_writing)
         {
@@ -73,6 +79,7 @@ internal sealed class PersistentState<TState>(StateBinding binding) : IPersisten
                 }
                 catch (Exception exception)
                 {
+                    _failure = exception;
                     batch.TrySetException(exception);
                     _nextWrite?.TrySetException(exception);
                     _nextWrite = null;
