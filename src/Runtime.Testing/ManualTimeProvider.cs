@@ -10,6 +10,7 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
     private readonly List<ManualTimer> _timers = [];
     private DateTimeOffset _now = start;
     private TaskCompletionSource _timerSet = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<(TimeSpan DueTime, TaskCompletionSource Armed)> _waiters = [];
 
     public ManualTimeProvider() : this(new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero))
     {
@@ -80,6 +81,24 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
         }
     }
 
+    /// <summary>
+    /// Completes once a timer is pending that was last set to fire <paramref name="dueTime"/> after it was set
+    /// (at once if one is pending now): a test waits for a particular delay to be armed before advancing.
+    /// </summary>
+    public Task WhenTimerSet(TimeSpan dueTime)
+    {
+        lock (_lock)
+        {
+            if (_timers.Any(t => t.LastDueTime == dueTime && t.DueAt != DateTimeOffset.MaxValue))
+            {
+                return Task.CompletedTask;
+            }
+            var armed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((dueTime, armed));
+            return armed.Task;
+        }
+    }
+
     /// <summary>Stops every timer, as a process crash would (the test kit's crash restart uses it).</summary>
     public void DropAllTimers()
     {
@@ -101,6 +120,8 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
     {
         public DateTimeOffset DueAt { get; private set; } = DateTimeOffset.MaxValue;
 
+        public TimeSpan LastDueTime { get; private set; } = Timeout.InfiniteTimeSpan;
+
         private TimeSpan _period = Timeout.InfiniteTimeSpan;
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
@@ -111,10 +132,16 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
                 _period = period;
                 DueAt = dueTime == Timeout.InfiniteTimeSpan ? DateTimeOffset.MaxValue : clock._now + dueTime;
                 fireNow = dueTime == TimeSpan.Zero && clock._timers.Contains(this);
+                LastDueTime = dueTime;
                 if (dueTime != Timeout.InfiniteTimeSpan)
                 {
                     clock._timerSet.TrySetResult();
                     clock._timerSet = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                    foreach (var waiter in clock._waiters.Where(w => w.DueTime == dueTime).ToList())
+                    {
+                        waiter.Armed.TrySetResult();
+                        clock._waiters.Remove(waiter);
+                    }
                 }
                 if (fireNow)
                 {
