@@ -1,0 +1,87 @@
+using GroupBuy.Grains.Interfaces;
+using GroupBuy.Grains.Interfaces.GroupBuys;
+using GroupBuy.Grains.Interfaces.Orders;
+
+namespace GroupBuy.Grains.GroupBuys;
+
+/// <summary>
+/// Payments. Paying is idempotent: a paid or confirmed order is returned as it is, and the gateway is keyed
+/// by order id, so a payment repeated after a crash charges once. A closed order is never charged. The last
+/// seat paid makes the team succeed: every order is confirmed and the campaign counts the units sold.
+/// </summary>
+public sealed partial class TeamGrain
+{
+    public async Task<Result<OrderSnapshot>> Pay(string orderId, string shopperId)
+    {
+        if (!State.Orders.TryGetValue(orderId, out var order) || order.ShopperId != shopperId)
+        {
+            return Result<OrderSnapshot>.Fail(ErrorCodes.NotFound, $"Order {orderId} does not exist.");
+        }
+        // What the clock has closed by now (a pay-by time, the deadline) closes before the payment is considered.
+        await ApplyClockAsync();
+        order = State.Orders[orderId];
+        switch (order.Status)
+        {
+            case OrderStatus.Paid or OrderStatus.Confirmed:
+                return Result<OrderSnapshot>.Ok(order);
+            case OrderStatus.Cancelled or OrderStatus.Refunded:
+                return Result<OrderSnapshot>.Fail(ErrorCodes.OrderClosed, $"Order {orderId} is {order.Status}; nothing was charged.");
+        }
+        await _gateway.ChargeAsync(orderId, shopperId, order.Amount, CancellationToken.None);
+        State.Orders[orderId] = order with { Status = OrderStatus.Paid };
+        SucceedIfComplete();
+        await CommitAsync(orderListRequired: false);
+        return Result<OrderSnapshot>.Ok(State.Orders[orderId]);
+    }
+
+    /// <summary>Every seat taken and paid: the team has formed.</summary>
+    private void SucceedIfComplete()
+    {
+        if (State.Status != TeamStatus.Forming
+            || State.Seats.Count < Terms.Size
+            || !State.Seats.TrueForAll(s => State.Orders[s.OrderId].Status == OrderStatus.Paid))
+        {
+            return;
+        }
+        State.Status = TeamStatus.Succeeded;
+        foreach (var seat in State.Seats)
+        {
+            State.Orders[seat.OrderId] = State.Orders[seat.OrderId] with { Status = OrderStatus.Confirmed };
+        }
+        _logger.TeamSucceeded(Id);
+    }
+
+    /// <summary>An unpaid seat at its pay-by time: released, unless the gateway shows a charge a crash kept from being recorded.</summary>
+    private async Task CloseUnpaidSeatAsync(TeamSeat seat)
+    {
+        var order = State.Orders[seat.OrderId];
+        if (await _gateway.FindChargeAsync(seat.OrderId, CancellationToken.None) is not null)
+        {
+            State.Orders[seat.OrderId] = order with { Status = OrderStatus.Paid };
+            return;
+        }
+        State.Orders[seat.OrderId] = order with { Status = OrderStatus.Cancelled };
+        State.Seats.Remove(seat);
+        State.Outbox.Releases.Add(new SeatRequest(Id, seat.ShopperId, seat.OrderId));
+        _logger.SeatReleased(Id, seat.OrderId);
+    }
+
+    /// <summary>The deadline passed first: paid orders are refunded, pending ones cancelled, every unit goes back.</summary>
+    private async Task FailAsync()
+    {
+        foreach (var seat in State.Seats)
+        {
+            var order = State.Orders[seat.OrderId];
+            var charged = order.Status == OrderStatus.Paid
+                || (order.IsOpen && await _gateway.FindChargeAsync(seat.OrderId, CancellationToken.None) is not null);
+            State.Orders[seat.OrderId] = order with { Status = charged ? OrderStatus.Refunded : OrderStatus.Cancelled };
+            if (charged)
+            {
+                State.Outbox.Refunds.Add(seat.OrderId);
+            }
+            State.Outbox.Releases.Add(new SeatRequest(Id, seat.ShopperId, seat.OrderId));
+        }
+        State.Status = TeamStatus.Failed;
+        _logger.TeamFailed(Id, State.Seats.Count, Terms.Size);
+    }
+}
