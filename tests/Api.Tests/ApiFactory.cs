@@ -1,6 +1,9 @@
+using GroupBuy.Runtime.Testing;
 using GroupBuy.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GroupBuy.Api.Tests;
 
@@ -9,11 +12,18 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 {
     private readonly TempDirectory _data = new();
 
+    /// <summary>When set before the server starts, the whole server runs on this clock instead of the system's.</summary>
+    public ManualTimeProvider? Clock { get; set; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Storage:Provider", "sqlite");
         builder.UseSetting("Storage:Sqlite:Path", _data.File("groupbuy.db"));
+        if (Clock is { } clock)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));
+        }
     }
 
     protected override void Dispose(bool disposing)

@@ -4,13 +4,13 @@ using System.Text.Json.Nodes;
 namespace GroupBuy.Api.Tests;
 
 /// <summary>The API on a real Kestrel socket, so the hub is reached over a real WebSocket.</summary>
-public sealed class LiveServer : IAsyncLifetime
+public class LiveServer : IAsyncLifetime
 {
     public ApiFactory Factory { get; } = new();
 
     public Uri Address => Factory.ClientOptions.BaseAddress;
 
-    public ValueTask InitializeAsync()
+    public virtual ValueTask InitializeAsync()
     {
         Factory.UseKestrel(0);
         Factory.StartServer();
@@ -28,5 +28,21 @@ public sealed class LiveServer : IAsyncLifetime
         return await SignalRClient.ConnectAsync(Address, token, ApiClient.Token);
     }
 
-    public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The same server on a manual clock, for what depends on time (coalescing windows, countdowns).</summary>
+public sealed class ManualClockLiveServer : LiveServer
+{
+    public Runtime.Testing.ManualTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public override ValueTask InitializeAsync()
+    {
+        Factory.Clock = Clock;
+        return base.InitializeAsync();
+    }
 }

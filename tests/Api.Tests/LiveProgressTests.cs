@@ -1,0 +1,121 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace GroupBuy.Api.Tests;
+
+public sealed class LiveProgressTests(LiveServer server) : IClassFixture<LiveServer>
+{
+    [Fact]
+    public async Task A_watcher_gets_the_team_snapshot_then_progress_after_each_join()
+    {
+        var id = await GroupBuysApiTests.CampaignAsync(server.Factory, teamSize: 4);
+        var leader = await server.Factory.SignedInAsync("lp-leader", "shopper", "团长");
+        var teamId = (await (await leader.PostAsync($"/api/group-buys/{id}/teams", null, ApiClient.Token)).JsonAsync())["team"]!["id"]!.GetValue<string>();
+        await using var watcher = await server.ConnectAsync();
+
+        var snapshot = (await watcher.InvokeAsync("Watch", $"team:{teamId}"))!;
+        var joined = new List<JsonNode>();
+        foreach (var name in new[] { "lp-a", "lp-b", "lp-c" })
+        {
+            var shopper = await server.Factory.SignedInAsync(name, "shopper");
+            (await shopper.PostAsync($"/api/teams/{teamId}/members", null, ApiClient.Token)).EnsureSuccessStatusCode();
+            joined.Add(await watcher.NextAsync("progress", ApiClient.Token));
+        }
+
+        Assert.Equal(3, snapshot["needed"]!.GetValue<int>());
+        Assert.Equal($"team:{teamId}", joined[0]["topic"]!.GetValue<string>());
+        Assert.Equal([2, 1, 0], joined.Select(p => p["data"]!["needed"]!.GetValue<int>()));
+        var versions = joined.Select(p => p["version"]!.GetValue<long>()).Prepend(snapshot["version"]!.GetValue<long>()).ToList();
+        Assert.Equal(versions.Order(), versions);
+        Assert.Equal(versions.Count, versions.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_team_that_succeeds_pushes_its_terminal_state()
+    {
+        var id = await GroupBuysApiTests.CampaignAsync(server.Factory, teamSize: 2);
+        var leader = await server.Factory.SignedInAsync("lt-leader", "shopper");
+        var friend = await server.Factory.SignedInAsync("lt-friend", "shopper");
+        var opened = await (await leader.PostAsync($"/api/group-buys/{id}/teams", null, ApiClient.Token)).JsonAsync();
+        var teamId = opened["team"]!["id"]!.GetValue<string>();
+        var joined = await (await friend.PostAsync($"/api/teams/{teamId}/members", null, ApiClient.Token)).JsonAsync();
+        await using var watcher = await server.ConnectAsync();
+        await watcher.InvokeAsync("Watch", $"team:{teamId}");
+
+        await leader.PostAsync($"/api/orders/{opened["order"]!["id"]!.GetValue<string>()}/pay", null, ApiClient.Token);
+        await friend.PostAsync($"/api/orders/{joined["order"]!["id"]!.GetValue<string>()}/pay", null, ApiClient.Token);
+
+        JsonNode push;
+        do
+        {
+            push = await watcher.NextAsync("progress", ApiClient.Token);
+        }
+        while (push["data"]!["status"]!.GetValue<string>() == "forming");
+        Assert.Equal("succeeded", push["data"]!["status"]!.GetValue<string>());
+        Assert.Equal(2, push["data"]!["paid"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Unwatching_stops_the_pushes_and_the_subscription()
+    {
+        var id = await GroupBuysApiTests.CampaignAsync(server.Factory, teamSize: 5);
+        var leader = await server.Factory.SignedInAsync("lu-leader", "shopper");
+        var teamId = (await (await leader.PostAsync($"/api/group-buys/{id}/teams", null, ApiClient.Token)).JsonAsync())["team"]!["id"]!.GetValue<string>();
+        await using var watcher = await server.ConnectAsync();
+        await using var other = await server.ConnectAsync();
+        await watcher.InvokeAsync("Watch", $"team:{teamId}");
+        await other.InvokeAsync("Watch", $"team:{teamId}");
+
+        await watcher.InvokeAsync("Unwatch", $"team:{teamId}");
+        var shopper = await server.Factory.SignedInAsync("lu-a", "shopper");
+        (await shopper.PostAsync($"/api/teams/{teamId}/members", null, ApiClient.Token)).EnsureSuccessStatusCode();
+
+        // The other watcher's push proves the update went out; the one that unwatched got nothing.
+        Assert.Equal(3, (await other.NextAsync("progress", ApiClient.Token))["data"]!["needed"]!.GetValue<int>());
+        Assert.Empty(watcher.Drain("progress"));
+    }
+}
+
+public sealed class LiveCoalescingTests(ManualClockLiveServer server) : IClassFixture<ManualClockLiveServer>
+{
+    [Fact]
+    public async Task Flash_sale_pushes_are_coalesced_to_the_latest_within_a_window_and_sold_out_is_pushed()
+    {
+        var merchant = await server.Factory.SignedInAsync("lc-merchant", "merchant");
+        (await merchant.PostAsJsonAsync("/api/products", new { sku = "lc-1", name = "Cherries", price = 100, stock = 100 }, ApiClient.Token)).EnsureSuccessStatusCode();
+        var now = server.Clock.GetUtcNow();
+        var sale = await (await merchant.PostAsJsonAsync("/api/flash-sales", new
+        {
+            sku = "lc-1", price = 50, quantity = 12, startsAt = now.AddMinutes(-1), endsAt = now.AddHours(1), perUserLimit = 1,
+        }, ApiClient.Token)).JsonAsync();
+        var id = sale["id"]!.GetValue<string>();
+        await using var watcher = await server.ConnectAsync();
+        await watcher.InvokeAsync("Watch", $"flash-sale:{id}");
+
+        async Task BuyAsync(int shopper)
+        {
+            var client = await server.Factory.SignedInAsync($"lc-s{shopper}", "shopper");
+            (await client.PostAsJsonAsync($"/api/flash-sales/{id}/purchases", new { quantity = 1 }, ApiClient.Token)).EnsureSuccessStatusCode();
+        }
+
+        await BuyAsync(1);
+        var first = await watcher.NextAsync("progress", ApiClient.Token);     // the first change goes out at once
+        await server.Clock.WhenTimerSet(GroupBuy.Api.Live.LiveFeeds.CoalescingInterval);   // then the feed holds back for a window
+        for (var shopper = 2; shopper <= 11; shopper++)
+        {
+            await BuyAsync(shopper);
+        }
+        server.Clock.Advance(GroupBuy.Api.Live.LiveFeeds.CoalescingInterval);
+        var coalesced = await watcher.NextAsync("progress", ApiClient.Token);
+        await server.Clock.WhenTimerSet(GroupBuy.Api.Live.LiveFeeds.CoalescingInterval);
+        await BuyAsync(12);
+        server.Clock.Advance(GroupBuy.Api.Live.LiveFeeds.CoalescingInterval);
+        var soldOut = await watcher.NextAsync("progress", ApiClient.Token);
+
+        Assert.Equal(11, first["data"]!["remaining"]!.GetValue<int>());
+        Assert.Equal(1, coalesced["data"]!["remaining"]!.GetValue<int>());   // ten purchases, one push
+        Assert.Equal("sold_out", soldOut["data"]!["status"]!.GetValue<string>());
+        Assert.True(first["version"]!.GetValue<long>() < coalesced["version"]!.GetValue<long>());
+        Assert.True(coalesced["version"]!.GetValue<long>() < soldOut["version"]!.GetValue<long>());
+    }
+}
