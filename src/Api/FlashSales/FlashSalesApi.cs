@@ -21,7 +21,7 @@ public static class FlashSalesApi
 
     public static RouteGroupBuilder MapFlashSales(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/flash-sales").WithTags("Flash sales");
+        var group = app.MapGroup("/api/flash-sales").WithTags("Flash sales").WithIdempotency();
         group.MapPost("/", Create).RequireAuthorization(Roles.Merchant);
         group.MapGet("/{id}", Get).AllowAnonymous();
         group.MapPost("/{id}/purchases", Purchase).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit();

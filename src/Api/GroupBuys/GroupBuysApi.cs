@@ -18,13 +18,13 @@ public static class GroupBuysApi
 
     public static IEndpointRouteBuilder MapGroupBuys(this IEndpointRouteBuilder app)
     {
-        var campaigns = app.MapGroup("/api/group-buys").WithTags("Group buys");
+        var campaigns = app.MapGroup("/api/group-buys").WithTags("Group buys").WithIdempotency();
         campaigns.MapPost("/", Create).RequireAuthorization(Roles.Merchant);
         campaigns.MapGet("/{id}", Get).AllowAnonymous();
         campaigns.MapPost("/{id}/teams", OpenTeam).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit();
         campaigns.MapPost("/{id}/quick-join", QuickJoin).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit();
 
-        var teams = app.MapGroup("/api/teams").WithTags("Group buys");
+        var teams = app.MapGroup("/api/teams").WithTags("Group buys").WithIdempotency();
         teams.MapGet("/{teamId}", GetTeam).AllowAnonymous();
         teams.MapPost("/{teamId}/members", Join).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit();
         return app;

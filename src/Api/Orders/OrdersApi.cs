@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using GroupBuy.Api.Common;
 using GroupBuy.Api.Errors;
 using GroupBuy.Api.Identity;
 using GroupBuy.Grains.Interfaces;
@@ -15,7 +16,7 @@ public static class OrdersApi
 {
     public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder app)
     {
-        var orders = app.MapGroup("/api/orders").WithTags("Orders").RequireAuthorization();
+        var orders = app.MapGroup("/api/orders").WithTags("Orders").RequireAuthorization().WithIdempotency();
         orders.MapGet("/{id}", Get);
         orders.MapPost("/{id}/pay", Pay);
         app.MapGet("/api/me/orders", Mine).WithTags("Orders").RequireAuthorization();

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using GroupBuy.Api.Common;
 using GroupBuy.Api.Errors;
 using GroupBuy.Api.Identity;
 using GroupBuy.Grains.Interfaces;
@@ -22,7 +23,7 @@ public static class ProductsApi
 
     public static RouteGroupBuilder MapProducts(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/products").WithTags("Products").RequireAuthorization();
+        var group = app.MapGroup("/api/products").WithTags("Products").RequireAuthorization().WithIdempotency();
         group.MapPost("/", Create).RequireAuthorization(Roles.Merchant);
         group.MapGet("/{sku}", Get);
         group.MapPost("/{sku}/restock", Restock).RequireAuthorization(Roles.Merchant);

@@ -1,0 +1,26 @@
+using GroupBuy.Runtime;
+
+namespace GroupBuy.Grains.Interfaces.Requests;
+
+/// <summary>A write's first answer, kept so a retry with the same key gets it again.</summary>
+public sealed record StoredResponse(int Status, string? Location, string ContentType, string Body);
+
+/// <summary>
+/// What <see cref="IIdempotencyGrain.Begin"/> says: go ahead (<see cref="Started"/>), here is the first answer
+/// (<see cref="Replay"/>), or the key is in use by a request still running or by a different request.
+/// </summary>
+public sealed record IdempotencyClaim(bool Started, StoredResponse? Replay, string? Refusal);
+
+/// <summary>
+/// One caller's idempotency keys (key: user id). A key is bound to one request (route + body fingerprint);
+/// its answer is kept for a day. A claim left by a request that never finished can be retaken after a minute.
+/// </summary>
+public interface IIdempotencyGrain : IGrainWithStringKey
+{
+    Task<IdempotencyClaim> Begin(string key, string fingerprint);
+
+    Task Complete(string key, string fingerprint, StoredResponse response);
+
+    /// <summary>Forgets a claim whose request failed without an answer worth replaying.</summary>
+    Task Abandon(string key, string fingerprint);
+}
