@@ -9,6 +9,12 @@ internal enum Admission
     /// <summary>The caller owns the turn and runs the method on its own thread.</summary>
     Inline,
 
+    /// <summary>
+    /// The grain has no activation yet: the caller owns the turn, activates it on its own thread, and then
+    /// runs its call (the first in line) at once if activation completed without waiting.
+    /// </summary>
+    Activate,
+
     /// <summary>The call must wait in the activation's queue.</summary>
     Queue,
 
@@ -22,7 +28,8 @@ internal enum Admission
 /// queued requests, so a turn never overlaps another. Non-reentrant grains start a request only when no
 /// other is in flight (awaits included); <c>[Reentrant]</c>, <c>[AlwaysInterleave]</c> and <c>[ReadOnly]</c>
 /// relax that as in Orleans. An idle activation runs a call inline on the caller's thread, which
-/// allocates nothing when the grain completes synchronously.
+/// allocates nothing when the grain completes synchronously; likewise the call that finds a grain not yet
+/// activated runs the activation step and then itself inline, when activation completes without waiting.
 /// </summary>
 internal sealed partial class Activation : SynchronizationContext, IThreadPoolWorkItem
 {
@@ -58,6 +65,11 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
                     return Admission.Queue;
                 case ActivationStatus.Invalid:
                     return Admission.Defunct;
+                case ActivationStatus.Created when !_turnOwned && t_inlineDepth < MaxInlineDepth:
+                    // Nothing can be queued before the first call, so this caller is first in line.
+                    BeginActivationLocked();
+                    _turnOwned = true;
+                    return Admission.Activate;
                 default:
                     // A new activation starts when its first request is queued, so a failed activation fails that request.
                     return Admission.Queue;
@@ -65,8 +77,93 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
         }
     }
 
+    /// <summary>
+    /// Runs a call admitted with <see cref="Admission.Activate"/>: the activation step runs as a turn on the caller's
+    /// thread; when it completes without waiting (memory storage, or no state) the call runs inline in the same turn,
+    /// with no queue, no thread-pool hop and no allocation beyond the activation itself. Otherwise the call waits at
+    /// the head of the queue, ahead of calls that arrived while the grain was activating, and a failed activation
+    /// fails it, as when the first call is queued.
+    /// </summary>
+    public ValueTask<TResult> ActivateInline<TMethod, TResult>(TMethod method)
+        where TMethod : struct, IGrainMethod<TResult>
+    {
+        Task<Exception?> activating;
+        var callerContext = Current;
+        SetSynchronizationContext(this);
+        t_inlineDepth++;
+        try
+        {
+            activating = ActivateAsync();
+        }
+        finally
+        {
+            t_inlineDepth--;
+            SetSynchronizationContext(callerContext);
+        }
+
+        if (activating.IsCompletedSuccessfully)
+        {
+            if (activating.Result is { } failure)
+            {
+                // The activation is gone and the calls queued behind this one have been failed.
+                ReleaseTurn(completed: null);
+                return ValueTask.FromException<TResult>(failure);
+            }
+            var start = false;
+            lock (_lock)
+            {
+                // The turn has been held since admission, so no request has started: only a deactivation
+                // asked for in OnActivateAsync keeps this call from running now.
+                if (_status == ActivationStatus.Valid && CanStartLocked(method.Options))
+                {
+                    BeginLocked(method.Options);
+                    start = true;
+                }
+            }
+            if (start)
+            {
+                return RunOwnedTurn<TMethod, TResult>(method);
+            }
+        }
+
+        // As for a call that went async inline, the response timeout counts from here.
+        var request = new Request<TMethod, TResult>(method, Runtime.TimeProvider.GetTimestamp());
+        lock (_lock)
+        {
+            if (_status == ActivationStatus.Invalid)
+            {
+                request.Fail(activating.IsCompletedSuccessfully && activating.Result is { } failure
+                    ? failure
+                    : new InvalidOperationException($"{GrainId} could not be activated."));
+            }
+            else
+            {
+                EnqueueFirstLocked(request);
+            }
+        }
+        ReleaseTurn(completed: null);
+        return new ValueTask<TResult>(request.Task);
+    }
+
+    /// <summary>Requests waiting in the queues (diagnostics and tests).</summary>
+    internal int QueuedRequests
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_pending?.Count ?? 0) + (_interleaving?.Count ?? 0);
+            }
+        }
+    }
+
     /// <summary>Runs a call admitted inline: the caller's thread executes the grain until it completes or awaits.</summary>
     public ValueTask<TResult> RunInline<TMethod, TResult>(TMethod method)
+        where TMethod : struct, IGrainMethod<TResult> =>
+        RunOwnedTurn<TMethod, TResult>(method);
+
+    /// <summary>Runs a call whose caller owns the turn and has begun the request.</summary>
+    private ValueTask<TResult> RunOwnedTurn<TMethod, TResult>(TMethod method)
         where TMethod : struct, IGrainMethod<TResult>
     {
         ValueTask<TResult> result;
@@ -348,6 +445,28 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
         {
             BeginDeactivationLocked();
         }
+    }
+
+    /// <summary>Puts the call that caused the activation ahead of the calls that arrived while it was activating.</summary>
+    private void EnqueueFirstLocked(Request request)
+    {
+        var pending = _pending ??= new();
+        if (pending.Count == 0)
+        {
+            pending.Enqueue(request);
+        }
+        else
+        {
+            var later = pending.ToArray();
+            pending.Clear();
+            pending.Enqueue(request);
+            foreach (var queued in later)
+            {
+                pending.Enqueue(queued);
+            }
+        }
+        Runtime.Metrics.RequestQueued(pending.Count);
+        WatchForTimeoutsLocked();
     }
 
     private bool HasQueuedWorkLocked() =>

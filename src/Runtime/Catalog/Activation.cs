@@ -164,13 +164,19 @@ internal sealed partial class Activation(GrainId grainId, GrainClass grainClass,
 
     private bool StartActivationLocked()
     {
-        _status = ActivationStatus.Activating;
-        Runtime.Metrics.ActivationCreated(Class.GrainType);
+        BeginActivationLocked();
         (_continuations ??= new()).Enqueue((ActivateStep, this));
         return TryTakeTurnLocked();
     }
 
-    private async Task ActivateAsync()
+    private void BeginActivationLocked()
+    {
+        _status = ActivationStatus.Activating;
+        Runtime.Metrics.ActivationCreated(Class.GrainType);
+    }
+
+    /// <summary>The activation step, run as a turn; never throws: a failure is returned after failing the queued calls.</summary>
+    private async Task<Exception?> ActivateAsync()
     {
         try
         {
@@ -193,6 +199,7 @@ internal sealed partial class Activation(GrainId grainId, GrainClass grainClass,
                 }
             }
             // This step runs as a turn, so the work loop goes on to the waiting requests by itself.
+            return null;
         }
         catch (Exception exception)
         {
@@ -210,6 +217,7 @@ internal sealed partial class Activation(GrainId grainId, GrainClass grainClass,
                 request.Fail(exception);
             }
             _deactivated?.TrySetResult();
+            return exception;
         }
     }
 

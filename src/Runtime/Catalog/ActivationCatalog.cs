@@ -13,10 +13,9 @@ internal sealed class ActivationCatalog(GrainRuntime runtime)
 
     public int Count => _activations.Count;
 
+    /// <summary>The grain's activation, created (not yet activated) if it has none: one hash and one lookup when it exists.</summary>
     public Activation GetOrAdd(GrainId grainId) =>
-        _activations.TryGetValue(grainId, out var activation)
-            ? activation
-            : _activations.GetOrAdd(grainId, static (id, runtime) => new Activation(id, runtime.Types.ClassFor(id.Type), runtime), runtime);
+        _activations.GetOrAdd(grainId, static (id, runtime) => new Activation(id, runtime.Types.ClassFor(id.Type), runtime), runtime);
 
     public Activation? Find(GrainId grainId) => _activations.TryGetValue(grainId, out var activation) ? activation : null;
 

@@ -86,6 +86,8 @@ public sealed class GrainRuntime : IDisposable
             {
                 case Admission.Inline:
                     return activation.RunInline<TMethod, TResult>(method);
+                case Admission.Activate:
+                    return activation.ActivateInline<TMethod, TResult>(method);
                 case Admission.Queue:
                     var request = new Request<TMethod, TResult>(method, TimeProvider.GetTimestamp());
                     if (activation.TryEnqueue(request))
