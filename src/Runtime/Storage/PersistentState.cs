@@ -17,7 +17,10 @@ internal sealed class PersistentState<TState>(StateBinding binding) : IPersisten
     private TaskCompletionSource? _nextWrite;
     private Exception? _failure;
 
-    public TState State { get; set; } = NewState();
+    private static readonly bool CanCreate = typeof(TState).IsValueType || typeof(TState).GetConstructor(Type.EmptyTypes) is not null;
+
+    /// <summary>Set by loading, before the grain's first turn; a fresh state is built only when nothing is stored.</summary>
+    public TState State { get; set; } = default!;
 
     public string? Etag => _version == 0 ? null : _version.ToString(CultureInfo.InvariantCulture);
 
@@ -95,7 +98,5 @@ internal sealed class PersistentState<TState>(StateBinding binding) : IPersisten
         }
     }
 
-    private static TState NewState() => typeof(TState).IsValueType || typeof(TState).GetConstructor(Type.EmptyTypes) is not null
-        ? Activator.CreateInstance<TState>()
-        : default!;
+    private static TState NewState() => CanCreate ? Activator.CreateInstance<TState>() : default!;
 }
