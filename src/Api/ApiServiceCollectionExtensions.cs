@@ -25,6 +25,7 @@ public static class ApiServiceCollectionExtensions
         builder.Services.AddIdentity();
         builder.Services.AddPerShopperRateLimiting();
         builder.Services.AddOperations();
+        builder.Services.AddTelemetry(builder.Configuration);
         builder.Services.AddSignalR().AddJsonProtocol(options => JsonSetup.Configure(options.PayloadSerializerOptions));
         builder.Services.AddSingleton<LiveFeeds>();
         return builder;
