@@ -35,6 +35,7 @@ public static class ApiServiceCollectionExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestSizeLimit();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

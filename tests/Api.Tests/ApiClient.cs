@@ -10,7 +10,7 @@ public static class ApiClient
 {
     public static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    public static async Task<HttpClient> SignedInAsync(this ApiFactory factory, string userId, string role, string? name = null)
+    public static async Task<HttpClient> SignedInAsync(this Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> factory, string userId, string role, string? name = null)
     {
         var client = factory.CreateClient();
         var response = await client.PostAsJsonAsync("/api/dev/tokens", new { userId, role, name = name ?? userId }, Token);

@@ -8,7 +8,7 @@ public sealed class GroupBuysApiTests(ApiFactory factory) : IClassFixture<ApiFac
     private static int s_skus;
 
     /// <summary>A live campaign of <paramref name="teamSize"/>-seat teams; returns its id.</summary>
-    internal static async Task<string> CampaignAsync(ApiFactory factory, int teamSize = 3, int quantity = 30, DateTimeOffset? now = null)
+    internal static async Task<string> CampaignAsync(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> factory, int teamSize = 3, int quantity = 30, DateTimeOffset? now = null)
     {
         var merchant = await factory.SignedInAsync("gb-merchant", "merchant");
         var sku = $"gb-{Interlocked.Increment(ref s_skus)}";

@@ -45,8 +45,11 @@ public static class Problems
         [StatusCodes.Status503ServiceUnavailable] = ErrorCodes.Overloaded,
     };
 
-    public static ProblemHttpResult Of(string code, string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: StatusOf(code), title: TitleOf(code), type: TypeOf(code),
+    public static ProblemHttpResult Of(string code, string detail) => Of(code, detail, StatusOf(code));
+
+    /// <summary>A problem whose status is not the code's usual one (413 for an oversized body is still <c>validation</c>).</summary>
+    public static ProblemHttpResult Of(string code, string detail, int status) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: TitleOf(code), type: TypeOf(code),
             extensions: new Dictionary<string, object?> { ["code"] = code });
 
     public static ProblemHttpResult Of(DomainError error) => Of(error.Code, error.Detail);
