@@ -3,9 +3,9 @@ using GroupBuy.Api.Common;
 using GroupBuy.Api.Errors;
 using GroupBuy.Api.Identity;
 using GroupBuy.Api.Orders;
+using GroupBuy.Api.Products;
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.FlashSales;
-using GroupBuy.Grains.Interfaces.Products;
 using GroupBuy.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -39,14 +39,9 @@ public static class FlashSalesApi
         {
             return problem;
         }
-        var product = await grains.GetGrain<IProductGrain>(request.Sku!).Get();
-        if (product is null)
+        if (await ProductOwnership.CheckAsync(grains, request.Sku!, user) is { } notOwned)
         {
-            return Problems.Of(ErrorCodes.NotFound, $"Product {request.Sku} does not exist.");
-        }
-        if (product.MerchantId != user.UserId())
-        {
-            return Problems.Of(ErrorCodes.Forbidden, $"Product {request.Sku} belongs to another merchant.");
+            return notOwned;
         }
         var id = Ids.New();
         var result = await grains.GetGrain<IFlashSaleGrain>(id).Create(new FlashSaleDraft(

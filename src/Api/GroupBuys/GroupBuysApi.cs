@@ -2,9 +2,9 @@ using System.Security.Claims;
 using GroupBuy.Api.Common;
 using GroupBuy.Api.Errors;
 using GroupBuy.Api.Identity;
+using GroupBuy.Api.Products;
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.GroupBuys;
-using GroupBuy.Grains.Interfaces.Products;
 using GroupBuy.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -44,14 +44,9 @@ public static class GroupBuysApi
         {
             return problem;
         }
-        var product = await grains.GetGrain<IProductGrain>(request.Sku!).Get();
-        if (product is null)
+        if (await ProductOwnership.CheckAsync(grains, request.Sku!, user) is { } notOwned)
         {
-            return Problems.Of(ErrorCodes.NotFound, $"Product {request.Sku} does not exist.");
-        }
-        if (product.MerchantId != user.UserId())
-        {
-            return Problems.Of(ErrorCodes.Forbidden, $"Product {request.Sku} belongs to another merchant.");
+            return notOwned;
         }
         var id = Ids.New();
         var result = await grains.GetGrain<IGroupBuyGrain>(id).Create(new GroupBuyDraft(

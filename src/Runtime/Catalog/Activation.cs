@@ -204,21 +204,27 @@ internal sealed partial class Activation(GrainId grainId, GrainClass grainClass,
         catch (Exception exception)
         {
             Runtime.Log.ActivationFailed(exception, GrainId);
-            List<Request> waiting;
-            lock (_lock)
-            {
-                _status = ActivationStatus.Invalid;
-                waiting = DrainQueuedLocked();
-            }
-            Runtime.Catalog.Remove(this);
-            Runtime.Metrics.ActivationRemoved(Class.GrainType);
-            foreach (var request in waiting)
+            foreach (var request in Retire())
             {
                 request.Fail(exception);
             }
             _deactivated?.TrySetResult();
             return exception;
         }
+    }
+
+    /// <summary>Leaves the catalog for good and hands back the requests still waiting.</summary>
+    private List<Request> Retire()
+    {
+        List<Request> waiting;
+        lock (_lock)
+        {
+            _status = ActivationStatus.Invalid;
+            waiting = DrainQueuedLocked();
+        }
+        Runtime.Catalog.Remove(this);
+        Runtime.Metrics.ActivationRemoved(Class.GrainType);
+        return waiting;
     }
 
     private void BeginDeactivationLocked()
@@ -254,16 +260,8 @@ internal sealed partial class Activation(GrainId grainId, GrainClass grainClass,
             Runtime.Log.DeactivationFailed(exception, GrainId);
         }
 
-        List<Request> waiting;
-        lock (_lock)
-        {
-            _status = ActivationStatus.Invalid;
-            waiting = DrainQueuedLocked();
-        }
-        Runtime.Catalog.Remove(this);
-        Runtime.Metrics.ActivationRemoved(Class.GrainType);
         // Requests that arrived while deactivating go to the next activation, created only now.
-        foreach (var request in waiting)
+        foreach (var request in Retire())
         {
             Runtime.Redispatch(GrainId, request);
         }
