@@ -59,7 +59,8 @@ public static class Problems
     /// <summary>The code for a problem raised by the framework itself (binding, routing, limits), by its status.</summary>
     public static string CodeForStatus(int status) => CodesByStatus.GetValueOrDefault(status, status >= 500 ? "internal" : ErrorCodes.Validation);
 
-    public static string TypeOf(string code) => $"https://groupbuy.dev/problems/{code.Replace('_', '-')}";
+    /// <summary>A relative URI naming the problem type; RFC 9457 allows a reference resolved against the request.</summary>
+    public static string TypeOf(string code) => $"/problems/{code.Replace('_', '-')}";
 
     private static string TitleOf(string code) => char.ToUpperInvariant(code[0]) + code[1..].Replace('_', ' ');
 
