@@ -179,3 +179,24 @@ public sealed class StoppedSiloTests
         Assert.Equal(2, await silo.GrainFactory.GetGrain<ITallyGrain>("stale-ref").Add(1));
     }
 }
+
+public sealed class ShutdownTests
+{
+    [Fact]
+    public async Task A_request_that_never_ends_does_not_keep_the_silo_from_stopping_when_the_stop_times_out()
+    {
+        var probe = new Probe();
+        await using var silo = await TestSilo.StartAsync(probe);
+        var stuck = silo.GrainFactory.GetGrain<ITallyGrain>("stuck");
+        var held = stuck.Hold("never");
+
+        using var timeout = new CancellationTokenSource();
+        var stopping = silo.StopSiloAsync(timeout.Token);
+        Assert.False(stopping.IsCompleted);          // graceful: it waits for the request in flight
+        await timeout.CancelAsync();                 // until the host's stop timeout
+
+        await stopping;
+        Assert.False(held.IsCompleted);
+        await silo.StartSiloAsync(TestSilo.Token);
+    }
+}

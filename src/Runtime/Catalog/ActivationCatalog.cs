@@ -17,6 +17,9 @@ internal sealed class ActivationCatalog(GrainRuntime runtime)
     public Activation GetOrAdd(GrainId grainId) =>
         _activations.GetOrAdd(grainId, static (id, runtime) => new Activation(id, runtime.Types.ClassFor(id.Type), runtime), runtime);
 
+    /// <summary>A few resident grains with their status, for logs.</summary>
+    public IEnumerable<string> Sample(int count) => _activations.Values.Take(count).Select(a => $"{a.GrainId} ({a.Status})");
+
     public Activation? Find(GrainId grainId) => _activations.TryGetValue(grainId, out var activation) ? activation : null;
 
     public void Remove(Activation activation) =>

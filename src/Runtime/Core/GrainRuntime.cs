@@ -134,8 +134,16 @@ public sealed class GrainRuntime : IDisposable
     /// <summary>Stops accepting calls and deactivates every activation (their <c>OnDeactivateAsync</c> runs).</summary>
     internal async Task StopAsync(CancellationToken cancellationToken)
     {
-        await Reminders.StopAsync(cancellationToken);
-        await Catalog.DeactivateAllAsync(new DeactivationReason(DeactivationReasonCode.ShuttingDown, "The silo is stopping."), cancellationToken);
+        try
+        {
+            await Reminders.StopAsync(cancellationToken);
+            await Catalog.DeactivateAllAsync(new DeactivationReason(DeactivationReasonCode.ShuttingDown, "The silo is stopping."), cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Deactivation is best effort, as in Orleans: the host's stop timeout wins, and what stayed is named.
+            Log.ShutdownIncomplete(Catalog.Count, string.Join(", ", Catalog.Sample(5)));
+        }
         await _shutdown.CancelAsync();
         _refusing = true;
         Catalog.Stop();

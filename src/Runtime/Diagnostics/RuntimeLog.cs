@@ -24,4 +24,7 @@ internal sealed partial class RuntimeLog(ILogger logger)
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Loaded {Count} reminders")]
     public partial void RemindersLoaded(int count);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "The silo stopped before {Count} activations finished deactivating, among them {Sample}")]
+    public partial void ShutdownIncomplete(int count, string sample);
 }
