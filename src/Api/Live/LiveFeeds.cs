@@ -95,7 +95,8 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
                 }
                 _pumping = true;
             }
-            _ = PumpAsync();
+            // Off the grain's turn: the pump must neither hold up the grain nor have its awaits return to the grain's scheduler.
+            ThreadPool.UnsafeQueueUserWorkItem(static feed => _ = feed.PumpAsync(), this, preferLocal: false);
         }
 
         private async Task PumpAsync()

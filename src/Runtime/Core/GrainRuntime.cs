@@ -16,7 +16,9 @@ namespace GroupBuy.Runtime;
 public sealed class GrainRuntime : IDisposable
 {
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly Lock _shutdownLock = new();
     private volatile bool _refusing;
+    private bool _disposed;
 
     internal GrainRuntime(
         IServiceProvider services,
@@ -36,6 +38,7 @@ public sealed class GrainRuntime : IDisposable
         Timeouts = new CallTimeouts(this);
         GrainFactory = new GrainFactory(this);
         Reminders = new ReminderService(this);
+        ShutdownToken = _shutdown.Token;
     }
 
     public IGrainFactory GrainFactory { get; }
@@ -58,9 +61,9 @@ public sealed class GrainRuntime : IDisposable
 
     internal ReminderService Reminders { get; }
 
-    internal CancellationToken ShutdownToken => _shutdown.Token;
+    internal CancellationToken ShutdownToken { get; }
 
-    internal bool IsStopping => _shutdown.IsCancellationRequested;
+    internal bool IsStopping => _refusing || ShutdownToken.IsCancellationRequested;
 
     internal ValueTask<TResult> InvokeAsync<TMethod, TResult>(GrainReference target, TMethod method)
         where TMethod : struct, IGrainMethod<TResult>
@@ -144,8 +147,7 @@ public sealed class GrainRuntime : IDisposable
             // Deactivation is best effort, as in Orleans: the host's stop timeout wins, and what stayed is named.
             Log.ShutdownIncomplete(Catalog.Count, string.Join(", ", Catalog.Sample(5)));
         }
-        await _shutdown.CancelAsync();
-        _refusing = true;
+        CancelShutdown();
         Catalog.Stop();
         Timeouts.Stop();
     }
@@ -153,14 +155,39 @@ public sealed class GrainRuntime : IDisposable
     /// <summary>Stops everything at once without deactivating grains, as a crash would (the test kit's crash restart).</summary>
     internal void Abandon()
     {
-        _refusing = true;
-        _shutdown.Cancel();
+        CancelShutdown();
         Reminders.Stop();
         Catalog.Stop();
         Timeouts.Stop();
     }
 
-    public void Dispose() => _shutdown.Dispose();
+    /// <summary>The container may dispose the runtime while a timed-out stop is still finishing: both paths are safe.</summary>
+    public void Dispose()
+    {
+        lock (_shutdownLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            _refusing = true;
+            _shutdown.Cancel();
+            _shutdown.Dispose();
+        }
+    }
+
+    private void CancelShutdown()
+    {
+        lock (_shutdownLock)
+        {
+            _refusing = true;
+            if (!_disposed)
+            {
+                _shutdown.Cancel();
+            }
+        }
+    }
 
     private readonly struct VoidResult;
 
