@@ -30,7 +30,7 @@ public sealed class GrainRuntimeOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan DeactivationTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>A journaled state writes a snapshot after this many events.</summary>
+    /// <summary>A journaled state writes a snapshot after at least this many events (and after as many as its last snapshot covered).</summary>
     [Range(1, 1_000_000)]
     public int JournalSnapshotInterval { get; set; } = 1_000;
 

@@ -5,7 +5,7 @@ namespace GroupBuy.Runtime.Storage;
 
 /// <summary>
 /// <see cref="IJournaledState{TState, TEvent}"/> over an <see cref="IJournalStorage"/>: events are appended,
-/// a snapshot is written every <see cref="Hosting.GrainRuntimeOptions.JournalSnapshotInterval"/> events, and
+/// snapshots are written at growing gaps (see <see cref="SnapshotDue"/>), and
 /// loading reads the snapshot plus the events after it. Confirmations are coalesced like state writes.
 /// </summary>
 internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJournaledState<TState, TEvent>, IActivationState
@@ -66,6 +66,14 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
         return waiter.Task;
     }
 
+    /// <summary>
+    /// A snapshot costs the whole state, which grows with the journal; so the gap between snapshots grows with it
+    /// (at least the configured interval, at least the version of the last snapshot). Each event then pays a
+    /// constant share of snapshotting, and a load replays at most about half the journal after its snapshot.
+    /// </summary>
+    private bool SnapshotDue() =>
+        Version - _snapshotVersion >= Math.Max(binding.Activation.Runtime.Options.JournalSnapshotInterval, _snapshotVersion);
+
     private void ThrowIfFailed()
     {
         if (_failure is not null)
@@ -85,9 +93,7 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
                 _unconfirmed.Clear();
                 var expected = ConfirmedVersion;
                 // Every raised event is in this batch, so the state is exactly the state at Version.
-                var snapshot = Version - _snapshotVersion >= binding.Activation.Runtime.Options.JournalSnapshotInterval
-                    ? JsonSerializer.SerializeToUtf8Bytes(State, StateBinding.Json)
-                    : null;
+                var snapshot = SnapshotDue() ? JsonSerializer.SerializeToUtf8Bytes(State, StateBinding.Json) : null;
                 var snapshotVersion = Version;
                 try
                 {
