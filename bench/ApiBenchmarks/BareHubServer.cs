@@ -1,0 +1,70 @@
+using System.Runtime;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace GroupBuy.ApiBenchmarks;
+
+/// <summary>
+/// P5's baseline: a bare SignalR hub on plain ASP.NET Core, no grains, storage, authentication or feeds.
+/// <c>Watch(topic)</c> adds the connection to the topic's group; <c>POST /broadcast</c> sends a <c>progress</c>
+/// push of a requested record size to that group and answers 201 as soon as the send is issued, as the real
+/// server's join answers once its grain has handed the new version to the hub.
+/// </summary>
+public static class BareHubServer
+{
+    /// <summary>What the JSON hub protocol writes around an invocation's single argument (no invocation id).</summary>
+    private static readonly int EnvelopeBytes = Encoding.UTF8.GetByteCount("""{"type":1,"target":"progress","arguments":[]}""");
+
+    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
+
+    public sealed record BroadcastRequest(string Topic, long Version, int Size);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSignalR();
+        var app = builder.Build();
+        app.MapGet("/healthz", () => "Healthy");
+        app.MapGet("/gc", () => GCSettings.IsServerGC ? "server" : "workstation");
+        app.MapHub<BareHub>("/hubs/live");
+        app.MapPost("/broadcast", Broadcast);
+        await app.RunAsync();
+        return 0;
+    }
+
+    /// <summary>A payload <c>{ topic, version, data: { pad } }</c> padded so that its whole record is <c>Size</c> bytes.</summary>
+    public static object Payload(string topic, long version, int size)
+    {
+        var bare = JsonSerializer.SerializeToUtf8Bytes(new { topic, version, data = new { pad = "" } }, PayloadJson).Length;
+        var pad = Math.Max(0, size - EnvelopeBytes - bare);
+        return new { topic, version, data = new { pad = new string('x', pad) } };
+    }
+
+    private static IResult Broadcast(BroadcastRequest request, IHubContext<BareHub> hub, ILoggerFactory logs)
+    {
+        var sending = hub.Clients.Group(request.Topic).SendAsync("progress", Payload(request.Topic, request.Version, request.Size));
+        if (!sending.IsCompleted)
+        {
+            var logger = logs.CreateLogger(nameof(BareHubServer));
+            _ = sending.ContinueWith(
+                t => logger.LogWarning(t.Exception, "broadcast failed"), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+        return Results.StatusCode(StatusCodes.Status201Created);
+    }
+}
+
+/// <summary>The bare hub: a group per topic, nothing else.</summary>
+public sealed class BareHub : Hub
+{
+    public async Task<object> Watch(string topic)
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, topic, Context.ConnectionAborted);
+        return new { topic };
+    }
+}
