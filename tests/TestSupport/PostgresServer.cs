@@ -14,13 +14,15 @@ public sealed class PostgresServer : IAsyncDisposable
     private const string ServiceUser = "postgres";
     private readonly string _binDirectory;
     private readonly string _root;
+    private readonly bool _durable;
     private int _databases;
 
-    private PostgresServer(string binDirectory, string root, int port)
+    private PostgresServer(string binDirectory, string root, int port, bool durable)
     {
         _binDirectory = binDirectory;
         _root = root;
         Port = port;
+        _durable = durable;
     }
 
     public int Port { get; }
@@ -33,7 +35,12 @@ public sealed class PostgresServer : IAsyncDisposable
     public string ConnectionStringFor(string database) =>
         $"Host=127.0.0.1;Port={Port};Username={ServiceUser};Database={database};Timeout=5;Command Timeout=30";
 
-    public static async Task<PostgresServer> StartAsync(CancellationToken cancellationToken)
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="durable">
+    /// False (tests): <c>fsync=off</c> and <c>full_page_writes=off</c>, for speed. True (benchmarks): the server's
+    /// defaults, so a commit is flushed to disk before it is acknowledged.
+    /// </param>
+    public static async Task<PostgresServer> StartAsync(CancellationToken cancellationToken, bool durable = false)
     {
         var bin = FindBinDirectory();
         var root = Directory.CreateTempSubdirectory("groupbuy-pg-").FullName;
@@ -43,7 +50,7 @@ public sealed class PostgresServer : IAsyncDisposable
             await RunAsync("chown", [ServiceUser, root], asServiceUser: false, cancellationToken);
         }
 
-        var server = new PostgresServer(bin, root, FreePort());
+        var server = new PostgresServer(bin, root, FreePort(), durable);
         await server.RunToolAsync("initdb", ["-D", server.DataDirectory, "-U", ServiceUser, "--auth=trust", "-E", "UTF8", "--no-sync"], cancellationToken);
         await server.StartServerAsync(cancellationToken);
         return server;
@@ -53,7 +60,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public Task StartServerAsync(CancellationToken cancellationToken) =>
         RunToolAsync("pg_ctl", [
             "-D", DataDirectory, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60",
-            "-o", $"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=300",
+            "-o", $"-p {Port} -k {_root} -c listen_addresses=127.0.0.1{(_durable ? "" : " -c fsync=off -c full_page_writes=off")} -c max_connections=300",
             "start",
         ], cancellationToken);
 

@@ -5,15 +5,27 @@ namespace GroupBuy.Runtime.Storage;
 
 /// <summary>
 /// <see cref="IJournaledState{TState, TEvent}"/> over an <see cref="IJournalStorage"/>: events are appended,
-/// snapshots are written at growing gaps (see <see cref="SnapshotDue"/>), and
+/// a snapshot is written every <see cref="Hosting.GrainRuntimeOptions.JournalSnapshotInterval"/> events, and
 /// loading reads the snapshot plus the events after it. Confirmations are coalesced like state writes.
 /// </summary>
+/// <remarks>
+/// A state that grows with its journal (a flash sale's ledger keeps every order) would make a fixed interval
+/// quadratic: each snapshot serializes everything, so the cost per event grows with the history. So a snapshot
+/// larger than <see cref="LargeSnapshotBytes"/> also waits until the events written since it add up to half its
+/// size: serializing snapshots then costs at most about twice the bytes of the events themselves, however long
+/// the history, and a load still reads at most half a snapshot's worth of events after the snapshot.
+/// </remarks>
 internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJournaledState<TState, TEvent>, IActivationState
     where TState : class, IEventSourced<TEvent>, new()
 {
     private readonly IJournalStorage _storage = binding.Services.GetRequiredKeyedService<IJournalStorage>(binding.StorageName);
+    /// <summary>Below this size a snapshot follows the event interval alone (small states keep their old rhythm).</summary>
+    private const int LargeSnapshotBytes = 64 * 1024;
+
     private readonly List<ReadOnlyMemory<byte>> _unconfirmed = [];
     private long _snapshotVersion;
+    private long _snapshotBytes;
+    private long _eventBytesSinceSnapshot;
     private bool _confirming;
     private TaskCompletionSource? _nextConfirm;
     private Exception? _failure;
@@ -29,10 +41,13 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
         var snapshot = await _storage.ReadSnapshotAsync(binding.StateName, binding.GrainId, cancellationToken);
         State = snapshot is null ? new TState() : JsonSerializer.Deserialize<TState>(snapshot.Payload, StateBinding.Json)!;
         _snapshotVersion = snapshot?.Version ?? 0;
+        _snapshotBytes = snapshot?.Payload.Length ?? 0;
+        _eventBytesSinceSnapshot = 0;
         var version = _snapshotVersion;
         foreach (var entry in await _storage.ReadEventsAsync(binding.StateName, binding.GrainId, version, cancellationToken))
         {
             State.Apply(JsonSerializer.Deserialize<TEvent>(entry.Payload, StateBinding.Json)!);
+            _eventBytesSinceSnapshot += entry.Payload.Length;
             version = entry.Version;
         }
         Version = ConfirmedVersion = version;
@@ -42,7 +57,9 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
     {
         ThrowIfFailed();
         State.Apply(@event);
-        _unconfirmed.Add(JsonSerializer.SerializeToUtf8Bytes(@event, StateBinding.Json));
+        var payload = JsonSerializer.SerializeToUtf8Bytes(@event, StateBinding.Json);
+        _unconfirmed.Add(payload);
+        _eventBytesSinceSnapshot += payload.Length;
         Version++;
     }
 
@@ -66,14 +83,6 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
         return waiter.Task;
     }
 
-    /// <summary>
-    /// A snapshot costs the whole state, which grows with the journal; so the gap between snapshots grows with it
-    /// (at least the configured interval, at least the version of the last snapshot). Each event then pays a
-    /// constant share of snapshotting, and a load replays at most about half the journal after its snapshot.
-    /// </summary>
-    private bool SnapshotDue() =>
-        Version - _snapshotVersion >= Math.Max(binding.Activation.Runtime.Options.JournalSnapshotInterval, _snapshotVersion);
-
     private void ThrowIfFailed()
     {
         if (_failure is not null)
@@ -94,6 +103,11 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
                 var expected = ConfirmedVersion;
                 // Every raised event is in this batch, so the state is exactly the state at Version.
                 var snapshot = SnapshotDue() ? JsonSerializer.SerializeToUtf8Bytes(State, StateBinding.Json) : null;
+                if (snapshot is not null)
+                {
+                    // Counted from here even if the write fails: a lost snapshot is retried after as many events again.
+                    (_snapshotBytes, _eventBytesSinceSnapshot) = (snapshot.Length, 0);
+                }
                 var snapshotVersion = Version;
                 try
                 {
@@ -126,6 +140,10 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
             _confirming = false;
         }
     }
+
+    private bool SnapshotDue() =>
+        Version - _snapshotVersion >= binding.Activation.Runtime.Options.JournalSnapshotInterval
+        && (_snapshotBytes < LargeSnapshotBytes || _eventBytesSinceSnapshot * 2 >= _snapshotBytes);
 
     private async Task WriteSnapshotAsync(long version, byte[] snapshot)
     {

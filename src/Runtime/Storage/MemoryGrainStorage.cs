@@ -83,12 +83,18 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
         {
             var key = (grainId, journalName);
             _snapshots[key] = new JournalSnapshot(payload.ToArray(), version);
-            if (_journals.TryGetValue(key, out var journal))
+            if (_journals.TryGetValue(key, out var journal) && journal.Count > 0 && journal.Keys[0] <= version)
             {
-                while (journal.Count > 0 && journal.Keys[0] <= version)
+                // Rebuilt rather than trimmed with RemoveAt(0), which shifts the whole list once per dropped event.
+                var kept = new SortedList<long, byte[]>(Math.Max(0, journal.Count - (int)(version - journal.Keys[0] + 1)));
+                foreach (var (eventVersion, stored) in journal)
                 {
-                    journal.RemoveAt(0);
+                    if (eventVersion > version)
+                    {
+                        kept.Add(eventVersion, stored);
+                    }
                 }
+                _journals[key] = kept;
             }
         }
         return Task.CompletedTask;

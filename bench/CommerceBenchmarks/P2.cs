@@ -1,0 +1,32 @@
+namespace GroupBuy.CommerceBenchmarks;
+
+/// <summary>
+/// P2, our side: purchase decisions per second in process on memory storage — one live flash sale, C concurrent
+/// callers each buying one unit at a time for shoppers in rotation, counted when acknowledged (the limit check,
+/// the stock check and the order record done, the order in the shopper's list). The Redis side is run-p2.sh's.
+/// </summary>
+internal static class P2
+{
+    public const long Price = 990;
+
+    public static async Task<bool> RunAsync(BenchOptions options)
+    {
+        Console.WriteLine($"P2 ours: one flash sale of {options.Quantity:N0} units (limit {options.PerUserLimit}), memory storage, " +
+            $"{options.Callers} callers, {options.Shoppers:N0} shoppers in rotation, warm-up {options.WarmupSeconds} s, measured {options.Seconds} s");
+        var shoppers = GrainPurchaser.MakeShoppers(options.Shoppers);
+        await using var silo = await BenchSilo.StartMemoryAsync();
+        var sale = await silo.CreateSaleAsync("p2", Price, options.Quantity, options.PerUserLimit);
+        var result = await PurchaseLoad.RunAsync("ours (silo, memory storage)", options.Callers, options.Shoppers,
+            TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds),
+            _ => Task.FromResult<IPurchaser>(new GrainPurchaser(sale, shoppers)));
+        Console.WriteLine(result.Describe());
+
+        var snapshot = (await sale.Get())!;
+        var audit = snapshot.Reserved == result.TotalAcknowledged && snapshot.Sold == 0
+            && snapshot.Remaining == snapshot.Quantity - snapshot.Reserved && result.TotalFailed == 0;
+        Console.WriteLine($"  audit: {(audit ? "ok" : "FAILED")} (reserved {snapshot.Reserved:N0}, acknowledged {result.TotalAcknowledged:N0}, remaining {snapshot.Remaining:N0} of {snapshot.Quantity:N0})");
+        Console.WriteLine($"RESULT p2.ours.per_second={result.PerSecond:F0}");
+        Console.WriteLine($"RESULT p2.ours.audit={(audit ? "ok" : "failed")}");
+        return audit;
+    }
+}
