@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
@@ -73,6 +74,28 @@ public sealed class LiveProgressTests(LiveServer server) : IClassFixture<LiveSer
         // The other watcher's push proves the update went out; the one that unwatched got nothing.
         Assert.Equal(3, (await other.NextAsync("progress", ApiClient.Token))["data"]!["needed"]!.GetValue<int>());
         Assert.Empty(watcher.Drain("progress"));
+    }
+
+    [Fact]
+    public async Task The_bridge_subscribes_to_a_grain_topic_only_while_someone_watches_it()
+    {
+        var id = await GroupBuysApiTests.CampaignAsync(server.Factory, teamSize: 5);
+        var topics = server.Factory.Services.GetRequiredService<GroupBuy.Runtime.ILiveTopics>();
+        var topic = $"group-buy:{id}";
+        Assert.False(topics.HasSubscribers(topic));
+
+        await using (var first = await server.ConnectAsync())
+        {
+            await using var second = await server.ConnectAsync();
+            await first.InvokeAsync("Watch", topic);
+            await second.InvokeAsync("Watch", topic);
+            Assert.True(topics.HasSubscribers(topic));
+            await second.InvokeAsync("Unwatch", topic);
+            Assert.True(topics.HasSubscribers(topic));
+            await first.InvokeAsync("Unwatch", topic);
+        }
+
+        Assert.False(topics.HasSubscribers(topic));
     }
 }
 
