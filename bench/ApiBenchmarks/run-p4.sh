@@ -13,22 +13,9 @@ if ! command -v wrk >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq wrk >/dev/null
 fi
 
-dotnet build src/Api/Api.csproj -c Release -nologo -v q -clp:ErrorsOnly
-dotnet build bench/ApiBenchmarks/ApiBenchmarks.csproj -c Release -nologo -v q -clp:ErrorsOnly
-
-work="$(mktemp -d -t groupbuy-p4.XXXXXX)"
-cleanup() {
-  # Servers this run started and did not stop itself (their pids are files in $work/pids).
-  if [[ -d "$work/pids" ]]; then
-    for pidfile in "$work"/pids/*; do
-      [[ -e "$pidfile" ]] && kill -TERM "$(basename "$pidfile")" 2>/dev/null || true
-    done
-  fi
-  if [[ -n "${KEEP_WORK:-}" ]]; then echo "work folder kept: $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT INT TERM
-
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+# shellcheck source=bench-env.sh
+source bench/ApiBenchmarks/bench-env.sh
+prepare_benchmark p4
 echo "command: bash bench/ApiBenchmarks/run-p4.sh $*"
 timeout --signal=TERM 600 dotnet bench/ApiBenchmarks/bin/Release/net10.0/GroupBuy.ApiBenchmarks.dll p4 \
   --api src/Api/bin/Release/net10.0/GroupBuy.Api.dll --work "$work" "$@"
