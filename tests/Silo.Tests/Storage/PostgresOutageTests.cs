@@ -87,6 +87,7 @@ public sealed class PostgresOutageTests : IAsyncLifetime
         await using var command = new NpgsqlCommand(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", admin);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database });
-        Assert.True((long)(await command.ExecuteScalarAsync(Cancellation))! > 1);
+        // At least the store's writer connection is there; how many pooled readers exist depends on timing.
+        Assert.True((long)(await command.ExecuteScalarAsync(Cancellation))! >= 1);
     }
 }
