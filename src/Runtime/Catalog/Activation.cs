@@ -259,6 +259,16 @@ internal sealed partial class Activation(GrainId grainId, GrainClass grainClass,
             // Best effort, as in Orleans: a failing OnDeactivateAsync does not keep the activation alive.
             Runtime.Log.DeactivationFailed(exception, GrainId);
         }
+        try
+        {
+            // Writes still under way (a coalesced write, a journal snapshot) finish before the activation goes.
+            await Task.WhenAll(_states.Select(s => s.WhenWritten())).WaitAsync(Runtime.Options.DeactivationTimeout, Runtime.TimeProvider);
+        }
+        catch (Exception exception)
+        {
+            // A failed write has dropped the activation already; the stored state is the truth.
+            Runtime.Log.DeactivationFailed(exception, GrainId);
+        }
 
         // Requests that arrived while deactivating go to the next activation, created only now.
         foreach (var request in Retire())

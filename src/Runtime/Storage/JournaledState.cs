@@ -27,6 +27,7 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
     private long _snapshotBytes;
     private long _eventBytesSinceSnapshot;
     private bool _confirming;
+    private Task _loop = Task.CompletedTask;
     private TaskCompletionSource? _nextConfirm;
     private Exception? _failure;
 
@@ -35,6 +36,8 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
     public long Version { get; private set; }
 
     public long ConfirmedVersion { get; private set; }
+
+    public Task WhenWritten() => _loop;
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
@@ -78,7 +81,7 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
         if (!_confirming)
         {
             _confirming = true;
-            _ = ConfirmLoopAsync();
+            _loop = ConfirmLoopAsync();
         }
         return waiter.Task;
     }

@@ -14,6 +14,7 @@ internal sealed class PersistentState<TState>(StateBinding binding) : IPersisten
     private readonly IGrainStorage _storage = binding.Services.GetRequiredKeyedService<IGrainStorage>(binding.StorageName);
     private long _version;
     private bool _writing;
+    private Task _loop = Task.CompletedTask;
     private TaskCompletionSource? _nextWrite;
     private Exception? _failure;
 
@@ -25,6 +26,8 @@ internal sealed class PersistentState<TState>(StateBinding binding) : IPersisten
     public string? Etag => _version == 0 ? null : _version.ToString(CultureInfo.InvariantCulture);
 
     public bool RecordExists { get; private set; }
+
+    public Task WhenWritten() => _loop;
 
     public Task LoadAsync(CancellationToken cancellationToken) => ReadStateAsync(cancellationToken);
 
@@ -48,7 +51,7 @@ internal sealed class PersistentState<TState>(StateBinding binding) : IPersisten
         if (!_writing)
         {
             _writing = true;
-            _ = WriteLoopAsync();
+            _loop = WriteLoopAsync();
         }
         return waiter.Task;
     }

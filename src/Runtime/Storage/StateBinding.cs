@@ -7,6 +7,9 @@ namespace GroupBuy.Runtime.Storage;
 internal interface IActivationState
 {
     Task LoadAsync(CancellationToken cancellationToken);
+
+    /// <summary>Completes when no write of this state is under way (deactivation waits for it).</summary>
+    Task WhenWritten();
 }
 
 /// <summary>Where one grain's state lives: its activation, its name, and the storage it is kept in.</summary>
