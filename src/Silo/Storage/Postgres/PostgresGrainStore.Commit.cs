@@ -13,7 +13,7 @@ public sealed partial class PostgresGrainStore
     /// <summary>How often a batch is re-run when a journal append raced another store's transaction.</summary>
     private const int MaxAttempts = 3;
 
-    private async Task CommitAsync(CommitBatch<StorageWrite> batch)
+    private protected override async Task CommitAsync(CommitBatch<StorageWrite> batch)
     {
         try
         {

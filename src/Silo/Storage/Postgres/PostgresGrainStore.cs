@@ -1,7 +1,5 @@
 using GroupBuy.Runtime;
 using GroupBuy.Runtime.Diagnostics;
-using GroupBuy.Runtime.Reminders;
-using GroupBuy.Silo.Storage.GroupCommit;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -12,7 +10,7 @@ namespace GroupBuy.Silo.Storage.Postgres;
 /// the store owns. Writes are group-committed: each batch is one transaction sent as one round trip of
 /// statements, every row version-checked on its own. Reads go straight to the pool.
 /// </summary>
-public sealed partial class PostgresGrainStore : IDurableGrainStore
+public sealed partial class PostgresGrainStore : GroupCommittedStore, IDurableGrainStore
 {
     private const string ProviderName = "postgres";
 
@@ -20,7 +18,6 @@ public sealed partial class PostgresGrainStore : IDurableGrainStore
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SchemaGate _schema;
-    private readonly CommitQueue<StorageWrite> _writes;
     private int _disposed;
 
     /// <param name="connectionString">
@@ -30,6 +27,7 @@ public sealed partial class PostgresGrainStore : IDurableGrainStore
     /// <param name="timeProvider">Stamps modification times.</param>
     /// <param name="logger">Logs schema set-up and failed batches.</param>
     public PostgresGrainStore(string connectionString, RuntimeMetrics metrics, TimeProvider timeProvider, ILogger<PostgresGrainStore> logger)
+        : base(ProviderName, metrics, logger)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -38,7 +36,6 @@ public sealed partial class PostgresGrainStore : IDurableGrainStore
         _timeProvider = timeProvider;
         _logger = logger;
         _schema = new SchemaGate(ApplySchemaAsync);
-        _writes = new CommitQueue<StorageWrite>(CommitAsync, ProviderName, metrics, logger);
     }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
@@ -53,27 +50,6 @@ public sealed partial class PostgresGrainStore : IDurableGrainStore
         }
     }
 
-    public Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, CancellationToken cancellationToken) =>
-        _writes.EnqueueAsync(StateWrite.Create(stateName, grainId, payload, expectedVersion), cancellationToken);
-
-    public Task<long> ClearAsync(string stateName, GrainId grainId, long expectedVersion, CancellationToken cancellationToken) =>
-        _writes.EnqueueAsync(StateWrite.Create(stateName, grainId, null, expectedVersion), cancellationToken);
-
-    public Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, CancellationToken cancellationToken)
-    {
-        var append = EventsAppend.Create(journalName, grainId, expectedVersion, events);
-        return append.Events.Count == 0 ? Task.CompletedTask : _writes.EnqueueAsync(append, cancellationToken);
-    }
-
-    public Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-        _writes.EnqueueAsync(SnapshotWrite.Create(journalName, grainId, version, payload), cancellationToken);
-
-    public Task UpsertAsync(ReminderEntry entry, CancellationToken cancellationToken) =>
-        _writes.EnqueueAsync(ReminderUpsert.Create(entry), cancellationToken);
-
-    public Task RemoveAsync(GrainId grainId, string name, CancellationToken cancellationToken) =>
-        _writes.EnqueueAsync(ReminderRemoval.Create(grainId, name), cancellationToken);
-
     /// <summary>Commits the writes already queued, then closes the data source.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -81,7 +57,7 @@ public sealed partial class PostgresGrainStore : IDurableGrainStore
         {
             return;
         }
-        await _writes.DisposeAsync().ConfigureAwait(false);
+        await Writes.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -1,6 +1,5 @@
 using GroupBuy.Runtime;
 using GroupBuy.Runtime.Diagnostics;
-using GroupBuy.Runtime.Reminders;
 using GroupBuy.Silo.Storage.GroupCommit;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -12,7 +11,7 @@ namespace GroupBuy.Silo.Storage.Sqlite;
 /// <c>synchronous=FULL</c> so a commit is durable. Every write goes through one dedicated writer connection and
 /// is group-committed with the writes waiting beside it; reads run on pooled connections beside the writer.
 /// </summary>
-public sealed partial class SqliteGrainStore : IDurableGrainStore
+public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrainStore
 {
     private const string ProviderName = "sqlite";
     private const int BusyTimeoutMilliseconds = 5000;
@@ -22,7 +21,6 @@ public sealed partial class SqliteGrainStore : IDurableGrainStore
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SchemaGate _schema;
-    private readonly CommitQueue<StorageWrite> _writes;
     private SqliteWriter? _writer; // used by the commit loop only
     private int _disposed;
 
@@ -31,6 +29,7 @@ public sealed partial class SqliteGrainStore : IDurableGrainStore
     /// <param name="timeProvider">Stamps modification times.</param>
     /// <param name="logger">Logs schema set-up and failed batches.</param>
     public SqliteGrainStore(string path, RuntimeMetrics metrics, TimeProvider timeProvider, ILogger<SqliteGrainStore> logger)
+        : base(ProviderName, metrics, logger)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -45,7 +44,6 @@ public sealed partial class SqliteGrainStore : IDurableGrainStore
         _timeProvider = timeProvider;
         _logger = logger;
         _schema = new SchemaGate(_ => ApplySchema());
-        _writes = new CommitQueue<StorageWrite>(CommitAsync, ProviderName, metrics, logger);
     }
 
     /// <summary>The database file's full path.</summary>
@@ -63,27 +61,6 @@ public sealed partial class SqliteGrainStore : IDurableGrainStore
         }
     }
 
-    public Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, CancellationToken cancellationToken) =>
-        _writes.EnqueueAsync(StateWrite.Create(stateName, grainId, payload, expectedVersion), cancellationToken);
-
-    public Task<long> ClearAsync(string stateName, GrainId grainId, long expectedVersion, CancellationToken cancellationToken) =>
-        _writes.EnqueueAsync(StateWrite.Create(stateName, grainId, null, expectedVersion), cancellationToken);
-
-    public Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, CancellationToken cancellationToken)
-    {
-        var append = EventsAppend.Create(journalName, grainId, expectedVersion, events);
-        return append.Events.Count == 0 ? Task.CompletedTask : _writes.EnqueueAsync(append, cancellationToken);
-    }
-
-    public Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-        _writes.EnqueueAsync(SnapshotWrite.Create(journalName, grainId, version, payload), cancellationToken);
-
-    public Task UpsertAsync(ReminderEntry entry, CancellationToken cancellationToken) =>
-        _writes.EnqueueAsync(ReminderUpsert.Create(entry), cancellationToken);
-
-    public Task RemoveAsync(GrainId grainId, string name, CancellationToken cancellationToken) =>
-        _writes.EnqueueAsync(ReminderRemoval.Create(grainId, name), cancellationToken);
-
     /// <summary>Commits the writes already queued, then closes the writer and the pooled readers.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -91,14 +68,14 @@ public sealed partial class SqliteGrainStore : IDurableGrainStore
         {
             return;
         }
-        await _writes.DisposeAsync().ConfigureAwait(false);
+        await Writes.DisposeAsync().ConfigureAwait(false);
         _writer?.Dispose();
         _writer = null;
         using var pooled = new SqliteConnection(_readConnectionString);
         SqliteConnection.ClearPool(pooled);
     }
 
-    private async Task CommitAsync(CommitBatch<StorageWrite> batch)
+    private protected override async Task CommitAsync(CommitBatch<StorageWrite> batch)
     {
         await _schema.EnsureAsync(CancellationToken.None).ConfigureAwait(false);
         _writer ??= SqliteWriter.Open(_writeConnectionString, BusyTimeoutMilliseconds);

@@ -1,0 +1,43 @@
+using GroupBuy.Runtime;
+using GroupBuy.Runtime.Diagnostics;
+using GroupBuy.Runtime.Reminders;
+using GroupBuy.Silo.Storage.GroupCommit;
+using Microsoft.Extensions.Logging;
+
+namespace GroupBuy.Silo.Storage;
+
+/// <summary>
+/// The write side shared by the durable stores: every write becomes a queued operation, and the store's
+/// <see cref="CommitAsync"/> commits what has gathered as one transaction (group commit).
+/// </summary>
+public abstract class GroupCommittedStore
+{
+    private protected GroupCommittedStore(string provider, RuntimeMetrics metrics, ILogger logger) =>
+        Writes = new CommitQueue<StorageWrite>(batch => CommitAsync(batch), provider, metrics, logger);
+
+    private protected CommitQueue<StorageWrite> Writes { get; }
+
+    public Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, CancellationToken cancellationToken) =>
+        Writes.EnqueueAsync(StateWrite.Create(stateName, grainId, payload, expectedVersion), cancellationToken);
+
+    public Task<long> ClearAsync(string stateName, GrainId grainId, long expectedVersion, CancellationToken cancellationToken) =>
+        Writes.EnqueueAsync(StateWrite.Create(stateName, grainId, null, expectedVersion), cancellationToken);
+
+    public Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, CancellationToken cancellationToken)
+    {
+        var append = EventsAppend.Create(journalName, grainId, expectedVersion, events);
+        return append.Events.Count == 0 ? Task.CompletedTask : Writes.EnqueueAsync(append, cancellationToken);
+    }
+
+    public Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        Writes.EnqueueAsync(SnapshotWrite.Create(journalName, grainId, version, payload), cancellationToken);
+
+    public Task UpsertAsync(ReminderEntry entry, CancellationToken cancellationToken) =>
+        Writes.EnqueueAsync(ReminderUpsert.Create(entry), cancellationToken);
+
+    public Task RemoveAsync(GrainId grainId, string name, CancellationToken cancellationToken) =>
+        Writes.EnqueueAsync(ReminderRemoval.Create(grainId, name), cancellationToken);
+
+    /// <summary>Commits one batch in one transaction, each row version-checked on its own.</summary>
+    private protected abstract Task CommitAsync(CommitBatch<StorageWrite> batch);
+}
