@@ -1,4 +1,5 @@
 using GroupBuy.Grains.Interfaces.Orders;
+using GroupBuy.Grains.Interfaces.Referrals;
 
 namespace GroupBuy.Grains.FlashSales;
 
@@ -47,6 +48,7 @@ public sealed partial class FlashSaleGrain
                 {
                     _outboxFaults?.BeforeDelivery(shopperId, orders);
                     await GrainFactory.GetGrain<IShopperGrain>(shopperId).AddOrders(orders);
+                    await NotifyReferrersAsync(orders);
                     Raise(new OrdersIndexed(shopperId, [.. orders.Select(o => o.OrderId)]));
                     batch.TrySetResult();
                 }
@@ -70,6 +72,13 @@ public sealed partial class FlashSaleGrain
             }
         }
     }
+
+    /// <summary>Referred orders also go to their leader's commission list (idempotent there, like the shopper's list).</summary>
+    private Task NotifyReferrersAsync(OrderRef[] orders) =>
+        Task.WhenAll(orders
+            .Where(o => Ledger.Orders[o.OrderId].Referral is not null)
+            .GroupBy(o => Ledger.Orders[o.OrderId].Referral!.LeaderId)
+            .Select(leader => GrainFactory.GetGrain<ICommissionGrain>(leader.Key).AddOrders([.. leader])));
 
     /// <summary>On activation: everything the ledger still has in its outbox is durable, so it goes out now.</summary>
     private Task RedeliverOutboxAsync() =>
