@@ -1,3 +1,5 @@
+using GroupBuy.Api.Chats;
+using GroupBuy.Api.Commissions;
 using GroupBuy.Api.Common;
 using GroupBuy.Api.Errors;
 using GroupBuy.Api.FlashSales;
@@ -45,6 +47,9 @@ public static class ApiServiceCollectionExtensions
         app.MapFlashSales();
         app.MapGroupBuys();
         app.MapOrders();
+        app.MapGroups();
+        app.MapChains();
+        app.MapCommissions();
         app.MapHub<LiveHub>("/hubs/live");
         return app;
     }

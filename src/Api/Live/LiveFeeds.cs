@@ -1,3 +1,5 @@
+using GroupBuy.Api.Chats;
+using GroupBuy.Grains.Interfaces.Chats;
 using GroupBuy.Runtime;
 using Microsoft.AspNetCore.SignalR;
 
@@ -6,13 +8,15 @@ namespace GroupBuy.Api.Live;
 /// <summary>
 /// The bridge from grain topics to SignalR groups. A topic is subscribed only while someone watches it.
 /// Each topic has one feed that pushes in version order and never repeats or reverses a version; flash-sale
-/// feeds push at most ten times a second, latest value winning, but always push a terminal state.
+/// feeds push at most ten times a second, latest value winning, but always push a terminal state. A group's
+/// chat messages are never coalesced: each goes out as <c>message</c>, in <c>seq</c> order.
 /// </summary>
-public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> hub, TimeProvider time, ILogger<LiveFeeds> logger)
+public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> hub, IGrainFactory grains, TimeProvider time, ILogger<LiveFeeds> logger)
 {
     public static readonly TimeSpan CoalescingInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly IHubContext<LiveHub> _hub = hub;
+    private readonly IGrainFactory _grains = grains;
     private readonly TimeProvider _time = time;
     private readonly ILogger<LiveFeeds> _logger = logger;
     private readonly Dictionary<string, TopicFeed> _feeds = new(StringComparer.Ordinal);
@@ -60,10 +64,12 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
     {
         private readonly Lock _lock = new();
         private readonly Queue<LiveUpdate> _terminals = new();
+        private readonly Queue<ChatMessage> _messages = new();
         private readonly bool _coalesced = LiveTopic.IsCoalesced(topic);
         private LiveUpdate? _latest;
         private long _offeredVersion;
         private long _sentVersion;
+        private long _offeredSeq;
         private bool _pumping;
 
         public int Watchers { get; set; }
@@ -73,6 +79,11 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
         /// <summary>Runs on the publishing grain's turn: only records the update and wakes the pump.</summary>
         public void Offer(object snapshot)
         {
+            if (snapshot is GroupMessagePosted posted)
+            {
+                OfferMessage(posted.Message);
+                return;
+            }
             if (LiveTopic.Map(snapshot) is not { } update)
             {
                 return;
@@ -95,6 +106,31 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
                 }
                 _pumping = true;
             }
+            StartPump();
+        }
+
+        /// <summary>Every message is queued (none is coalesced away); a <c>seq</c> already offered is not offered again.</summary>
+        private void OfferMessage(ChatMessage message)
+        {
+            lock (_lock)
+            {
+                if (message.Seq <= _offeredSeq)
+                {
+                    return;
+                }
+                _offeredSeq = message.Seq;
+                _messages.Enqueue(message);
+                if (_pumping)
+                {
+                    return;
+                }
+                _pumping = true;
+            }
+            StartPump();
+        }
+
+        private void StartPump()
+        {
             // Off the grain's turn: the pump must neither hold up the grain nor have its awaits return to the grain's scheduler.
             ThreadPool.UnsafeQueueUserWorkItem(static feed => _ = feed.PumpAsync(), this, preferLocal: false);
         }
@@ -103,42 +139,79 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
         {
             while (true)
             {
-                LiveUpdate next;
+                ChatMessage? message;
+                LiveUpdate? next = null;
                 lock (_lock)
                 {
-                    // A terminal state goes out even when a later update has overtaken it within the window.
-                    var candidate = _terminals.Count > 0 ? _terminals.Dequeue() : _latest;
-                    if (candidate is null || candidate.Version <= _sentVersion)
+                    if (!_messages.TryDequeue(out message) && (next = NextProgress()) is null)
                     {
-                        _latest = null;
-                        if (_terminals.Count == 0)
-                        {
-                            _pumping = false;
-                            return;
-                        }
-                        continue;
+                        _pumping = false;
+                        return;
                     }
-                    if (ReferenceEquals(candidate, _latest))
-                    {
-                        _latest = null;
-                    }
-                    next = candidate;
-                    _sentVersion = candidate.Version;
                 }
                 try
                 {
-                    await owner._hub.Clients.Group(topic).SendAsync("progress", new { topic, version = next.Version, data = next.Data });
+                    if (message is not null)
+                    {
+                        await owner._hub.Clients.Group(topic).SendAsync("message", new { topic, message = await CardOfAsync(message) });
+                    }
+                    else
+                    {
+                        await owner._hub.Clients.Group(topic).SendAsync("progress", new { topic, version = next!.Version, data = next.Data });
+                    }
                 }
                 catch (Exception exception)
                 {
                     PushFailed(owner._logger, exception, topic);
                 }
-                if (_coalesced)
+                if (_coalesced && next is not null)
                 {
                     await Task.Delay(CoalescingInterval, owner._time);
                 }
             }
         }
+
+        /// <summary>The next progress update to send, or null when none is due; called under the lock.</summary>
+        private LiveUpdate? NextProgress()
+        {
+            while (true)
+            {
+                // A terminal state goes out even when a later update has overtaken it within the window.
+                var candidate = _terminals.Count > 0 ? _terminals.Dequeue() : _latest;
+                if (candidate is null || candidate.Version <= _sentVersion)
+                {
+                    _latest = null;
+                    if (_terminals.Count == 0)
+                    {
+                        return null;
+                    }
+                    continue;
+                }
+                if (ReferenceEquals(candidate, _latest))
+                {
+                    _latest = null;
+                }
+                _sentVersion = candidate.Version;
+                return candidate;
+            }
+        }
+
+        /// <summary>The message as members read it; a shared item's snapshot that cannot be read now leaves the card without one.</summary>
+        private async Task<MessageResponse> CardOfAsync(ChatMessage message)
+        {
+            try
+            {
+                return await ShareCards.ToResponseAsync(owner._grains, message);
+            }
+            catch (Exception exception)
+            {
+                ShareReadFailed(owner._logger, exception, topic, message.Seq);
+                return ShareCards.ToResponse(message, shareSnapshot: null);
+            }
+        }
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the shared item of message {Seq} on {Topic} failed; it is pushed without its snapshot")]
+        private static partial void ShareReadFailed(ILogger logger, Exception exception, string topic, long seq);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Pushing live topic {Topic} failed")]
         private static partial void PushFailed(ILogger logger, Exception exception, string topic);
