@@ -74,11 +74,21 @@ public sealed partial class FlashSaleGrain
     }
 
     /// <summary>Referred orders also go to their leader's commission list (idempotent there, like the shopper's list).</summary>
-    private Task NotifyReferrersAsync(OrderRef[] orders) =>
-        Task.WhenAll(orders
-            .Where(o => Ledger.Orders[o.OrderId].Referral is not null)
-            .GroupBy(o => Ledger.Orders[o.OrderId].Referral!.LeaderId)
-            .Select(leader => GrainFactory.GetGrain<ICommissionGrain>(leader.Key).AddOrders([.. leader])));
+    private Task NotifyReferrersAsync(OrderRef[] orders)
+    {
+        List<(string LeaderId, OrderRef Order)>? referred = null;
+        foreach (var order in orders)
+        {
+            if (Ledger.FindOrder(order.OrderId)?.Referral is { } referral)
+            {
+                (referred ??= []).Add((referral.LeaderId, order));
+            }
+        }
+        return referred is null
+            ? Task.CompletedTask
+            : Task.WhenAll(referred.GroupBy(r => r.LeaderId).Select(leader =>
+                GrainFactory.GetGrain<ICommissionGrain>(leader.Key).AddOrders([.. leader.Select(r => r.Order)])));
+    }
 
     /// <summary>On activation: everything the ledger still has in its outbox is durable, so it goes out now.</summary>
     private Task RedeliverOutboxAsync() =>

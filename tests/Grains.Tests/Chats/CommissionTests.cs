@@ -1,7 +1,11 @@
+using GroupBuy.Grains.Interfaces.FlashSales;
 using GroupBuy.Grains.Interfaces.GroupBuys;
 using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Grains.Interfaces.Products;
 using GroupBuy.Grains.Interfaces.Referrals;
+using GroupBuy.Grains.Orders;
+using GroupBuy.Grains.Tests.FlashSales;
+using Microsoft.Extensions.DependencyInjection;
 using static GroupBuy.Grains.Tests.Chats.ChatKit;
 
 namespace GroupBuy.Grains.Tests.Chats;
@@ -43,6 +47,28 @@ public sealed class CommissionTests
         var paid = (await sale.GetOrder(referred[0].Id))!;
         Assert.Equal((OrderStatus.Paid, 298L), (paid.Status, paid.Referral!.Commission));
         Assert.Equal(0.1m, (await team.GetOrder(referred[4].Id))!.Referral!.Rate);
+    }
+
+    [Fact]
+    public async Task A_referred_order_whose_delivery_failed_reaches_the_commission_list_exactly_once_after_a_crash()
+    {
+        var faults = new FailingOutbox { FailFor = "m1" };
+        await using var silo = await CommerceSilo.StartAsync(services: s => s.AddSingleton<IOutboxFaultInjector>(faults));
+        var sale = await silo.StartSaleAsync("figs", quantity: 10, commissionRate: 0.2m);
+        var referral = new Referral(ChatKit.GroupId, "leader");
+
+        await Assert.ThrowsAsync<InjectedFaultException>(() => sale.Purchase(Person("m1"), 1, "tap", referral));
+        Assert.Empty(await silo.GrainFactory.GetGrain<ICommissionGrain>("leader").ListOrders());
+
+        faults.FailFor = null;
+        await silo.CrashAndRestartAsync(CommerceSilo.Token);
+        Assert.NotNull(await silo.GrainFactory.GetGrain<IFlashSaleGrain>("figs").Get());   // activation redelivers the outbox
+        await silo.CrashAndRestartAsync(CommerceSilo.Token);
+        var retried = (await silo.GrainFactory.GetGrain<IFlashSaleGrain>("figs").Purchase(Person("m1"), 1, "tap", referral)).Unwrap();
+
+        var listed = await silo.GrainFactory.GetGrain<ICommissionGrain>("leader").ListOrders();
+        Assert.Equal([retried.Id], listed.Select(o => o.OrderId));
+        Assert.Equal(398, retried.Referral!.Commission);
     }
 
     [Fact]
