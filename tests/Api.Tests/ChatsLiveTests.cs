@@ -64,6 +64,35 @@ public sealed class ChatsLiveTests(LiveServer server) : IClassFixture<LiveServer
     }
 
     [Fact]
+    public async Task A_member_who_leaves_stops_receiving_the_groups_messages()
+    {
+        var (id, leader, members) = await ChatsApiTests.GroupAsync(server.Factory, "ll-leader", "ll-1", "ll-2");
+        await using var leaving = await server.ConnectAsync("ll-1");
+        await using var staying = await server.ConnectAsync("ll-2");
+        await leaving.InvokeAsync("Watch", $"group:{id}");
+        await staying.InvokeAsync("Watch", $"group:{id}");
+
+        (await leader.PostAsJsonAsync($"/api/groups/{id}/messages", new { text = "before" }, ApiClient.Token)).EnsureSuccessStatusCode();
+        var seenBefore = await leaving.NextAsync("message", ApiClient.Token);
+        Assert.Equal(204, (int)(await members[0].DeleteAsync($"/api/groups/{id}/members/me", ApiClient.Token)).StatusCode);
+        (await leader.PostAsJsonAsync($"/api/groups/{id}/messages", new { text = "after" }, ApiClient.Token)).EnsureSuccessStatusCode();
+
+        // The member who stayed gets both; the one who left got the first only.
+        Assert.Equal("before", (await staying.NextAsync("message", ApiClient.Token))["message"]!["text"]!.GetValue<string>());
+        Assert.Equal("after", (await staying.NextAsync("message", ApiClient.Token))["message"]!["text"]!.GetValue<string>());
+        Assert.Equal("before", seenBefore["message"]!["text"]!.GetValue<string>());
+        Assert.Empty(leaving.Drain("message"));
+        var error = await Assert.ThrowsAsync<HubErrorException>(() => leaving.InvokeAsync("Watch", $"group:{id}"));
+        Assert.Contains("HubException: not_member:", error.Message, StringComparison.Ordinal);
+
+        // Back in the group, the same connection may watch again.
+        (await members[0].PostAsync($"/api/groups/{id}/members", null, ApiClient.Token)).EnsureSuccessStatusCode();
+        await leaving.InvokeAsync("Watch", $"group:{id}");
+        (await leader.PostAsJsonAsync($"/api/groups/{id}/messages", new { text = "welcome back" }, ApiClient.Token)).EnsureSuccessStatusCode();
+        Assert.Equal("welcome back", (await leaving.NextAsync("message", ApiClient.Token))["message"]!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_shared_card_and_a_chain_update_live()
     {
         var (id, leader, members) = await ChatsApiTests.GroupAsync(server.Factory, "lc-leader", "lc-1", "lc-2");

@@ -22,7 +22,8 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
     private readonly Dictionary<string, TopicFeed> _feeds = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    public void Watch(string topic)
+    /// <summary>Adds a watching connection (idempotent per connection); <paramref name="userId"/> lets a group end the watch of a member who left.</summary>
+    public void Watch(string topic, string connectionId, string? userId)
     {
         lock (_lock)
         {
@@ -32,19 +33,34 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
                 _feeds[topic] = feed;
                 feed.Subscription = topics.Subscribe(topic, (_, snapshot) => feed.Offer(snapshot));
             }
-            feed.Watchers++;
+            feed.Watchers[connectionId] = userId;
         }
     }
 
-    public void Unwatch(string topic)
+    public void Unwatch(string topic, string connectionId)
     {
         lock (_lock)
         {
-            if (_feeds.TryGetValue(topic, out var feed) && --feed.Watchers == 0)
+            if (_feeds.TryGetValue(topic, out var feed) && feed.Watchers.Remove(connectionId) && feed.Watchers.Count == 0)
             {
                 feed.Subscription?.Dispose();
                 _feeds.Remove(topic);
             }
+        }
+    }
+
+    /// <summary>A member left the group: their connections stop receiving the group's pushes.</summary>
+    private async Task EndWatchesAsync(string topic, string userId)
+    {
+        List<string> connections;
+        lock (_lock)
+        {
+            connections = _feeds.TryGetValue(topic, out var feed) ? [.. feed.Watchers.Where(w => w.Value == userId).Select(w => w.Key)] : [];
+        }
+        foreach (var connectionId in connections)
+        {
+            await _hub.Groups.RemoveFromGroupAsync(connectionId, topic);
+            Unwatch(topic, connectionId);
         }
     }
 
@@ -64,7 +80,8 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
     {
         private readonly Lock _lock = new();
         private readonly Queue<LiveUpdate> _terminals = new();
-        private readonly Queue<ChatMessage> _messages = new();
+        /// <summary>Messages and departures of a group, in the order the group published them.</summary>
+        private readonly Queue<object> _messages = new();
         private readonly bool _coalesced = LiveTopic.IsCoalesced(topic);
         private LiveUpdate? _latest;
         private long _offeredVersion;
@@ -72,7 +89,8 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
         private long _offeredSeq;
         private bool _pumping;
 
-        public int Watchers { get; set; }
+        /// <summary>Watching connections and their users; guarded by the owner's lock.</summary>
+        public Dictionary<string, string?> Watchers { get; } = new(StringComparer.Ordinal);
 
         public IDisposable? Subscription { get; set; }
 
@@ -82,6 +100,11 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
             if (snapshot is GroupMessagePosted posted)
             {
                 OfferMessage(posted.Message);
+                return;
+            }
+            if (snapshot is GroupMemberLeft left)
+            {
+                Enqueue(left);
                 return;
             }
             if (LiveTopic.Map(snapshot) is not { } update)
@@ -119,7 +142,15 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
                     return;
                 }
                 _offeredSeq = message.Seq;
-                _messages.Enqueue(message);
+            }
+            Enqueue(message);
+        }
+
+        private void Enqueue(object item)
+        {
+            lock (_lock)
+            {
+                _messages.Enqueue(item);
                 if (_pumping)
                 {
                     return;
@@ -139,11 +170,11 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
         {
             while (true)
             {
-                ChatMessage? message;
+                object? item;
                 LiveUpdate? next = null;
                 lock (_lock)
                 {
-                    if (!_messages.TryDequeue(out message) && (next = NextProgress()) is null)
+                    if (!_messages.TryDequeue(out item) && (next = NextProgress()) is null)
                     {
                         _pumping = false;
                         return;
@@ -151,9 +182,13 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
                 }
                 try
                 {
-                    if (message is not null)
+                    if (item is ChatMessage message)
                     {
                         await owner._hub.Clients.Group(topic).SendAsync("message", new { topic, message = await CardOfAsync(message) });
+                    }
+                    else if (item is GroupMemberLeft left)
+                    {
+                        await owner.EndWatchesAsync(topic, left.UserId);
                     }
                     else
                     {

@@ -26,11 +26,10 @@ public sealed class LiveHub(LiveFeeds feeds, IGrainFactory grains) : Hub
         var snapshot = LiveTopic.IsMembersOnly(kind)
             ? await MembersOnlyTopic.ReadAsync(grains, kind, id, Context.User)
             : await LiveTopic.ReadAsync(grains, kind, id) ?? throw new HubException($"not_found: {topic} does not exist.");
-        if (watched.Add(topic))
-        {
-            await Groups.AddToGroupAsync(Context.ConnectionId, topic, Context.ConnectionAborted);
-            feeds.Watch(topic);
-        }
+        // Idempotent: a connection whose watch the feed ended (its user left the group) may watch again after rejoining.
+        watched.Add(topic);
+        await Groups.AddToGroupAsync(Context.ConnectionId, topic, Context.ConnectionAborted);
+        feeds.Watch(topic, Context.ConnectionId, Context.UserIdentifier);
         return snapshot.Data;
     }
 
@@ -39,7 +38,7 @@ public sealed class LiveHub(LiveFeeds feeds, IGrainFactory grains) : Hub
         if (Watched().Remove(topic))
         {
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, topic, Context.ConnectionAborted);
-            feeds.Unwatch(topic);
+            feeds.Unwatch(topic, Context.ConnectionId);
         }
     }
 
@@ -47,7 +46,7 @@ public sealed class LiveHub(LiveFeeds feeds, IGrainFactory grains) : Hub
     {
         foreach (var topic in Watched())
         {
-            feeds.Unwatch(topic);
+            feeds.Unwatch(topic, Context.ConnectionId);
         }
         return Task.CompletedTask;
     }

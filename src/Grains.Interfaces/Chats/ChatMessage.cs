@@ -19,3 +19,6 @@ public sealed record ChatMessage(long Seq, string AuthorId, string AuthorName, s
 
 /// <summary>What a group publishes to <c>group:{id}</c> for each message, in <c>seq</c> order.</summary>
 public sealed record GroupMessagePosted(string GroupId, ChatMessage Message);
+
+/// <summary>What a group publishes to <c>group:{id}</c> when a member leaves or is removed: their watch ends.</summary>
+public sealed record GroupMemberLeft(string GroupId, string UserId);

@@ -101,11 +101,16 @@ public sealed partial class GroupChatGrain(
         {
             return Result<GroupSnapshot>.Fail(ErrorCodes.Forbidden, "Only the leader may remove other members.");
         }
-        if (State.IsMember(memberId))
+        var leaving = State.IsMember(memberId);
+        if (leaving)
         {
             _chat.Raise(new MemberLeft(memberId));
         }
         await CommitAsync();
+        if (leaving && _topics.HasSubscribers(Topic))
+        {
+            _topics.Publish(Topic, new GroupMemberLeft(Id, memberId));
+        }
         return Result<GroupSnapshot>.Ok(Snapshot());
     }
 
