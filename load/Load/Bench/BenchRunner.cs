@@ -15,6 +15,7 @@ public static class BenchRunner
         var header = new List<string>
         {
             $"Command: `{options.Command}`. Latest run: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average at the start {ProcFs.LoadAverage()}.",
+            "",
             "Each server is the real API (`src/Api`, Release, durable SQLite) started by the tool as its own process on 127.0.0.1, seeded through the API with dev tokens; "
                 + "the load comes from this tool's own HTTP client (a closed loop of N workers on N pooled connections) and its own SignalR client. "
                 + "The machine is shared: read the ratios, which are measured in the same run, not the absolute figures.",
@@ -41,6 +42,7 @@ public static class BenchRunner
                 await output.WriteLineAsync($"{id} failed: {exception}");
             }
         }
+        header.Add("");
         header.Add(string.Create(CultureInfo.InvariantCulture, $"Load average at the end: {ProcFs.LoadAverage()}."));
         if (options.Doc is not null && sections.Count > 0)
         {

@@ -10,6 +10,7 @@ public static class BenchmarksDoc
 {
     public const string Begin = "<!-- load bench: begin (written by `load bench`; edit the tool, not this section) -->";
     public const string End = "<!-- load bench: end -->";
+    private const string Below = "[below](#p4-p5-and-p7-with-the-load-tool)";
 
     public static async Task UpdateAsync(string path, IReadOnlyList<BenchSection> sections, IReadOnlyList<string> header, CancellationToken cancellationToken)
     {
@@ -21,7 +22,8 @@ public static class BenchmarksDoc
             {
                 var cells = lines[row].Split('|');
                 // | id | what | latest figure | bar | met | details |
-                lines[row] = $"| {section.Id} |{cells[2]}| {section.Figure} | {section.Bar} | {section.Met} | [below](#p4-p5-and-p7-with-the-load-tool) |";
+                var details = section.Id == "P7" ? Below : Below + "; earlier runs and analysis in [benchmarks-api.md](benchmarks-api.md)";
+                lines[row] = $"| {section.Id} |{cells[2]}| {section.Figure} | {section.Bar} | {section.Met} | {details} |";
             }
         }
 

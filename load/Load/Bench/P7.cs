@@ -56,7 +56,7 @@ public static class P7
         lines.Add(Invariant($"**P7: {options.Campaigns} campaigns ÷ 1 campaign = {throughput:F2}× the throughput (bar ≥ {ThroughputBar:F1}); start-up with {total:N0} grains ÷ empty = {startUp:F2}× (bar ≤ {StartUpBar:F0}×).**"));
         var met = throughput >= ThroughputBar && startUp <= StartUpBar;
         return new BenchSection("P7",
-            Invariant($"{options.Campaigns} campaigns {throughput:F2}× the throughput of 1; start-up {startUp:F2}× with {total / 1e6:F1} M grains"),
+            Invariant($"{options.Campaigns} campaigns {throughput:F2}× the throughput of 1; start-up {startUp:F2}× with {total:N0} grain states"),
             "within 20 %; start-up within 2×",
             met ? "yes" : string.Join(", ", new[] { throughput >= ThroughputBar ? "throughput yes" : "throughput **no**", startUp <= StartUpBar ? "start-up yes" : "start-up **no**" }),
             lines);

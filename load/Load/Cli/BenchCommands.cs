@@ -6,7 +6,7 @@ namespace GroupBuy.Load.Cli;
 /// <summary><c>bench</c> (P4, P5, P7 with their baselines) and <c>bare-hub</c> (P5's baseline server, started by <c>bench</c>).</summary>
 public static class BenchCommands
 {
-    public static IEnumerable<Command> All()
+    public static IEnumerable<Command> All(string[] args)
     {
         var api = new Option<string>("--api") { Description = "The API to start: src/Api/bin/Release/net10.0/GroupBuy.Api.dll.", Required = true };
         var work = new Option<string>("--work") { Description = "A folder for databases, logs and pid files.", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "groupbuy-bench") };
@@ -39,7 +39,7 @@ public static class BenchCommands
             Campaigns = parse.GetValue(campaigns),
             Grains = parse.GetValue(grains),
             Shoppers = parse.GetValue(shoppers),
-            Command = "bash load/run-bench.sh " + string.Join(' ', parse.Tokens.Skip(1).Select(t => t.Value).Where(t => t is not null)),
+            Command = Environment.GetEnvironmentVariable("LOAD_BENCH_COMMAND") ?? "dotnet run -c Release --project load/Load -- " + string.Join(' ', args),
         }, Console.Out, cancellationToken));
         yield return bench;
 

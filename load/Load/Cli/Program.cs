@@ -16,7 +16,7 @@ foreach (var scenario in ScenarioCommands.All())
 {
     root.Subcommands.Add(scenario);
 }
-foreach (var bench in BenchCommands.All())
+foreach (var bench in BenchCommands.All(args))
 {
     root.Subcommands.Add(bench);
 }
