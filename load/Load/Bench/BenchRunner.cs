@@ -27,7 +27,9 @@ public static class BenchRunner
         {
             try
             {
+                var started = string.Create(CultureInfo.InvariantCulture, $"Run of {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {ProcFs.LoadAverage()} at its start.");
                 var section = await run(options, output, cancellationToken);
+                section = section with { Markdown = [started, "", .. section.Markdown] };
                 sections.Add(section);
                 await output.WriteLineAsync();
                 await output.WriteLineAsync($"## {section.Id}: {section.Figure} (bar {section.Bar}; met: {section.Met})");

@@ -27,24 +27,31 @@ public static class BenchmarksDoc
             }
         }
 
+        var begin = lines.IndexOf(Begin);
+        var end = lines.IndexOf(End);
+        var kept = begin >= 0 && end > begin ? Subsections(lines[(begin + 1)..end]) : [];
         var body = new StringBuilder();
         body.AppendLine(Begin).AppendLine("## P4, P5 and P7 with the load tool").AppendLine();
         foreach (var line in header)
         {
             body.AppendLine(line);
         }
-        foreach (var section in sections)
+        // A benchmark left out of this run (--only) keeps its section from the run before.
+        foreach (var id in new[] { "P4", "P5", "P7" })
         {
-            body.AppendLine().AppendLine("### " + section.Id).AppendLine();
-            foreach (var line in section.Markdown)
+            var markdown = sections.FirstOrDefault(s => s.Id == id)?.Markdown ?? kept.GetValueOrDefault(id);
+            if (markdown is null)
+            {
+                continue;
+            }
+            body.AppendLine().AppendLine("### " + id).AppendLine();
+            foreach (var line in markdown)
             {
                 body.AppendLine(line);
             }
         }
         body.Append(End);
 
-        var begin = lines.IndexOf(Begin);
-        var end = lines.IndexOf(End);
         if (begin >= 0 && end > begin)
         {
             lines.RemoveRange(begin, end - begin + 1);
@@ -56,5 +63,22 @@ public static class BenchmarksDoc
             lines.Add(body.ToString());
         }
         await File.WriteAllTextAsync(path, string.Join('\n', lines) + "\n", cancellationToken);
+    }
+
+    /// <summary>The <c>### Px</c> subsections of the section written before, by id, without their blank edges.</summary>
+    private static Dictionary<string, IReadOnlyList<string>> Subsections(List<string> lines)
+    {
+        var found = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (!lines[i].StartsWith("### ", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var next = lines.FindIndex(i + 1, l => l.StartsWith("### ", StringComparison.Ordinal));
+            var body = lines[(i + 1)..(next < 0 ? lines.Count : next)];
+            found[lines[i][4..].Trim()] = [.. body.SkipWhile(string.IsNullOrWhiteSpace).Reverse().SkipWhile(string.IsNullOrWhiteSpace).Reverse()];
+        }
+        return found;
     }
 }

@@ -17,22 +17,31 @@ public static class GrainSeeder
         {
             throw new InvalidOperationException("the store has no grain state to copy");
         }
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = """
-                WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $add - 1)
-                INSERT INTO grain_state (grain_type, grain_key, state_name, payload, version, modified_at)
-                SELECT t.grain_type, lower(hex(randomblob(16))), t.state_name, t.payload, t.version, t.modified_at
-                FROM n JOIN (SELECT grain_type, state_name, payload, version, modified_at,
-                                    row_number() OVER (ORDER BY grain_type, grain_key) - 1 AS r FROM grain_state) t
-                  ON t.r = n.i % $templates
-                """;
-            command.Parameters.AddWithValue("$add", Math.Max(0, grains - existing));
-            command.Parameters.AddWithValue("$templates", existing);
-            command.CommandTimeout = 600;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        // The templates get numbers 1…n in a table of their own, so each new row finds its template by rowid; keys
+        // start with the row's number, so the primary key grows at its end instead of at random places.
+        await ExecuteAsync(connection, """
+            CREATE TEMP TABLE templates AS
+            SELECT grain_type, state_name, payload, version, modified_at FROM grain_state ORDER BY grain_type, grain_key
+            """, [], cancellationToken);
+        await ExecuteAsync(connection, """
+            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $add - 1)
+            INSERT INTO grain_state (grain_type, grain_key, state_name, payload, version, modified_at)
+            SELECT t.grain_type, printf('%08x', n.i) || lower(hex(randomblob(12))), t.state_name, t.payload, t.version, t.modified_at
+            FROM n JOIN temp.templates t ON t.rowid = n.i % $templates + 1
+            """, [("$add", Math.Max(0, grains - existing)), ("$templates", existing)], cancellationToken);
         return await CountAsync(connection, cancellationToken);
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, (string Name, long Value)[] parameters, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.CommandTimeout = 600;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<long> CountAsync(SqliteConnection connection, CancellationToken cancellationToken)
