@@ -31,7 +31,7 @@ public static class BareHub
         app.MapHub<BareLiveHub>("/hubs/live");
         app.MapPost("/broadcast", (BroadcastRequest request, IHubContext<BareLiveHub> hub) =>
         {
-            _ = hub.Clients.Group(request.Topic).SendAsync("progress", Payload(request.Topic, request.Version, request.Size, DateTimeOffset.UtcNow));
+            _ = hub.Clients.Group(request.Topic).SendAsync("progress", Payload(request.Topic, request.Version, request.Size, TimeProvider.System.GetUtcNow()));
             return Results.StatusCode(StatusCodes.Status201Created);
         });
         await app.RunAsync();

@@ -14,7 +14,7 @@ public static class BenchRunner
         Directory.CreateDirectory(options.Work);
         var header = new List<string>
         {
-            $"Command: `{options.Command}`. Latest run: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average at the start {ProcFs.LoadAverage()}.",
+            $"Command: `{options.Command}`. Latest run: {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average at the start {ProcFs.LoadAverage()}.",
             "",
             "Each server is the real API (`src/Api`, Release, durable SQLite) started by the tool as its own process on 127.0.0.1, seeded through the API with dev tokens; "
                 + "the load comes from this tool's own HTTP client (a closed loop of N workers on N pooled connections) and its own SignalR client. "
@@ -27,7 +27,7 @@ public static class BenchRunner
         {
             try
             {
-                var started = string.Create(CultureInfo.InvariantCulture, $"Run of {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {ProcFs.LoadAverage()} at its start.");
+                var started = string.Create(CultureInfo.InvariantCulture, $"Run of {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC, load average {ProcFs.LoadAverage()} at its start.");
                 var section = await run(options, output, cancellationToken);
                 section = section with { Markdown = [started, "", .. section.Markdown] };
                 sections.Add(section);

@@ -41,9 +41,9 @@ public static class P5
             async Task<Change> Join(string topic, int k, CancellationToken ct)
             {
                 var (team, joiner) = topic == $"team:{teams[0]}" ? (teams[0], joiners[k - 1]) : (teams[1], warmJoiners[k - 1]);
-                var sent = DateTimeOffset.UtcNow;
+                var sent = TimeProvider.System.GetUtcNow();
                 var joined = await http.PostAsync("join", $"/api/teams/{team}/members", joiner.Token, null, ct);
-                var answered = DateTimeOffset.UtcNow;
+                var answered = TimeProvider.System.GetUtcNow();
                 return joined.Ok ? new Change(sent, answered, joined.Body!["team"]!["version"]!.GetValue<long>())
                     : throw new InvalidOperationException($"join {k} answered {(int)joined.Status} {joined.Code}");
             }
@@ -59,9 +59,9 @@ public static class P5
             var size = (int)Math.Round(api.RecordBytes);
             async Task<Change> Broadcast(string topic, int k, CancellationToken ct)
             {
-                var sent = DateTimeOffset.UtcNow;
+                var sent = TimeProvider.System.GetUtcNow();
                 var answer = await http.PostAsync("broadcast", "/broadcast", null, new { topic, version = k, size }, ct);
-                var answered = DateTimeOffset.UtcNow;
+                var answered = TimeProvider.System.GetUtcNow();
                 return answer.Ok ? new Change(sent, answered, k) : throw new InvalidOperationException($"broadcast answered {(int)answer.Status}");
             }
 

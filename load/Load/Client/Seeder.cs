@@ -44,7 +44,7 @@ public sealed class Seeder(LoadHttp http, string runId)
 
     public async Task<JsonNode> FlashSaleAsync(string merchant, string sku, long quantity, int perUserLimit, TimeSpan length, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         var result = await http.PostAsync("seed: flash sale", "/api/flash-sales", merchant,
             new { sku, price = 100, quantity, startsAt = now.AddSeconds(-5), endsAt = now + length, perUserLimit }, cancellationToken);
         return Require(result, "POST /api/flash-sales").Body!;
@@ -52,7 +52,7 @@ public sealed class Seeder(LoadHttp http, string runId)
 
     public async Task<JsonNode> GroupBuyAsync(string merchant, string sku, int teamSize, long quantity, TimeSpan length, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         var result = await http.PostAsync("seed: group buy", "/api/group-buys", merchant,
             new { sku, price = 500, soloPrice = 990, teamSize, teamWindowSeconds = 3600, quantity, startsAt = now.AddSeconds(-5), endsAt = now + length },
             cancellationToken);

@@ -45,7 +45,7 @@ public sealed record RunOptions
     public string OutputDirectory { get; init; } = "load-results";
 
     /// <summary>The run's id: every seeded name carries it.</summary>
-    public string RunId { get; init; } = $"load{DateTimeOffset.UtcNow:MMddHHmmss}{Random.Shared.Next(1000):D3}";
+    public string RunId { get; init; } = $"load{TimeProvider.System.GetUtcNow():MMddHHmmss}{Random.Shared.Next(1000):D3}";
 
     public int Seed { get; init; } = 1;
 
