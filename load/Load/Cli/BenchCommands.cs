@@ -39,7 +39,7 @@ public static class BenchCommands
             Campaigns = parse.GetValue(campaigns),
             Grains = parse.GetValue(grains),
             Shoppers = parse.GetValue(shoppers),
-            Command = Environment.GetEnvironmentVariable("LOAD_BENCH_COMMAND") ?? "dotnet run -c Release --project load/Load -- " + string.Join(' ', args),
+            Command = (Environment.GetEnvironmentVariable("LOAD_BENCH_COMMAND") ?? "dotnet run -c Release --project load/Load -- " + string.Join(' ', args)).Trim(),
         }, Console.Out, cancellationToken));
         yield return bench;
 
