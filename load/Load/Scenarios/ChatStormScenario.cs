@@ -43,12 +43,13 @@ public sealed class ChatStormScenario : IScenario
     public async Task RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
         var everyone = _groups.SelectMany(g => g.Members.Select(m => (g.GroupId, Member: m))).ToArray();
-        await Arrivals.RunAsync(everyone.Length, context.Options.Ramp, context.Clock, async (i, ct) =>
+        // Members open the chat on the ramp while the talk goes on: a chat does not wait for everyone to arrive.
+        var arriving = Arrivals.RunAsync(everyone.Length, context.Options.Ramp, context.Clock, async (i, ct) =>
         {
             var hub = await context.Hubs.ConnectAsync(everyone[i].Member.Token, ct);
             await hub.WatchAsync($"group:{everyone[i].GroupId}", ct);
         }, context, cancellationToken);
-        await PostAtRateAsync(context, everyone, cancellationToken);
+        await Task.WhenAll(arriving, PostAtRateAsync(context, everyone, cancellationToken));
     }
 
     private static async Task PostAtRateAsync(ScenarioContext context, (string GroupId, Shopper Member)[] everyone, CancellationToken cancellationToken)
