@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace GroupBuy.Load;
+namespace GroupBuy.Load.Cli;
 
 /// <summary><c>ping</c>: probes <c>/healthz</c> and <c>/readyz</c> and reports their latency percentiles.</summary>
 public static class PingCommand

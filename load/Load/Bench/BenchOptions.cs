@@ -1,0 +1,45 @@
+namespace GroupBuy.Load.Bench;
+
+/// <summary>What <c>load bench</c> runs and with what sizes; the defaults are the spec's (10 k watchers, 10 000 campaigns, 1 M grains).</summary>
+public sealed record BenchOptions
+{
+    public required string ApiDll { get; init; }
+
+    public required string Work { get; init; }
+
+    /// <summary>docs/benchmarks.md, updated in place (only the P4, P5 and P7 rows and the load tool's section); null: not written.</summary>
+    public string? Doc { get; init; }
+
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(["p4", "p5", "p7"], StringComparer.OrdinalIgnoreCase);
+
+    public int Connections { get; init; } = 64;
+
+    public TimeSpan RoundLength { get; init; } = TimeSpan.FromSeconds(10);
+
+    public int Rounds { get; init; } = 2;
+
+    public int Shoppers { get; init; } = 1000;
+
+    public int Watchers { get; init; } = 10_000;
+
+    public int Joins { get; init; } = 20;
+
+    public int Campaigns { get; init; } = 10_000;
+
+    public int Grains { get; init; } = 1_000_000;
+
+    /// <summary>The command line that reproduces the run, for the report.</summary>
+    public string Command { get; init; } = "bash load/run-bench.sh";
+
+    /// <summary>Arguments every API server gets: dev tokens on, per-shopper limits out of the way, no order expiring mid-run.</summary>
+    public IEnumerable<string> ServerArgs(string database) =>
+    [
+        "--environment", "Development",
+        "--Storage:Provider", "sqlite",
+        "--Storage:Sqlite:Path", database,
+        "--RateLimits:PerShopperBurst", "100000",
+        "--RateLimits:PerShopperPerPeriod", "100000",
+        "--Orders:PaymentWindow", "01:00:00",
+        "--Logging:LogLevel:Default", "Warning",
+    ];
+}

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using GroupBuy.Load.Client;
+using GroupBuy.Load.Metrics;
+
+namespace GroupBuy.Load.Bench;
+
+/// <summary>One change pushed to the watchers: when its request left and its response came (wall clock), and the version it made.</summary>
+public readonly record struct Change(DateTimeOffset SentAt, DateTimeOffset AnsweredAt, long Version);
+
+/// <summary>What one server's fan-out measured. Latencies in microseconds.</summary>
+public sealed class FanOutResult(string name)
+{
+    public string Name { get; } = name;
+
+    public int Connected { get; set; }
+
+    public long ConnectFailures { get; set; }
+
+    public double ConnectSeconds { get; set; }
+
+    public LogLinearHistogram Connect { get; set; } = new();
+
+    /// <summary>From the change's HTTP response to each watcher's receipt (a receipt before the response counts as 0).</summary>
+    public LogLinearHistogram FromResponse { get; } = new();
+
+    /// <summary>From the change's request leaving to each watcher's receipt.</summary>
+    public LogLinearHistogram FromRequest { get; } = new();
+
+    public long BeforeResponse { get; set; }
+
+    public long Lost { get; set; }
+
+    public long RssBefore { get; set; }
+
+    public long RssConnected { get; set; }
+
+    public long RssAfter { get; set; }
+
+    public double ServerCores { get; set; }
+
+    public double RecordBytes { get; set; }
+
+    public double BytesPerConnection => Connected == 0 ? double.NaN : (double)(RssConnected - RssBefore) / Connected;
+
+    public double BytesPerConnectionAfter => Connected == 0 ? double.NaN : (double)(RssAfter - RssBefore) / Connected;
+}
+
+/// <summary>
+/// Connects N anonymous watchers of one topic, makes changes one at a time, and for every (change, watcher) times
+/// the arrival of the change's version after the change's HTTP response. A warm-up on another topic comes first.
+/// </summary>
+public sealed class FanOut(ServerProcess server, int connectConcurrency)
+{
+    private static readonly TimeSpan ChangeTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(200);
+
+    public async Task<FanOutResult> MeasureAsync(
+        string topic, string warmTopic, int watchers, int changes, Func<string, int, CancellationToken, Task<Change>> change, CancellationToken cancellationToken)
+    {
+        var result = new FanOutResult(server.Name);
+        await WarmUpAsync(warmTopic, change, cancellationToken);
+        await Task.Delay(Settle, cancellationToken);
+        result.RssBefore = server.RssBytes();
+
+        var recorder = new Recorder();
+        var slots = changes + 64;
+        var received = new long[watchers * slots];
+        var counts = new int[slots];
+        long bytes = 0, records = 0;
+        await using var pool = new HubPool(server.Address, recorder, TimeProvider.System, connectConcurrency);
+        var connecting = Stopwatch.StartNew();
+        var connected = new bool[watchers];
+        await Parallel.ForEachAsync(Enumerable.Range(0, watchers), new ParallelOptions { MaxDegreeOfParallelism = connectConcurrency, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            try
+            {
+                var hub = await pool.ConnectAsync(null, ct);
+                hub.Pushed = push =>
+                {
+                    if (push.Topic == topic && push.Version > 0 && push.Version < slots && received[i * slots + push.Version] == 0)
+                    {
+                        received[i * slots + push.Version] = push.ReceivedAt.UtcTicks;
+                        Interlocked.Increment(ref counts[push.Version]);
+                        Interlocked.Add(ref bytes, push.Bytes);
+                        Interlocked.Increment(ref records);
+                    }
+                };
+                await hub.WatchAsync(topic, ct);
+                connected[i] = true;
+            }
+            catch (Exception exception) when (exception is InvalidOperationException or System.Net.WebSockets.WebSocketException or TimeoutException or HttpRequestException)
+            {
+                // Counted by the recorder as a connect failure.
+            }
+        });
+        result.ConnectSeconds = connecting.Elapsed.TotalSeconds;
+        result.Connected = connected.Count(c => c);
+        result.ConnectFailures = recorder.ConnectFailures;
+        result.Connect = recorder.HubConnect;
+        await Task.Delay(Settle, cancellationToken);
+        result.RssConnected = server.RssBytes();
+
+        var cpu = server.CpuTime();
+        var clock = Stopwatch.StartNew();
+        for (var k = 1; k <= changes; k++)
+        {
+            var made = await change(topic, k, cancellationToken);
+            var waited = Stopwatch.StartNew();
+            while (made.Version < slots && Volatile.Read(ref counts[made.Version]) < result.Connected && waited.Elapsed < ChangeTimeout)
+            {
+                await Task.Delay(5, cancellationToken);
+            }
+            for (var i = 0; i < watchers; i++)
+            {
+                if (!connected[i])
+                {
+                    continue;
+                }
+                var at = made.Version < slots ? Volatile.Read(ref received[i * slots + made.Version]) : 0;
+                if (at == 0)
+                {
+                    result.Lost++;
+                    continue;
+                }
+                var fromResponse = (at - made.AnsweredAt.UtcTicks) / 10;
+                if (fromResponse < 0)
+                {
+                    result.BeforeResponse++;
+                }
+                result.FromResponse.Record(fromResponse);
+                result.FromRequest.Record((at - made.SentAt.UtcTicks) / 10);
+            }
+            await Task.Delay(Pause, cancellationToken);
+        }
+        result.ServerCores = (server.CpuTime() - cpu).TotalSeconds / clock.Elapsed.TotalSeconds;
+        result.RssAfter = server.RssBytes();
+        result.RecordBytes = records == 0 ? 0 : (double)bytes / records;
+        return result;
+    }
+
+    private async Task WarmUpAsync(string warmTopic, Func<string, int, CancellationToken, Task<Change>> change, CancellationToken cancellationToken)
+    {
+        await using var pool = new HubPool(server.Address, new Recorder(), TimeProvider.System, connectConcurrency);
+        for (var i = 0; i < 50; i++)
+        {
+            var hub = await pool.ConnectAsync(null, cancellationToken);
+            await hub.WatchAsync(warmTopic, cancellationToken);
+        }
+        for (var k = 1; k <= 2; k++)
+        {
+            await change(warmTopic, k, cancellationToken);
+        }
+        await Task.Delay(Pause, cancellationToken);
+    }
+}

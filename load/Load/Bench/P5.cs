@@ -1,0 +1,113 @@
+using System.Globalization;
+using GroupBuy.Load.Client;
+using GroupBuy.Load.Metrics;
+
+namespace GroupBuy.Load.Bench;
+
+/// <summary>
+/// P5: live fan-out. N anonymous watchers of one team on the real server; K joins one at a time; for every join and
+/// watcher, the time from the join's HTTP response to that watcher receiving the join's version. The baseline is the
+/// bare hub (<see cref="BareHub"/>), its own process with the API's GC settings, the same watchers and record sizes.
+/// The servers run one after the other. Memory per connection is RSS with the watchers minus before, over N.
+/// </summary>
+public static class P5
+{
+    public const double P99BarMs = 100;
+    public const double RatioBar = 1.25;
+    public const double MemoryBarBytes = 100_000;
+
+    public static async Task<BenchSection> RunAsync(BenchOptions options, TextWriter log, CancellationToken cancellationToken)
+    {
+        var joins = Math.Clamp(options.Joins, 1, 98);
+        FanOutResult api;
+        await using (var server = await ServerProcess.StartAsync("p5-api", options.ApiDll, options.ServerArgs(Path.Combine(options.Work, "p5.db")), options.Work))
+        {
+            using var http = new LoadHttp(server.Address, new Recorder());
+            var seeder = new Seeder(http, "p5");
+            var merchant = await seeder.MerchantAsync(cancellationToken);
+            var sku = await seeder.ProductAsync(merchant, "tea", 1000, cancellationToken);
+            var campaign = (await seeder.GroupBuyAsync(merchant, sku, joins + 2, 1000, TimeSpan.FromHours(2), cancellationToken))["id"]!.GetValue<string>();
+            var leaders = await seeder.ShoppersAsync("lead", 2, cancellationToken);
+            var teams = new List<string>();
+            foreach (var leader in leaders)
+            {
+                var opened = await http.PostAsync("open", $"/api/group-buys/{campaign}/teams", leader.Token, null, cancellationToken);
+                teams.Add(opened.Body!["team"]!["id"]!.GetValue<string>());
+            }
+            var joiners = await seeder.ShoppersAsync("join", joins, cancellationToken);
+            var warmJoiners = await seeder.ShoppersAsync("warm", 2, cancellationToken);
+            await log.WriteLineAsync($"P5: api pid {server.Pid}; team {teams[0]} (size {joins + 2}); {options.Watchers} watchers");
+
+            async Task<Change> Join(string topic, int k, CancellationToken ct)
+            {
+                var (team, joiner) = topic == $"team:{teams[0]}" ? (teams[0], joiners[k - 1]) : (teams[1], warmJoiners[k - 1]);
+                var sent = TimeProvider.System.GetUtcNow();
+                var joined = await http.PostAsync("join", $"/api/teams/{team}/members", joiner.Token, null, ct);
+                var answered = TimeProvider.System.GetUtcNow();
+                return joined.Ok ? new Change(sent, answered, joined.Body!["team"]!["version"]!.GetValue<long>())
+                    : throw new InvalidOperationException($"join {k} answered {(int)joined.Status} {joined.Code}");
+            }
+
+            api = await new FanOut(server, 64).MeasureAsync($"team:{teams[0]}", $"team:{teams[1]}", options.Watchers, joins, Join, cancellationToken);
+        }
+
+        FanOutResult bare;
+        var self = typeof(P5).Assembly.Location;
+        await using (var server = await ServerProcess.StartAsync("p5-bare-hub", self, ["bare-hub"], options.Work, ServerProcess.GcEnvironmentOf(options.ApiDll)))
+        {
+            using var http = new LoadHttp(server.Address, new Recorder());
+            var size = (int)Math.Round(api.RecordBytes);
+            async Task<Change> Broadcast(string topic, int k, CancellationToken ct)
+            {
+                var sent = TimeProvider.System.GetUtcNow();
+                var answer = await http.PostAsync("broadcast", "/broadcast", null, new { topic, version = k, size }, ct);
+                var answered = TimeProvider.System.GetUtcNow();
+                return answer.Ok ? new Change(sent, answered, k) : throw new InvalidOperationException($"broadcast answered {(int)answer.Status}");
+            }
+
+            bare = await new FanOut(server, 64).MeasureAsync("team:bare", "team:bare-warm", options.Watchers, joins, Broadcast, cancellationToken);
+        }
+        return Report(options, api, bare, joins);
+    }
+
+    private static BenchSection Report(BenchOptions options, FanOutResult api, FanOutResult bare, int joins)
+    {
+        static string Ms(long micros) => (micros / 1000.0).ToString("F1", CultureInfo.InvariantCulture);
+        static string Kb(double bytes) => (bytes / 1000).ToString("F1", CultureInfo.InvariantCulture);
+        static string X(double a, double b) => (a / b).ToString("F2", CultureInfo.InvariantCulture) + "×";
+
+        var p99 = api.FromResponse.Percentile(99) / 1000.0;
+        var ratio = (double)api.FromResponse.Percentile(99) / Math.Max(1, bare.FromResponse.Percentile(99));
+        var memory = Math.Max(api.BytesPerConnection, api.BytesPerConnectionAfter);
+        var lines = new List<string>
+        {
+            Invariant($"{options.Watchers} watchers (anonymous WebSocket connections, this tool's hub client), {joins} joins one at a time, each after every watcher had the previous one (or 15 s) and a 200 ms pause."),
+            "",
+            "| figure | GroupBuy API (team join) | bare hub (broadcast) | API ÷ bare |",
+            "| --- | ---: | ---: | ---: |",
+            Invariant($"| watchers connected (failed) | {api.Connected} ({api.ConnectFailures}) | {bare.Connected} ({bare.ConnectFailures}) | |"),
+            Invariant($"| connect all (s) | {api.ConnectSeconds:F1} | {bare.ConnectSeconds:F1} | {X(api.ConnectSeconds, bare.ConnectSeconds)} |"),
+            Invariant($"| connect + handshake p50 / p99 (ms) | {Ms(api.Connect.Percentile(50))} / {Ms(api.Connect.Percentile(99))} | {Ms(bare.Connect.Percentile(50))} / {Ms(bare.Connect.Percentile(99))} | |"),
+            Invariant($"| samples, lost | {api.FromResponse.Count}, {api.Lost} | {bare.FromResponse.Count}, {bare.Lost} | |"),
+            Invariant($"| from the response: p50 / p90 (ms) | {Ms(api.FromResponse.Percentile(50))} / {Ms(api.FromResponse.Percentile(90))} | {Ms(bare.FromResponse.Percentile(50))} / {Ms(bare.FromResponse.Percentile(90))} | |"),
+            Invariant($"| **from the response: p99 (ms)** | {Ms(api.FromResponse.Percentile(99))} | {Ms(bare.FromResponse.Percentile(99))} | {ratio:F2}× |"),
+            Invariant($"| from the response: max (ms); receipts before the response | {Ms(api.FromResponse.Max)}; {api.BeforeResponse} | {Ms(bare.FromResponse.Max)}; {bare.BeforeResponse} | |"),
+            Invariant($"| from the request: p50 / p99 / max (ms) | {Ms(api.FromRequest.Percentile(50))} / {Ms(api.FromRequest.Percentile(99))} / {Ms(api.FromRequest.Max)} | {Ms(bare.FromRequest.Percentile(50))} / {Ms(bare.FromRequest.Percentile(99))} / {Ms(bare.FromRequest.Max)} | {X(api.FromRequest.Percentile(99), Math.Max(1, bare.FromRequest.Percentile(99)))} (p99) |"),
+            Invariant($"| record (bytes, mean) | {api.RecordBytes:F0} | {bare.RecordBytes:F0} | |"),
+            Invariant($"| server CPU during the changes (cores) | {api.ServerCores:F2} | {bare.ServerCores:F2} | |"),
+            Invariant($"| server RSS before / connected / after (MiB) | {api.RssBefore >> 20} / {api.RssConnected >> 20} / {api.RssAfter >> 20} | {bare.RssBefore >> 20} / {bare.RssConnected >> 20} / {bare.RssAfter >> 20} | |"),
+            Invariant($"| **server memory per connection, idle / after the changes (KB)** | {Kb(api.BytesPerConnection)} / {Kb(api.BytesPerConnectionAfter)} | {Kb(bare.BytesPerConnection)} / {Kb(bare.BytesPerConnectionAfter)} | {X(api.BytesPerConnection, bare.BytesPerConnection)} |"),
+        };
+        lines.Add("");
+        lines.Add("How to read it: a receipt before the change's HTTP response counts as 0 ms. A server that answers only after it has queued the "
+            + "fan-out (the bare hub sends before it answers) has most receipts before its response, which flatters its figure from the response; "
+            + "\"from the request\" times the same deliveries from when the change was sent, which no ordering can flatter.");
+        var met = p99 <= P99BarMs && ratio <= RatioBar && memory <= MemoryBarBytes;
+        var parts = new[] { p99 <= P99BarMs ? "p99 yes" : "p99 **no**", ratio <= RatioBar ? "ratio yes" : "ratio **no**", memory <= MemoryBarBytes ? "memory yes" : "memory **no**" };
+        return new BenchSection("P5",
+            Invariant($"p99 {p99:F0} ms from the join's response ({ratio:F2}× the bare hub); {Kb(api.BytesPerConnection)}–{Kb(api.BytesPerConnectionAfter)} KB per connection; {api.Connected} watchers"),
+            "≤ 100 ms; ≤ 1.25×; ≤ 100 KB", met ? "yes" : string.Join(", ", parts), lines);
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GroupBuy.Load.Metrics;
+
+namespace GroupBuy.Load.Client;
+
+/// <summary>
+/// The HTTP side of every virtual user: one pooled connection set to the server, each request timed and counted
+/// in the <see cref="Recorder"/> under its operation name, failures counted by the problem's <c>code</c>.
+/// A failed request is an answer, not an exception: scenarios decide what a refusal means.
+/// </summary>
+public sealed class LoadHttp : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly Recorder _recorder;
+
+    public LoadHttp(Uri server, Recorder recorder, int maxConnections = 256)
+    {
+        _recorder = recorder;
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = maxConnections,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        })
+        {
+            BaseAddress = server,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+    }
+
+    public Uri Server => _http.BaseAddress!;
+
+    public Task<ApiResult> GetAsync(string operation, string path, string? token, CancellationToken cancellationToken) =>
+        SendAsync(operation, HttpMethod.Get, path, token, null, cancellationToken);
+
+    public Task<ApiResult> PostAsync(string operation, string path, string? token, object? body, CancellationToken cancellationToken) =>
+        SendAsync(operation, HttpMethod.Post, path, token, body, cancellationToken);
+
+    public async Task<ApiResult> SendAsync(string operation, HttpMethod method, string path, string? token, object? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var response = await _http.SendAsync(request, cancellationToken);
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            var json = bytes.Length == 0 ? null : ParseOrNull(bytes);
+            var ok = response.IsSuccessStatusCode;
+            _recorder.Request(operation, started, ok);
+            if (ok)
+            {
+                return new ApiResult(response.StatusCode, json, null);
+            }
+            var code = json?["code"]?.GetValue<string>() ?? $"http_{(int)response.StatusCode}";
+            _recorder.Error(operation, code);
+            return new ApiResult(response.StatusCode, json, code);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            var code = exception is TaskCanceledException ? "timeout" : "connection_error";
+            _recorder.Request(operation, started, ok: false);
+            _recorder.Error(operation, code);
+            return new ApiResult(0, null, code);
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private static JsonNode? ParseOrNull(byte[] bytes)
+    {
+        try
+        {
+            return JsonNode.Parse(bytes);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+using Spectre.Console;
+using Recorder = GroupBuy.Load.Metrics.Recorder;
+
+namespace GroupBuy.Load.Reports;
+
+/// <summary>
+/// The live display while a run goes: requests and their rate, errors, hub connections and push latency, each
+/// second. On a terminal it redraws one table in place; otherwise it prints a line every five seconds.
+/// </summary>
+public static class LiveProgress
+{
+    public static async Task ShowWhileAsync(IAnsiConsole console, Recorder recorder, string title, Task running, TimeProvider clock)
+    {
+        if (console.Profile.Capabilities.Interactive)
+        {
+            var table = new Table().AddColumns("elapsed", "requests", "req/s (last s)", "errors", "hub connections", "pushes", "push p99 ms").Title(Markup.Escape(title));
+            await console.Live(table).StartAsync(async live =>
+            {
+                var last = 0L;
+                while (!running.IsCompleted)
+                {
+                    await Task.WhenAny(running, Task.Delay(TimeSpan.FromSeconds(1), clock));
+                    var requests = recorder.Requests;
+                    table.Rows.Clear();
+                    table.AddRow(Cells(recorder, requests, requests - last));
+                    last = requests;
+                    live.Refresh();
+                }
+            });
+            return;
+        }
+        var previous = 0L;
+        while (!running.IsCompleted)
+        {
+            await Task.WhenAny(running, Task.Delay(TimeSpan.FromSeconds(5), clock));
+            var requests = recorder.Requests;
+            console.WriteLine(string.Join("  ", Cells(recorder, requests, (requests - previous) / 5)));
+            previous = requests;
+        }
+    }
+
+    private static string[] Cells(Recorder recorder, long requests, long rate) =>
+    [
+        recorder.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture) + " s",
+        requests.ToString(CultureInfo.InvariantCulture),
+        rate.ToString(CultureInfo.InvariantCulture),
+        recorder.ErrorCount.ToString(CultureInfo.InvariantCulture),
+        recorder.Connections.ToString(CultureInfo.InvariantCulture),
+        recorder.PushLatency.Count.ToString(CultureInfo.InvariantCulture),
+        (recorder.PushLatency.Percentile(99) / 1000.0).ToString("F1", CultureInfo.InvariantCulture),
+    ];
+}

@@ -1,0 +1,29 @@
+using GroupBuy.Load.Scenarios;
+
+namespace GroupBuy.Load.Tests;
+
+public sealed class OptionsTests
+{
+    [Theory]
+    [InlineData("500ms", 500)]
+    [InlineData("30s", 30_000)]
+    [InlineData("2m", 120_000)]
+    [InlineData("00:00:05", 5_000)]
+    public void Durations_read_as_people_type_them(string text, int milliseconds) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), Durations.Parse(text));
+
+    [Fact]
+    public void Ramps_place_arrivals_at_once_evenly_or_in_steps()
+    {
+        Assert.Equal(TimeSpan.Zero, Ramp.Parse("burst").ArrivalOf(99, 100));
+        Assert.Equal(TimeSpan.FromSeconds(5), Ramp.Parse("linear:10s").ArrivalOf(50, 100));
+        Assert.Equal(TimeSpan.FromSeconds(10), Ramp.Parse("steps:4x5s").ArrivalOf(50, 100));
+        Assert.Equal("steps:4x5s", Ramp.Parse("steps:4x5s").ToString());
+    }
+
+    [Theory]
+    [InlineData("soon")]
+    [InlineData("linear")]
+    [InlineData("steps:0x5s")]
+    public void A_ramp_that_means_nothing_is_refused(string text) => Assert.Throws<FormatException>(() => Ramp.Parse(text));
+}
