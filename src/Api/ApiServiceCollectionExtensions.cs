@@ -1,3 +1,4 @@
+using GroupBuy.Api.Campaigns;
 using GroupBuy.Api.Common;
 using GroupBuy.Api.Errors;
 using GroupBuy.Api.FlashSales;
@@ -7,6 +8,7 @@ using GroupBuy.Api.Json;
 using GroupBuy.Api.Live;
 using GroupBuy.Api.Operations;
 using GroupBuy.Api.Orders;
+using GroupBuy.Api.Pages;
 using GroupBuy.Api.Products;
 using GroupBuy.Silo;
 
@@ -35,6 +37,7 @@ public static class ApiServiceCollectionExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UsePages();
         app.UseRequestSizeLimit();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -45,6 +48,8 @@ public static class ApiServiceCollectionExtensions
         app.MapFlashSales();
         app.MapGroupBuys();
         app.MapOrders();
+        app.MapCampaigns();
+        app.MapPages();
         app.MapHub<LiveHub>("/hubs/live");
         return app;
     }

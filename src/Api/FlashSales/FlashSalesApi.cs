@@ -1,10 +1,12 @@
 using System.Security.Claims;
+using GroupBuy.Api.Campaigns;
 using GroupBuy.Api.Common;
 using GroupBuy.Api.Errors;
 using GroupBuy.Api.Identity;
 using GroupBuy.Api.Orders;
 using GroupBuy.Api.Products;
 using GroupBuy.Grains.Interfaces;
+using GroupBuy.Grains.Interfaces.Campaigns;
 using GroupBuy.Grains.Interfaces.FlashSales;
 using GroupBuy.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -46,9 +48,12 @@ public static class FlashSalesApi
         var id = Ids.New();
         var result = await grains.GetGrain<IFlashSaleGrain>(id).Create(new FlashSaleDraft(
             request.Sku!, request.Price!.Value, (int)request.Quantity!.Value, request.StartsAt!.Value, request.EndsAt!.Value, (int)request.PerUserLimit!.Value, user.UserId()));
-        return result.IsSuccess
-            ? TypedResults.Created($"/api/flash-sales/{id}", FlashSaleResponse.From(result.Value!))
-            : Problems.Of(result.Error!);
+        if (!result.IsSuccess)
+        {
+            return Problems.Of(result.Error!);
+        }
+        await CampaignDirectory.RegisterAsync(grains, CampaignKind.FlashSale, id, request.Sku!, request.StartsAt!.Value, request.EndsAt!.Value, user.UserId());
+        return TypedResults.Created($"/api/flash-sales/{id}", FlashSaleResponse.From(result.Value!));
     }
 
     private static async Task<Results<Ok<FlashSaleResponse>, ProblemHttpResult>> Get(string id, IGrainFactory grains)
