@@ -29,6 +29,7 @@ public sealed class MerchantConsoleTests(BrowserServer server) : IClassFixture<B
         await Expect(flash.GetByTestId("field-sku")).ToHaveValueAsync("mc-kiwi");
         await flash.GetByTestId("field-price").FillAsync("39.90");
         await flash.GetByTestId("field-quantity").FillAsync("50");
+        await flash.GetByTestId("field-perUserLimit").FillAsync("5");
         await flash.GetByTestId("flash-sale-form-submit").ClickAsync();
         await Expect(page.GetByTestId("dashboard")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("dash-remaining")).ToHaveTextAsync("50");

@@ -1,4 +1,7 @@
 // The HTTP API: JSON in and out, the bearer token from localStorage, problem details turned into ApiError.
+// Every snapshot read keeps the page's clock in step with the server's (its serverTime).
+import { syncClock } from './clock.js';
+
 export const TOKEN_KEY = 'groupbuy.token';
 const IDENTITY_KEY = 'groupbuy.identity';
 
@@ -45,6 +48,7 @@ export async function request(method, path, body, { idempotent = false } = {}) {
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
   if (!response.ok) throw new ApiError(response.status, data?.code, data?.detail ?? data?.title);
+  syncClock(data);
   return data;
 }
 

@@ -11,7 +11,7 @@ export function h(tag, attrs = {}, ...children) {
     else if (name === 'testid') element.dataset.testid = value;
     else element.setAttribute(name, value === true ? '' : value);
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     element.append(child instanceof Node ? child : String(child));
   }
@@ -20,7 +20,7 @@ export function h(tag, attrs = {}, ...children) {
 
 /** Replaces an element's content. */
 export function fill(element, ...children) {
-  element.replaceChildren(...children.flat().filter(c => c !== null && c !== undefined && c !== false));
+  element.replaceChildren(...children.flat(Infinity).filter(c => c !== null && c !== undefined && c !== false));
   return element;
 }
 

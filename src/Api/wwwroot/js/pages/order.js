@@ -12,6 +12,8 @@ export async function render(main, id) {
   }
   const order = await get(`/api/orders/${encodeURIComponent(id)}`);
   const product = await get(`/api/catalog/${encodeURIComponent(order.sku)}`).catch(() => ({ name: order.sku }));
+  // An order has no serverTime of its own; its sale's or team's snapshot sets the clock the pay-by countdown runs on.
+  await get(order.kind === 'flash_sale' ? `/api/flash-sales/${order.refId}` : `/api/teams/${order.refId}`).catch(() => null);
 
   const status = h('span', { class: 'badge', testid: 'order-status' });
   const clock = countdown(order.payBy, { testid: 'pay-countdown' });
