@@ -103,6 +103,7 @@ public class BrowserServer : IAsyncLifetime
     {
         Directory.CreateDirectory(ScreenshotDirectory);
         var path = Path.Combine(ScreenshotDirectory, name + ".png");
+        await page.EvaluateAsync("window.scrollTo(0, 0)");   // a sticky header drawn mid-page otherwise
         await page.ScreenshotAsync(new() { Path = path, FullPage = true });
         TestContext.Current.TestOutputHelper?.WriteLine($"screenshot: {path}");
     }

@@ -44,7 +44,7 @@ export async function render(main, id) {
     status.dataset.status = snapshot.status;
     status.className = `badge status-${snapshot.status}`;
     remaining.textContent = String(snapshot.remaining);
-    soldLine.textContent = `${t('sold')} ${snapshot.sold}`;
+    soldLine.textContent = `${t('claimed')} ${snapshot.quantity - snapshot.remaining}`;
     setBar(stockBar, snapshot.quantity - snapshot.remaining, snapshot.quantity);
     const scheduled = snapshot.status === 'scheduled';
     clockLabel.textContent = scheduled ? t('startsIn') : snapshot.status === 'ended' ? t('ended') : t('endsIn');

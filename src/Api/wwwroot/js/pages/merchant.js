@@ -44,7 +44,7 @@ export async function render(main) {
     dashboard = new Dashboard(board, campaign);
     board.hidden = false;
     await watch(dashboard.topic, snapshot => dashboard.update(snapshot));
-    board.scrollIntoView({ behavior: 'smooth' });
+    board.scrollIntoView({ block: 'start' });
   };
 
   fill(main,
@@ -109,14 +109,14 @@ function campaignWindow(values) {
 
 function windowFields() {
   return h('div', { class: 'grid2' },
-    field(t('startsIn') + ' (min)', 'startsInMinutes', { type: 'number', min: 0, value: 0 }),
+    field(t('startsInMinutes'), 'startsInMinutes', { type: 'number', min: 0, value: 0 }),
     field(t('durationMinutes'), 'durationMinutes', { type: 'number', min: 1, value: 60 }));
 }
 
 function productForm(refresh) {
   return form(t('newProduct'), 'product-form', [
     h('div', { class: 'grid2' }, field(t('sku'), 'sku', { pattern: '[A-Za-z0-9_\\-]{1,64}' }), field(t('productName'), 'name', { maxlength: 200 })),
-    h('div', { class: 'grid2' }, yuanField(t('price') + ' ¥', 'price', '19.90'), field(t('stock'), 'stock', { type: 'number', min: 0, value: 100 }))],
+    h('div', { class: 'grid2' }, yuanField(t('productPrice'), 'price', '19.90'), field(t('stock'), 'stock', { type: 'number', min: 0, value: 100 }))],
   t('create'), async values => {
     await post('/api/products', { sku: values.sku, name: values.name, price: fen(values.price), stock: Number(values.stock) });
     rememberProduct(values.sku);
@@ -129,8 +129,8 @@ function productForm(refresh) {
 function flashSaleForm(refresh, show) {
   return form(t('launchFlash'), 'flash-sale-form', [
     skuField(),
-    h('div', { class: 'grid2' }, yuanField(t('price') + ' ¥', 'price', '9.90'), field(t('quantityShort'), 'quantity', { type: 'number', min: 1, value: 50 })),
-    field(t('perUserLimit', '').trim(), 'perUserLimit', { type: 'number', min: 1, value: 2 }),
+    h('div', { class: 'grid2' }, yuanField(t('salePrice'), 'price', '9.90'), field(t('quantityShort'), 'quantity', { type: 'number', min: 1, value: 50 })),
+    field(t('limitLabel'), 'perUserLimit', { type: 'number', min: 1, value: 2 }),
     windowFields()],
   t('launch'), async values => {
     const sale = await post('/api/flash-sales', {
