@@ -104,7 +104,7 @@ public class BrowserServer : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotDirectory);
         var path = Path.Combine(ScreenshotDirectory, name + ".png");
         await page.EvaluateAsync("window.scrollTo(0, 0)");   // a sticky header drawn mid-page otherwise
-        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true, Animations = ScreenshotAnimations.Disabled });
         TestContext.Current.TestOutputHelper?.WriteLine($"screenshot: {path}");
     }
 

@@ -34,6 +34,7 @@ export function toast(text) {
 }
 
 export function toastError(error) {
+  console.error('refused:', error?.status, error?.code, error?.message);
   toast(errorText(error?.code, error?.message ?? t('loadFailed')));
 }
 
