@@ -48,9 +48,9 @@ public static class ApiServiceCollectionExtensions
         app.MapFlashSales();
         app.MapGroupBuys();
         app.MapOrders();
+        app.MapHub<LiveHub>("/hubs/live");
         app.MapCampaigns();
         app.MapPages();
-        app.MapHub<LiveHub>("/hubs/live");
         return app;
     }
 }

@@ -1,12 +1,10 @@
 using System.Security.Claims;
-using GroupBuy.Api.Campaigns;
 using GroupBuy.Api.Common;
 using GroupBuy.Api.Errors;
 using GroupBuy.Api.Identity;
 using GroupBuy.Api.Orders;
 using GroupBuy.Api.Products;
 using GroupBuy.Grains.Interfaces;
-using GroupBuy.Grains.Interfaces.Campaigns;
 using GroupBuy.Grains.Interfaces.FlashSales;
 using GroupBuy.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,7 +22,7 @@ public static class FlashSalesApi
     public static RouteGroupBuilder MapFlashSales(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/flash-sales").WithTags("Flash sales").WithIdempotency();
-        group.MapPost("/", Create).RequireAuthorization(Roles.Merchant);
+        group.MapPost("/", Create).RequireAuthorization(Roles.Merchant).AddEndpointFilter(Campaigns.CampaignDirectory.ListCreated);
         group.MapGet("/{id}", Get).AllowAnonymous();
         group.MapPost("/{id}/purchases", Purchase).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit();
         return group;
@@ -48,12 +46,9 @@ public static class FlashSalesApi
         var id = Ids.New();
         var result = await grains.GetGrain<IFlashSaleGrain>(id).Create(new FlashSaleDraft(
             request.Sku!, request.Price!.Value, (int)request.Quantity!.Value, request.StartsAt!.Value, request.EndsAt!.Value, (int)request.PerUserLimit!.Value, user.UserId()));
-        if (!result.IsSuccess)
-        {
-            return Problems.Of(result.Error!);
-        }
-        await CampaignDirectory.RegisterAsync(grains, CampaignKind.FlashSale, id, request.Sku!, request.StartsAt!.Value, request.EndsAt!.Value, user.UserId());
-        return TypedResults.Created($"/api/flash-sales/{id}", FlashSaleResponse.From(result.Value!));
+        return result.IsSuccess
+            ? TypedResults.Created($"/api/flash-sales/{id}", FlashSaleResponse.From(result.Value!))
+            : Problems.Of(result.Error!);
     }
 
     private static async Task<Results<Ok<FlashSaleResponse>, ProblemHttpResult>> Get(string id, IGrainFactory grains)

@@ -1,11 +1,9 @@
 using System.Security.Claims;
-using GroupBuy.Api.Campaigns;
 using GroupBuy.Api.Common;
 using GroupBuy.Api.Errors;
 using GroupBuy.Api.Identity;
 using GroupBuy.Api.Products;
 using GroupBuy.Grains.Interfaces;
-using GroupBuy.Grains.Interfaces.Campaigns;
 using GroupBuy.Grains.Interfaces.GroupBuys;
 using GroupBuy.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,7 +19,7 @@ public static class GroupBuysApi
     public static IEndpointRouteBuilder MapGroupBuys(this IEndpointRouteBuilder app)
     {
         var campaigns = app.MapGroup("/api/group-buys").WithTags("Group buys").WithIdempotency();
-        campaigns.MapPost("/", Create).RequireAuthorization(Roles.Merchant);
+        campaigns.MapPost("/", Create).RequireAuthorization(Roles.Merchant).AddEndpointFilter(Campaigns.CampaignDirectory.ListCreated);
         campaigns.MapGet("/{id}", Get).AllowAnonymous();
         campaigns.MapPost("/{id}/teams", OpenTeam).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit();
         campaigns.MapPost("/{id}/quick-join", QuickJoin).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit();
@@ -54,12 +52,9 @@ public static class GroupBuysApi
         var result = await grains.GetGrain<IGroupBuyGrain>(id).Create(new GroupBuyDraft(
             request.Sku!, request.Price!.Value, request.LeaderPrice, request.SoloPrice!.Value, (int)request.TeamSize!.Value,
             (int)request.TeamWindowSeconds!.Value, (int)request.Quantity!.Value, request.StartsAt!.Value, request.EndsAt!.Value, user.UserId()));
-        if (!result.IsSuccess)
-        {
-            return Problems.Of(result.Error!);
-        }
-        await CampaignDirectory.RegisterAsync(grains, CampaignKind.GroupBuy, id, request.Sku!, request.StartsAt!.Value, request.EndsAt!.Value, user.UserId());
-        return TypedResults.Created($"/api/group-buys/{id}", GroupBuyResponse.From(result.Value!));
+        return result.IsSuccess
+            ? TypedResults.Created($"/api/group-buys/{id}", GroupBuyResponse.From(result.Value!))
+            : Problems.Of(result.Error!);
     }
 
     private static async Task<Results<Ok<GroupBuyResponse>, ProblemHttpResult>> Get(string id, IGrainFactory grains)
