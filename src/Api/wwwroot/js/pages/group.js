@@ -30,6 +30,7 @@ export async function render(main, id) {
   const send = h('button', { type: 'submit', class: 'btn primary small', testid: 'send-button' }, t('send'));
   const composer = h('form', { class: 'composer' }, input, send);
   let lastSeq = 0;
+  let pushedSeq = 0;   // the newest seq a push announced: history is read until it is shown
   let catchingUp = null;
 
   composer.addEventListener('submit', async event => {
@@ -62,7 +63,7 @@ export async function render(main, id) {
       for (;;) {
         const page = await get(`/api/groups/${id}/messages?afterSeq=${lastSeq}&limit=${PAGE}`);
         page.forEach(append);
-        if (page.length < PAGE) break;
+        if (page.length < PAGE && (lastSeq >= pushedSeq || page.length === 0)) break;
       }
     })().finally(() => { catchingUp = null; });
     return catchingUp;
@@ -72,7 +73,8 @@ export async function render(main, id) {
   showGroup(group);
   onMessage(({ topic, message }) => {
     if (topic !== `group:${id}`) return;
-    if (message.seq === lastSeq + 1) append(message);
+    pushedSeq = Math.max(pushedSeq, message.seq);
+    if (message.seq === lastSeq + 1 && !catchingUp) append(message);
     else if (message.seq > lastSeq) catchUp();
   });
   await watch(`group:${id}`, showGroup);
