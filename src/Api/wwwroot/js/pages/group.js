@@ -95,36 +95,50 @@ function bubble(message, me) {
 function shareCard(share) {
   const groupQuery = `?groupId=${encodeURIComponent(location.pathname.split('/').pop())}`;
   const card = h('a', { class: 'deal-card', testid: 'deal-card' });
+  const tile = h('div', {}, productTile('拼', 'small'));
   const title = h('strong', {});
   const line = h('span', { class: 'muted' });
   const progress = bar(0, 1);
   const price = h('span', { class: 'price' });
-  fill(card, productTile('拼', 'small'), h('div', { class: 'deal-body' }, title, price, progress, line));
+  let productName = '';
+  let label = '';
+  const showTitle = () => { title.textContent = productName ? `${label} · ${productName}` : label; };
+  fill(card, tile, h('div', { class: 'deal-body' }, title, price, progress, line));
   const show = snapshot => {
     if (share.kind === 'team') {
       card.href = `/teams/${share.id}${groupQuery}`;
-      title.textContent = t('groupBuy');
-      price.textContent = '';
+      label = t('groupBuy');
       line.textContent = snapshot.status === 'forming' ? t('moreToJoin', snapshot.needed) : t(snapshot.status);
       setBar(progress, snapshot.joined, snapshot.size);
     } else if (share.kind === 'flash_sale') {
       card.href = `/flash-sales/${share.id}${groupQuery}`;
-      title.textContent = t('flashSale');
+      label = t('flashSale');
       price.textContent = money(snapshot.price);
       line.textContent = snapshot.status === 'sold_out' ? t('soldOut') : t('left', snapshot.remaining);
       setBar(progress, snapshot.quantity - snapshot.remaining, snapshot.quantity);
     } else {
       card.href = `/group-buys/${share.id}${groupQuery}`;
-      title.textContent = `${t('groupBuy')} · ${t('teamOf', snapshot.teamSize)}`;
+      label = t('teamOf', snapshot.teamSize);
       price.textContent = money(snapshot.price);
       line.textContent = snapshot.openTeams?.length ? t('moreToJoin', snapshot.openTeams[0].needed) : t('noOpenTeams');
       setBar(progress, snapshot.quantity - snapshot.remaining, snapshot.quantity);
     }
+    showTitle();
   };
   if (share.snapshot) show(share.snapshot);
   watch(share.topic, show).catch(() => {});
-  get(`/api/catalog/${encodeURIComponent(share.snapshot?.sku ?? '')}`).then(p => { title.textContent = `${title.textContent} · ${p.name}`; }).catch(() => {});
+  productNameOf(share).then(name => {
+    productName = name;
+    fill(tile, productTile(name, 'small'));
+    showTitle();
+  }).catch(() => {});
   return card;
+}
+
+/** A team's snapshot has no sku: its campaign has. */
+async function productNameOf(share) {
+  const sku = share.kind === 'team' ? (await get(`/api/group-buys/${share.snapshot.groupBuyId}`)).sku : share.snapshot.sku;
+  return (await get(`/api/catalog/${encodeURIComponent(sku)}`)).name;
 }
 
 /** A sign-up chain: the list of entries, live, and a button to add oneself. */
