@@ -40,6 +40,7 @@ public sealed class TeamPageTests(BrowserServer server) : IClassFixture<BrowserS
         var last = await server.ApiAsync("tp-last", name: "阿芳");
         var lastJoin = await last.PostJsonAsync($"/api/teams/{teamId}/members", new { });
         await Expect(watcher.GetByTestId("team-needed")).ToHaveTextAsync("0");
+        await Expect(watcher.Locator(".team-headline")).ToContainTextAsync("人齐了，等大家付款");
         var joinerApi = await server.ApiAsync("tp-joiner", name: "小李");
         var joinerOrders = (await joinerApi.GetJsonAsync("/api/me/orders")).AsArray();
         await leader.PostJsonAsync($"/api/orders/{opened.Id("order.id")}/pay", new { });

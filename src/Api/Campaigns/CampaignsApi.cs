@@ -41,12 +41,12 @@ public static class CampaignsApi
 
     private static async Task<Ok<CampaignListing[]>> ListPublic(IGrainFactory grains)
     {
-        var listings = await ListAsync(grains, CampaignDirectories.Public);
-        return TypedResults.Ok(listings.Where(IsOnSale).Take(MaxListed).ToArray());
+        var listings = await ListAsync(grains, CampaignDirectories.Public, MaxListed);
+        return TypedResults.Ok(listings.Where(IsOnSale).ToArray());
     }
 
     private static async Task<Ok<CampaignListing[]>> ListOwn(ClaimsPrincipal user, IGrainFactory grains) =>
-        TypedResults.Ok((await ListAsync(grains, CampaignDirectories.ForMerchant(user.UserId()))).ToArray());
+        TypedResults.Ok((await ListAsync(grains, CampaignDirectories.ForMerchant(user.UserId()), int.MaxValue)).ToArray());
 
     private static async Task<Results<Ok<ProductSummary>, ProblemHttpResult>> GetProduct(string sku, IGrainFactory grains)
     {
@@ -56,10 +56,11 @@ public static class CampaignsApi
             : TypedResults.Ok(new ProductSummary(product.Sku, product.Name, product.Price));
     }
 
-    private static async Task<IEnumerable<CampaignListing>> ListAsync(IGrainFactory grains, string directory)
+    /// <summary>The newest entries' current snapshots; each is read from its own grain.</summary>
+    private static async Task<IEnumerable<CampaignListing>> ListAsync(IGrainFactory grains, string directory, int limit)
     {
         var entries = await grains.GetGrain<ICampaignDirectoryGrain>(directory).List();
-        var listings = await Task.WhenAll(entries.Select(e => ReadAsync(grains, e)));
+        var listings = await Task.WhenAll(entries.Take(limit).Select(e => ReadAsync(grains, e)));
         return listings.OfType<CampaignListing>();
     }
 

@@ -68,9 +68,11 @@ export async function render(main, id) {
     status.className = `badge status-${snapshot.status}`;
     needed.textContent = String(snapshot.needed);
     const forming = snapshot.status === 'forming';
-    if (forming) {
+    if (forming && snapshot.needed > 0) {
       const [before, after] = t('moreToJoin', '\u0000').split('\u0000');
       fill(headline, before, needed, after);
+    } else if (forming) {
+      fill(headline, t('waitingForPayment'), h('span', { hidden: true }, needed));
     } else {
       fill(headline, h('span', { class: snapshot.status === 'succeeded' ? 'success' : 'failure' }, snapshot.status === 'succeeded' ? '✓ ' : '✕ ', t(snapshot.status)));
       headline.append(h('span', { hidden: true }, needed));
@@ -81,10 +83,12 @@ export async function render(main, id) {
       return member
         ? h('div', { class: `seat ${member.paid ? 'paid' : ''}`, testid: 'seat-member' }, avatar(member.name, seat === 0 ? 'leader' : ''),
           seat === 0 ? h('span', { class: 'leader-tag' }, t('leader')) : null, h('span', { class: 'seat-name' }, member.name))
-        : h('div', { class: 'seat', testid: 'seat-empty' }, h('span', { class: 'seat-empty' }, '?'), h('span', { class: 'seat-name muted' }, t('seatEmpty')));
+        : h('div', { class: `seat ${forming ? '' : 'closed'}`, testid: 'seat-empty' }, h('span', { class: 'seat-empty' }, forming ? '?' : ''),
+          h('span', { class: 'seat-name muted' }, forming ? t('seatEmpty') : '\u00a0'));
     }));
     setDeadline(clock, snapshot.expiresAt);
     clockRow.hidden = !forming;
+    share.hidden = !forming;
     const mine = seatOrder(id);
     orderLink.hidden = !mine;
     if (mine) orderLink.href = `/orders/${mine}`;

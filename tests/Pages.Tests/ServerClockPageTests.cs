@@ -5,10 +5,10 @@ using static Microsoft.Playwright.Assertions;
 namespace GroupBuy.Pages.Tests;
 
 /// <summary>
-/// The flash-sale and order pages on a server whose clock is weeks away from the browser's: the countdowns
-/// can only be right if the page counts on the server's time.
+/// The flash-sale, order and team pages on a server whose clock is weeks away from the browser's: the
+/// countdowns can only be right if the page counts on the server's time, and deadlines pass when the test says.
 /// </summary>
-public sealed class FlashSalePageTests(ManualClockBrowserServer server) : IClassFixture<ManualClockBrowserServer>
+public sealed class ServerClockPageTests(ManualClockBrowserServer server) : IClassFixture<ManualClockBrowserServer>
 {
     [Fact]
     public async Task The_page_counts_down_on_the_server_clock_goes_live_shows_purchases_and_buys()
@@ -71,5 +71,32 @@ public sealed class FlashSalePageTests(ManualClockBrowserServer server) : IClass
         await Expect(page.GetByTestId("buy-button")).ToBeDisabledAsync();
         await Expect(page.GetByTestId("buy-button")).ToHaveTextAsync("已抢光");
         await BrowserServer.ScreenshotAsync(page, "flash-sale-sold-out");
+    }
+
+    [Fact]
+    public async Task A_team_whose_time_runs_out_shows_it_failed()
+    {
+        var clock = server.ServerClock;
+        var merchant = await server.ApiAsync("tf-merchant", "merchant", "鲜果园");
+        await merchant.ProductAsync("tf-melon", "新疆哈密瓜", 3990);
+        var campaign = await merchant.PostJsonAsync("/api/group-buys", new
+        {
+            sku = "tf-melon", price = 1990, soloPrice = 3990, teamSize = 2, teamWindowSeconds = 600, quantity = 10,
+            startsAt = clock.GetUtcNow().AddMinutes(-1), endsAt = clock.GetUtcNow().AddDays(1),
+        });
+        var leader = await server.ApiAsync("tf-leader", name: "小王");
+        var team = await leader.PostJsonAsync($"/api/group-buys/{campaign.Id()}/teams", new { });
+
+        var page = await server.NewPageAsync();
+        await page.GotoAsync($"/teams/{team.Id("team.id")}");
+        await Expect(page.GetByTestId("team-needed")).ToHaveTextAsync("1");
+        await Expect(page.GetByTestId("team-countdown")).ToHaveTextAsync(new Regex(@"^00:(10:00|09:\d\d)$"));
+
+        clock.Advance(TimeSpan.FromMinutes(11));   // past the team's deadline with a seat still open
+        await Expect(page.GetByTestId("team-status")).ToHaveAttributeAsync("data-status", "failed");
+        await Expect(page.GetByTestId("team-status")).ToHaveTextAsync("拼团失败");
+        await Expect(page.GetByTestId("join-button")).ToBeDisabledAsync();
+        await Expect(page.GetByTestId("team-countdown")).ToBeHiddenAsync();
+        await BrowserServer.ScreenshotAsync(page, "team-failed");
     }
 }
