@@ -100,5 +100,6 @@ public sealed class TeamPageTests(BrowserServer server) : IClassFixture<BrowserS
         await page.ReloadAsync();
         await Expect(page.Locator(".page-title")).ToHaveTextAsync("Live now");
         await Expect(cards.Filter(new() { HasText = "Flash sale" })).ToHaveCountAsync(1);
+        await BrowserServer.ScreenshotAsync(page, "home-en");
     }
 }
