@@ -1,4 +1,6 @@
 using GroupBuy.Api.Campaigns;
+using GroupBuy.Api.Chats;
+using GroupBuy.Api.Commissions;
 using GroupBuy.Api.Common;
 using GroupBuy.Api.Errors;
 using GroupBuy.Api.FlashSales;
@@ -48,6 +50,9 @@ public static class ApiServiceCollectionExtensions
         app.MapFlashSales();
         app.MapGroupBuys();
         app.MapOrders();
+        app.MapGroups();
+        app.MapChains();
+        app.MapCommissions();
         app.MapHub<LiveHub>("/hubs/live");
         app.MapCampaigns();
         app.MapPages();

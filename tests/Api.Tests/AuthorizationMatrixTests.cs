@@ -66,6 +66,8 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world) : IClassFixture<
         Route("GET", "/api/orders/{order}", 401, Allowed, 404, 404, 404);
         Route("POST", "/api/orders/{order}/pay", 401, Allowed, 404, 404, 404);
         Route("GET", "/api/me/orders", 401, Allowed, Allowed, Allowed, Allowed);
+        Route("POST", "/api/groups", 401, Allowed, Allowed, Allowed, Allowed);
+        Route("GET", "/api/me/commissions", 401, Allowed, Allowed, Allowed, Allowed);
         return data;
     }
 
@@ -100,6 +102,7 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world) : IClassFixture<
             "/api/products/mx-sku/restock" => new { quantity = 1 },
             "/api/flash-sales" => new { sku = "mx-sku", price = 50, quantity = 1, startsAt = now, endsAt = now.AddHours(1), perUserLimit = 1 },
             "/api/flash-sales/{sale}/purchases" => new { quantity = 1 },
+            "/api/groups" => new { name = $"Group of {caller}" },
             "/api/group-buys" => new { sku = "mx-sku", price = 50, soloPrice = 100, teamSize = 2, teamWindowSeconds = 60, quantity = 2, startsAt = now, endsAt = now.AddHours(1) },
             _ => new { },
         };

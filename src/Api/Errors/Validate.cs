@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using GroupBuy.Grains.Interfaces;
+using GroupBuy.Grains.Interfaces.Referrals;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GroupBuy.Api.Errors;
@@ -12,7 +13,8 @@ public static partial class Validate
             ? null
             : Invalid(field, "must be 1–64 letters, digits, '-', '_' or ':'");
 
-    public static ProblemHttpResult? Text(string? value, string field, int maxLength, bool required = true)
+    /// <summary>Text of 1 to <paramref name="maxLength"/> characters, not blank; <paramref name="multiline"/> allows line breaks and tabs.</summary>
+    public static ProblemHttpResult? Text(string? value, string field, int maxLength, bool required = true, bool multiline = false)
     {
         if (value is null)
         {
@@ -24,7 +26,7 @@ public static partial class Validate
         }
         foreach (var c in value)
         {
-            if (char.IsControl(c) || char.IsSurrogate(c) && !IsWellFormed(value))
+            if (char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t') || char.IsSurrogate(c) && !IsWellFormed(value))
             {
                 return Invalid(field, "must not contain control characters or broken Unicode");
             }
@@ -34,6 +36,10 @@ public static partial class Validate
 
     public static ProblemHttpResult? Range(long? value, string field, long min, long max) =>
         value is { } v && v >= min && v <= max ? null : Invalid(field, $"must be a whole number from {min} to {max}");
+
+    /// <summary>A campaign's commission rate: absent (0) or a fraction from 0 to 0.5.</summary>
+    public static ProblemHttpResult? Rate(decimal? value, string field) =>
+        value is null || CommissionRates.IsValid(value.Value) ? null : Invalid(field, $"must be a decimal fraction from 0 to {CommissionRates.MaxRate}");
 
     public static ProblemHttpResult? OneOf(string? value, string field, params string[] allowed) =>
         value is not null && allowed.Contains(value, StringComparer.Ordinal) ? null : Invalid(field, $"must be one of {string.Join(", ", allowed)}");

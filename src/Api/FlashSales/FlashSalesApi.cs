@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using GroupBuy.Api.Commissions;
 using GroupBuy.Api.Common;
 using GroupBuy.Api.Errors;
 using GroupBuy.Api.Identity;
@@ -15,9 +16,10 @@ namespace GroupBuy.Api.FlashSales;
 /// <summary>Flash sales (秒杀): merchants launch them from their own products; anyone reads; shoppers buy.</summary>
 public static class FlashSalesApi
 {
-    public sealed record CreateFlashSaleRequest(string? Sku, long? Price, long? Quantity, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, long? PerUserLimit);
+    public sealed record CreateFlashSaleRequest(string? Sku, long? Price, long? Quantity, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, long? PerUserLimit, decimal? CommissionRate);
 
-    public sealed record PurchaseRequest(long? Quantity);
+    /// <summary><c>groupId</c>: the group whose share card the purchase came through (its leader becomes the referrer).</summary>
+    public sealed record PurchaseRequest(long? Quantity, string? GroupId);
 
     public static RouteGroupBuilder MapFlashSales(this IEndpointRouteBuilder app)
     {
@@ -34,7 +36,8 @@ public static class FlashSalesApi
             ?? Validate.Range(request.Price, "price", 0, Limits.MaxPrice)
             ?? Validate.Range(request.Quantity, "quantity", 1, Limits.MaxQuantity)
             ?? Validate.Range(request.PerUserLimit, "perUserLimit", 1, Limits.MaxQuantity)
-            ?? Validate.Window(request.StartsAt, request.EndsAt);
+            ?? Validate.Window(request.StartsAt, request.EndsAt)
+            ?? Validate.Rate(request.CommissionRate, "commissionRate");
         if (problem is not null)
         {
             return problem;
@@ -45,7 +48,8 @@ public static class FlashSalesApi
         }
         var id = Ids.New();
         var result = await grains.GetGrain<IFlashSaleGrain>(id).Create(new FlashSaleDraft(
-            request.Sku!, request.Price!.Value, (int)request.Quantity!.Value, request.StartsAt!.Value, request.EndsAt!.Value, (int)request.PerUserLimit!.Value, user.UserId()));
+            request.Sku!, request.Price!.Value, (int)request.Quantity!.Value, request.StartsAt!.Value, request.EndsAt!.Value, (int)request.PerUserLimit!.Value, user.UserId(),
+            request.CommissionRate ?? 0));
         return result.IsSuccess
             ? TypedResults.Created($"/api/flash-sales/{id}", FlashSaleResponse.From(result.Value!))
             : Problems.Of(result.Error!);
@@ -75,7 +79,8 @@ public static class FlashSalesApi
         {
             return NotFound(id);
         }
-        var result = await sale.Purchase(user.AsShopper(), (int)request.Quantity!.Value, idempotencyKey);
+        var referral = await Referrals.ResolveAsync(grains, request.GroupId, user.UserId());
+        var result = await sale.Purchase(user.AsShopper(), (int)request.Quantity!.Value, idempotencyKey, referral);
         return result.IsSuccess
             ? TypedResults.Created($"/api/orders/{result.Value!.Id}", OrderResponse.From(result.Value))
             : Problems.Of(result.Error!);

@@ -8,11 +8,12 @@ public sealed record OpenTeamResponse(string Id, int Needed, DateTimeOffset Expi
 /// <summary>The contract's <c>GroupBuy</c>; <c>openTeams</c> lists forming teams, fewest needed first, at most 20.</summary>
 public sealed record GroupBuyResponse(
     string Id, string Sku, long Price, long LeaderPrice, long SoloPrice, int TeamSize, int TeamWindowSeconds, int Quantity, int Remaining,
-    GroupBuyStatus Status, DateTimeOffset StartsAt, DateTimeOffset EndsAt, IReadOnlyList<OpenTeamResponse> OpenTeams, long Version, DateTimeOffset ServerTime)
+    GroupBuyStatus Status, DateTimeOffset StartsAt, DateTimeOffset EndsAt, IReadOnlyList<OpenTeamResponse> OpenTeams, long Version, DateTimeOffset ServerTime,
+    decimal CommissionRate)
 {
     public static GroupBuyResponse From(GroupBuySnapshot g) =>
         new(g.Id, g.Sku, g.Price, g.LeaderPrice, g.SoloPrice, g.TeamSize, g.TeamWindowSeconds, g.Quantity, g.Remaining, g.Status, g.StartsAt, g.EndsAt,
-            [.. g.OpenTeams.Take(20).Select(t => new OpenTeamResponse(t.TeamId, t.Needed, t.ExpiresAt))], g.Version, g.ServerTime);
+            [.. g.OpenTeams.Take(20).Select(t => new OpenTeamResponse(t.TeamId, t.Needed, t.ExpiresAt))], g.Version, g.ServerTime, g.CommissionRate);
 }
 
 public sealed record TeamMemberResponse(string Name, bool Paid);

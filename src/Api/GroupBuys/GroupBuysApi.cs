@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using GroupBuy.Api.Commissions;
 using GroupBuy.Api.Common;
 using GroupBuy.Api.Errors;
 using GroupBuy.Api.Identity;
@@ -14,7 +15,11 @@ namespace GroupBuy.Api.GroupBuys;
 public static class GroupBuysApi
 {
     public sealed record CreateGroupBuyRequest(
-        string? Sku, long? Price, long? LeaderPrice, long? SoloPrice, long? TeamSize, long? TeamWindowSeconds, long? Quantity, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt);
+        string? Sku, long? Price, long? LeaderPrice, long? SoloPrice, long? TeamSize, long? TeamWindowSeconds, long? Quantity, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt,
+        decimal? CommissionRate);
+
+    /// <summary>The optional body of open, join and quick-join: the group whose share card the seat came through.</summary>
+    public sealed record SeatRequest(string? GroupId);
 
     public static IEndpointRouteBuilder MapGroupBuys(this IEndpointRouteBuilder app)
     {
@@ -39,7 +44,8 @@ public static class GroupBuysApi
             ?? Validate.Range(request.TeamSize, "teamSize", 2, 100)
             ?? Validate.Range(request.TeamWindowSeconds, "teamWindowSeconds", 1, 30 * 24 * 3600)
             ?? Validate.Range(request.Quantity, "quantity", 1, Limits.MaxQuantity)
-            ?? Validate.Window(request.StartsAt, request.EndsAt);
+            ?? Validate.Window(request.StartsAt, request.EndsAt)
+            ?? Validate.Rate(request.CommissionRate, "commissionRate");
         if (problem is not null)
         {
             return problem;
@@ -51,7 +57,8 @@ public static class GroupBuysApi
         var id = Ids.New();
         var result = await grains.GetGrain<IGroupBuyGrain>(id).Create(new GroupBuyDraft(
             request.Sku!, request.Price!.Value, request.LeaderPrice, request.SoloPrice!.Value, (int)request.TeamSize!.Value,
-            (int)request.TeamWindowSeconds!.Value, (int)request.Quantity!.Value, request.StartsAt!.Value, request.EndsAt!.Value, user.UserId()));
+            (int)request.TeamWindowSeconds!.Value, (int)request.Quantity!.Value, request.StartsAt!.Value, request.EndsAt!.Value, user.UserId(),
+            request.CommissionRate ?? 0));
         return result.IsSuccess
             ? TypedResults.Created($"/api/group-buys/{id}", GroupBuyResponse.From(result.Value!))
             : Problems.Of(result.Error!);
@@ -69,19 +76,20 @@ public static class GroupBuysApi
         return team is null ? TeamNotFound(teamId) : TypedResults.Ok(TeamResponse.From(team));
     }
 
-    private static Task<Results<Created<TeamJoinResponse>, ProblemHttpResult>> OpenTeam(string id, ClaimsPrincipal user, IGrainFactory grains) =>
-        ViaCampaign(id, grains, campaign => campaign.OpenTeam(user.AsShopper()));
+    private static Task<Results<Created<TeamJoinResponse>, ProblemHttpResult>> OpenTeam(string id, SeatRequest? request, ClaimsPrincipal user, IGrainFactory grains) =>
+        ViaCampaign(id, grains, async campaign => await campaign.OpenTeam(user.AsShopper(), await Referrals.ResolveAsync(grains, request?.GroupId, user.UserId())));
 
-    private static Task<Results<Created<TeamJoinResponse>, ProblemHttpResult>> QuickJoin(string id, ClaimsPrincipal user, IGrainFactory grains) =>
-        ViaCampaign(id, grains, campaign => campaign.QuickJoin(user.AsShopper()));
+    private static Task<Results<Created<TeamJoinResponse>, ProblemHttpResult>> QuickJoin(string id, SeatRequest? request, ClaimsPrincipal user, IGrainFactory grains) =>
+        ViaCampaign(id, grains, async campaign => await campaign.QuickJoin(user.AsShopper(), await Referrals.ResolveAsync(grains, request?.GroupId, user.UserId())));
 
-    private static async Task<Results<Created<TeamJoinResponse>, ProblemHttpResult>> Join(string teamId, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Created<TeamJoinResponse>, ProblemHttpResult>> Join(string teamId, SeatRequest? request, ClaimsPrincipal user, IGrainFactory grains)
     {
         if (!Ids.IsWellFormed(teamId))
         {
             return TeamNotFound(teamId);
         }
-        return Joined(await grains.GetGrain<ITeamGrain>(teamId).Join(user.AsShopper()));
+        var referral = await Referrals.ResolveAsync(grains, request?.GroupId, user.UserId());
+        return Joined(await grains.GetGrain<ITeamGrain>(teamId).Join(user.AsShopper(), referral));
     }
 
     private static async Task<Results<Created<TeamJoinResponse>, ProblemHttpResult>> ViaCampaign(string id, IGrainFactory grains, Func<IGroupBuyGrain, Task<Result<TeamJoin>>> act)

@@ -1,3 +1,5 @@
+using GroupBuy.Api.Chats;
+using GroupBuy.Grains.Interfaces.Chats;
 using GroupBuy.Runtime;
 using Microsoft.AspNetCore.SignalR;
 
@@ -6,19 +8,22 @@ namespace GroupBuy.Api.Live;
 /// <summary>
 /// The bridge from grain topics to SignalR groups. A topic is subscribed only while someone watches it.
 /// Each topic has one feed that pushes in version order and never repeats or reverses a version; flash-sale
-/// feeds push at most ten times a second, latest value winning, but always push a terminal state.
+/// feeds push at most ten times a second, latest value winning, but always push a terminal state. A group's
+/// chat messages are never coalesced: each goes out as <c>message</c>, in <c>seq</c> order.
 /// </summary>
-public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> hub, TimeProvider time, ILogger<LiveFeeds> logger)
+public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> hub, IGrainFactory grains, TimeProvider time, ILogger<LiveFeeds> logger)
 {
     public static readonly TimeSpan CoalescingInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly IHubContext<LiveHub> _hub = hub;
+    private readonly IGrainFactory _grains = grains;
     private readonly TimeProvider _time = time;
     private readonly ILogger<LiveFeeds> _logger = logger;
     private readonly Dictionary<string, TopicFeed> _feeds = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    public void Watch(string topic)
+    /// <summary>Adds a watching connection (idempotent per connection); <paramref name="userId"/> lets a group end the watch of a member who left.</summary>
+    public void Watch(string topic, string connectionId, string? userId)
     {
         lock (_lock)
         {
@@ -28,19 +33,34 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
                 _feeds[topic] = feed;
                 feed.Subscription = topics.Subscribe(topic, (_, snapshot) => feed.Offer(snapshot));
             }
-            feed.Watchers++;
+            feed.Watchers[connectionId] = userId;
         }
     }
 
-    public void Unwatch(string topic)
+    public void Unwatch(string topic, string connectionId)
     {
         lock (_lock)
         {
-            if (_feeds.TryGetValue(topic, out var feed) && --feed.Watchers == 0)
+            if (_feeds.TryGetValue(topic, out var feed) && feed.Watchers.Remove(connectionId) && feed.Watchers.Count == 0)
             {
                 feed.Subscription?.Dispose();
                 _feeds.Remove(topic);
             }
+        }
+    }
+
+    /// <summary>A member left the group: their connections stop receiving the group's pushes.</summary>
+    private async Task EndWatchesAsync(string topic, string userId)
+    {
+        List<string> connections;
+        lock (_lock)
+        {
+            connections = _feeds.TryGetValue(topic, out var feed) ? [.. feed.Watchers.Where(w => w.Value == userId).Select(w => w.Key)] : [];
+        }
+        foreach (var connectionId in connections)
+        {
+            await _hub.Groups.RemoveFromGroupAsync(connectionId, topic);
+            Unwatch(topic, connectionId);
         }
     }
 
@@ -60,19 +80,33 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
     {
         private readonly Lock _lock = new();
         private readonly Queue<LiveUpdate> _terminals = new();
+        /// <summary>Messages and departures of a group, in the order the group published them.</summary>
+        private readonly Queue<object> _messages = new();
         private readonly bool _coalesced = LiveTopic.IsCoalesced(topic);
         private LiveUpdate? _latest;
         private long _offeredVersion;
         private long _sentVersion;
+        private long _offeredSeq;
         private bool _pumping;
 
-        public int Watchers { get; set; }
+        /// <summary>Watching connections and their users; guarded by the owner's lock.</summary>
+        public Dictionary<string, string?> Watchers { get; } = new(StringComparer.Ordinal);
 
         public IDisposable? Subscription { get; set; }
 
         /// <summary>Runs on the publishing grain's turn: only records the update and wakes the pump.</summary>
         public void Offer(object snapshot)
         {
+            if (snapshot is GroupMessagePosted posted)
+            {
+                OfferMessage(posted.Message);
+                return;
+            }
+            if (snapshot is GroupMemberLeft left)
+            {
+                Enqueue(left);
+                return;
+            }
             if (LiveTopic.Map(snapshot) is not { } update)
             {
                 return;
@@ -95,6 +129,39 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
                 }
                 _pumping = true;
             }
+            StartPump();
+        }
+
+        /// <summary>Every message is queued (none is coalesced away); a <c>seq</c> already offered is not offered again.</summary>
+        private void OfferMessage(ChatMessage message)
+        {
+            lock (_lock)
+            {
+                if (message.Seq <= _offeredSeq)
+                {
+                    return;
+                }
+                _offeredSeq = message.Seq;
+            }
+            Enqueue(message);
+        }
+
+        private void Enqueue(object item)
+        {
+            lock (_lock)
+            {
+                _messages.Enqueue(item);
+                if (_pumping)
+                {
+                    return;
+                }
+                _pumping = true;
+            }
+            StartPump();
+        }
+
+        private void StartPump()
+        {
             // Off the grain's turn: the pump must neither hold up the grain nor have its awaits return to the grain's scheduler.
             ThreadPool.UnsafeQueueUserWorkItem(static feed => _ = feed.PumpAsync(), this, preferLocal: false);
         }
@@ -103,42 +170,83 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
         {
             while (true)
             {
-                LiveUpdate next;
+                object? item;
+                LiveUpdate? next = null;
                 lock (_lock)
                 {
-                    // A terminal state goes out even when a later update has overtaken it within the window.
-                    var candidate = _terminals.Count > 0 ? _terminals.Dequeue() : _latest;
-                    if (candidate is null || candidate.Version <= _sentVersion)
+                    if (!_messages.TryDequeue(out item) && (next = NextProgress()) is null)
                     {
-                        _latest = null;
-                        if (_terminals.Count == 0)
-                        {
-                            _pumping = false;
-                            return;
-                        }
-                        continue;
+                        _pumping = false;
+                        return;
                     }
-                    if (ReferenceEquals(candidate, _latest))
-                    {
-                        _latest = null;
-                    }
-                    next = candidate;
-                    _sentVersion = candidate.Version;
                 }
                 try
                 {
-                    await owner._hub.Clients.Group(topic).SendAsync("progress", new { topic, version = next.Version, data = next.Data });
+                    if (item is ChatMessage message)
+                    {
+                        await owner._hub.Clients.Group(topic).SendAsync("message", new { topic, message = await CardOfAsync(message) });
+                    }
+                    else if (item is GroupMemberLeft left)
+                    {
+                        await owner.EndWatchesAsync(topic, left.UserId);
+                    }
+                    else
+                    {
+                        await owner._hub.Clients.Group(topic).SendAsync("progress", new { topic, version = next!.Version, data = next.Data });
+                    }
                 }
                 catch (Exception exception)
                 {
                     PushFailed(owner._logger, exception, topic);
                 }
-                if (_coalesced)
+                if (_coalesced && next is not null)
                 {
                     await Task.Delay(CoalescingInterval, owner._time);
                 }
             }
         }
+
+        /// <summary>The next progress update to send, or null when none is due; called under the lock.</summary>
+        private LiveUpdate? NextProgress()
+        {
+            while (true)
+            {
+                // A terminal state goes out even when a later update has overtaken it within the window.
+                var candidate = _terminals.Count > 0 ? _terminals.Dequeue() : _latest;
+                if (candidate is null || candidate.Version <= _sentVersion)
+                {
+                    _latest = null;
+                    if (_terminals.Count == 0)
+                    {
+                        return null;
+                    }
+                    continue;
+                }
+                if (ReferenceEquals(candidate, _latest))
+                {
+                    _latest = null;
+                }
+                _sentVersion = candidate.Version;
+                return candidate;
+            }
+        }
+
+        /// <summary>The message as members read it; a shared item's snapshot that cannot be read now leaves the card without one.</summary>
+        private async Task<MessageResponse> CardOfAsync(ChatMessage message)
+        {
+            try
+            {
+                return await ShareCards.ToResponseAsync(owner._grains, message);
+            }
+            catch (Exception exception)
+            {
+                ShareReadFailed(owner._logger, exception, topic, message.Seq);
+                return ShareCards.ToResponse(message, shareSnapshot: null);
+            }
+        }
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the shared item of message {Seq} on {Topic} failed; it is pushed without its snapshot")]
+        private static partial void ShareReadFailed(ILogger logger, Exception exception, string topic, long seq);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Pushing live topic {Topic} failed")]
         private static partial void PushFailed(ILogger logger, Exception exception, string topic);

@@ -5,7 +5,7 @@ namespace GroupBuy.Api.Live;
 
 /// <summary>
 /// <c>/hubs/live</c>: <c>Watch(topic)</c> answers the topic's current snapshot and subscribes the connection
-/// to its <c>progress</c> pushes; <c>Unwatch(topic)</c> stops them. Pushes come from <see cref="LiveFeeds"/>.
+/// to its <c>progress</c> pushes (and a group's <c>message</c> pushes); <c>Unwatch(topic)</c> stops them. Pushes come from <see cref="LiveFeeds"/>.
 /// Refusals are hub errors whose message carries the contract's code (<c>HubException: not_found: …</c>).
 /// </summary>
 public sealed class LiveHub(LiveFeeds feeds, IGrainFactory grains) : Hub
@@ -16,23 +16,20 @@ public sealed class LiveHub(LiveFeeds feeds, IGrainFactory grains) : Hub
     {
         if (!LiveTopic.TryParse(topic, out var kind, out var id))
         {
-            throw new HubException("validation: unknown topic; use team:{id}, flash-sale:{id}, group-buy:{id} or group:{id}.");
-        }
-        if (kind == LiveTopic.Group)
-        {
-            throw new HubException("not_member: only members of a group may watch it.");
+            throw new HubException("validation: unknown topic; use team:{id}, flash-sale:{id}, group-buy:{id}, group:{id} or chain:{id}.");
         }
         var watched = Watched();
         if (!watched.Contains(topic) && watched.Count >= MaxTopicsPerConnection)
         {
             throw new HubException($"validation: a connection may watch at most {MaxTopicsPerConnection} topics.");
         }
-        var snapshot = await LiveTopic.ReadAsync(grains, kind, id) ?? throw new HubException($"not_found: {topic} does not exist.");
-        if (watched.Add(topic))
-        {
-            await Groups.AddToGroupAsync(Context.ConnectionId, topic, Context.ConnectionAborted);
-            feeds.Watch(topic);
-        }
+        var snapshot = LiveTopic.IsMembersOnly(kind)
+            ? await MembersOnlyTopic.ReadAsync(grains, kind, id, Context.User)
+            : await LiveTopic.ReadAsync(grains, kind, id) ?? throw new HubException($"not_found: {topic} does not exist.");
+        // Idempotent: a connection whose watch the feed ended (its user left the group) may watch again after rejoining.
+        watched.Add(topic);
+        await Groups.AddToGroupAsync(Context.ConnectionId, topic, Context.ConnectionAborted);
+        feeds.Watch(topic, Context.ConnectionId, Context.UserIdentifier);
         return snapshot.Data;
     }
 
@@ -41,7 +38,7 @@ public sealed class LiveHub(LiveFeeds feeds, IGrainFactory grains) : Hub
         if (Watched().Remove(topic))
         {
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, topic, Context.ConnectionAborted);
-            feeds.Unwatch(topic);
+            feeds.Unwatch(topic, Context.ConnectionId);
         }
     }
 
@@ -49,7 +46,7 @@ public sealed class LiveHub(LiveFeeds feeds, IGrainFactory grains) : Hub
     {
         foreach (var topic in Watched())
         {
-            feeds.Unwatch(topic);
+            feeds.Unwatch(topic, Context.ConnectionId);
         }
         return Task.CompletedTask;
     }

@@ -1,6 +1,8 @@
+using GroupBuy.Api.Chats;
 using GroupBuy.Api.Common;
 using GroupBuy.Api.FlashSales;
 using GroupBuy.Api.GroupBuys;
+using GroupBuy.Grains.Interfaces.Chats;
 using GroupBuy.Grains.Interfaces.FlashSales;
 using GroupBuy.Grains.Interfaces.GroupBuys;
 using GroupBuy.Runtime;
@@ -11,8 +13,8 @@ namespace GroupBuy.Api.Live;
 public sealed record LiveUpdate(long Version, object Data, bool IsTerminal);
 
 /// <summary>
-/// The topics of the contract: <c>team:{id}</c>, <c>flash-sale:{id}</c>, <c>group-buy:{id}</c> (anyone may watch)
-/// and <c>group:{id}</c> (members only). Grains publish their internal snapshots; this turns them into the
+/// The topics of the contract: <c>team:{id}</c>, <c>flash-sale:{id}</c>, <c>group-buy:{id}</c> (anyone may watch),
+/// <c>group:{id}</c> and <c>chain:{id}</c> (members of the group only). Grains publish their internal snapshots; this turns them into the
 /// public shapes, so no user id or merchant id ever reaches a watcher.
 /// </summary>
 public static class LiveTopic
@@ -21,6 +23,7 @@ public static class LiveTopic
     public const string FlashSale = "flash-sale";
     public const string GroupBuy = "group-buy";
     public const string Group = "group";
+    public const string Chain = "chain";
 
     public static bool TryParse(string? topic, out string kind, out string id)
     {
@@ -32,13 +35,16 @@ public static class LiveTopic
         }
         kind = topic![..colon];
         id = topic[(colon + 1)..];
-        return kind is Team or FlashSale or GroupBuy or Group && Ids.IsWellFormed(id);
+        return kind is Team or FlashSale or GroupBuy or Group or Chain && Ids.IsWellFormed(id);
     }
 
     /// <summary>Flash sales change at purchase rate, so their pushes are coalesced; a team's every join is shown.</summary>
     public static bool IsCoalesced(string topic) => topic.StartsWith(FlashSale + ":", StringComparison.Ordinal);
 
-    /// <summary>The current snapshot, or null when the item does not exist.</summary>
+    /// <summary>Topics only the members of a group may watch.</summary>
+    public static bool IsMembersOnly(string kind) => kind is Group or Chain;
+
+    /// <summary>The current snapshot of a public topic, or null when the item does not exist.</summary>
     public static async Task<LiveUpdate?> ReadAsync(IGrainFactory grains, string kind, string id) => kind switch
     {
         Team => Map(await grains.GetGrain<ITeamGrain>(id).Get()),
@@ -53,6 +59,8 @@ public static class LiveTopic
         TeamSnapshot t => new(t.Version, TeamResponse.From(t), t.Status is TeamStatus.Succeeded or TeamStatus.Failed),
         FlashSaleSnapshot s => new(s.Version, FlashSaleResponse.From(s), s.Status is FlashSaleStatus.SoldOut or FlashSaleStatus.Ended),
         GroupBuySnapshot g => new(g.Version, GroupBuyResponse.From(g), g.Status is GroupBuyStatus.SoldOut or GroupBuyStatus.Ended),
+        GroupSnapshot g => new(g.Version, GroupResponse.From(g), false),
+        ChainSnapshot c => new(c.Version, ChainResponse.From(c), c.Status == ChainStatus.Closed),
         _ => null,
     };
 }

@@ -50,7 +50,7 @@ public static class OrdersApi
         return TypedResults.Ok(orders.OfType<OrderSnapshot>().Select(OrderResponse.From).ToArray());
     }
 
-    private static Task<OrderSnapshot?> FindAsync(OrderRef owner, IGrainFactory grains) =>
+    internal static Task<OrderSnapshot?> FindAsync(OrderRef owner, IGrainFactory grains) =>
         owner.Kind == OrderKind.FlashSale
             ? grains.GetGrain<IFlashSaleGrain>(owner.OwnerId).GetOrder(owner.OrderId)
             : grains.GetGrain<ITeamGrain>(owner.OwnerId).GetOrder(owner.OrderId);

@@ -1,9 +1,11 @@
 using GroupBuy.Grains.Interfaces.Orders;
+using GroupBuy.Grains.Interfaces.Referrals;
 using GroupBuy.Runtime;
 
 namespace GroupBuy.Grains.Interfaces.FlashSales;
 
-public sealed record FlashSaleDraft(string Sku, long Price, int Quantity, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int PerUserLimit, string MerchantId);
+/// <summary>A flash sale's terms; <see cref="CommissionRate"/> is what a referring group's leader earns (0 to 0.5).</summary>
+public sealed record FlashSaleDraft(string Sku, long Price, int Quantity, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int PerUserLimit, string MerchantId, decimal CommissionRate = 0);
 
 /// <summary><c>scheduled → live → (sold_out | ended)</c>; a sold-out sale is live again when units come back.</summary>
 public enum FlashSaleStatus
@@ -32,7 +34,8 @@ public sealed record FlashSaleSnapshot(
     int PerUserLimit,
     string MerchantId,
     long Version,
-    DateTimeOffset ServerTime);
+    DateTimeOffset ServerTime,
+    decimal CommissionRate = 0);
 
 /// <summary>
 /// One flash sale (key: sale id, no dots): the hot grain thousands of shoppers hit in the same second. Its
@@ -50,9 +53,10 @@ public interface IFlashSaleGrain : IGrainWithStringKey
     /// <summary>
     /// Reserves units and creates a <c>pending_payment</c> order, acknowledged only once durable.
     /// Refusals: <c>not_started</c>, <c>ended</c>, <c>sold_out</c>, <c>limit_exceeded</c>, <c>validation</c>.
-    /// The same idempotency key from the same shopper returns the same order.
+    /// The same idempotency key from the same shopper returns the same order. A <paramref name="referral"/> makes the
+    /// group's leader the order's referrer, earning the sale's commission rate on it.
     /// </summary>
-    Task<Result<OrderSnapshot>> Purchase(Shopper shopper, int quantity, string? idempotencyKey);
+    Task<Result<OrderSnapshot>> Purchase(Shopper shopper, int quantity, string? idempotencyKey, Referral? referral = null);
 
     /// <summary>Pays an order of this sale (idempotent); <c>order_closed</c> when it was cancelled; <c>not_found</c> for another shopper's order.</summary>
     Task<Result<OrderSnapshot>> Pay(string orderId, string shopperId);

@@ -1,8 +1,12 @@
+using GroupBuy.Grains.Interfaces.Referrals;
 using GroupBuy.Runtime;
 
 namespace GroupBuy.Grains.Interfaces.GroupBuys;
 
-/// <summary>A group buy's terms. <see cref="LeaderPrice"/> defaults to <see cref="Price"/> and may be 0.</summary>
+/// <summary>
+/// A group buy's terms. <see cref="LeaderPrice"/> defaults to <see cref="Price"/> and may be 0;
+/// <see cref="CommissionRate"/> is what a referring group's leader earns (0 to 0.5).
+/// </summary>
 public sealed record GroupBuyDraft(
     string Sku,
     long Price,
@@ -13,7 +17,8 @@ public sealed record GroupBuyDraft(
     int Quantity,
     DateTimeOffset StartsAt,
     DateTimeOffset EndsAt,
-    string MerchantId);
+    string MerchantId,
+    decimal CommissionRate = 0);
 
 public enum GroupBuyStatus
 {
@@ -42,7 +47,8 @@ public sealed record GroupBuySnapshot(
     IReadOnlyList<OpenTeam> OpenTeams,
     string MerchantId,
     long Version,
-    DateTimeOffset ServerTime);
+    DateTimeOffset ServerTime,
+    decimal CommissionRate = 0);
 
 /// <summary>What a team asks of its campaign when a seat is taken.</summary>
 public sealed record SeatRequest(string TeamId, string ShopperId, string OrderId);
@@ -58,11 +64,11 @@ public interface IGroupBuyGrain : IGrainWithStringKey
 
     Task<GroupBuySnapshot?> Get();
 
-    /// <summary>Opens a team with the shopper as leader in seat 1.</summary>
-    Task<Result<TeamJoin>> OpenTeam(Shopper shopper);
+    /// <summary>Opens a team with the shopper as leader in seat 1; a <paramref name="referral"/> goes on the order.</summary>
+    Task<Result<TeamJoin>> OpenTeam(Shopper shopper, Referral? referral = null);
 
     /// <summary>A seat in the forming team that needs the fewest, or a new team with the shopper as leader.</summary>
-    Task<Result<TeamJoin>> QuickJoin(Shopper shopper);
+    Task<Result<TeamJoin>> QuickJoin(Shopper shopper, Referral? referral = null);
 
     /// <summary>
     /// Called by a team taking a seat: checks the campaign is live, the shopper holds no seat in another

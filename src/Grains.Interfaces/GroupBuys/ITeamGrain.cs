@@ -1,4 +1,5 @@
 using GroupBuy.Grains.Interfaces.Orders;
+using GroupBuy.Grains.Interfaces.Referrals;
 using GroupBuy.Runtime;
 
 namespace GroupBuy.Grains.Interfaces.GroupBuys;
@@ -31,7 +32,7 @@ public sealed record TeamSnapshot(
 public sealed record TeamJoin(OrderSnapshot Order, TeamSnapshot Team);
 
 /// <summary>What a campaign gives a team it opens.</summary>
-public sealed record TeamTerms(string GroupBuyId, string Sku, long Price, long LeaderPrice, int Size, DateTimeOffset ExpiresAt);
+public sealed record TeamTerms(string GroupBuyId, string Sku, long Price, long LeaderPrice, int Size, DateTimeOffset ExpiresAt, decimal CommissionRate = 0);
 
 /// <summary>
 /// One team (key: id, no dots). Non-reentrant: a seat is checked and taken in one turn. Seat 1 is the
@@ -42,10 +43,10 @@ public sealed record TeamTerms(string GroupBuyId, string Sku, long Price, long L
 public interface ITeamGrain : IGrainWithStringKey
 {
     /// <summary>Called by the campaign: starts the team with the leader in seat 1.</summary>
-    Task<Result<TeamJoin>> Open(TeamTerms terms, Shopper leader);
+    Task<Result<TeamJoin>> Open(TeamTerms terms, Shopper leader, Referral? referral = null);
 
     /// <summary>Refusals: <c>team_full</c>, <c>already_member</c>, <c>team_closed</c>, <c>not_found</c>, and the campaign's.</summary>
-    Task<Result<TeamJoin>> Join(Shopper shopper);
+    Task<Result<TeamJoin>> Join(Shopper shopper, Referral? referral = null);
 
     Task<TeamSnapshot?> Get();
 

@@ -18,7 +18,8 @@ public enum OrderStatus
 
 /// <summary>
 /// An order as its owning grain keeps it. <see cref="RefId"/> is the flash sale's id, or the team's id for a
-/// group-buy order; the <see cref="Id"/> names its owner (see <see cref="OrderIds"/>).
+/// group-buy order; the <see cref="Id"/> names its owner (see <see cref="OrderIds"/>). <see cref="Referral"/> is set
+/// when the order came through a group's share card or chain.
 /// </summary>
 public sealed record OrderSnapshot(
     string Id,
@@ -30,10 +31,17 @@ public sealed record OrderSnapshot(
     OrderStatus Status,
     DateTimeOffset PayBy,
     DateTimeOffset CreatedAt,
-    string ShopperId)
+    string ShopperId,
+    OrderReferral? Referral = null)
 {
     public bool IsOpen => Status == OrderStatus.PendingPayment;
 }
+
+/// <summary>
+/// The group an order came through and what its leader earns on it: <see cref="Commission"/> is
+/// floor(amount × <see cref="Rate"/>), the rate the merchant set on the campaign when the order was made.
+/// </summary>
+public sealed record OrderReferral(string GroupId, string LeaderId, decimal Rate, long Commission);
 
 /// <summary>What a shopper's order list holds: enough to find the order's owning grain.</summary>
 public sealed record OrderRef(string OrderId, OrderKind Kind, string OwnerId, DateTimeOffset CreatedAt);

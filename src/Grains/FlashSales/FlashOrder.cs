@@ -22,6 +22,9 @@ public sealed record FlashOrder(
     /// <summary>A charge was started and is not settled yet: expiry must not cancel the order.</summary>
     public bool Charging { get; init; }
 
+    /// <summary>The group the order came through, if any.</summary>
+    public OrderReferral? Referral { get; init; }
+
     /// <summary>Delivered to the shopper's order list (false: still in the outbox).</summary>
     public bool Indexed { get; init; }
 

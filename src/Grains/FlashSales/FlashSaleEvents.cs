@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using GroupBuy.Grains.Interfaces.FlashSales;
+using GroupBuy.Grains.Interfaces.Orders;
 
 namespace GroupBuy.Grains.FlashSales;
 
@@ -37,7 +38,8 @@ public sealed record OrderPlaced(
     long Amount,
     DateTimeOffset CreatedAt,
     DateTimeOffset PayBy,
-    string? IdempotencyKey) : FlashSaleEvent;
+    string? IdempotencyKey,
+    OrderReferral? Referral = null) : FlashSaleEvent;
 
 /// <summary>A charge is about to be made: from now on expiry leaves the order alone until the charge is settled.</summary>
 public sealed record PaymentStarted(string OrderId) : FlashSaleEvent;

@@ -78,7 +78,7 @@ public sealed partial class FlashSaleGrain
             : remaining == 0 ? FlashSaleStatus.SoldOut
             : FlashSaleStatus.Live;
         return new FlashSaleSnapshot(SaleId, sale.Sku, sale.Price, sale.Quantity, remaining, view.Sold, view.Reserved, status,
-            sale.StartsAt, sale.EndsAt, sale.PerUserLimit, sale.MerchantId, view.Version, now);
+            sale.StartsAt, sale.EndsAt, sale.PerUserLimit, sale.MerchantId, view.Version, now, sale.CommissionRate);
     }
 
     /// <summary>What a snapshot shows of the ledger at one version.</summary>

@@ -1,4 +1,5 @@
 using GroupBuy.Grains.Interfaces.Orders;
+using GroupBuy.Grains.Interfaces.Referrals;
 
 namespace GroupBuy.Grains.FlashSales;
 
@@ -47,6 +48,7 @@ public sealed partial class FlashSaleGrain
                 {
                     _outboxFaults?.BeforeDelivery(shopperId, orders);
                     await GrainFactory.GetGrain<IShopperGrain>(shopperId).AddOrders(orders);
+                    await NotifyReferrersAsync(orders);
                     Raise(new OrdersIndexed(shopperId, [.. orders.Select(o => o.OrderId)]));
                     batch.TrySetResult();
                 }
@@ -69,6 +71,23 @@ public sealed partial class FlashSaleGrain
                 _deliveries.Remove(shopperId);
             }
         }
+    }
+
+    /// <summary>Referred orders also go to their leader's commission list (idempotent there, like the shopper's list).</summary>
+    private Task NotifyReferrersAsync(OrderRef[] orders)
+    {
+        List<(string LeaderId, OrderRef Order)>? referred = null;
+        foreach (var order in orders)
+        {
+            if (Ledger.FindOrder(order.OrderId)?.Referral is { } referral)
+            {
+                (referred ??= []).Add((referral.LeaderId, order));
+            }
+        }
+        return referred is null
+            ? Task.CompletedTask
+            : Task.WhenAll(referred.GroupBy(r => r.LeaderId).Select(leader =>
+                GrainFactory.GetGrain<ICommissionGrain>(leader.Key).AddOrders([.. leader.Select(r => r.Order)])));
     }
 
     /// <summary>On activation: everything the ledger still has in its outbox is durable, so it goes out now.</summary>

@@ -3,6 +3,7 @@ using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.FlashSales;
 using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Grains.Interfaces.Products;
+using GroupBuy.Grains.Interfaces.Referrals;
 using GroupBuy.Grains.Orders;
 using GroupBuy.Runtime;
 using Microsoft.Extensions.Logging;
@@ -91,7 +92,7 @@ public sealed partial class FlashSaleGrain(
     public Task<FlashSaleSnapshot?> Get() =>
         Task.FromResult(_durable.Version == 0 ? null : Snapshot(_durable, Now));
 
-    public async Task<Result<OrderSnapshot>> Purchase(Shopper shopper, int quantity, string? idempotencyKey)
+    public async Task<Result<OrderSnapshot>> Purchase(Shopper shopper, int quantity, string? idempotencyKey, Referral? referral = null)
     {
         ThrowIfFaulted();
         var sale = Ledger.Sale;
@@ -116,7 +117,7 @@ public sealed partial class FlashSaleGrain(
         var orderId = OrderIds.ForFlashSale(SaleId, sequence);
         var payBy = now + _paymentWindow;
         Raise(new OrderPlaced(orderId, sequence, shopper.Id, quantity, sale.Price * quantity, now, payBy,
-            string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey));
+            string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey, ReferralOf(referral, sale, sale.Price * quantity)));
         var arming = ArmClock(payBy);
         await ConfirmAsync();
         Publish();
@@ -150,5 +151,8 @@ public sealed partial class FlashSaleGrain(
     private OrderRef RefOf(FlashOrder order) => new(order.Id, OrderKind.FlashSale, SaleId, order.CreatedAt);
 
     private OrderSnapshot SnapshotOf(FlashOrder order) =>
-        new(order.Id, OrderKind.FlashSale, SaleId, Ledger.Sale!.Sku, order.Quantity, order.Amount, order.Status, order.PayBy, order.CreatedAt, order.ShopperId);
+        new(order.Id, OrderKind.FlashSale, SaleId, Ledger.Sale!.Sku, order.Quantity, order.Amount, order.Status, order.PayBy, order.CreatedAt, order.ShopperId, order.Referral);
+
+    private static OrderReferral? ReferralOf(Referral? referral, FlashSaleDraft sale, long amount) =>
+        referral is null ? null : new(referral.GroupId, referral.LeaderId, sale.CommissionRate, CommissionRates.Commission(amount, sale.CommissionRate));
 }

@@ -83,7 +83,7 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
     private void Place(OrderPlaced placed)
     {
         var order = new FlashOrder(placed.OrderId, placed.Sequence, placed.ShopperId, placed.Quantity, placed.Amount,
-            placed.CreatedAt, placed.PayBy, placed.IdempotencyKey);
+            placed.CreatedAt, placed.PayBy, placed.IdempotencyKey) { Referral = placed.Referral };
         if (Orders.TryAdd(order.Id, order))
         {
             Index(order);

@@ -1,5 +1,6 @@
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.FlashSales;
+using GroupBuy.Grains.Interfaces.Referrals;
 
 namespace GroupBuy.Grains.FlashSales;
 
@@ -14,6 +15,7 @@ internal static class FlashSaleRules
         { Quantity: < 1 } => "A flash sale sells at least one unit.",
         { PerUserLimit: < 1 } => "The per-shopper limit is at least one unit.",
         { Price: < 0 } => "The price cannot be negative.",
+        _ when !CommissionRates.IsValid(draft.CommissionRate) => "The commission rate must be from 0 to 0.5.",
         _ when draft.StartsAt >= draft.EndsAt => "A flash sale must start before it ends.",
         _ => null,
     };

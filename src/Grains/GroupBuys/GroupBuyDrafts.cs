@@ -1,4 +1,5 @@
 using GroupBuy.Grains.Interfaces.GroupBuys;
+using GroupBuy.Grains.Interfaces.Referrals;
 
 namespace GroupBuy.Grains.GroupBuys;
 
@@ -16,6 +17,7 @@ internal static class GroupBuyDrafts
         { TeamWindowSeconds: < 1 } => "teamWindowSeconds must be at least 1.",
         _ when draft.Quantity < draft.TeamSize => "quantity must be at least teamSize.",
         { Price: < 0 } or { SoloPrice: < 0 } or { LeaderPrice: < 0 } => "Prices cannot be negative.",
+        _ when !CommissionRates.IsValid(draft.CommissionRate) => "commissionRate must be from 0 to 0.5.",
         _ when draft.StartsAt >= draft.EndsAt => "startsAt must be before endsAt.",
         _ => null,
     };

@@ -1,5 +1,6 @@
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.GroupBuys;
+using GroupBuy.Grains.Interfaces.Referrals;
 
 namespace GroupBuy.Grains.GroupBuys;
 
@@ -15,7 +16,7 @@ public sealed partial class GroupBuyGrain
     private readonly HashSet<string> _joining = new(StringComparer.Ordinal);
     private readonly HashSet<string> _opening = new(StringComparer.Ordinal);
 
-    public async Task<Result<TeamJoin>> OpenTeam(Shopper shopper)
+    public async Task<Result<TeamJoin>> OpenTeam(Shopper shopper, Referral? referral = null)
     {
         if (Admit(shopper) is { } refusal)
         {
@@ -23,7 +24,7 @@ public sealed partial class GroupBuyGrain
         }
         try
         {
-            return await OpenNewTeamAsync(shopper);
+            return await OpenNewTeamAsync(shopper, referral);
         }
         finally
         {
@@ -31,7 +32,7 @@ public sealed partial class GroupBuyGrain
         }
     }
 
-    public async Task<Result<TeamJoin>> QuickJoin(Shopper shopper)
+    public async Task<Result<TeamJoin>> QuickJoin(Shopper shopper, Referral? referral = null)
     {
         if (Admit(shopper) is { } refusal)
         {
@@ -47,7 +48,7 @@ public sealed partial class GroupBuyGrain
                 Result<TeamJoin> joined;
                 try
                 {
-                    joined = await Team(teamId).Join(shopper);
+                    joined = await Team(teamId).Join(shopper, referral);
                 }
                 finally
                 {
@@ -59,7 +60,7 @@ public sealed partial class GroupBuyGrain
                     return joined;
                 }
             }
-            return await OpenNewTeamAsync(shopper);
+            return await OpenNewTeamAsync(shopper, referral);
         }
         finally
         {
@@ -109,7 +110,7 @@ public sealed partial class GroupBuyGrain
         return best;
     }
 
-    private async Task<Result<TeamJoin>> OpenNewTeamAsync(Shopper leader)
+    private async Task<Result<TeamJoin>> OpenNewTeamAsync(Shopper leader, Referral? referral)
     {
         var draft = Draft;
         var teamId = Guid.NewGuid().ToString("N");
@@ -121,8 +122,8 @@ public sealed partial class GroupBuyGrain
         Result<TeamJoin> opened;
         try
         {
-            var terms = new TeamTerms(Id, draft.Sku, draft.Price, draft.LeaderPrice ?? draft.Price, draft.TeamSize, expiresAt);
-            opened = await Team(teamId).Open(terms, leader);
+            var terms = new TeamTerms(Id, draft.Sku, draft.Price, draft.LeaderPrice ?? draft.Price, draft.TeamSize, expiresAt, draft.CommissionRate);
+            opened = await Team(teamId).Open(terms, leader, referral);
         }
         finally
         {

@@ -125,7 +125,7 @@ public sealed partial class GroupBuyGrain(
         var draft = Draft;
         return new GroupBuySnapshot(Id, draft.Sku, draft.Price, draft.LeaderPrice ?? draft.Price, draft.SoloPrice, draft.TeamSize,
             draft.TeamWindowSeconds, draft.Quantity, Remaining, StatusAt(now), draft.StartsAt, draft.EndsAt, OpenTeams(now),
-            draft.MerchantId, State.Version, now);
+            draft.MerchantId, State.Version, now, draft.CommissionRate);
     }
 
     private GroupBuyStatus StatusAt(DateTimeOffset now) =>

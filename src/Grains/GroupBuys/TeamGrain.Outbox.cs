@@ -1,5 +1,6 @@
 using GroupBuy.Grains.Interfaces.GroupBuys;
 using GroupBuy.Grains.Interfaces.Orders;
+using GroupBuy.Grains.Interfaces.Referrals;
 using GroupBuy.Runtime;
 
 namespace GroupBuy.Grains.GroupBuys;
@@ -88,6 +89,11 @@ public sealed partial class TeamGrain
         foreach (var shopper in State.Outbox.Unlisted.Select(id => State.Orders[id]).GroupBy(o => o.ShopperId).ToList())
         {
             await GrainFactory.GetGrain<IShopperGrain>(shopper.Key).AddOrders([.. shopper.Select(o => new OrderRef(o.Id, o.Kind, Id, o.CreatedAt))]);
+            // Referred orders also go to their leader's commission list, which is idempotent like the shopper's.
+            foreach (var leader in shopper.Where(o => o.Referral is not null).GroupBy(o => o.Referral!.LeaderId))
+            {
+                await GrainFactory.GetGrain<ICommissionGrain>(leader.Key).AddOrders([.. leader.Select(o => new OrderRef(o.Id, o.Kind, Id, o.CreatedAt))]);
+            }
             State.Outbox.Unlisted.RemoveAll(id => shopper.Any(o => o.Id == id));
         }
     }

@@ -2,6 +2,7 @@ using GroupBuy.Grains.Common;
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.GroupBuys;
 using GroupBuy.Grains.Interfaces.Orders;
+using GroupBuy.Grains.Interfaces.Referrals;
 using GroupBuy.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -40,12 +41,12 @@ public sealed partial class TeamGrain(
 
     private IGroupBuyGrain Campaign => GrainFactory.GetGrain<IGroupBuyGrain>(Terms.GroupBuyId);
 
-    public async Task<Result<TeamJoin>> Open(TeamTerms terms, Shopper leader) =>
+    public async Task<Result<TeamJoin>> Open(TeamTerms terms, Shopper leader, Referral? referral = null) =>
         State.Terms is null
-            ? await TakeSeatAsync(terms, leader, leaderSeat: true)
+            ? await TakeSeatAsync(terms, leader, leaderSeat: true, referral)
             : Result<TeamJoin>.Fail(ErrorCodes.Conflict, $"Team {Id} is already open.");
 
-    public async Task<Result<TeamJoin>> Join(Shopper shopper)
+    public async Task<Result<TeamJoin>> Join(Shopper shopper, Referral? referral = null)
     {
         if (State.Terms is not { } terms)
         {
@@ -64,14 +65,14 @@ public sealed partial class TeamGrain(
         {
             return Result<TeamJoin>.Fail(ErrorCodes.TeamFull, $"All {terms.Size} seats of team {Id} are taken.");
         }
-        return await TakeSeatAsync(terms, shopper, leaderSeat: false);
+        return await TakeSeatAsync(terms, shopper, leaderSeat: false, referral);
     }
 
     public Task<TeamSnapshot?> Get() => Task.FromResult(State.Terms is null ? null : Snapshot());
 
     public Task<OrderSnapshot?> GetOrder(string orderId) => Task.FromResult(State.Orders.GetValueOrDefault(orderId));
 
-    private async Task<Result<TeamJoin>> TakeSeatAsync(TeamTerms terms, Shopper shopper, bool leaderSeat)
+    private async Task<Result<TeamJoin>> TakeSeatAsync(TeamTerms terms, Shopper shopper, bool leaderSeat, Referral? referral)
     {
         var orderId = OrderIds.ForTeam(Id, State.NextSeq);
         var claimed = await GrainFactory.GetGrain<IGroupBuyGrain>(terms.GroupBuyId).ClaimSeat(new SeatRequest(Id, shopper.Id, orderId));
@@ -81,8 +82,9 @@ public sealed partial class TeamGrain(
         }
         var now = Now;
         var payBy = now + _paymentWindow < terms.ExpiresAt ? now + _paymentWindow : terms.ExpiresAt;
-        var order = new OrderSnapshot(orderId, OrderKind.GroupBuy, Id, terms.Sku, 1, leaderSeat ? terms.LeaderPrice : terms.Price,
-            OrderStatus.PendingPayment, payBy, now, shopper.Id);
+        var amount = leaderSeat ? terms.LeaderPrice : terms.Price;
+        var order = new OrderSnapshot(orderId, OrderKind.GroupBuy, Id, terms.Sku, 1, amount, OrderStatus.PendingPayment, payBy, now, shopper.Id,
+            referral is null ? null : new OrderReferral(referral.GroupId, referral.LeaderId, terms.CommissionRate, CommissionRates.Commission(amount, terms.CommissionRate)));
         State.Terms = terms;
         State.Seats.Add(new TeamSeat(shopper.Id, shopper.Name, orderId));
         State.Orders[orderId] = order;
