@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the solution and ends with one line of totals: "N passed, M failed".
-# On a fresh Debian machine it first installs what the tests need (PostgreSQL, Chromium, Node.js);
+# On a fresh Debian machine it first installs what the tests need (PostgreSQL, Chromium, Node.js, a CJK font);
 # each test run starts its own throwaway PostgreSQL, so no system service is used.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,10 @@ missing=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v npm >/dev/null || missing+=(nodejs npm)
+# A Chinese font, so the pages' screenshots show text rather than empty boxes (nice to have: root only).
+if [ "$(id -u)" -eq 0 ] && ! { command -v fc-list >/dev/null && [ -n "$(fc-list :lang=zh)" ]; }; then
+  missing+=(fonts-wqy-microhei)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "test.sh: installing ${missing[*]} needs root (apt-get)" >&2

@@ -1,3 +1,4 @@
+using GroupBuy.Api.Campaigns;
 using GroupBuy.Api.Chats;
 using GroupBuy.Api.Commissions;
 using GroupBuy.Api.Common;
@@ -9,6 +10,7 @@ using GroupBuy.Api.Json;
 using GroupBuy.Api.Live;
 using GroupBuy.Api.Operations;
 using GroupBuy.Api.Orders;
+using GroupBuy.Api.Pages;
 using GroupBuy.Api.Products;
 using GroupBuy.Silo;
 
@@ -37,6 +39,7 @@ public static class ApiServiceCollectionExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UsePages();
         app.UseRequestSizeLimit();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -51,6 +54,8 @@ public static class ApiServiceCollectionExtensions
         app.MapChains();
         app.MapCommissions();
         app.MapHub<LiveHub>("/hubs/live");
+        app.MapCampaigns();
+        app.MapPages();
         return app;
     }
 }

@@ -24,7 +24,7 @@ public static class FlashSalesApi
     public static RouteGroupBuilder MapFlashSales(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/flash-sales").WithTags("Flash sales").WithIdempotency();
-        group.MapPost("/", Create).RequireAuthorization(Roles.Merchant);
+        group.MapPost("/", Create).RequireAuthorization(Roles.Merchant).AddEndpointFilter(Campaigns.CampaignDirectory.ListCreated);
         group.MapGet("/{id}", Get).AllowAnonymous();
         group.MapPost("/{id}/purchases", Purchase).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit();
         return group;

@@ -24,7 +24,7 @@ public static class GroupBuysApi
     public static IEndpointRouteBuilder MapGroupBuys(this IEndpointRouteBuilder app)
     {
         var campaigns = app.MapGroup("/api/group-buys").WithTags("Group buys").WithIdempotency();
-        campaigns.MapPost("/", Create).RequireAuthorization(Roles.Merchant);
+        campaigns.MapPost("/", Create).RequireAuthorization(Roles.Merchant).AddEndpointFilter(Campaigns.CampaignDirectory.ListCreated);
         campaigns.MapGet("/{id}", Get).AllowAnonymous();
         campaigns.MapPost("/{id}/teams", OpenTeam).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit();
         campaigns.MapPost("/{id}/quick-join", QuickJoin).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit();

@@ -1,0 +1,56 @@
+// The HTTP API: JSON in and out, the bearer token from localStorage, problem details turned into ApiError.
+// Every snapshot read keeps the page's clock in step with the server's (its serverTime).
+import { syncClock } from './clock.js';
+
+export const TOKEN_KEY = 'groupbuy.token';
+const IDENTITY_KEY = 'groupbuy.identity';
+
+export class ApiError extends Error {
+  constructor(status, code, detail) {
+    super(detail || code || `HTTP ${status}`);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export function token() {
+  return localStorage.getItem(TOKEN_KEY);
+}
+
+/** Who signed in on this browser ({ userId, role, name }), as the sign-in form recorded it. */
+export function identity() {
+  try {
+    return token() ? JSON.parse(localStorage.getItem(IDENTITY_KEY) ?? 'null') : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function signIn(userId, role, name) {
+  const { token: minted } = await request('POST', '/api/dev/tokens', { userId, role, name });
+  localStorage.setItem(TOKEN_KEY, minted);
+  localStorage.setItem(IDENTITY_KEY, JSON.stringify({ userId, role, name }));
+}
+
+export function signOut() {
+  localStorage.removeItem(TOKEN_KEY);
+  localStorage.removeItem(IDENTITY_KEY);
+}
+
+export async function request(method, path, body, { idempotent = false } = {}) {
+  const headers = { Accept: 'application/json' };
+  const bearer = token();
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // A retried tap must not buy twice: writes that create orders carry a fresh key per tap.
+  if (idempotent) headers['Idempotency-Key'] = crypto.randomUUID();
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) throw new ApiError(response.status, data?.code, data?.detail ?? data?.title);
+  syncClock(data);
+  return data;
+}
+
+export const get = path => request('GET', path);
+export const post = (path, body, options) => request('POST', path, body ?? {}, options);

@@ -1,0 +1,53 @@
+// The page shell: picks the page by path, and runs the header (sign-in and the language switch).
+import { identity } from './api.js';
+import { lang, setLang, t } from './i18n.js';
+import { h, fill, notFound } from './ui.js';
+import { openSignIn } from './session.js';
+import { onConnectionStatus } from './live.js';
+
+const routes = [
+  [/^\/$/, () => import('./pages/home.js')],
+  [/^\/group-buys\/([0-9a-f]{32})$/, () => import('./pages/group-buy.js')],
+  [/^\/teams\/([0-9a-f]{32})$/, () => import('./pages/team.js')],
+  [/^\/flash-sales\/([0-9a-f]{32})$/, () => import('./pages/flash-sale.js')],
+  [/^\/orders\/([^/]+)$/, () => import('./pages/order.js')],
+  [/^\/groups\/([^/]+)$/, () => import('./pages/group.js')],
+  [/^\/merchant$/, () => import('./pages/merchant.js')],
+];
+
+function header() {
+  setLang(lang());
+  const switcher = document.getElementById('lang-switch');
+  switcher.textContent = lang() === 'en' ? '中文' : 'EN';
+  switcher.onclick = () => {
+    setLang(lang() === 'en' ? 'zh' : 'en');
+    location.reload();
+  };
+  const who = identity();
+  const button = document.getElementById('sign-in-button');
+  button.textContent = who ? t('signedInAs', who.name) : t('signIn');
+  button.classList.toggle('signed-in', !!who);
+  button.onclick = () => openSignIn();
+}
+
+async function route() {
+  header();
+  const main = document.getElementById('page');
+  onConnectionStatus(status => document.body.classList.toggle('offline', status === 'reconnecting'));
+  for (const [pattern, load] of routes) {
+    const match = location.pathname.match(pattern);
+    if (match) {
+      try {
+        const page = await load();
+        await page.render(main, decodeURIComponent(match[1] ?? ''));
+      } catch (error) {
+        console.error(error);
+        fill(main, error?.code === 'not_found' ? notFound() : h('section', { class: 'empty' }, h('p', {}, t('loadFailed'))));
+      }
+      return;
+    }
+  }
+  fill(main, notFound());
+}
+
+route();

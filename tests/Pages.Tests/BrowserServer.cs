@@ -1,0 +1,133 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GroupBuy.Runtime.Testing;
+using Microsoft.Playwright;
+
+namespace GroupBuy.Pages.Tests;
+
+/// <summary>
+/// One server and one headless Chromium per test class. The browser is Debian's (/usr/bin/chromium); nothing is
+/// downloaded. Each page gets a context of its own (its own localStorage), sized like a phone.
+/// </summary>
+public class BrowserServer : IAsyncLifetime
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+    private readonly List<IBrowserContext> _contexts = [];
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public PagesFactory Factory { get; private set; } = null!;
+
+    public Uri Address => Factory.ClientOptions.BaseAddress;
+
+    public static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    /// <summary>Where screenshots go: beside the test results, printed in the test output.</summary>
+    public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+
+    protected virtual ManualTimeProvider? Clock => null;
+
+    public async ValueTask InitializeAsync()
+    {
+        Factory = new PagesFactory { Clock = Clock };
+        Factory.UseKestrel(0);
+        Factory.StartServer();
+        Assertions.SetDefaultExpectTimeout(15_000);
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
+    }
+
+    /// <summary>A new phone-sized page; signed in (its token in localStorage["groupbuy.token"]) when a user is given.</summary>
+    public async Task<IPage> NewPageAsync(string? userId = null, string role = "shopper", string? name = null, string? lang = null)
+    {
+        var context = await _browser!.NewContextAsync(new()
+        {
+            BaseURL = Address.ToString(),
+            ViewportSize = new() { Width = 390, Height = 844 },
+            DeviceScaleFactor = 2,
+            IsMobile = true,
+            HasTouch = true,
+            Locale = "zh-CN",
+        });
+        _contexts.Add(context);
+        var storage = new Dictionary<string, string>();
+        if (userId is not null)
+        {
+            storage["groupbuy.token"] = await MintTokenAsync(userId, role, name ?? userId);
+            storage["groupbuy.identity"] = JsonSerializer.Serialize(new { userId, role, name = name ?? userId });
+        }
+        if (lang is not null)
+        {
+            storage["groupbuy.lang"] = lang;
+        }
+        if (storage.Count > 0)
+        {
+            // Set before any page script runs, only where it is not set yet, so a page's own sign-in or switch sticks.
+            await context.AddInitScriptAsync(
+                $"for (const [k, v] of Object.entries({JsonSerializer.Serialize(storage)})) if (localStorage.getItem(k) === null) localStorage.setItem(k, v);");
+        }
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                TestContext.Current.TestOutputHelper?.WriteLine($"[browser] {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => TestContext.Current.TestOutputHelper?.WriteLine($"[page error] {error}");
+        return page;
+    }
+
+    public async Task<string> MintTokenAsync(string userId, string role, string name)
+    {
+        using var client = Factory.CreateClient();
+        var response = await client.PostAsJsonAsync("/api/dev/tokens", new { userId, role, name }, Token);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>(Token))!["token"]!.GetValue<string>();
+    }
+
+    /// <summary>An API client signed in as the user.</summary>
+    public async Task<HttpClient> ApiAsync(string userId, string role = "shopper", string? name = null)
+    {
+        var client = Factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await MintTokenAsync(userId, role, name ?? userId));
+        return client;
+    }
+
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(ScreenshotDirectory);
+        var path = Path.Combine(ScreenshotDirectory, name + ".png");
+        await page.EvaluateAsync("window.scrollTo(0, 0)");   // a sticky header drawn mid-page otherwise
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true, Animations = ScreenshotAnimations.Disabled });
+        TestContext.Current.TestOutputHelper?.WriteLine($"screenshot: {path}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var context in _contexts)
+        {
+            await context.DisposeAsync();
+        }
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        await Factory.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The same on a manual clock, far from the browser's, for what depends on the server's time.</summary>
+public sealed class ManualClockBrowserServer : BrowserServer
+{
+    public ManualTimeProvider ServerClock { get; } = new();
+
+    protected override ManualTimeProvider? Clock => ServerClock;
+}

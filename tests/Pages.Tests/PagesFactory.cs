@@ -1,0 +1,37 @@
+using GroupBuy.Runtime.Testing;
+using GroupBuy.TestSupport;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GroupBuy.Pages.Tests;
+
+/// <summary>The real server on a SQLite file of its own, on a real Kestrel port so a browser can reach it.</summary>
+public sealed class PagesFactory : WebApplicationFactory<Program>
+{
+    private readonly TempDirectory _data = new();
+
+    /// <summary>When set before the server starts, the whole server runs on this clock.</summary>
+    public ManualTimeProvider? Clock { get; init; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Storage:Provider", "sqlite");
+        builder.UseSetting("Storage:Sqlite:Path", _data.File("groupbuy.db"));
+        if (Clock is { } clock)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _data.Dispose();
+        }
+    }
+}
