@@ -8,6 +8,7 @@ using GroupBuy.Api.Live;
 using GroupBuy.Api.Operations;
 using GroupBuy.Api.Orders;
 using GroupBuy.Api.Products;
+using GroupBuy.Api.Security;
 using GroupBuy.Silo;
 
 namespace GroupBuy.Api;
@@ -22,6 +23,7 @@ public static class ApiServiceCollectionExtensions
         builder.Services.ConfigureHttpJsonOptions(options => JsonSetup.Configure(options.SerializerOptions));
         builder.Services.AddProblems();
         builder.Services.AddExceptionHandler<ExceptionProblems>();
+        builder.Services.AddSecurityPolicies();
         builder.Services.AddIdentity();
         builder.Services.AddPerShopperRateLimiting();
         builder.Services.AddOperations();
@@ -33,8 +35,9 @@ public static class ApiServiceCollectionExtensions
 
     public static WebApplication MapApplication(this WebApplication app)
     {
+        app.UseSecurityPolicies();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseProblemStatusCodePages();
         app.UseRequestSizeLimit();
         app.UseAuthentication();
         app.UseAuthorization();
