@@ -22,7 +22,12 @@ public sealed class Shop(int shoppers) : IDisposable
     private readonly ConcurrentDictionary<string, string> _tokens = new(StringComparer.Ordinal);
     private HttpClient _client = new();
 
+    private int _unavailable;
+
     public ConcurrentQueue<Acknowledged> Acks { get; } = new();
+
+    /// <summary>How many 503 answers the traffic has had.</summary>
+    public int Unavailable => Volatile.Read(ref _unavailable);
 
     public IReadOnlyList<string> Shoppers { get; } = [.. Enumerable.Range(1, shoppers).Select(i => $"shopper-{i}")];
 
@@ -89,7 +94,11 @@ public sealed class Shop(int shoppers) : IDisposable
         var status = (int)response.StatusCode;
         if (status >= 500)
         {
-            throw new ServerErrorException(status, $"{method} {url}: {status} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            // A 503 is a fair refusal only as a problem with a code and a Retry-After; anything else counts as a failure.
+            var fair = status == 503 && response.Headers.RetryAfter is not null && response.Content.Headers.ContentType?.MediaType == "application/problem+json"
+                && JsonNode.Parse(text)?["code"] is not null;
+            throw new ServerErrorException(status, $"{method} {url}: {status} {text}") { IsFairRefusal = fair };
         }
         return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken) : null;
     }
@@ -142,9 +151,10 @@ public sealed class Shop(int shoppers) : IDisposable
             {
                 errors.Enqueue($"{shopper}: a request got no answer within {_client.Timeout}");
             }
-            catch (ServerErrorException e) when (e.Status == 503)
+            catch (ServerErrorException e) when (e.IsFairRefusal)
             {
                 // Overload or an outage: a fast refusal the shopper may retry.
+                Interlocked.Increment(ref _unavailable);
             }
             catch (ServerErrorException e)
             {
@@ -168,4 +178,7 @@ public sealed class Shop(int shoppers) : IDisposable
 public sealed class ServerErrorException(int status, string message) : Exception(message)
 {
     public int Status { get; } = status;
+
+    /// <summary>A 503 problem with a code and a Retry-After: the fast refusal an outage or overload should give.</summary>
+    public bool IsFairRefusal { get; init; }
 }
