@@ -10,6 +10,7 @@ using GroupBuy.Api.Orders;
 using GroupBuy.Api.Products;
 using GroupBuy.Api.Security;
 using GroupBuy.Silo;
+using Microsoft.AspNetCore.SignalR;
 
 namespace GroupBuy.Api;
 
@@ -28,7 +29,7 @@ public static class ApiServiceCollectionExtensions
         builder.Services.AddPerShopperRateLimiting();
         builder.Services.AddOperations();
         builder.Services.AddTelemetry(builder.Configuration);
-        builder.Services.AddSignalR().AddJsonProtocol(options => JsonSetup.Configure(options.PayloadSerializerOptions));
+        builder.Services.AddSignalR(hub => hub.AddFilter<HubProblems>()).AddJsonProtocol(options => JsonSetup.Configure(options.PayloadSerializerOptions));
         builder.Services.AddSingleton<LiveFeeds>();
         return builder;
     }
