@@ -141,7 +141,7 @@ public sealed class HubFuzzTests(SocketFuzzWorld world) : IClassFixture<SocketFu
                 var description = $"{caller} {target}({arguments.ToJsonString()[..Math.Min(200, arguments.ToJsonString().Length)]})";
                 try
                 {
-                    await client.InvokeRawAsync(target, arguments).WaitAsync(TimeSpan.FromSeconds(10), ApiClient.Token);
+                    await client.InvokeRawAsync(target, arguments).WaitAsync(TimeSpan.FromSeconds(30), ApiClient.Token);
                 }
                 catch (HubErrorException error) when (HubCases.IsClientRefusal(error.Message))
                 {
