@@ -12,7 +12,9 @@ using GroupBuy.Api.Operations;
 using GroupBuy.Api.Orders;
 using GroupBuy.Api.Pages;
 using GroupBuy.Api.Products;
+using GroupBuy.Api.Security;
 using GroupBuy.Silo;
+using Microsoft.AspNetCore.SignalR;
 
 namespace GroupBuy.Api;
 
@@ -26,19 +28,21 @@ public static class ApiServiceCollectionExtensions
         builder.Services.ConfigureHttpJsonOptions(options => JsonSetup.Configure(options.SerializerOptions));
         builder.Services.AddProblems();
         builder.Services.AddExceptionHandler<ExceptionProblems>();
+        builder.Services.AddSecurityPolicies();
         builder.Services.AddIdentity();
         builder.Services.AddPerShopperRateLimiting();
         builder.Services.AddOperations();
         builder.Services.AddTelemetry(builder.Configuration);
-        builder.Services.AddSignalR().AddJsonProtocol(options => JsonSetup.Configure(options.PayloadSerializerOptions));
+        builder.Services.AddSignalR(hub => hub.AddFilter<HubProblems>()).AddJsonProtocol(options => JsonSetup.Configure(options.PayloadSerializerOptions));
         builder.Services.AddSingleton<LiveFeeds>();
         return builder;
     }
 
     public static WebApplication MapApplication(this WebApplication app)
     {
+        app.UseSecurityPolicies();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseProblemStatusCodePages();
         app.UsePages();
         app.UseRequestSizeLimit();
         app.UseAuthentication();

@@ -15,11 +15,18 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     /// <summary>When set before the server starts, the whole server runs on this clock instead of the system's.</summary>
     public ManualTimeProvider? Clock { get; set; }
 
+    /// <summary>Configuration set before the server starts (on top of the defaults above).</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Storage:Provider", "sqlite");
         builder.UseSetting("Storage:Sqlite:Path", _data.File("groupbuy.db"));
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
         if (Clock is { } clock)
         {
             builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using GroupBuy.Api.Live;
 
 namespace GroupBuy.Api.Tests;
 
@@ -17,13 +18,22 @@ public sealed class MatrixWorld : IAsyncLifetime
 
     public string OrderId { get; private set; } = "";
 
+    /// <summary>Bearer tokens by caller, for the hub; "anonymous" has none.</summary>
+    public Dictionary<string, string?> Tokens { get; } = [];
+
     public async ValueTask InitializeAsync()
     {
+        Factory.UseKestrel(0);   // a real socket, so the hub is reached over a WebSocket
+        Factory.StartServer();
         Callers["anonymous"] = Factory.CreateClient();
         Callers["shopper"] = await Factory.SignedInAsync("mx-s1", "shopper");
         Callers["another shopper"] = await Factory.SignedInAsync("mx-s2", "shopper");
         Callers["merchant"] = await Factory.SignedInAsync("mx-m1", "merchant");
         Callers["another merchant"] = await Factory.SignedInAsync("mx-m2", "merchant");
+        foreach (var (caller, client) in Callers)
+        {
+            Tokens[caller] = client.DefaultRequestHeaders.Authorization?.Parameter;
+        }
         var merchant = Callers["merchant"];
         (await merchant.PostAsJsonAsync("/api/products", new { sku = "mx-sku", name = "Tea", price = 100, stock = 1000 }, ApiClient.Token)).EnsureSuccessStatusCode();
         var now = DateTimeOffset.UtcNow;
@@ -39,6 +49,7 @@ public sealed class MatrixWorld : IAsyncLifetime
 public sealed class AuthorizationMatrixTests(MatrixWorld world) : IClassFixture<MatrixWorld>
 {
     private const int Allowed = 0;
+    private const string WatchAllowed = "allowed";
 
     public static TheoryData<string, string, string, int> Matrix()
     {
@@ -51,20 +62,25 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world) : IClassFixture<
             data.Add(method, path, "merchant", merchant);
             data.Add(method, path, "another merchant", anotherMerchant);
         }
+        // Keyed by the route's pattern as the app maps it; the "merchant" owns mx-sku, "shopper" owns the order.
+        Route("GET", "/healthz", Allowed, Allowed, Allowed, Allowed, Allowed);
+        Route("GET", "/readyz", Allowed, Allowed, Allowed, Allowed, Allowed);
+        Route("GET", "/openapi/{documentName}.json", Allowed, Allowed, Allowed, Allowed, Allowed);
+        Route("POST", "/api/dev/tokens", Allowed, Allowed, Allowed, Allowed, Allowed);   // Development only (IdentityTests)
         Route("POST", "/api/products", 401, 403, 403, Allowed, Allowed);
-        Route("GET", "/api/products/mx-sku", 401, Allowed, Allowed, Allowed, Allowed);
-        Route("POST", "/api/products/mx-sku/restock", 401, 403, 403, Allowed, 403);
+        Route("GET", "/api/products/{sku}", 401, Allowed, Allowed, Allowed, Allowed);
+        Route("POST", "/api/products/{sku}/restock", 401, 403, 403, Allowed, 403);
         Route("POST", "/api/flash-sales", 401, 403, 403, Allowed, 403);
-        Route("GET", "/api/flash-sales/{sale}", Allowed, Allowed, Allowed, Allowed, Allowed);
-        Route("POST", "/api/flash-sales/{sale}/purchases", 401, Allowed, Allowed, 403, 403);
+        Route("GET", "/api/flash-sales/{id}", Allowed, Allowed, Allowed, Allowed, Allowed);
+        Route("POST", "/api/flash-sales/{id}/purchases", 401, Allowed, Allowed, 403, 403);
         Route("POST", "/api/group-buys", 401, 403, 403, Allowed, 403);
-        Route("GET", "/api/group-buys/{campaign}", Allowed, Allowed, Allowed, Allowed, Allowed);
-        Route("POST", "/api/group-buys/{campaign}/teams", 401, Allowed, Allowed, 403, 403);
-        Route("POST", "/api/group-buys/{campaign}/quick-join", 401, Allowed, Allowed, 403, 403);
-        Route("GET", "/api/teams/{team}", Allowed, Allowed, Allowed, Allowed, Allowed);
-        Route("POST", "/api/teams/{team}/members", 401, Allowed, Allowed, 403, 403);
-        Route("GET", "/api/orders/{order}", 401, Allowed, 404, 404, 404);
-        Route("POST", "/api/orders/{order}/pay", 401, Allowed, 404, 404, 404);
+        Route("GET", "/api/group-buys/{id}", Allowed, Allowed, Allowed, Allowed, Allowed);
+        Route("POST", "/api/group-buys/{id}/teams", 401, Allowed, Allowed, 403, 403);
+        Route("POST", "/api/group-buys/{id}/quick-join", 401, Allowed, Allowed, 403, 403);
+        Route("GET", "/api/teams/{teamId}", Allowed, Allowed, Allowed, Allowed, Allowed);
+        Route("POST", "/api/teams/{teamId}/members", 401, Allowed, Allowed, 403, 403);
+        Route("GET", "/api/orders/{id}", 401, Allowed, 404, 404, 404);
+        Route("POST", "/api/orders/{id}/pay", 401, Allowed, 404, 404, 404);
         Route("GET", "/api/me/orders", 401, Allowed, Allowed, Allowed, Allowed);
         Route("POST", "/api/groups", 401, Allowed, Allowed, Allowed, Allowed);
         Route("GET", "/api/me/commissions", 401, Allowed, Allowed, Allowed, Allowed);
@@ -75,8 +91,7 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world) : IClassFixture<
     [MemberData(nameof(Matrix))]
     public async Task Each_route_answers_each_kind_of_caller_as_the_contract_says(string method, string path, string caller, int expected)
     {
-        var url = path.Replace("{sale}", world.SaleId, StringComparison.Ordinal).Replace("{campaign}", world.CampaignId, StringComparison.Ordinal)
-            .Replace("{team}", world.TeamId, StringComparison.Ordinal).Replace("{order}", world.OrderId, StringComparison.Ordinal);
+        var url = Url(path);
         using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = method == "POST" ? JsonContent.Create(Body(path, caller)) : null };
 
         var response = await world.Callers[caller].SendAsync(request, ApiClient.Token);
@@ -92,6 +107,80 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world) : IClassFixture<
         }
     }
 
+    public static TheoryData<string, string, string> TopicMatrix()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var caller in new[] { "anonymous", "shopper", "another shopper", "merchant", "another merchant" })
+        {
+            // Deal topics are public, as the deals' GETs are; a group's topic is for its members alone.
+            data.Add(LiveTopic.Team, caller, WatchAllowed);
+            data.Add(LiveTopic.FlashSale, caller, WatchAllowed);
+            data.Add(LiveTopic.GroupBuy, caller, WatchAllowed);
+            data.Add(LiveTopic.Group, caller, "not_member");
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(TopicMatrix))]
+    public async Task Each_live_topic_answers_each_kind_of_caller_as_the_contract_says(string kind, string caller, string expected)
+    {
+        var id = kind switch
+        {
+            LiveTopic.Team => world.TeamId,
+            LiveTopic.FlashSale => world.SaleId,
+            LiveTopic.GroupBuy => world.CampaignId,
+            _ => "0123456789abcdef0123456789abcdef",
+        };
+        await using var client = await SignalRClient.ConnectAsync(world.Factory.ClientOptions.BaseAddress, world.Tokens[caller], ApiClient.Token);
+
+        if (expected == WatchAllowed)
+        {
+            Assert.Equal(id, (await client.InvokeAsync("Watch", $"{kind}:{id}"))!["id"]!.GetValue<string>());
+        }
+        else
+        {
+            var refused = await Assert.ThrowsAsync<HubErrorException>(() => client.InvokeAsync("Watch", $"{kind}:{id}"));
+            Assert.Contains($"HubException: {expected}:", refused.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Every_live_topic_kind_is_in_the_matrix()
+    {
+        var kinds = typeof(LiveTopic).GetFields().Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!);
+
+        var inMatrix = TopicMatrix().Select(row => row.Data.Item1).ToHashSet(StringComparer.Ordinal);
+
+        Assert.All(kinds, kind => Assert.Contains(kind, inMatrix));
+    }
+
+    [Fact]
+    public void Every_route_the_app_maps_is_in_the_matrix()
+    {
+        var inMatrix = Matrix().Select(row => $"{row.Data.Item1} {row.Data.Item2}").ToHashSet(StringComparer.Ordinal);
+
+        var missing = MappedRoute.Of(world.Factory.Services).Where(r => !r.IsHub && !inMatrix.Contains(r.Key)).Select(r => r.Key).ToList();
+
+        Assert.True(missing.Count == 0, $"routes with no row in the authorization matrix: {string.Join(", ", missing)}");
+    }
+
+    /// <summary>The pattern with this world's items in place of its parameters.</summary>
+    private string Url(string pattern)
+    {
+        var segments = pattern.Split('/');
+        var id = segments.Length > 2 ? segments[2] switch
+        {
+            "products" => "mx-sku",
+            "flash-sales" => world.SaleId,
+            "group-buys" => world.CampaignId,
+            "teams" => world.TeamId,
+            "orders" => world.OrderId,
+            _ => "v1",
+        } : "v1";
+        return string.Join('/', segments.Select(s => s.StartsWith('{') ? id + s[(s.IndexOf('}', StringComparison.Ordinal) + 1)..] : s));
+    }
+
     private static object Body(string path, string caller)
     {
         var now = DateTimeOffset.UtcNow;
@@ -99,9 +188,10 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world) : IClassFixture<
         return path switch
         {
             "/api/products" => new { sku = $"mx-new-{suffix}", name = "Tea", price = 100, stock = 10 },
-            "/api/products/mx-sku/restock" => new { quantity = 1 },
+            "/api/products/{sku}/restock" => new { quantity = 1 },
+            "/api/dev/tokens" => new { userId = $"mx-dev-{suffix}", role = "shopper" },
             "/api/flash-sales" => new { sku = "mx-sku", price = 50, quantity = 1, startsAt = now, endsAt = now.AddHours(1), perUserLimit = 1 },
-            "/api/flash-sales/{sale}/purchases" => new { quantity = 1 },
+            "/api/flash-sales/{id}/purchases" => new { quantity = 1 },
             "/api/groups" => new { name = $"Group of {caller}" },
             "/api/group-buys" => new { sku = "mx-sku", price = 50, soloPrice = 100, teamSize = 2, teamWindowSeconds = 60, quantity = 2, startsAt = now, endsAt = now.AddHours(1) },
             _ => new { },

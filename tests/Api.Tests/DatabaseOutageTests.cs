@@ -33,4 +33,25 @@ public sealed class DatabaseOutageTests
         Assert.Equal(201, (int)(await merchant.PostAsJsonAsync("/api/products", new { sku = "during", name = "Rice", price = 1, stock = 1 }, ApiClient.Token)).StatusCode);
         Assert.Equal(200, (int)(await merchant.GetAsync("/api/products/before", ApiClient.Token)).StatusCode);
     }
+
+    [Fact]
+    public async Task While_PostgreSQL_is_down_the_hub_refuses_what_it_cannot_load_as_overloaded_then_answers_again()
+    {
+        await using var postgres = await PostgresServer.StartAsync(ApiClient.Token);
+        await using var api = new ApiFactory();
+        api.Settings["Storage:Provider"] = "postgres";
+        api.Settings["ConnectionStrings:Postgres"] = await postgres.CreateDatabaseAsync(ApiClient.Token);
+        api.UseKestrel(0);
+        api.StartServer();
+        var topic = "team:0123456789abcdef0123456789abcdef";
+        await using var client = await SignalRClient.ConnectAsync(api.ClientOptions.BaseAddress, null, ApiClient.Token);
+
+        await postgres.StopServerAsync(ApiClient.Token);
+        var refused = await Assert.ThrowsAsync<HubErrorException>(() => client.InvokeAsync("Watch", topic));
+        await postgres.StartServerAsync(ApiClient.Token);
+        var answered = await Assert.ThrowsAsync<HubErrorException>(() => client.InvokeAsync("Watch", topic));
+
+        Assert.Contains("HubException: overloaded:", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("HubException: not_found:", answered.Message, StringComparison.Ordinal);
+    }
 }

@@ -52,6 +52,18 @@ public sealed class SignalRClient : IAsyncDisposable
         return await completion.Task;
     }
 
+    /// <summary>Invokes a hub method with arguments exactly as given (any JSON), for input fuzzing.</summary>
+    public async Task<JsonNode?> InvokeRawAsync(string target, JsonArray arguments)
+    {
+        var id = Interlocked.Increment(ref _invocations).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var completion = _pending[id] = new TaskCompletionSource<JsonNode?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var message = new JsonObject { ["type"] = 1, ["invocationId"] = id, ["target"] = target, ["arguments"] = arguments };
+        await SendAsync(message.ToJsonString(), _closing.Token);
+        return await completion.Task;
+    }
+
+    public bool IsOpen => _socket.State == WebSocketState.Open;
+
     /// <summary>The next push to <paramref name="target"/> (e.g. <c>progress</c>), in arrival order.</summary>
     public async Task<JsonNode> NextAsync(string target, CancellationToken cancellationToken) =>
         await Pushes(target).Reader.ReadAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using GroupBuy.Grains.Interfaces;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace GroupBuy.Api.Errors;
 
@@ -28,6 +29,7 @@ public static class Problems
         [ErrorCodes.LimitExceeded] = StatusCodes.Status422UnprocessableEntity,
         [ErrorCodes.RateLimited] = StatusCodes.Status429TooManyRequests,
         [ErrorCodes.Overloaded] = StatusCodes.Status503ServiceUnavailable,
+        [ErrorCodes.PaymentUnavailable] = StatusCodes.Status503ServiceUnavailable,
     };
 
     private static readonly Dictionary<int, string> CodesByStatus = new()
@@ -63,6 +65,17 @@ public static class Problems
     public static string TypeOf(string code) => $"/problems/{code.Replace('_', '-')}";
 
     private static string TitleOf(string code) => char.ToUpperInvariant(code[0]) + code[1..].Replace('_', ' ');
+
+    /// <summary>
+    /// Bodiless 4xx and 5xx answers (an unknown route, a framework refusal) become problem details with a code,
+    /// whatever the request's <c>Accept</c> says; the default pages fall back to plain text for a browser.
+    /// </summary>
+    public static IApplicationBuilder UseProblemStatusCodePages(this IApplicationBuilder app) =>
+        app.UseStatusCodePages(context =>
+        {
+            var status = context.HttpContext.Response.StatusCode;
+            return Of(CodeForStatus(status), ReasonPhrases.GetReasonPhrase(status), status).ExecuteAsync(context.HttpContext);
+        });
 
     /// <summary>Adds the <c>code</c> (and a matching type) to every problem the framework writes, so none is without one.</summary>
     public static IServiceCollection AddProblems(this IServiceCollection services) =>

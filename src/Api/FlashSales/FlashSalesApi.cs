@@ -30,7 +30,8 @@ public static class FlashSalesApi
         return group;
     }
 
-    private static async Task<Results<Created<FlashSaleResponse>, ProblemHttpResult>> Create(CreateFlashSaleRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Created<FlashSaleResponse>, ProblemHttpResult>> Create(
+        CreateFlashSaleRequest request, ClaimsPrincipal user, IGrainFactory grains, [FromHeader(Name = Idempotency.Header)] string? idempotencyKey)
     {
         var problem = Validate.Id(request.Sku, "sku")
             ?? Validate.Range(request.Price, "price", 0, Limits.MaxPrice)
@@ -46,7 +47,7 @@ public static class FlashSalesApi
         {
             return notOwned;
         }
-        var id = Ids.New();
+        var id = Ids.ForCreate(user.UserId(), "flash-sale", idempotencyKey);
         var result = await grains.GetGrain<IFlashSaleGrain>(id).Create(new FlashSaleDraft(
             request.Sku!, request.Price!.Value, (int)request.Quantity!.Value, request.StartsAt!.Value, request.EndsAt!.Value, (int)request.PerUserLimit!.Value, user.UserId(),
             request.CommissionRate ?? 0));

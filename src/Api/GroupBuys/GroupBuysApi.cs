@@ -8,6 +8,7 @@ using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.GroupBuys;
 using GroupBuy.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace GroupBuy.Api.GroupBuys;
 
@@ -35,7 +36,8 @@ public static class GroupBuysApi
         return app;
     }
 
-    private static async Task<Results<Created<GroupBuyResponse>, ProblemHttpResult>> Create(CreateGroupBuyRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Created<GroupBuyResponse>, ProblemHttpResult>> Create(
+        CreateGroupBuyRequest request, ClaimsPrincipal user, IGrainFactory grains, [FromHeader(Name = Idempotency.Header)] string? idempotencyKey)
     {
         var problem = Validate.Id(request.Sku, "sku")
             ?? Validate.Range(request.Price, "price", 0, Limits.MaxPrice)
@@ -54,7 +56,7 @@ public static class GroupBuysApi
         {
             return notOwned;
         }
-        var id = Ids.New();
+        var id = Ids.ForCreate(user.UserId(), "group-buy", idempotencyKey);
         var result = await grains.GetGrain<IGroupBuyGrain>(id).Create(new GroupBuyDraft(
             request.Sku!, request.Price!.Value, request.LeaderPrice, request.SoloPrice!.Value, (int)request.TeamSize!.Value,
             (int)request.TeamWindowSeconds!.Value, (int)request.Quantity!.Value, request.StartsAt!.Value, request.EndsAt!.Value, user.UserId(),

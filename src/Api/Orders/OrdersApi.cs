@@ -31,7 +31,7 @@ public static class OrdersApi
             : NotFound(id);
     }
 
-    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Pay(string id, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> Pay(string id, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
     {
         if (!OrderIds.TryParse(id, out var owner))
         {
@@ -40,6 +40,10 @@ public static class OrdersApi
         var result = owner.Kind == OrderKind.FlashSale
             ? await grains.GetGrain<IFlashSaleGrain>(owner.OwnerId).Pay(id, user.UserId())
             : await grains.GetGrain<ITeamGrain>(owner.OwnerId).Pay(id, user.UserId());
+        if (result.Error?.Code == ErrorCodes.PaymentUnavailable)
+        {
+            http.Response.Headers.RetryAfter = "1";
+        }
         return result.IsSuccess ? TypedResults.Ok(OrderResponse.From(result.Value!)) : Problems.Of(result.Error!);
     }
 

@@ -41,4 +41,7 @@ public static class ErrorCodes
     public const string TeamClosed = "team_closed";
     public const string NotMember = "not_member";
     public const string OrderClosed = "order_closed";
+
+    /// <summary>The payment gateway failed or could not be reached; the order stays payable (503).</summary>
+    public const string PaymentUnavailable = "payment_unavailable";
 }

@@ -11,7 +11,7 @@ namespace GroupBuy.Grains.FlashSales;
 public sealed partial class FlashSaleGrain
 {
     /// <summary>Charges running in this activation, by order id: concurrent payers of one order share one charge.</summary>
-    private readonly Dictionary<string, Task> _charges = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Task<bool>> _charges = new(StringComparer.Ordinal);
 
     public async Task<Result<OrderSnapshot>> Pay(string orderId, string shopperId)
     {
@@ -27,9 +27,9 @@ public sealed partial class FlashSaleGrain
             await ConfirmAsync();
             Publish();
         }
-        else if (order.IsPending)
+        else if (order.IsPending && !await ChargeOnceAsync(order))
         {
-            await ChargeOnceAsync(order);
+            return Result<OrderSnapshot>.Fail(ErrorCodes.PaymentUnavailable, $"The payment of order {orderId} could not be taken; the order is still payable, retry shortly.");
         }
         await EnsureDurableAsync();
         order = Ledger.Orders[orderId];
@@ -38,7 +38,8 @@ public sealed partial class FlashSaleGrain
             : Result<OrderSnapshot>.Ok(SnapshotOf(order));
     }
 
-    private async Task ChargeOnceAsync(FlashOrder order)
+    /// <summary>False when the gateway failed: the order is pending again (or expired, if its time has passed).</summary>
+    private async Task<bool> ChargeOnceAsync(FlashOrder order)
     {
         if (!_charges.TryGetValue(order.Id, out var charge))
         {
@@ -47,7 +48,7 @@ public sealed partial class FlashSaleGrain
         }
         try
         {
-            await charge;
+            return await charge;
         }
         finally
         {
@@ -58,7 +59,7 @@ public sealed partial class FlashSaleGrain
         }
     }
 
-    private async Task ChargeAsync(FlashOrder order)
+    private async Task<bool> ChargeAsync(FlashOrder order)
     {
         if (!order.Charging)
         {
@@ -76,12 +77,13 @@ public sealed partial class FlashSaleGrain
             SettleCharge(order.Id, receipt: null);
             await ConfirmAsync();
             Publish();
-            throw;
+            return false;
         }
         SettleCharge(order.Id, receipt);
         await ConfirmAsync();
         Publish();
         _ = SettleStockAsync();
+        return true;
     }
 
     /// <summary>Records how a started charge ended: paid, or pending again (and expired if its time has passed).</summary>

@@ -59,6 +59,11 @@ public sealed partial class FlashSaleGrain(
         {
             return Result<FlashSaleSnapshot>.Fail(ErrorCodes.Validation, problem);
         }
+        if (Ledger.Sale == draft && _durable.Version > 0)
+        {
+            // The same sale again (a retry under the same idempotency key after a crash): it already exists.
+            return Result<FlashSaleSnapshot>.Ok(Snapshot(_durable, Now));
+        }
         if (Ledger.Sale is not null || _creating)
         {
             return Result<FlashSaleSnapshot>.Fail(ErrorCodes.Conflict, $"Flash sale {SaleId} already exists.");

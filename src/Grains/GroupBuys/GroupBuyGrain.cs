@@ -58,6 +58,11 @@ public sealed partial class GroupBuyGrain(
 
     public async Task<Result<GroupBuySnapshot>> Create(GroupBuyDraft draft)
     {
+        if (State.Draft == draft)
+        {
+            // The same campaign again (a retry under the same idempotency key after a crash): it already exists.
+            return Result<GroupBuySnapshot>.Ok(Snapshot(Now));
+        }
         if (State.Draft is not null || _creating)
         {
             return Result<GroupBuySnapshot>.Fail(ErrorCodes.Conflict, $"Group buy {Id} already exists.");

@@ -13,6 +13,9 @@ internal static partial class GroupBuyLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Seat {OrderId} of team {TeamId} was released unpaid at its pay-by time")]
     public static partial void SeatReleased(this ILogger logger, string teamId, string orderId);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The charge of order {OrderId} failed; the seat stays payable")]
+    public static partial void ChargeFailed(this ILogger logger, Exception exception, string orderId);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Team {TeamId} could not deliver its outbox; it tries again later")]
     public static partial void OutboxDeliveryFailed(this ILogger logger, Exception exception, string teamId);
 

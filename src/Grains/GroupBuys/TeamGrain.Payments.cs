@@ -27,7 +27,16 @@ public sealed partial class TeamGrain
             case OrderStatus.Cancelled or OrderStatus.Refunded:
                 return Result<OrderSnapshot>.Fail(ErrorCodes.OrderClosed, $"Order {orderId} is {order.Status}; nothing was charged.");
         }
-        await _gateway.ChargeAsync(orderId, shopperId, order.Amount, CancellationToken.None);
+        try
+        {
+            await _gateway.ChargeAsync(orderId, shopperId, order.Amount, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Nothing was recorded: the seat stays pending and payable until its pay-by time.
+            _logger.ChargeFailed(exception, orderId);
+            return Result<OrderSnapshot>.Fail(ErrorCodes.PaymentUnavailable, $"The payment of order {orderId} could not be taken; the order is still payable, retry shortly.");
+        }
         State.Orders[orderId] = order with { Status = OrderStatus.Paid };
         SucceedIfComplete();
         await CommitAsync(orderListRequired: false);

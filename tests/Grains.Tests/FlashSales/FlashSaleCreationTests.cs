@@ -27,7 +27,7 @@ public sealed class FlashSaleCreationTests
     }
 
     [Fact]
-    public async Task A_sale_that_exists_or_lacks_stock_or_a_product_is_refused()
+    public async Task A_sale_that_exists_with_other_terms_or_lacks_stock_or_a_product_is_refused()
     {
         await using var silo = await CommerceSilo.StartAsync();
         var product = await EggsAsync(silo, stock: 20);
@@ -37,7 +37,9 @@ public sealed class FlashSaleCreationTests
         Assert.Equal(ErrorCodes.NotFound, (await sale.Create(Draft() with { Sku = "nothing" })).Error?.Code);
         Assert.Null(await sale.Get());
         (await sale.Create(Draft(5))).Unwrap();
-        Assert.Equal(ErrorCodes.Conflict, (await sale.Create(Draft(5))).Error?.Code);
+        Assert.Equal(ErrorCodes.Conflict, (await sale.Create(Draft(6))).Error?.Code);
+        // The same terms again (a retry after a lost answer) are the sale that exists, with no more stock taken.
+        Assert.Equal(5, (await sale.Create(Draft(5))).Unwrap().Quantity);
         Assert.Equal(new StockLevels(15, 5, 0), (await product.Get())!.Stock);
     }
 

@@ -9,7 +9,7 @@ namespace GroupBuy.Grains.Tests.GroupBuys;
 public sealed class GroupBuyCampaignTests
 {
     [Fact]
-    public async Task Creating_takes_the_quantity_from_the_product_and_refuses_bad_terms_and_repeats()
+    public async Task Creating_takes_the_quantity_from_the_product_and_refuses_bad_terms_and_other_terms_for_the_same_id()
     {
         await using var silo = await CommerceSilo.StartAsync();
         var campaign = await silo.StartCampaignAsync(teamSize: 3, quantity: 30);
@@ -17,7 +17,10 @@ public sealed class GroupBuyCampaignTests
         var draft = Draft(silo, teamSize: 3, quantity: 30);
 
         Assert.Equal(new StockLevels(Stock - 30, 30, 0), (await silo.Product().Get())!.Stock);
-        Assert.Equal(ErrorCodes.Conflict, (await campaign.Create(draft)).Error?.Code);
+        Assert.Equal(ErrorCodes.Conflict, (await campaign.Create(draft with { Quantity = 31 })).Error?.Code);
+        // The same terms again (a retry after a lost answer) are the campaign that exists, with no more stock taken.
+        Assert.Equal(30, (await campaign.Create(draft)).Unwrap().Quantity);
+        Assert.Equal(new StockLevels(Stock - 30, 30, 0), (await silo.Product().Get())!.Stock);
         Assert.Equal(ErrorCodes.Validation, (await other.Create(draft with { TeamSize = 1 })).Error?.Code);
         Assert.Equal(ErrorCodes.Validation, (await other.Create(draft with { TeamSize = 101, Quantity = 200 })).Error?.Code);
         Assert.Equal(ErrorCodes.Validation, (await other.Create(draft with { Quantity = 2 })).Error?.Code);

@@ -1,0 +1,202 @@
+using System.Text.Json.Nodes;
+using GroupBuy.TestSupport;
+
+namespace GroupBuy.Reliability.Tests;
+
+/// <summary>
+/// The real server, killed with SIGKILL in the middle of flash-sale and group-buy traffic and started again on the
+/// same database, several times: every acknowledged purchase, join and payment is still there, the domain's
+/// invariants hold, and the deadlines that were pending at the crash (unpaid orders, forming teams) still fire.
+/// </summary>
+public sealed class CrashTests
+{
+    private const int Cycles = 3;
+    private static readonly TimeSpan PaymentWindow = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan TeamWindow = TimeSpan.FromSeconds(4);
+
+    private static readonly string[] PaidStatuses = ["paid", "confirmed", "refunded"];
+    private static readonly string[] ClosedStatuses = ["cancelled", "refunded"];
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Killed_mid_traffic_on_SQLite_the_server_loses_nothing_acknowledged_and_its_deadlines_still_fire()
+    {
+        using var data = new TempDirectory();
+        await CrashCyclesAsync(new Dictionary<string, string>
+        {
+            ["Storage:Provider"] = "sqlite",
+            ["Storage:Sqlite:Path"] = data.File("groupbuy.db"),
+        }, data);
+    }
+
+    [Fact]
+    public async Task Killed_mid_traffic_on_PostgreSQL_the_server_loses_nothing_acknowledged_and_its_deadlines_still_fire()
+    {
+        using var data = new TempDirectory();
+        await using var postgres = await PostgresServer.StartAsync(Token);
+        await CrashCyclesAsync(new Dictionary<string, string>
+        {
+            ["Storage:Provider"] = "postgres",
+            ["ConnectionStrings:Postgres"] = await postgres.CreateDatabaseAsync(Token),
+        }, data);
+    }
+
+    private static async Task CrashCyclesAsync(Dictionary<string, string> storage, TempDirectory data)
+    {
+        var settings = new Dictionary<string, string>(storage)
+        {
+            ["Orders:PaymentWindow"] = PaymentWindow.ToString(),
+            ["Auth:DevTokens"] = "true",
+            ["RateLimits:PerShopperBurst"] = "100000",
+            ["RateLimits:PerShopperPerPeriod"] = "100000",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        var log = data.File("api.log");
+        using var shop = new Shop(shoppers: 8);
+        var api = await ApiProcess.StartAsync(settings, log, Token);
+        try
+        {
+            await shop.ConnectAsync(api.Address, Token);
+            await shop.OpenAsync(TeamWindow, Token);
+            for (var cycle = 0; cycle < Cycles; cycle++)
+            {
+                var before = shop.Acks.Count;
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+                var traffic = shop.DriveAsync(seed: cycle * 100, payments: 0.4, stop.Token);
+                // Kill once the traffic is well under way: some answers in, more requests in flight.
+                await Waiting.UntilAsync(() => Task.FromResult(shop.Acks.Count >= before + 30 || traffic.IsCompleted), TimeSpan.FromSeconds(60), () => $"only {shop.Acks.Count - before} acknowledgements", Token);
+                await api.KillAsync();
+                var errors = await traffic;
+                await stop.CancelAsync();
+                Assert.Empty(errors);
+                await api.DisposeAsync();
+
+                api = await ApiProcess.StartAsync(settings, log, Token);
+                await shop.ConnectAsync(api.Address, Token);
+                await AssertNothingAcknowledgedIsLostAsync(shop);
+                await AssertStockIsConservedAsync(shop);
+                TestContext.Current.TestOutputHelper?.WriteLine($"cycle {cycle}: {shop.Acks.Count - before} acknowledgements before the kill, {shop.Acks.Count} in all, all found after the restart");
+            }
+
+            await AssertIdempotentRetriesFindTheirOrdersAsync(shop);
+            await WaitUntilEveryDeadlineHasFiredAsync(shop);
+            await AssertEverythingSettledConsistentlyAsync(shop);
+        }
+        finally
+        {
+            await api.DisposeAsync();
+        }
+    }
+
+    private static async Task AssertNothingAcknowledgedIsLostAsync(Shop shop)
+    {
+        var orders = await AllOrdersAsync(shop);
+        foreach (var ack in shop.Acks)
+        {
+            Assert.True(orders.TryGetValue(ack.OrderId, out var order), $"acknowledged order {ack.OrderId} of {ack.ShopperId} is gone");
+            if (ack.Paid)
+            {
+                Assert.Contains(order["status"]!.GetValue<string>(), PaidStatuses);
+            }
+        }
+    }
+
+    private static async Task AssertStockIsConservedAsync(Shop shop)
+    {
+        var product = (await shop.GetAsync("crash-merchant", $"/api/products/{shop.Sku}", Token))!;
+        var stock = product["stock"]!;
+        Assert.Equal(Shop.Stock, stock["available"]!.GetValue<int>() + stock["reserved"]!.GetValue<int>() + stock["sold"]!.GetValue<int>());
+        var sale = (await shop.GetAsync("crash-merchant", $"/api/flash-sales/{shop.SaleId}", Token))!;
+        Assert.True(sale["sold"]!.GetValue<int>() + sale["reserved"]!.GetValue<int>() <= Shop.SaleQuantity, $"oversold: {sale}");
+        foreach (var teamId in shop.Teams)
+        {
+            var team = (await shop.GetAsync("crash-merchant", $"/api/teams/{teamId}", Token))!;
+            Assert.True(team["joined"]!.GetValue<int>() <= Shop.TeamSize, $"team over its size: {team}");
+        }
+    }
+
+    /// <summary>A purchase acknowledged before a crash, sent again with its key afterwards, answers the same order.</summary>
+    private static async Task AssertIdempotentRetriesFindTheirOrdersAsync(Shop shop)
+    {
+        foreach (var ack in shop.Acks.Where(a => a.IdempotencyKey is not null).Take(5))
+        {
+            var again = await shop.SendAsync(ack.ShopperId, HttpMethod.Post, $"/api/flash-sales/{shop.SaleId}/purchases", new { quantity = 1 }, ack.IdempotencyKey, Token);
+            Assert.Equal(ack.OrderId, again?["id"]?.GetValue<string>());
+        }
+    }
+
+    /// <summary>Orders left unpaid and teams left forming by the last crash close on their own after the restart.</summary>
+    private static async Task WaitUntilEveryDeadlineHasFiredAsync(Shop shop)
+    {
+        var pending = "";
+        await Waiting.UntilAsync(async () =>
+        {
+            var orders = await AllOrdersAsync(shop);
+            var open = orders.Values.Where(o => o["status"]!.GetValue<string>() is "pending_payment").Select(o => o["id"]!.GetValue<string>()).ToList();
+            var forming = new List<string>();
+            foreach (var teamId in shop.Teams)
+            {
+                if ((await shop.GetAsync("crash-merchant", $"/api/teams/{teamId}", Token))!["status"]!.GetValue<string>() == "forming")
+                {
+                    forming.Add(teamId);
+                }
+            }
+            pending = $"{open.Count} orders pending ({string.Join(", ", open.Take(5))}), {forming.Count} teams forming";
+            return open.Count == 0 && forming.Count == 0;
+        }, PaymentWindow + TeamWindow + TimeSpan.FromSeconds(30), () => pending, Token);
+    }
+
+    private static async Task AssertEverythingSettledConsistentlyAsync(Shop shop)
+    {
+        var orders = await AllOrdersAsync(shop);
+        var sale = (await shop.GetAsync("crash-merchant", $"/api/flash-sales/{shop.SaleId}", Token))!;
+        var flash = orders.Values.Where(o => o["kind"]!.GetValue<string>() == "flash_sale").ToList();
+        Assert.Equal(flash.Where(o => o["status"]!.GetValue<string>() == "paid").Sum(o => o["quantity"]!.GetValue<int>()), sale["sold"]!.GetValue<int>());
+        Assert.Equal(0, sale["reserved"]!.GetValue<int>());
+        Assert.Contains(flash, o => o["status"]!.GetValue<string>() == "cancelled");
+        foreach (var shopper in shop.Shoppers)
+        {
+            var held = flash.Where(o => o["status"]!.GetValue<string>() != "cancelled" && o["owner"]!.GetValue<string>() == shopper).Sum(o => o["quantity"]!.GetValue<int>());
+            Assert.True(held <= Shop.PerUserLimit, $"{shopper} holds {held} units, over the limit of {Shop.PerUserLimit}");
+        }
+
+        var statuses = new List<string>();
+        foreach (var teamId in shop.Teams)
+        {
+            var team = (await shop.GetAsync("crash-merchant", $"/api/teams/{teamId}", Token))!;
+            var status = team["status"]!.GetValue<string>();
+            statuses.Add(status);
+            var seats = orders.Values.Where(o => o["refId"]!.GetValue<string>() == teamId).Select(o => o["status"]!.GetValue<string>()).ToList();
+            if (status == "succeeded")
+            {
+                Assert.Equal(Shop.TeamSize, team["joined"]!.GetValue<int>());
+                Assert.Equal(Shop.TeamSize, seats.Count(s => s == "confirmed"));
+            }
+            else
+            {
+                Assert.Equal("failed", status);
+                Assert.All(seats, s => Assert.Contains(s, ClosedStatuses));
+            }
+        }
+        Assert.Contains("failed", statuses);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"settled: {flash.Count} flash orders ({sale["sold"]} units sold), teams {string.Join(", ", statuses.CountBy(s => s).Select(c => $"{c.Key}×{c.Value}"))}");
+        await AssertStockIsConservedAsync(shop);
+    }
+
+    /// <summary>Every shopper's orders, by id, as the API lists them to their owners.</summary>
+    private static async Task<Dictionary<string, JsonObject>> AllOrdersAsync(Shop shop)
+    {
+        var orders = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        foreach (var shopper in shop.Shoppers)
+        {
+            foreach (var order in (await shop.OrdersOfAsync(shopper, Token)).OfType<JsonObject>())
+            {
+                order["owner"] = shopper;
+                orders[order["id"]!.GetValue<string>()] = order;
+            }
+        }
+        return orders;
+    }
+}
