@@ -22,7 +22,8 @@ internal static class P2
         Console.WriteLine(result.Describe());
 
         var snapshot = (await sale.Get())!;
-        var audit = snapshot.Reserved == result.TotalAcknowledged && snapshot.Sold == 0
+        var delivered = await OutboxCheck.DrainedAsync(silo.GrainFactory, sale, "p2", snapshot.Reserved);
+        var audit = delivered && snapshot.Reserved == result.TotalAcknowledged && snapshot.Sold == 0
             && snapshot.Remaining == snapshot.Quantity - snapshot.Reserved && result.TotalFailed == 0;
         Console.WriteLine($"  audit: {(audit ? "ok" : "FAILED")} (reserved {snapshot.Reserved:N0}, acknowledged {result.TotalAcknowledged:N0}, remaining {snapshot.Remaining:N0} of {snapshot.Quantity:N0})");
         Console.WriteLine($"RESULT p2.ours.per_second={result.PerSecond:F0}");

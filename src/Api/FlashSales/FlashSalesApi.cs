@@ -6,6 +6,7 @@ using GroupBuy.Api.Orders;
 using GroupBuy.Api.Products;
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.FlashSales;
+using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -76,9 +77,15 @@ public static class FlashSalesApi
             return NotFound(id);
         }
         var result = await sale.Purchase(user.AsShopper(), (int)request.Quantity!.Value, idempotencyKey);
-        return result.IsSuccess
-            ? TypedResults.Created($"/api/orders/{result.Value!.Id}", OrderResponse.From(result.Value))
-            : Problems.Of(result.Error!);
+        if (!result.IsSuccess)
+        {
+            return Problems.Of(result.Error!);
+        }
+        var order = result.Value!;
+        // The sale acknowledges once the order is durable in its ledger and delivers it to the shopper's list
+        // through its outbox afterwards; adding it here first (idempotent) lets GET /api/me/orders show it at once.
+        await grains.GetGrain<IShopperGrain>(order.ShopperId).AddOrders([new OrderRef(order.Id, order.Kind, order.RefId, order.CreatedAt)]);
+        return TypedResults.Created($"/api/orders/{order.Id}", OrderResponse.From(order));
     }
 
     private static ProblemHttpResult NotFound(string id) => Problems.Of(ErrorCodes.NotFound, $"Flash sale {id} does not exist.");

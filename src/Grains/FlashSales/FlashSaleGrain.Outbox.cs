@@ -1,110 +1,158 @@
+using System.Runtime.InteropServices;
 using GroupBuy.Grains.Interfaces.Orders;
 
 namespace GroupBuy.Grains.FlashSales;
 
 /// <summary>
 /// The outbox to shoppers' order lists. The ledger keeps every order not yet delivered (that is the outbox:
-/// <see cref="FlashSaleLedger.Undelivered"/>); a purchase hands its order over here only once it is durable, and
-/// is answered after <see cref="IShopperGrain.AddOrders"/> has it. Per shopper at most one delivery is in flight,
-/// and orders arriving meanwhile go together in the next one. A delivery is recorded with
-/// <see cref="OrdersIndexed"/>, confirmed with whatever the journal writes next: after a crash the order is
-/// simply delivered again on activation, which <c>AddOrders</c> ignores.
+/// <see cref="FlashSaleLedger.Undelivered"/>). A purchase is acknowledged once its order is durable in the
+/// ledger; it then hands the order to this outbox, which delivers in rounds: one round at a time, taking
+/// every order queued while the previous round was out, one <see cref="IShopperGrain.AddOrders"/> per
+/// shopper. A round is recorded with ONE <see cref="OrdersDelivered"/>, confirmed with whatever the journal
+/// writes next: after a crash an order is simply delivered again on activation, which <c>AddOrders</c>
+/// ignores. The HTTP API adds a new order to the list itself before answering, so a shopper always sees an
+/// order they were told about.
 /// </summary>
 public sealed partial class FlashSaleGrain
 {
-    private readonly Dictionary<string, Delivery> _deliveries = new(StringComparer.Ordinal);
+    private Dictionary<string, List<OrderRef>> _outboxQueue = new(StringComparer.Ordinal);
+    private TaskCompletionSource? _outboxRoundDone;
+    private bool _outboxPumping;
 
-    /// <summary>Completes when the shopper's list holds <paramref name="orders"/> (all durable already).</summary>
-    private Task DeliverAsync(string shopperId, IEnumerable<OrderRef> orders)
+    /// <summary>Queues durable orders for the next round; the returned task completes when that round has ended (delivered or logged).</summary>
+    private Task DeliverAsync(string shopperId, OrderRef order)
     {
-        if (!_deliveries.TryGetValue(shopperId, out var delivery))
-        {
-            _deliveries[shopperId] = delivery = new Delivery();
-        }
-        foreach (var order in orders)
-        {
-            delivery.Waiting.TryAdd(order.OrderId, order);
-        }
-        var waiter = delivery.Next ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!delivery.Running)
-        {
-            delivery.Running = true;
-            _ = RunDeliveriesAsync(shopperId, delivery);
-        }
-        return waiter.Task;
+        Queue(shopperId, order);
+        return (_outboxRoundDone ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
     }
 
-    private async Task RunDeliveriesAsync(string shopperId, Delivery delivery)
+    /// <summary>Queues a durable order for the next round, for nobody to wait on.</summary>
+    private void Queue(string shopperId, OrderRef order)
+    {
+        ref var orders = ref CollectionsMarshal.GetValueRefOrAddDefault(_outboxQueue, shopperId, out _);
+        (orders ??= []).Add(order);
+        if (!_outboxPumping)
+        {
+            _outboxPumping = true;
+            _ = PumpOutboxAsync();
+        }
+    }
+
+    private async Task PumpOutboxAsync()
     {
         try
         {
-            while (delivery.Next is { } batch)
+            // The purchases confirmed by the same journal write resume one after another: let them all queue first.
+            await Task.Yield();
+            while (_outboxQueue.Count > 0)
             {
-                delivery.Next = null;
-                OrderRef[] orders = [.. delivery.Waiting.Values];
-                delivery.Waiting.Clear();
-                try
-                {
-                    _outboxFaults?.BeforeDelivery(shopperId, orders);
-                    await GrainFactory.GetGrain<IShopperGrain>(shopperId).AddOrders(orders);
-                    Raise(new OrdersIndexed(shopperId, [.. orders.Select(o => o.OrderId)]));
-                    batch.TrySetResult();
-                }
-                catch (Exception exception)
-                {
-                    foreach (var order in orders)
-                    {
-                        delivery.Waiting.TryAdd(order.OrderId, order);
-                    }
-                    FlashSaleLog.DeliveryFailed(_logger, exception, SaleId, shopperId, orders.Length);
-                    batch.TrySetException(exception);
-                }
+                var round = TakeRound();
+                var done = _outboxRoundDone;
+                _outboxRoundDone = null;
+                // Sent from a pool thread: a shopper grain that is idle or not yet active runs inline on the
+                // caller's thread, and that must not be the sale's, which has purchases to decide.
+                var delivered = round.Count == 0 ? [] : await Task.Run(() => SendRoundAsync(round));
+                RecordDelivered(delivered);
+                done?.TrySetResult();
             }
         }
         finally
         {
-            delivery.Running = false;
-            if (delivery.Waiting.Count == 0)
+            _outboxPumping = false;
+            _outboxRoundDone?.TrySetResult();
+            _outboxRoundDone = null;
+        }
+    }
+
+    /// <summary>Takes what is queued, per shopper, leaving out orders already delivered (or queued twice).</summary>
+    private List<(string ShopperId, OrderRef[] Orders)> TakeRound()
+    {
+        var queued = _outboxQueue;
+        _outboxQueue = new(StringComparer.Ordinal);
+        List<(string, OrderRef[])> round = new(queued.Count);
+        foreach (var (shopperId, orders) in queued)
+        {
+            OrderRef[] undelivered = [.. orders.Where(o => Ledger.FindOrder(o.OrderId) is { Indexed: false }).DistinctBy(o => o.OrderId)];
+            if (undelivered.Length > 0)
             {
-                _deliveries.Remove(shopperId);
+                round.Add((shopperId, undelivered));
             }
         }
+        return round;
     }
 
-    /// <summary>On activation: everything the ledger still has in its outbox is durable, so it goes out now.</summary>
-    private Task RedeliverOutboxAsync() =>
-        Task.WhenAll(Ledger.Undelivered().ToList().Select(entry => ObserveAsync(DeliverAsync(entry.ShopperId, [.. entry.Orders.Select(RefOf)]))));
-
-    /// <summary>Deliveries that failed and that no caller is retrying: the clock tick tries them again.</summary>
-    private void RetryStalledDeliveries()
+    /// <summary>Delivers a round, each shopper's part on its own; answers the orders delivered. A failure is logged and its orders stay in the outbox.</summary>
+    private async Task<List<string>> SendRoundAsync(List<(string ShopperId, OrderRef[] Orders)> round)
     {
-        foreach (var shopperId in _deliveries.Where(d => !d.Value.Running && d.Value.Waiting.Count > 0).Select(d => d.Key).ToList())
+        var sends = new Task[round.Count];
+        for (var i = 0; i < round.Count; i++)
         {
-            _ = ObserveAsync(DeliverAsync(shopperId, []));
+            sends[i] = SendAsync(round[i].ShopperId, round[i].Orders);
         }
+        List<string> delivered = [];
+        for (var i = 0; i < round.Count; i++)
+        {
+            try
+            {
+                await sends[i];
+                delivered.AddRange(round[i].Orders.Select(o => o.OrderId));
+            }
+            catch (Exception exception)
+            {
+                FlashSaleLog.DeliveryFailed(_logger, exception, SaleId, round[i].ShopperId, round[i].Orders.Length);
+            }
+        }
+        return delivered;
     }
 
-    /// <summary>For deliveries nobody awaits: a failure is logged where it happens and the orders stay queued.</summary>
-    private static async Task ObserveAsync(Task delivery)
+    private Task SendAsync(string shopperId, OrderRef[] orders)
     {
         try
         {
-            await delivery;
+            _outboxFaults?.BeforeDelivery(shopperId, orders);
+            return GrainFactory.GetGrain<IShopperGrain>(shopperId).AddOrders(orders);
         }
-        catch (Exception)
+        catch (Exception exception)
         {
-            // Logged by RunDeliveriesAsync; the orders wait in the outbox for the next attempt.
+            return Task.FromException(exception);
         }
     }
 
-    private sealed class Delivery
+    private void RecordDelivered(List<string> delivered)
     {
-        /// <summary>Durable orders waiting for the next delivery, by order id.</summary>
-        public Dictionary<string, OrderRef> Waiting { get; } = new(StringComparer.Ordinal);
-
-        /// <summary>The callers waiting for the next delivery.</summary>
-        public TaskCompletionSource? Next { get; set; }
-
-        public bool Running { get; set; }
+        if (delivered.Count == 0 || _faulted)
+        {
+            return;   // a faulted activation is being replaced: its successor delivers these again, harmlessly
+        }
+        Raise(new OrdersDelivered(delivered));
     }
+
+    /// <summary>On activation: everything the ledger still has in its outbox is durable, so it goes out now.</summary>
+    private Task RedeliverOutboxAsync() => QueueUndelivered() ? WhenRoundDoneAsync() : Task.CompletedTask;
+
+    /// <summary>Deliveries that failed: the clock tick queues what is still in the outbox when no round is out.</summary>
+    private void RetryStalledDeliveries()
+    {
+        if (!_outboxPumping)
+        {
+            QueueUndelivered();
+        }
+    }
+
+    private bool QueueUndelivered()
+    {
+        var any = false;
+        foreach (var (shopperId, orders) in Ledger.Undelivered().ToList())
+        {
+            foreach (var order in orders.ToList())
+            {
+                Queue(shopperId, RefOf(order));
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    private Task WhenRoundDoneAsync() =>
+        (_outboxRoundDone ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 }
