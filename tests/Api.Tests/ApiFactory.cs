@@ -15,6 +15,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     /// <summary>When set before the server starts, the whole server runs on this clock instead of the system's.</summary>
     public ManualTimeProvider? Clock { get; set; }
 
+    /// <summary>When set before the server starts, replaces services (test doubles for the payment gateway or the outbox).</summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
@@ -23,6 +26,10 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         if (Clock is { } clock)
         {
             builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));
+        }
+        if (TestServices is { } testServices)
+        {
+            builder.ConfigureTestServices(testServices);
         }
     }
 
