@@ -15,7 +15,7 @@ namespace GroupBuy.Grains.FlashSales;
 /// </summary>
 public sealed partial class FlashSaleGrain
 {
-    private Dictionary<string, List<OrderRef>> _outboxQueue = new(StringComparer.Ordinal);
+    private List<(string ShopperId, OrderRef Order)> _outboxQueue = [];
     private TaskCompletionSource? _outboxRoundDone;
     private bool _outboxPumping;
 
@@ -29,8 +29,7 @@ public sealed partial class FlashSaleGrain
     /// <summary>Queues a durable order for the next round, for nobody to wait on.</summary>
     private void Queue(string shopperId, OrderRef order)
     {
-        ref var orders = ref CollectionsMarshal.GetValueRefOrAddDefault(_outboxQueue, shopperId, out _);
-        (orders ??= []).Add(order);
+        _outboxQueue.Add((shopperId, order));
         if (!_outboxPumping)
         {
             _outboxPumping = true;
@@ -68,15 +67,20 @@ public sealed partial class FlashSaleGrain
     private List<(string ShopperId, OrderRef[] Orders)> TakeRound()
     {
         var queued = _outboxQueue;
-        _outboxQueue = new(StringComparer.Ordinal);
-        List<(string, OrderRef[])> round = new(queued.Count);
-        foreach (var (shopperId, orders) in queued)
+        _outboxQueue = new(queued.Count);
+        var byShopper = new Dictionary<string, List<OrderRef>>(queued.Count, StringComparer.Ordinal);
+        foreach (var (shopperId, order) in queued)
         {
-            OrderRef[] undelivered = [.. orders.Where(o => Ledger.FindOrder(o.OrderId) is { Indexed: false }).DistinctBy(o => o.OrderId)];
-            if (undelivered.Length > 0)
+            if (Ledger.FindOrder(order.OrderId) is { Indexed: false })
             {
-                round.Add((shopperId, undelivered));
+                ref var orders = ref CollectionsMarshal.GetValueRefOrAddDefault(byShopper, shopperId, out _);
+                (orders ??= new(1)).Add(order);
             }
+        }
+        List<(string, OrderRef[])> round = new(byShopper.Count);
+        foreach (var (shopperId, orders) in byShopper)
+        {
+            round.Add((shopperId, [.. orders.DistinctBy(o => o.OrderId)]));
         }
         return round;
     }
