@@ -46,13 +46,13 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var snapshot = await _storage.ReadSnapshotAsync(binding.StateName, binding.GrainId, cancellationToken);
+        var (snapshot, events) = await _storage.ReadJournalAsync(binding.StateName, binding.GrainId, cancellationToken);
         State = snapshot is null ? new TState() : JsonSerializer.Deserialize(snapshot.Payload, StateJson)!;
         _snapshotVersion = snapshot?.Version ?? 0;
         _snapshotBytes = snapshot?.Payload.Length ?? 0;
         _eventBytesSinceSnapshot = 0;
         var version = _snapshotVersion;
-        foreach (var entry in await _storage.ReadEventsAsync(binding.StateName, binding.GrainId, version, cancellationToken))
+        foreach (var entry in events)
         {
             State.Apply(JsonSerializer.Deserialize(entry.Payload, EventJson)!);
             _eventBytesSinceSnapshot += entry.Payload.Length;
