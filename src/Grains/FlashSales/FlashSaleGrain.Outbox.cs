@@ -15,6 +15,9 @@ namespace GroupBuy.Grains.FlashSales;
 /// </summary>
 public sealed partial class FlashSaleGrain
 {
+    /// <summary>Orders queued for the next round beyond which purchases wait for that round before answering.</summary>
+    private const int MaxOutboxBacklog = 4096;
+
     private List<(string ShopperId, OrderRef Order)> _outboxQueue = [];
     private TaskCompletionSource? _outboxRoundDone;
     private bool _outboxPumping;
@@ -156,6 +159,8 @@ public sealed partial class FlashSaleGrain
         }
         return any;
     }
+
+    private bool OutboxBacklogFull => _outboxQueue.Count > MaxOutboxBacklog;
 
     private Task WhenRoundDoneAsync() =>
         (_outboxRoundDone ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;

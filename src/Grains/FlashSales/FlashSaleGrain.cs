@@ -124,6 +124,11 @@ public sealed partial class FlashSaleGrain(
         // Durable in the ledger: acknowledged now; the outbox takes it to the shopper's list after.
         var order = Ledger.Orders[orderId];
         Queue(shopper.Id, RefOf(order));
+        if (OutboxBacklogFull)
+        {
+            // Shoppers' lists are falling behind: answer at their pace, so the lag stays bounded.
+            await WhenRoundDoneAsync();
+        }
         return Result<OrderSnapshot>.Ok(SnapshotOf(order));
     }
 
