@@ -3,7 +3,8 @@ namespace GroupBuy.CommerceBenchmarks;
 /// <summary>
 /// P2, our side: purchase decisions per second in process on memory storage — one live flash sale, C concurrent
 /// callers each buying one unit at a time for shoppers in rotation, counted when acknowledged (the limit check,
-/// the stock check and the order record done, the order in the shopper's list). The Redis side is run-p2.sh's.
+/// the stock check and the order record durable; the outbox then takes it to the shopper's list, which the run
+/// checks at its end). The Redis side is run-p2.sh's.
 /// </summary>
 internal static class P2
 {
