@@ -23,7 +23,7 @@ internal sealed class BenchOptions
     public string Command { get; }
 
     /// <summary>Concurrent in-process callers (P2: the same client count as redis-benchmark's <c>-c</c>).</summary>
-    public int Callers => Int("callers", Command == "p2" ? 50 : 64);
+    public int Callers => Int("callers", Command == "p3" ? 64 : 50);
 
     /// <summary>Seconds of load before measuring (JIT, tiering, activations, pools).</summary>
     public double WarmupSeconds => Double("warmup", 3);
@@ -38,6 +38,9 @@ internal sealed class BenchOptions
     public int Quantity => Int("quantity", 1_000_000);
 
     public int PerUserLimit => Int("limit", 5);
+
+    /// <summary>p2-cost: the fixed number of purchases measured.</summary>
+    public int Purchases => Int("purchases", 300_000);
 
     public DurableStore Store => Get("store", "sqlite") switch
     {
@@ -57,9 +60,9 @@ internal sealed class BenchOptions
 
     public static BenchOptions Parse(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("p2" or "p3"))
+        if (args.Length == 0 || args[0] is not ("p2" or "p2-cost" or "p3"))
         {
-            throw new ArgumentException("usage: p2|p3 [--callers N] [--warmup S] [--seconds S] [--shoppers N] [--quantity N] [--limit N] [--store sqlite|postgres] [--side both|ours|naive] [--rounds N] [--data DIR]");
+            throw new ArgumentException("usage: p2|p2-cost|p3 [--purchases N] [--callers N] [--warmup S] [--seconds S] [--shoppers N] [--quantity N] [--limit N] [--store sqlite|postgres] [--side both|ours|naive] [--rounds N] [--data DIR]");
         }
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Length; i += 2)

@@ -9,7 +9,12 @@ try
 {
     var options = BenchOptions.Parse(args);
     Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}");
-    var ok = options.Command == "p2" ? await P2.RunAsync(options) : await P3.RunAsync(options);
+    var ok = options.Command switch
+    {
+        "p2" => await P2.RunAsync(options),
+        "p2-cost" => await P2Cost.RunAsync(options),
+        _ => await P3.RunAsync(options),
+    };
     return ok ? 0 : 2;
 }
 catch (ArgumentException exception)

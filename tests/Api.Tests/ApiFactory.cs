@@ -18,6 +18,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     /// <summary>Configuration set before the server starts (on top of the defaults above).</summary>
     public Dictionary<string, string?> Settings { get; } = [];
 
+    /// <summary>When set before the server starts, replaces services (test doubles for the payment gateway or the outbox).</summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
@@ -30,6 +33,10 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         if (Clock is { } clock)
         {
             builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));
+        }
+        if (TestServices is { } testServices)
+        {
+            builder.ConfigureTestServices(testServices);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using GroupBuy.Api.Common;
 using GroupBuy.Api.Errors;
 using GroupBuy.Api.Identity;
+using GroupBuy.Api.Orders;
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.Chats;
 using GroupBuy.Runtime;
@@ -100,9 +101,12 @@ public static class ChainsApi
             return problem;
         }
         var result = await grains.GetGrain<IChainGrain>(chainId).Enter(user.AsShopper(), (int)request.Quantity!.Value);
-        return result.IsSuccess
-            ? TypedResults.Created($"/api/orders/{result.Value!.Order.Id}", ChainEntryCreatedResponse.From(result.Value))
-            : Problems.Of(result.Error!);
+        if (!result.IsSuccess)
+        {
+            return Problems.Of(result.Error!);
+        }
+        await OrderLists.RecordAsync(grains, result.Value!.Order);
+        return TypedResults.Created($"/api/orders/{result.Value.Order.Id}", ChainEntryCreatedResponse.From(result.Value));
     }
 
     private static async Task<Results<Ok<ChainResponse>, ProblemHttpResult>> Close(string chainId, ClaimsPrincipal user, IGrainFactory grains)

@@ -7,6 +7,7 @@ using GroupBuy.Api.Orders;
 using GroupBuy.Api.Products;
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.FlashSales;
+using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -82,9 +83,12 @@ public static class FlashSalesApi
         }
         var referral = await Referrals.ResolveAsync(grains, request.GroupId, user.UserId());
         var result = await sale.Purchase(user.AsShopper(), (int)request.Quantity!.Value, idempotencyKey, referral);
-        return result.IsSuccess
-            ? TypedResults.Created($"/api/orders/{result.Value!.Id}", OrderResponse.From(result.Value))
-            : Problems.Of(result.Error!);
+        if (!result.IsSuccess)
+        {
+            return Problems.Of(result.Error!);
+        }
+        await OrderLists.RecordAsync(grains, result.Value!);
+        return TypedResults.Created($"/api/orders/{result.Value!.Id}", OrderResponse.From(result.Value));
     }
 
     private static ProblemHttpResult NotFound(string id) => Problems.Of(ErrorCodes.NotFound, $"Flash sale {id} does not exist.");

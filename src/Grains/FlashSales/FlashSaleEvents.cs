@@ -18,6 +18,7 @@ namespace GroupBuy.Grains.FlashSales;
 [JsonDerivedType(typeof(OrderPaid), "paid")]
 [JsonDerivedType(typeof(OrdersExpired), "expired")]
 [JsonDerivedType(typeof(OrdersIndexed), "indexed")]
+[JsonDerivedType(typeof(OrdersDelivered), "delivered")]
 public abstract record FlashSaleEvent;
 
 /// <summary>The sale exists; its units were already taken from the product (reservation <c>flash-sale:{id}</c>).</summary>
@@ -53,5 +54,8 @@ public sealed record OrderPaid(string OrderId, string PaymentId, DateTimeOffset 
 /// <summary>Pending orders whose pay-by time passed: cancelled, their units back in the sale.</summary>
 public sealed record OrdersExpired(IReadOnlyList<string> OrderIds, DateTimeOffset At) : FlashSaleEvent;
 
-/// <summary>The outbox delivered these orders to the shopper's order list.</summary>
+/// <summary>The outbox delivered these orders to the shopper's order list (written by earlier versions; still replayed).</summary>
 public sealed record OrdersIndexed(string ShopperId, IReadOnlyList<string> OrderIds) : FlashSaleEvent;
+
+/// <summary>One outbox round delivered these orders, of any shoppers, to their order lists.</summary>
+public sealed record OrdersDelivered(IReadOnlyList<string> OrderIds) : FlashSaleEvent;

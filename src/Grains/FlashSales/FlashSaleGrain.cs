@@ -127,10 +127,18 @@ public sealed partial class FlashSaleGrain(
         await ConfirmAsync();
         Publish();
         await arming;
-        await DeliverAsync(shopper.Id, [RefOf(Ledger.Orders[orderId])]);
-        return Result<OrderSnapshot>.Ok(SnapshotOf(Ledger.Orders[orderId]));
+        // Durable in the ledger: acknowledged now; the outbox takes it to the shopper's list after.
+        var order = Ledger.Orders[orderId];
+        Queue(shopper.Id, RefOf(order));
+        if (OutboxBacklogFull)
+        {
+            // Shoppers' lists are falling behind: answer at their pace, so the lag stays bounded.
+            await WhenRoundDoneAsync();
+        }
+        return Result<OrderSnapshot>.Ok(SnapshotOf(order));
     }
 
+    /// <summary>Answered once the order is durable and its delivery to the shopper's list has been tried.</summary>
     public async Task<OrderSnapshot?> GetOrder(string orderId)
     {
         if (Ledger.FindOrder(orderId) is null)
@@ -138,19 +146,23 @@ public sealed partial class FlashSaleGrain(
             return null;
         }
         await EnsureDurableAsync();
+        if (Ledger.Orders[orderId] is { Indexed: false } order)
+        {
+            await DeliverAsync(order.ShopperId, RefOf(order));
+        }
         return SnapshotOf(Ledger.Orders[orderId]);
     }
 
-    /// <summary>An order seen again (same idempotency key): answered once it is durable and in the shopper's list.</summary>
+    /// <summary>An order seen again (same idempotency key): answered once it is durable, like the first time.</summary>
     private async Task<OrderSnapshot> AcknowledgeAsync(string orderId)
     {
         await EnsureDurableAsync();
         var order = Ledger.Orders[orderId];
         if (!order.Indexed)
         {
-            await DeliverAsync(order.ShopperId, [RefOf(order)]);
+            Queue(order.ShopperId, RefOf(order));
         }
-        return SnapshotOf(Ledger.Orders[orderId]);
+        return SnapshotOf(order);
     }
 
     private OrderRef RefOf(FlashOrder order) => new(order.Id, OrderKind.FlashSale, SaleId, order.CreatedAt);

@@ -8,7 +8,8 @@ public sealed partial class FlashSaleLedger
 {
     private readonly Dictionary<string, int> _held = new(StringComparer.Ordinal);
     private readonly Dictionary<(string ShopperId, string Key), string> _byKey = [];
-    private readonly Dictionary<string, List<string>> _outbox = new(StringComparer.Ordinal);
+    /// <summary>Orders not yet delivered to their shopper's list (grouped per shopper only when asked, which is rare).</summary>
+    private readonly HashSet<string> _outbox = new(StringComparer.Ordinal);
     private readonly HashSet<string> _charging = new(StringComparer.Ordinal);
 
     /// <summary>Pending orders in placement order, which is pay-by order (one payment window for all); the head is always pending.</summary>
@@ -42,7 +43,8 @@ public sealed partial class FlashSaleLedger
 
     /// <summary>The outbox: per shopper, the orders not yet delivered to their order list.</summary>
     public IEnumerable<(string ShopperId, IEnumerable<FlashOrder> Orders)> Undelivered() =>
-        _outbox.Select(entry => (entry.Key, entry.Value.Select(id => Orders[id])));
+        _outbox.Select(id => Orders[id]).OrderBy(o => o.Sequence).GroupBy(o => o.ShopperId, StringComparer.Ordinal)
+            .Select(group => (group.Key, group.AsEnumerable()));
 
     /// <summary>Pending orders whose pay-by time is at or before <paramref name="now"/> and whose payment is not in flight.</summary>
     public List<string> DueForExpiry(DateTimeOffset now)
@@ -110,19 +112,7 @@ public sealed partial class FlashSaleLedger
         }
         if (!order.Indexed)
         {
-            CountInOutbox(order, sign);
-        }
-    }
-
-    private void CountInOutbox(FlashOrder order, int sign)
-    {
-        if (sign > 0)
-        {
-            (CollectionsMarshal.GetValueRefOrAddDefault(_outbox, order.ShopperId, out _) ??= []).Add(order.Id);
-        }
-        else if (_outbox.TryGetValue(order.ShopperId, out var waiting) && waiting.Remove(order.Id) && waiting.Count == 0)
-        {
-            _outbox.Remove(order.ShopperId);
+            _ = sign > 0 ? _outbox.Add(order.Id) : _outbox.Remove(order.Id);
         }
     }
 

@@ -61,13 +61,10 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
                 Expire(expired.OrderIds);
                 break;
             case OrdersIndexed indexed:
-                foreach (var id in indexed.OrderIds)
-                {
-                    if (Find(id) is { Indexed: false } order)
-                    {
-                        Replace(order, order with { Indexed = true });
-                    }
-                }
+                MarkDelivered(indexed.OrderIds);
+                break;
+            case OrdersDelivered delivered:
+                MarkDelivered(delivered.OrderIds);
                 break;
         }
     }
@@ -104,6 +101,17 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
         if (changed)
         {
             Version++;
+        }
+    }
+
+    private void MarkDelivered(IReadOnlyList<string> orderIds)
+    {
+        foreach (var id in orderIds)
+        {
+            if (Find(id) is { Indexed: false } order)
+            {
+                Replace(order, order with { Indexed = true });
+            }
         }
     }
 

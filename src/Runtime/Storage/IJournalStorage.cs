@@ -14,6 +14,16 @@ public interface IJournalStorage
 {
     Task<JournalSnapshot?> ReadSnapshotAsync(string journalName, GrainId grainId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The latest snapshot and the events after it: what loading a journal reads. A store may answer both in one
+    /// round trip (an activation's only read); by default it reads one, then the other.
+    /// </summary>
+    async Task<(JournalSnapshot? Snapshot, IReadOnlyList<JournalEntry> Events)> ReadJournalAsync(string journalName, GrainId grainId, CancellationToken cancellationToken)
+    {
+        var snapshot = await ReadSnapshotAsync(journalName, grainId, cancellationToken).ConfigureAwait(false);
+        return (snapshot, await ReadEventsAsync(journalName, grainId, snapshot?.Version ?? 0, cancellationToken).ConfigureAwait(false));
+    }
+
     /// <summary>The events after <paramref name="afterVersion"/>, in version order.</summary>
     Task<IReadOnlyList<JournalEntry>> ReadEventsAsync(string journalName, GrainId grainId, long afterVersion, CancellationToken cancellationToken);
 

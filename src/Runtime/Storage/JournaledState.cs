@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GroupBuy.Runtime.Storage;
@@ -22,6 +23,10 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
     /// <summary>Below this size a snapshot follows the event interval alone (small states keep their old rhythm).</summary>
     private const int LargeSnapshotBytes = 64 * 1024;
 
+    /// <summary>Looked up once per type rather than on every event.</summary>
+    private static readonly JsonTypeInfo<TEvent> EventJson = (JsonTypeInfo<TEvent>)StateBinding.Json.GetTypeInfo(typeof(TEvent));
+    private static readonly JsonTypeInfo<TState> StateJson = (JsonTypeInfo<TState>)StateBinding.Json.GetTypeInfo(typeof(TState));
+
     private readonly List<ReadOnlyMemory<byte>> _unconfirmed = [];
     private long _snapshotVersion;
     private long _snapshotBytes;
@@ -41,15 +46,15 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var snapshot = await _storage.ReadSnapshotAsync(binding.StateName, binding.GrainId, cancellationToken);
-        State = snapshot is null ? new TState() : JsonSerializer.Deserialize<TState>(snapshot.Payload, StateBinding.Json)!;
+        var (snapshot, events) = await _storage.ReadJournalAsync(binding.StateName, binding.GrainId, cancellationToken);
+        State = snapshot is null ? new TState() : JsonSerializer.Deserialize(snapshot.Payload, StateJson)!;
         _snapshotVersion = snapshot?.Version ?? 0;
         _snapshotBytes = snapshot?.Payload.Length ?? 0;
         _eventBytesSinceSnapshot = 0;
         var version = _snapshotVersion;
-        foreach (var entry in await _storage.ReadEventsAsync(binding.StateName, binding.GrainId, version, cancellationToken))
+        foreach (var entry in events)
         {
-            State.Apply(JsonSerializer.Deserialize<TEvent>(entry.Payload, StateBinding.Json)!);
+            State.Apply(JsonSerializer.Deserialize(entry.Payload, EventJson)!);
             _eventBytesSinceSnapshot += entry.Payload.Length;
             version = entry.Version;
         }
@@ -60,7 +65,7 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
     {
         ThrowIfFailed();
         State.Apply(@event);
-        var payload = JsonSerializer.SerializeToUtf8Bytes(@event, StateBinding.Json);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(@event, EventJson);
         _unconfirmed.Add(payload);
         _eventBytesSinceSnapshot += payload.Length;
         Version++;
@@ -105,7 +110,7 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
                 _unconfirmed.Clear();
                 var expected = ConfirmedVersion;
                 // Every raised event is in this batch, so the state is exactly the state at Version.
-                var snapshot = SnapshotDue() ? JsonSerializer.SerializeToUtf8Bytes(State, StateBinding.Json) : null;
+                var snapshot = SnapshotDue() ? JsonSerializer.SerializeToUtf8Bytes(State, StateJson) : null;
                 if (snapshot is not null)
                 {
                     // Counted from here even if the write fails: a lost snapshot is retried after as many events again.

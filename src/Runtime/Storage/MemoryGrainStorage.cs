@@ -58,7 +58,11 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
 
     public async Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, CancellationToken cancellationToken)
     {
-        var copies = events.Select(e => e.ToArray()).ToArray();
+        var copies = new byte[events.Count][];
+        for (var i = 0; i < copies.Length; i++)
+        {
+            copies[i] = events[i].ToArray();
+        }
         await Task.Run(() => { }, cancellationToken);
         lock (_lock)
         {

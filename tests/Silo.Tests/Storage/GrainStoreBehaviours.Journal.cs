@@ -80,6 +80,26 @@ public abstract partial class GrainStoreBehaviours
         Assert.Empty(await Store.ReadEventsAsync(JournalName, Grain(1), 0, Cancellation));
     }
 
+    [Fact]
+    public async Task Loading_a_journal_reads_its_snapshot_and_the_events_after_it_in_one_go()
+    {
+        var (none, noEvents) = await Store.ReadJournalAsync(JournalName, Grain(1), Cancellation);
+        Assert.Null(none);
+        Assert.Empty(noEvents);
+
+        await Store.AppendAsync(JournalName, Grain(1), 0, [Bytes("e1"), Bytes("e2"), Bytes("e3")], Cancellation);
+        var (unsnapped, all) = await Store.ReadJournalAsync(JournalName, Grain(1), Cancellation);
+        Assert.Null(unsnapped);
+        Assert.Equal([(1L, "e1"), (2L, "e2"), (3L, "e3")], all.Select(e => (e.Version, Text(e.Payload))));
+
+        await Store.WriteSnapshotAsync(JournalName, Grain(1), 2, Bytes("state@2"), Cancellation);
+        await Store.AppendAsync(JournalName, Grain(1), 3, [Bytes("e4")], Cancellation);
+        var (snapshot, after) = await Store.ReadJournalAsync(JournalName, Grain(1), Cancellation);
+        Assert.Equal(("state@2", 2L), (Text(snapshot!.Payload), snapshot.Version));
+        Assert.Equal([(3L, "e3"), (4L, "e4")], after.Select(e => (e.Version, Text(e.Payload))));
+        Assert.Null((await Store.ReadJournalAsync(JournalName, Grain(2), Cancellation)).Snapshot);
+    }
+
     private async Task<IEnumerable<(long Version, string? Payload)>> EventsAsync(GrainId grainId, long afterVersion) =>
         (await Store.ReadEventsAsync(JournalName, grainId, afterVersion, Cancellation)).Select(e => (e.Version, Text(e.Payload)));
 }

@@ -32,6 +32,32 @@ public sealed partial class PostgresGrainStore
             cancellationToken);
     }
 
+    public Task<(JournalSnapshot? Snapshot, IReadOnlyList<JournalEntry> Events)> ReadJournalAsync(string journalName, GrainId grainId, CancellationToken cancellationToken)
+    {
+        StorageArguments.CheckName(journalName, nameof(journalName));
+        StorageArguments.CheckGrain(grainId, nameof(grainId));
+        return QueryAsync(PostgresSql.SelectJournal,
+            parameters => parameters.Text(grainId.Type).Text(grainId.Key).Text(journalName),
+            static async (reader, token) =>
+            {
+                JournalSnapshot? snapshot = null;
+                var events = new List<JournalEntry>();
+                while (await reader.ReadAsync(token).ConfigureAwait(false))
+                {
+                    if (reader.GetInt32(0) == 0)
+                    {
+                        snapshot = new JournalSnapshot(reader.GetFieldValue<byte[]>(2), reader.GetInt64(1));
+                    }
+                    else
+                    {
+                        events.Add(new JournalEntry(reader.GetInt64(1), reader.GetFieldValue<byte[]>(2)));
+                    }
+                }
+                return (snapshot, (IReadOnlyList<JournalEntry>)events);
+            },
+            cancellationToken);
+    }
+
     public Task<IReadOnlyList<JournalEntry>> ReadEventsAsync(string journalName, GrainId grainId, long afterVersion, CancellationToken cancellationToken)
     {
         StorageArguments.CheckName(journalName, nameof(journalName));

@@ -52,6 +52,18 @@ internal static class PostgresSql
         "SELECT version, payload FROM journal_events WHERE grain_type = $1 AND grain_key = $2 AND journal_name = $3 " +
         "AND version > $4 ORDER BY version";
 
+    /// <summary>
+    /// $1 type, $2 key, $3 journal. The snapshot (kind 0) and the events after it (kind 1) in ONE statement, so both
+    /// come from the same database snapshot: a snapshot written meanwhile can never leave a gap between the two.
+    /// </summary>
+    public const string SelectJournal =
+        "WITH s AS (SELECT version, payload FROM journal_snapshots WHERE grain_type = $1 AND grain_key = $2 AND journal_name = $3) " +
+        "SELECT 0 AS kind, version, payload FROM s " +
+        "UNION ALL " +
+        "SELECT 1 AS kind, e.version, e.payload FROM journal_events e WHERE e.grain_type = $1 AND e.grain_key = $2 AND e.journal_name = $3 " +
+        "AND e.version > COALESCE((SELECT version FROM s), 0) " +
+        "ORDER BY kind, version";
+
     /// <summary>$1 type, $2 key, $3 journal.</summary>
     public const string SelectSnapshot =
         "SELECT payload, version FROM journal_snapshots WHERE grain_type = $1 AND grain_key = $2 AND journal_name = $3";

@@ -28,6 +28,31 @@ public sealed partial class SqliteGrainStore
             cancellationToken);
     }
 
+    public Task<(JournalSnapshot? Snapshot, IReadOnlyList<JournalEntry> Events)> ReadJournalAsync(string journalName, GrainId grainId, CancellationToken cancellationToken)
+    {
+        StorageArguments.CheckName(journalName, nameof(journalName));
+        StorageArguments.CheckGrain(grainId, nameof(grainId));
+        return QueryAsync(SqliteSql.SelectJournal, parameters => BindJournalOrState(parameters, grainId, journalName),
+            static reader =>
+            {
+                JournalSnapshot? snapshot = null;
+                var events = new List<JournalEntry>();
+                while (reader.Read())
+                {
+                    if (reader.GetInt64(0) == 0)
+                    {
+                        snapshot = new JournalSnapshot(reader.GetFieldValue<byte[]>(2), reader.GetInt64(1));
+                    }
+                    else
+                    {
+                        events.Add(new JournalEntry(reader.GetInt64(1), reader.GetFieldValue<byte[]>(2)));
+                    }
+                }
+                return (snapshot, (IReadOnlyList<JournalEntry>)events);
+            },
+            cancellationToken);
+    }
+
     public Task<IReadOnlyList<JournalEntry>> ReadEventsAsync(string journalName, GrainId grainId, long afterVersion, CancellationToken cancellationToken)
     {
         StorageArguments.CheckName(journalName, nameof(journalName));

@@ -40,6 +40,18 @@ internal static class SqliteSql
         "SELECT version, payload FROM journal_events WHERE grain_type = $type AND grain_key = $key AND journal_name = $name " +
         "AND version > $after ORDER BY version";
 
+    /// <summary>
+    /// A journal's snapshot (kind 0) and the events after it (kind 1) in ONE statement, so both come from the same
+    /// database snapshot: a snapshot written meanwhile can never leave a gap between the two.
+    /// </summary>
+    public const string SelectJournal =
+        "WITH s AS (SELECT version, payload FROM journal_snapshots WHERE grain_type = $type AND grain_key = $key AND journal_name = $name) " +
+        "SELECT 0 AS kind, version, payload FROM s " +
+        "UNION ALL " +
+        "SELECT 1 AS kind, e.version, e.payload FROM journal_events e WHERE e.grain_type = $type AND e.grain_key = $key AND e.journal_name = $name " +
+        "AND e.version > coalesce((SELECT version FROM s), 0) " +
+        "ORDER BY kind, version";
+
     public const string SelectSnapshot =
         "SELECT payload, version FROM journal_snapshots WHERE grain_type = $type AND grain_key = $key AND journal_name = $name";
 
