@@ -3,7 +3,11 @@ using GroupBuy.Api.Live;
 
 namespace GroupBuy.Api.Tests;
 
-/// <summary>A product, a flash sale, a group buy with a team, and an order, all created once for the matrix.</summary>
+/// <summary>
+/// A product, a flash sale, a group buy with a team, an order, and group chats, all created once for the matrix.
+/// Each group or chain route gets a group of its own (led by "shopper", joined by "another merchant", with a chain
+/// for the flash sale), so what one route's row does (join, leave, close) never changes another route's answers.
+/// </summary>
 public sealed class MatrixWorld : IAsyncLifetime
 {
     public ApiFactory Factory { get; } = new();
@@ -17,6 +21,9 @@ public sealed class MatrixWorld : IAsyncLifetime
     public string TeamId { get; private set; } = "";
 
     public string OrderId { get; private set; } = "";
+
+    /// <summary>The group and chain of each group or chain route pattern (and of the live topics, under "topic").</summary>
+    public Dictionary<string, (string GroupId, string ChainId)> Groups { get; } = [];
 
     /// <summary>Bearer tokens by caller, for the hub; "anonymous" has none.</summary>
     public Dictionary<string, string?> Tokens { get; } = [];
@@ -41,6 +48,20 @@ public sealed class MatrixWorld : IAsyncLifetime
         CampaignId = (await (await merchant.PostAsJsonAsync("/api/group-buys", new { sku = "mx-sku", price = 50, soloPrice = 100, teamSize = 50, teamWindowSeconds = 3600, quantity = 100, startsAt = now.AddMinutes(-1), endsAt = now.AddHours(1) }, ApiClient.Token)).JsonAsync())["id"]!.GetValue<string>();
         TeamId = (await (await Factory.SignedInAsync("mx-leader", "shopper")).PostAsync($"/api/group-buys/{CampaignId}/teams", null, ApiClient.Token).ContinueWith(t => t.Result.JsonAsync()).Unwrap())["team"]!["id"]!.GetValue<string>();
         OrderId = (await (await Callers["shopper"].PostAsJsonAsync($"/api/flash-sales/{SaleId}/purchases", new { quantity = 1 }, ApiClient.Token)).JsonAsync())["id"]!.GetValue<string>();
+        foreach (var pattern in AuthorizationMatrixTests.GroupPatterns().Append("topic"))
+        {
+            Groups[pattern] = await GroupWithChainAsync();
+        }
+    }
+
+    private async Task<(string GroupId, string ChainId)> GroupWithChainAsync()
+    {
+        var leader = Callers["shopper"];
+        var groupId = (await (await leader.PostAsJsonAsync("/api/groups", new { name = "Matrix" }, ApiClient.Token)).JsonAsync())["id"]!.GetValue<string>();
+        (await Callers["another merchant"].PostAsync($"/api/groups/{groupId}/members", null, ApiClient.Token)).EnsureSuccessStatusCode();
+        var chain = new { title = "Tea", flashSaleId = SaleId, pickup = new { place = "Gate", at = DateTimeOffset.UtcNow.AddHours(2) } };
+        var chainId = (await (await leader.PostAsJsonAsync($"/api/groups/{groupId}/chains", chain, ApiClient.Token)).JsonAsync())["id"]!.GetValue<string>();
+        return (groupId, chainId);
     }
 
     public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
@@ -49,6 +70,7 @@ public sealed class MatrixWorld : IAsyncLifetime
 public sealed class AuthorizationMatrixTests(MatrixWorld world) : IClassFixture<MatrixWorld>
 {
     private const int Allowed = 0;
+    private const int NotMember = 1403;   // 403 with code not_member
     private const string WatchAllowed = "allowed";
 
     public static TheoryData<string, string, string, int> Matrix()
@@ -82,10 +104,36 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world) : IClassFixture<
         Route("GET", "/api/orders/{id}", 401, Allowed, 404, 404, 404);
         Route("POST", "/api/orders/{id}/pay", 401, Allowed, 404, 404, 404);
         Route("GET", "/api/me/orders", 401, Allowed, Allowed, Allowed, Allowed);
-        Route("POST", "/api/groups", 401, Allowed, Allowed, Allowed, Allowed);
         Route("GET", "/api/me/commissions", 401, Allowed, Allowed, Allowed, Allowed);
+        Route("GET", "/api/campaigns", Allowed, Allowed, Allowed, Allowed, Allowed);
+        Route("GET", "/api/merchant/campaigns", 401, 403, 403, Allowed, Allowed);
+        Route("GET", "/api/catalog/{sku}", Allowed, Allowed, Allowed, Allowed, Allowed);
+        // Group chats: "shopper" leads each group, "another merchant" is a member, the other two are not.
+        Route("POST", "/api/groups", 401, Allowed, Allowed, Allowed, Allowed);
+        Route("GET", "/api/groups/{id}", 401, Allowed, NotMember, NotMember, Allowed);
+        Route("GET", "/api/groups/{id}/members", 401, Allowed, NotMember, NotMember, Allowed);
+        Route("POST", "/api/groups/{id}/members", 401, Allowed, Allowed, Allowed, Allowed);
+        Route("DELETE", "/api/groups/{id}/members/me", 401, Allowed, NotMember, NotMember, Allowed);   // the leader's is a 409
+        Route("DELETE", "/api/groups/{id}/members/{userId}", 401, Allowed, NotMember, NotMember, 403);
+        Route("POST", "/api/groups/{id}/messages", 401, Allowed, NotMember, NotMember, Allowed);
+        Route("GET", "/api/groups/{id}/messages", 401, Allowed, NotMember, NotMember, Allowed);
+        Route("POST", "/api/groups/{id}/chains", 401, Allowed, NotMember, NotMember, 403);
+        Route("GET", "/api/groups/{id}/chains", 401, Allowed, NotMember, NotMember, Allowed);
+        Route("GET", "/api/chains/{chainId}", 401, Allowed, NotMember, NotMember, Allowed);
+        Route("POST", "/api/chains/{chainId}/entries", 401, Allowed, NotMember, 403, 403);   // entries are purchases: shoppers only
+        Route("POST", "/api/chains/{chainId}/close", 401, Allowed, NotMember, NotMember, 403);
+        // The pages: public shells; what they show comes from the API under the same rules.
+        foreach (var page in new[] { "/", "/group-buys/{id}", "/teams/{id}", "/flash-sales/{id}", "/orders/{id}", "/groups/{id}", "/merchant" })
+        {
+            Route("GET", page, Allowed, Allowed, Allowed, Allowed, Allowed);
+            Route("HEAD", page, Allowed, Allowed, Allowed, Allowed, Allowed);
+        }
         return data;
     }
+
+    /// <summary>The route patterns that act on a group or a chain: each gets its own in the world.</summary>
+    public static IEnumerable<string> GroupPatterns() =>
+        Matrix().Select(row => row.Data.Item2).Where(p => p.StartsWith("/api/groups/", StringComparison.Ordinal) || p.StartsWith("/api/chains/", StringComparison.Ordinal)).Distinct();
 
     [Theory]
     [MemberData(nameof(Matrix))]
@@ -101,6 +149,10 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world) : IClassFixture<
             // Let through: a success, or a refusal of the domain's own (a shopper already holding a seat), never an authorization answer.
             Assert.True((int)response.StatusCode is >= 200 and < 300 or 409, $"{caller} {method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ApiClient.Token)}");
         }
+        else if (expected == NotMember)
+        {
+            await response.AssertProblemAsync(403, "not_member");
+        }
         else
         {
             await response.AssertProblemAsync(expected, expected switch { 401 => "unauthorized", 403 => "forbidden", _ => "not_found" });
@@ -112,11 +164,13 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world) : IClassFixture<
         var data = new TheoryData<string, string, string>();
         foreach (var caller in new[] { "anonymous", "shopper", "another shopper", "merchant", "another merchant" })
         {
-            // Deal topics are public, as the deals' GETs are; a group's topic is for its members alone.
+            // Deal topics are public, as the deals' GETs are; a group's and its chains' are for its members alone.
             data.Add(LiveTopic.Team, caller, WatchAllowed);
             data.Add(LiveTopic.FlashSale, caller, WatchAllowed);
             data.Add(LiveTopic.GroupBuy, caller, WatchAllowed);
-            data.Add(LiveTopic.Group, caller, "not_member");
+            var member = caller is "shopper" or "another merchant";
+            data.Add(LiveTopic.Group, caller, member ? WatchAllowed : "not_member");
+            data.Add(LiveTopic.Chain, caller, member ? WatchAllowed : "not_member");
         }
         return data;
     }
@@ -130,6 +184,8 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world) : IClassFixture<
             LiveTopic.Team => world.TeamId,
             LiveTopic.FlashSale => world.SaleId,
             LiveTopic.GroupBuy => world.CampaignId,
+            LiveTopic.Group => world.Groups["topic"].GroupId,
+            LiveTopic.Chain => world.Groups["topic"].ChainId,
             _ => "0123456789abcdef0123456789abcdef",
         };
         await using var client = await SignalRClient.ConnectAsync(world.Factory.ClientOptions.BaseAddress, world.Tokens[caller], ApiClient.Token);
@@ -168,10 +224,15 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world) : IClassFixture<
     /// <summary>The pattern with this world's items in place of its parameters.</summary>
     private string Url(string pattern)
     {
+        if (world.Groups.TryGetValue(pattern, out var own))
+        {
+            var target = pattern.StartsWith("/api/chains/", StringComparison.Ordinal) ? own.ChainId : own.GroupId;
+            return pattern.Replace("{id}", target, StringComparison.Ordinal).Replace("{chainId}", target, StringComparison.Ordinal).Replace("{userId}", "mx-nobody", StringComparison.Ordinal);
+        }
         var segments = pattern.Split('/');
         var id = segments.Length > 2 ? segments[2] switch
         {
-            "products" => "mx-sku",
+            "products" or "catalog" => "mx-sku",
             "flash-sales" => world.SaleId,
             "group-buys" => world.CampaignId,
             "teams" => world.TeamId,
@@ -181,7 +242,7 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world) : IClassFixture<
         return string.Join('/', segments.Select(s => s.StartsWith('{') ? id + s[(s.IndexOf('}', StringComparison.Ordinal) + 1)..] : s));
     }
 
-    private static object Body(string path, string caller)
+    private object Body(string path, string caller)
     {
         var now = DateTimeOffset.UtcNow;
         var suffix = caller.Replace(' ', '-');
@@ -193,6 +254,9 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world) : IClassFixture<
             "/api/flash-sales" => new { sku = "mx-sku", price = 50, quantity = 1, startsAt = now, endsAt = now.AddHours(1), perUserLimit = 1 },
             "/api/flash-sales/{id}/purchases" => new { quantity = 1 },
             "/api/groups" => new { name = $"Group of {caller}" },
+            "/api/groups/{id}/messages" => new { text = $"Hello from {caller}" },
+            "/api/groups/{id}/chains" => new { title = "Tea", flashSaleId = world.SaleId, pickup = new { place = "Gate", at = now.AddHours(2) } },
+            "/api/chains/{chainId}/entries" => new { quantity = 1 },
             "/api/group-buys" => new { sku = "mx-sku", price = 50, soloPrice = 100, teamSize = 2, teamWindowSeconds = 60, quantity = 2, startsAt = now, endsAt = now.AddHours(1) },
             _ => new { },
         };

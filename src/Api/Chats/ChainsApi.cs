@@ -33,7 +33,7 @@ public static class ChainsApi
 
         var chains = app.MapGroup("/api/chains").WithTags("Group chats").RequireAuthorization().WithIdempotency();
         chains.MapGet("/{chainId}", Get);
-        chains.MapPost("/{chainId}/entries", Enter).RequirePerShopperRateLimit();
+        chains.MapPost("/{chainId}/entries", Enter).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit();
         chains.MapPost("/{chainId}/close", Close);
         return app;
     }

@@ -7,7 +7,6 @@ using GroupBuy.Api.Orders;
 using GroupBuy.Api.Products;
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.FlashSales;
-using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;

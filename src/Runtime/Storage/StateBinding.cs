@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using GroupBuy.Runtime.Catalog;
 
 namespace GroupBuy.Runtime.Storage;
@@ -15,8 +16,18 @@ internal interface IActivationState
 /// <summary>Where one grain's state lives: its activation, its name, and the storage it is kept in.</summary>
 internal sealed record StateBinding(Activation Activation, string StateName, string StorageName, IServiceProvider Services)
 {
-    /// <summary>States are JSON: readable in the database and tolerant of added fields.</summary>
-    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
+    /// <summary>
+    /// States are JSON: readable in the database and tolerant of added fields. Locked with its resolver at once,
+    /// so <see cref="JsonSerializerOptions.GetTypeInfo"/> works before anything has been serialized.
+    /// </summary>
+    public static JsonSerializerOptions Json { get; } = CreateJson();
+
+    private static JsonSerializerOptions CreateJson()
+    {
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+        json.MakeReadOnly();
+        return json;
+    }
 
     public GrainId GrainId => Activation.GrainId;
 }
