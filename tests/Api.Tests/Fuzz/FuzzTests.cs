@@ -44,7 +44,8 @@ public sealed class HttpFuzzTests(FuzzWorld world) : IClassFixture<FuzzWorld>
         var second = new HttpCases(world, 42).Generate(1000).ToList();
 
         Assert.Equal(first.Select(c => c.ToString()), second.Select(c => c.ToString()));
-        Assert.Equal(world.Routes.Where(r => !r.IsHub).Select(r => r.Key).Order(StringComparer.Ordinal), first.Select(c => c.Route).Distinct().Order(StringComparer.Ordinal));
+        // Every route is fuzzed but HEAD, which the pages map beside GET with the same handler (and no body to check).
+        Assert.Equal(world.Routes.Where(r => !r.IsHub && r.Method != "HEAD").Select(r => r.Key).Order(StringComparer.Ordinal), first.Select(c => c.Route).Distinct().Order(StringComparer.Ordinal));
     }
 
     private async Task CheckAsync(HttpCase @case, ConcurrentQueue<string> failures, ConcurrentDictionary<int, int> statuses, CancellationToken cancellationToken)

@@ -18,6 +18,25 @@ export function h(tag, attrs = {}, ...children) {
   return element;
 }
 
+/**
+ * A status badge: it shows the status in the page's language, while the element carrying `testid` holds the
+ * contract's value (`forming`, `sold_out`, …) as its text and in `data-status`, for tests and tools that read it.
+ */
+export function statusBadge(testid) {
+  const code = h('span', { class: 'status-code', testid, 'aria-hidden': 'true' });
+  const label = h('span');
+  const element = h('span', { class: 'badge' }, label, code);
+  return {
+    element,
+    show(status, text) {
+      label.textContent = text;
+      code.textContent = status;
+      code.dataset.status = status;
+      element.className = `badge status-${status}`;
+    },
+  };
+}
+
 /** Replaces an element's content. */
 export function fill(element, ...children) {
   element.replaceChildren(...children.flat(Infinity).filter(c => c !== null && c !== undefined && c !== false));

@@ -3,14 +3,14 @@ import { get, post } from '../api.js';
 import { money, t } from '../i18n.js';
 import { watch } from '../live.js';
 import { requireSignIn } from '../session.js';
-import { action, bar, countdown, h, fill, lock, productTile, setBar, setDeadline } from '../ui.js';
+import { action, bar, countdown, h, fill, lock, productTile, setBar, setDeadline, statusBadge } from '../ui.js';
 
 export async function render(main, id) {
   const sale = await get(`/api/flash-sales/${id}`);
   const product = await get(`/api/catalog/${encodeURIComponent(sale.sku)}`).catch(() => ({ name: sale.sku }));
   const groupId = new URLSearchParams(location.search).get('groupId');
 
-  const status = h('span', { class: 'badge', testid: 'sale-status' });
+  const status = statusBadge('sale-status');
   const remaining = h('strong', { testid: 'sale-remaining' });
   const stockBar = bar(0, sale.quantity, { testid: 'sale-bar' });
   const clockLabel = h('span', { class: 'countdown-label' });
@@ -30,7 +30,7 @@ export async function render(main, id) {
       h('div', { class: 'price-row big' },
         h('span', { class: 'price' }, money(sale.price)),
         product.price > sale.price ? h('span', { class: 'strike' }, money(product.price)) : null,
-        status),
+        status.element),
       h('h1', { class: 'product-name' }, product.name),
       h('p', { class: 'muted' }, t('perUserLimit', sale.perUserLimit))),
     h('section', { class: 'card' },
@@ -40,9 +40,7 @@ export async function render(main, id) {
     h('div', { class: 'action-bar' }, buy));
 
   const show = snapshot => {
-    status.textContent = t(statusKey(snapshot.status));
-    status.dataset.status = snapshot.status;
-    status.className = `badge status-${snapshot.status}`;
+    status.show(snapshot.status, t(statusKey(snapshot.status)));
     remaining.textContent = String(snapshot.remaining);
     soldLine.textContent = `${t('claimed')} ${snapshot.quantity - snapshot.remaining}`;
     setBar(stockBar, snapshot.quantity - snapshot.remaining, snapshot.quantity);

@@ -4,7 +4,7 @@ import { get, post } from '../api.js';
 import { money, t } from '../i18n.js';
 import { watch } from '../live.js';
 import { requireSignIn } from '../session.js';
-import { action, avatar, countdown, fill, h, lock, productTile, setDeadline, toast } from '../ui.js';
+import { action, avatar, countdown, fill, h, lock, productTile, setDeadline, statusBadge, toast } from '../ui.js';
 
 const SEATS_KEY = 'groupbuy.seats';
 
@@ -25,7 +25,7 @@ export async function render(main, id) {
   const product = await get(`/api/catalog/${encodeURIComponent(campaign.sku)}`).catch(() => ({ name: campaign.sku }));
   const groupId = new URLSearchParams(location.search).get('groupId');
 
-  const status = h('span', { class: 'badge', testid: 'team-status' });
+  const status = statusBadge('team-status');
   const needed = h('strong', { class: 'needed', testid: 'team-needed' });
   const headline = h('div', { class: 'team-headline' });
   const note = h('p', { class: 'team-note' });
@@ -58,14 +58,12 @@ export async function render(main, id) {
       productTile(product.name, 'small'),
       h('div', {}, h('div', { class: 'product-name small' }, product.name),
         h('div', { class: 'price-row' }, h('span', { class: 'price' }, money(campaign.price)), h('span', { class: 'strike' }, money(campaign.soloPrice))))),
-    h('section', { class: 'card team-card' }, h('div', { class: 'team-top' }, h('span', { class: 'muted' }, t('teamOf', team.size)), status),
+    h('section', { class: 'card team-card' }, h('div', { class: 'team-top' }, h('span', { class: 'muted' }, t('teamOf', team.size)), status.element),
       headline, seats, clockRow, note),
     h('div', { class: 'action-bar stack' }, join, orderLink, share));
 
   function show(snapshot) {
-    status.textContent = t(snapshot.status);
-    status.dataset.status = snapshot.status;
-    status.className = `badge status-${snapshot.status}`;
+    status.show(snapshot.status, t(snapshot.status));
     needed.textContent = String(snapshot.needed);
     const forming = snapshot.status === 'forming';
     if (forming && snapshot.needed > 0) {
