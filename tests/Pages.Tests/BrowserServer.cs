@@ -18,6 +18,9 @@ public class BrowserServer : IAsyncLifetime
         ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
     private readonly List<IBrowserContext> _contexts = [];
+
+    /// <summary>What went wrong inside each page: uncaught script errors and Content-Security-Policy refusals.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> Faults = [];
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
@@ -72,14 +75,29 @@ public class BrowserServer : IAsyncLifetime
                 $"for (const [k, v] of Object.entries({JsonSerializer.Serialize(storage)})) if (localStorage.getItem(k) === null) localStorage.setItem(k, v);");
         }
         var page = await context.NewPageAsync();
+        var faults = Faults.GetOrCreateValue(page);
         page.Console += (_, message) =>
         {
             if (message.Type == "error")
             {
                 TestContext.Current.TestOutputHelper?.WriteLine($"[browser] {message.Text}");
+                if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+                {
+                    lock (faults)
+                    {
+                        faults.Add(message.Text);
+                    }
+                }
             }
         };
-        page.PageError += (_, error) => TestContext.Current.TestOutputHelper?.WriteLine($"[page error] {error}");
+        page.PageError += (_, error) =>
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine($"[page error] {error}");
+            lock (faults)
+            {
+                faults.Add(error);
+            }
+        };
         return page;
     }
 
@@ -99,6 +117,7 @@ public class BrowserServer : IAsyncLifetime
         return client;
     }
 
+    /// <summary>Saves a screenshot, and fails the test if the page has thrown or been refused anything by its own security policy.</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(ScreenshotDirectory);
@@ -106,6 +125,11 @@ public class BrowserServer : IAsyncLifetime
         await page.EvaluateAsync("window.scrollTo(0, 0)");   // a sticky header drawn mid-page otherwise
         await page.ScreenshotAsync(new() { Path = path, FullPage = true, Animations = ScreenshotAnimations.Disabled });
         TestContext.Current.TestOutputHelper?.WriteLine($"screenshot: {path}");
+        var faults = Faults.GetOrCreateValue(page);
+        lock (faults)
+        {
+            Assert.True(faults.Count == 0, $"the page {page.Url} went wrong: {string.Join(" | ", faults)}");
+        }
     }
 
     public async ValueTask DisposeAsync()
