@@ -29,7 +29,14 @@ public sealed class Shop(int shoppers) : IDisposable
     /// <summary>How many 503 answers the traffic has had.</summary>
     public int Unavailable => Volatile.Read(ref _unavailable);
 
+    /// <summary>The shoppers who drive traffic.</summary>
     public IReadOnlyList<string> Shoppers { get; } = [.. Enumerable.Range(1, shoppers).Select(i => $"shopper-{i}")];
+
+    /// <summary>A shopper outside the traffic who buys and opens a team and never pays (<see cref="LeaveUnpaidAsync"/>).</summary>
+    public const string Latecomer = "latecomer";
+
+    /// <summary>Everyone whose orders are checked: the traffic's shoppers and the latecomer.</summary>
+    public IEnumerable<string> Everyone => Shoppers.Append(Latecomer);
 
     public string Sku { get; } = "crash-sku";
 
@@ -44,7 +51,7 @@ public sealed class Shop(int shoppers) : IDisposable
     {
         _client.Dispose();
         _client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(15) };
-        foreach (var (user, role) in Shoppers.Select(s => (s, "shopper")).Append(("crash-merchant", "merchant")))
+        foreach (var (user, role) in Everyone.Select(s => (s, "shopper")).Append(("crash-merchant", "merchant")))
         {
             var minted = await _client.PostAsJsonAsync("/api/dev/tokens", new { userId = user, role, name = user }, cancellationToken);
             minted.EnsureSuccessStatusCode();
@@ -73,6 +80,21 @@ public sealed class Shop(int shoppers) : IDisposable
         var errors = new ConcurrentQueue<string>();
         await Task.WhenAll(Shoppers.Select((shopper, i) => Task.Run(() => ShopAsync(shopper, new Random(seed + i), payments, errors, stop), CancellationToken.None)));
         return [.. errors];
+    }
+
+    /// <summary>
+    /// The latecomer buys a unit and opens a team of its own, and pays neither: whatever the traffic did, there is then
+    /// an order whose pay-by time and a team whose deadline are pending. Returns the two orders' ids and the team's.
+    /// </summary>
+    public async Task<(string SaleOrderId, string SeatOrderId, string TeamId)> LeaveUnpaidAsync(CancellationToken cancellationToken)
+    {
+        var order = (await SendAsync(Latecomer, HttpMethod.Post, $"/api/flash-sales/{SaleId}/purchases", new { quantity = 1 }, cancellationToken: cancellationToken))!;
+        var saleOrderId = order["id"]!.GetValue<string>();
+        Acks.Enqueue(new Acknowledged(saleOrderId, Latecomer, Paid: false, null, null));
+        var opened = (await SendAsync(Latecomer, HttpMethod.Post, $"/api/group-buys/{CampaignId}/teams", null, cancellationToken: cancellationToken))!;
+        var (seatOrderId, teamId) = (opened["order"]!["id"]!.GetValue<string>(), opened["team"]!["id"]!.GetValue<string>());
+        Acks.Enqueue(new Acknowledged(seatOrderId, Latecomer, Paid: false, teamId, null));
+        return (saleOrderId, seatOrderId, teamId);
     }
 
     public Task<JsonObject?> GetAsync(string caller, string url, CancellationToken cancellationToken) =>
