@@ -74,13 +74,9 @@ public static class FlashSalesApi
         {
             return problem;
         }
-        var sale = grains.GetGrain<IFlashSaleGrain>(id);
-        if (await sale.Get() is null)
-        {
-            return NotFound(id);
-        }
+        // One grain call: the sale itself answers not_found when it does not exist.
         var referral = await Referrals.ResolveAsync(grains, request.GroupId, user.UserId());
-        var result = await sale.Purchase(user.AsShopper(), (int)request.Quantity!.Value, idempotencyKey, referral);
+        var result = await grains.GetGrain<IFlashSaleGrain>(id).Purchase(user.AsShopper(), (int)request.Quantity!.Value, idempotencyKey, referral);
         return result.IsSuccess
             ? TypedResults.Created($"/api/orders/{result.Value!.Id}", OrderResponse.From(result.Value))
             : Problems.Of(result.Error!);
