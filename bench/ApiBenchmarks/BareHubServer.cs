@@ -13,7 +13,9 @@ namespace GroupBuy.ApiBenchmarks;
 /// P5's baseline: a bare SignalR hub on plain ASP.NET Core, no grains, storage, authentication or feeds.
 /// <c>Watch(topic)</c> adds the connection to the topic's group; <c>POST /broadcast</c> sends a <c>progress</c>
 /// push of a requested record size to that group and answers 201 as soon as the send is issued, as the real
-/// server's join answers once its grain has handed the new version to the hub.
+/// server's join answered when its grain still pushed on its own turn. With <c>--BareHub:Send queued</c> it
+/// answers first and issues the send from the thread pool, as the real server's live feed now does (its pump
+/// runs off the grain's turn), so the HTTP response no longer waits for the fan-out's synchronous part.
 /// </summary>
 public static class BareHubServer
 {
@@ -33,7 +35,8 @@ public static class BareHubServer
         app.MapGet("/healthz", () => "Healthy");
         app.MapGet("/gc", () => GCSettings.IsServerGC ? "server" : "workstation");
         app.MapHub<BareHub>("/hubs/live");
-        app.MapPost("/broadcast", Broadcast);
+        var queued = app.Configuration["BareHub:Send"] == "queued";
+        app.MapPost("/broadcast", (BroadcastRequest request, IHubContext<BareHub> hub, ILoggerFactory logs) => Broadcast(request, hub, logs, queued));
         await app.RunAsync();
         return 0;
     }
@@ -46,7 +49,20 @@ public static class BareHubServer
         return new { topic, version, data = new { pad = new string('x', pad) } };
     }
 
-    private static IResult Broadcast(BroadcastRequest request, IHubContext<BareHub> hub, ILoggerFactory logs)
+    private static IResult Broadcast(BroadcastRequest request, IHubContext<BareHub> hub, ILoggerFactory logs, bool queued)
+    {
+        if (queued)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(_ => Send(request, hub, logs), null);
+        }
+        else
+        {
+            Send(request, hub, logs);
+        }
+        return Results.StatusCode(StatusCodes.Status201Created);
+    }
+
+    private static void Send(BroadcastRequest request, IHubContext<BareHub> hub, ILoggerFactory logs)
     {
         var sending = hub.Clients.Group(request.Topic).SendAsync("progress", Payload(request.Topic, request.Version, request.Size));
         if (!sending.IsCompleted)
@@ -55,7 +71,6 @@ public static class BareHubServer
             _ = sending.ContinueWith(
                 t => logger.LogWarning(t.Exception, "broadcast failed"), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
-        return Results.StatusCode(StatusCodes.Status201Created);
     }
 }
 

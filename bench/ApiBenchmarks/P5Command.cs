@@ -27,6 +27,11 @@ public static class P5Command
         var joins = options.Number("joins", 20);
         var concurrency = options.Number("connect-concurrency", 64);
         var changeTimeout = TimeSpan.FromSeconds(options.Number("join-timeout", 15));
+        var bareSend = options.Text("bare-send", "inline");
+        if (bareSend is not ("inline" or "queued"))
+        {
+            throw new ArgumentException("--bare-send must be inline (send, then answer) or queued (answer, then send from the thread pool)");
+        }
         if (joins is < 1 or > 98)
         {
             throw new ArgumentException("--joins must be 1–98 (a team has at most 100 seats: a leader, the joins and one seat left)");
@@ -84,9 +89,9 @@ public static class P5Command
 
         FanOutResult bareResult;
         var bench = typeof(Program).Assembly.Location;
-        await using (var server = await ServerProcess.StartAsync("bare-hub", bench, ["bare-hub"], ServerProcess.FreePort(), work, gc))
+        await using (var server = await ServerProcess.StartAsync("bare-hub", bench, ["bare-hub", "--BareHub:Send", bareSend], ServerProcess.FreePort(), work, gc))
         {
-            Console.WriteLine($"bare hub: pid {server.Pid}, {server.Address}");
+            Console.WriteLine($"bare hub: pid {server.Pid}, {server.Address}, send {bareSend}");
             using var http = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(30) };
             var warmSize = apiResult.RecordSizes.FirstOrDefault(s => s > 0);
 

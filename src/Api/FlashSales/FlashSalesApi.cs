@@ -75,19 +75,15 @@ public static class FlashSalesApi
         {
             return problem;
         }
-        var sale = grains.GetGrain<IFlashSaleGrain>(id);
-        if (await sale.Get() is null)
-        {
-            return NotFound(id);
-        }
+        // One grain call: the sale itself answers not_found when it does not exist.
         var referral = await Referrals.ResolveAsync(grains, request.GroupId, user.UserId());
-        var result = await sale.Purchase(user.AsShopper(), (int)request.Quantity!.Value, idempotencyKey, referral);
+        var result = await grains.GetGrain<IFlashSaleGrain>(id).Purchase(user.AsShopper(), (int)request.Quantity!.Value, idempotencyKey, referral);
         if (!result.IsSuccess)
         {
             return Problems.Of(result.Error!);
         }
         await OrderLists.RecordAsync(grains, result.Value!);
-        return TypedResults.Created($"/api/orders/{result.Value!.Id}", OrderResponse.From(result.Value));
+        return TypedResults.Created($"/api/orders/{result.Value.Id}", OrderResponse.From(result.Value));
     }
 
     private static ProblemHttpResult NotFound(string id) => Problems.Of(ErrorCodes.NotFound, $"Flash sale {id} does not exist.");

@@ -8,7 +8,8 @@ public static class IdentityExtensions
     /// <summary>
     /// Bearer tokens (ASP.NET Core's own, protected with data protection and checked for expiry), the shopper
     /// and merchant policies, and problem-detail answers for 401 and 403. SignalR clients send the token as
-    /// the <c>access_token</c> query value, which is honoured on the hub's path only.
+    /// the <c>access_token</c> query value, which is honoured on the hub's path only. Decrypted tokens are
+    /// remembered (<see cref="ValidatedTokenCache"/>); expiry is still checked on every request.
     /// </summary>
     public static IServiceCollection AddIdentity(this IServiceCollection services)
     {
@@ -25,7 +26,8 @@ public static class IdentityExtensions
             };
         });
         services.AddOptions<BearerTokenOptions>(BearerTokenDefaults.AuthenticationScheme)
-            .Configure<Microsoft.Extensions.Options.IOptions<AuthOptions>>((bearer, auth) => bearer.BearerTokenExpiration = auth.Value.TokenLifetime);
+            .Configure<Microsoft.Extensions.Options.IOptions<AuthOptions>>((bearer, auth) => bearer.BearerTokenExpiration = auth.Value.TokenLifetime)
+            .PostConfigure<TimeProvider>((bearer, time) => bearer.BearerTokenProtector = new ValidatedTokenCache(bearer.BearerTokenProtector, time));
         services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Shopper, policy => policy.RequireRole(Roles.Shopper))
             .AddPolicy(Roles.Merchant, policy => policy.RequireRole(Roles.Merchant));
