@@ -22,7 +22,7 @@ public sealed class MatrixWorld : IAsyncLifetime
 
     public string OrderId { get; private set; } = "";
 
-    /// <summary>The group and chain of each group or chain route pattern (and of the live topics, under "topic").</summary>
+    /// <summary>The group and chain of each group or chain route ("GET /api/groups/{id}"), and of the live topics ("topic").</summary>
     public Dictionary<string, (string GroupId, string ChainId)> Groups { get; } = [];
 
     /// <summary>Bearer tokens by caller, for the hub; "anonymous" has none.</summary>
@@ -48,9 +48,9 @@ public sealed class MatrixWorld : IAsyncLifetime
         CampaignId = (await (await merchant.PostAsJsonAsync("/api/group-buys", new { sku = "mx-sku", price = 50, soloPrice = 100, teamSize = 50, teamWindowSeconds = 3600, quantity = 100, startsAt = now.AddMinutes(-1), endsAt = now.AddHours(1) }, ApiClient.Token)).JsonAsync())["id"]!.GetValue<string>();
         TeamId = (await (await Factory.SignedInAsync("mx-leader", "shopper")).PostAsync($"/api/group-buys/{CampaignId}/teams", null, ApiClient.Token).ContinueWith(t => t.Result.JsonAsync()).Unwrap())["team"]!["id"]!.GetValue<string>();
         OrderId = (await (await Callers["shopper"].PostAsJsonAsync($"/api/flash-sales/{SaleId}/purchases", new { quantity = 1 }, ApiClient.Token)).JsonAsync())["id"]!.GetValue<string>();
-        foreach (var pattern in AuthorizationMatrixTests.GroupPatterns().Append("topic"))
+        foreach (var route in AuthorizationMatrixTests.GroupRoutes().Append("topic"))
         {
-            Groups[pattern] = await GroupWithChainAsync();
+            Groups[route] = await GroupWithChainAsync();
         }
     }
 
@@ -131,15 +131,16 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world) : IClassFixture<
         return data;
     }
 
-    /// <summary>The route patterns that act on a group or a chain: each gets its own in the world.</summary>
-    public static IEnumerable<string> GroupPatterns() =>
-        Matrix().Select(row => row.Data.Item2).Where(p => p.StartsWith("/api/groups/", StringComparison.Ordinal) || p.StartsWith("/api/chains/", StringComparison.Ordinal)).Distinct();
+    /// <summary>The routes (method and pattern: a join and a read share a pattern) that act on a group or a chain: each gets its own in the world.</summary>
+    public static IEnumerable<string> GroupRoutes() =>
+        Matrix().Select(row => row.Data).Where(r => r.Item2.StartsWith("/api/groups/", StringComparison.Ordinal) || r.Item2.StartsWith("/api/chains/", StringComparison.Ordinal))
+            .Select(r => $"{r.Item1} {r.Item2}").Distinct();
 
     [Theory]
     [MemberData(nameof(Matrix))]
     public async Task Each_route_answers_each_kind_of_caller_as_the_contract_says(string method, string path, string caller, int expected)
     {
-        var url = Url(path);
+        var url = Url(method, path);
         using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = method == "POST" ? JsonContent.Create(Body(path, caller)) : null };
 
         var response = await world.Callers[caller].SendAsync(request, ApiClient.Token);
@@ -222,9 +223,9 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world) : IClassFixture<
     }
 
     /// <summary>The pattern with this world's items in place of its parameters.</summary>
-    private string Url(string pattern)
+    private string Url(string method, string pattern)
     {
-        if (world.Groups.TryGetValue(pattern, out var own))
+        if (world.Groups.TryGetValue($"{method} {pattern}", out var own))
         {
             var target = pattern.StartsWith("/api/chains/", StringComparison.Ordinal) ? own.ChainId : own.GroupId;
             return pattern.Replace("{id}", target, StringComparison.Ordinal).Replace("{chainId}", target, StringComparison.Ordinal).Replace("{userId}", "mx-nobody", StringComparison.Ordinal);
