@@ -137,8 +137,11 @@ public sealed class Shop(int shoppers) : IDisposable
                 if (unpaid.Count > 0 && random.NextDouble() < payments)
                 {
                     var (orderId, teamId) = unpaid[random.Next(unpaid.Count)];
+                    // A 503 throws before the order leaves the list, so it is paid later: an unpaid seat left behind would
+                    // hold its shopper in a forming team (one seat per campaign) and stall the traffic.
+                    var paid = await SendAsync(shopper, HttpMethod.Post, $"/api/orders/{orderId}/pay", null, cancellationToken: stop);
                     unpaid.Remove((orderId, teamId));
-                    if (await SendAsync(shopper, HttpMethod.Post, $"/api/orders/{orderId}/pay", null, cancellationToken: stop) is not null)
+                    if (paid is not null)
                     {
                         Acks.Enqueue(new Acknowledged(orderId, shopper, Paid: true, teamId, null));
                     }
