@@ -11,7 +11,10 @@ namespace GroupBuy.Load.Bench;
 /// <summary>
 /// P5's baseline, run by <c>load bare-hub --urls …</c> as its own process: plain ASP.NET Core SignalR, no grains,
 /// storage or authentication. <c>Watch(topic)</c> joins the topic's group; <c>POST /broadcast</c> sends a
-/// <c>progress</c> record of the requested size (with a <c>serverTime</c>, as the API's) and answers 201 at once.
+/// <c>progress</c> record of the requested size (with a <c>serverTime</c>, as the API's) and answers 201.
+/// <c>--BareHub:Send inline</c> (the default) issues the group send, whose synchronous part writes every frame,
+/// before it answers; <c>queued</c> answers first and sends from the thread pool, as the API's live feed does (its
+/// pump runs off the grain's turn), so that both are timed from a response that does not wait for the fan-out.
 /// </summary>
 public static class BareHub
 {
@@ -29,14 +32,25 @@ public static class BareHub
         app.MapGet("/healthz", () => "Healthy");
         app.MapGet("/readyz", () => "Ready");
         app.MapHub<BareLiveHub>("/hubs/live");
+        var queued = app.Configuration["BareHub:Send"] == "queued";
         app.MapPost("/broadcast", (BroadcastRequest request, IHubContext<BareLiveHub> hub) =>
         {
-            _ = hub.Clients.Group(request.Topic).SendAsync("progress", Payload(request.Topic, request.Version, request.Size, TimeProvider.System.GetUtcNow()));
+            if (queued)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(_ => Send(hub, request), null);
+            }
+            else
+            {
+                Send(hub, request);
+            }
             return Results.StatusCode(StatusCodes.Status201Created);
         });
         await app.RunAsync();
         return 0;
     }
+
+    private static void Send(IHubContext<BareLiveHub> hub, BroadcastRequest request) =>
+        _ = hub.Clients.Group(request.Topic).SendAsync("progress", Payload(request.Topic, request.Version, request.Size, TimeProvider.System.GetUtcNow()));
 
     /// <summary><c>{ topic, version, data: { pad, serverTime } }</c>, padded so its whole record is <c>size</c> bytes.</summary>
     public static object Payload(string topic, long version, int size, DateTimeOffset serverTime)

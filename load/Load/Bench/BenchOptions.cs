@@ -24,12 +24,38 @@ public sealed record BenchOptions
 
     public int Joins { get; init; } = 20;
 
+    /// <summary>P5's bare hub: <c>inline</c> sends, then answers its broadcast; <c>queued</c> answers, then sends (the API's order).</summary>
+    public string BareSend { get; init; } = "inline";
+
+    /// <summary>Extra <c>--Key:Path value</c> arguments for every API server, for diagnostic runs; reported figures use none.</summary>
+    public IReadOnlyList<string> ServerConfig { get; init; } = [];
+
     public int Campaigns { get; init; } = 10_000;
 
     public int Grains { get; init; } = 1_000_000;
 
     /// <summary>The command line that reproduces the run, for the report.</summary>
     public string Command { get; init; } = "bash load/run-bench.sh";
+
+    /// <summary>
+    /// <c>Key:Path=value;Other=value</c> as the server's <c>--Key:Path value</c> arguments
+    /// (e.g. <c>Runtime:JournalSnapshotInterval=1000000</c>).
+    /// </summary>
+    public static IReadOnlyList<string> ParseServerConfig(string pairs)
+    {
+        var arguments = new List<string>();
+        foreach (var pair in pairs.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new ArgumentException($"--server-config takes Key=value pairs separated by ';', got '{pair}'");
+            }
+            arguments.Add($"--{pair[..equals]}");
+            arguments.Add(pair[(equals + 1)..]);
+        }
+        return arguments;
+    }
 
     /// <summary>Arguments every API server gets: dev tokens on, per-shopper limits out of the way, no order expiring mid-run.</summary>
     public IEnumerable<string> ServerArgs(string database) =>
@@ -41,5 +67,6 @@ public sealed record BenchOptions
         "--RateLimits:PerShopperPerPeriod", "100000",
         "--Orders:PaymentWindow", "01:00:00",
         "--Logging:LogLevel:Default", "Warning",
+        .. ServerConfig,
     ];
 }

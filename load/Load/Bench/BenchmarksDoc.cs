@@ -22,7 +22,7 @@ public static class BenchmarksDoc
             {
                 var cells = lines[row].Split('|');
                 // | id | what | latest figure | bar | met | details |
-                var details = section.Id == "P7" ? Below : Below + "; earlier runs and analysis in [benchmarks-api.md](benchmarks-api.md)";
+                var details = section.Id == "P7" ? Below : Below + "; earlier runs (earlier tool) and analysis in [benchmarks-api.md](benchmarks-api.md)";
                 lines[row] = $"| {section.Id} |{cells[2]}| {section.Figure} | {section.Bar} | {section.Met} | {details} |";
             }
         }

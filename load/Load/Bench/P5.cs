@@ -53,7 +53,7 @@ public static class P5
 
         FanOutResult bare;
         var self = typeof(P5).Assembly.Location;
-        await using (var server = await ServerProcess.StartAsync("p5-bare-hub", self, ["bare-hub"], options.Work, ServerProcess.GcEnvironmentOf(options.ApiDll)))
+        await using (var server = await ServerProcess.StartAsync("p5-bare-hub", self, ["bare-hub", "--BareHub:Send", options.BareSend], options.Work, ServerProcess.GcEnvironmentOf(options.ApiDll)))
         {
             using var http = new LoadHttp(server.Address, new Recorder());
             var size = (int)Math.Round(api.RecordBytes);
@@ -78,10 +78,12 @@ public static class P5
 
         var p99 = api.FromResponse.Percentile(99) / 1000.0;
         var ratio = (double)api.FromResponse.Percentile(99) / Math.Max(1, bare.FromResponse.Percentile(99));
+        var requestRatio = (double)api.FromRequest.Percentile(99) / Math.Max(1, bare.FromRequest.Percentile(99));
+        var bareOrder = options.BareSend == "queued" ? "it answers, then sends, as the API" : "it sends, then answers";
         var memory = Math.Max(api.BytesPerConnection, api.BytesPerConnectionAfter);
         var lines = new List<string>
         {
-            Invariant($"{options.Watchers} watchers (anonymous WebSocket connections, this tool's hub client), {joins} joins one at a time, each after every watcher had the previous one (or 15 s) and a 200 ms pause."),
+            Invariant($"{options.Watchers} watchers (anonymous WebSocket connections, this tool's hub client), {joins} joins one at a time, each after every watcher had the previous one (or 15 s) and a 200 ms pause; the bare hub's send {options.BareSend} ({bareOrder})."),
             "",
             "| figure | GroupBuy API (team join) | bare hub (broadcast) | API ÷ bare |",
             "| --- | ---: | ---: | ---: |",
@@ -92,7 +94,7 @@ public static class P5
             Invariant($"| from the response: p50 / p90 (ms) | {Ms(api.FromResponse.Percentile(50))} / {Ms(api.FromResponse.Percentile(90))} | {Ms(bare.FromResponse.Percentile(50))} / {Ms(bare.FromResponse.Percentile(90))} | |"),
             Invariant($"| **from the response: p99 (ms)** | {Ms(api.FromResponse.Percentile(99))} | {Ms(bare.FromResponse.Percentile(99))} | {ratio:F2}× |"),
             Invariant($"| from the response: max (ms); receipts before the response | {Ms(api.FromResponse.Max)}; {api.BeforeResponse} | {Ms(bare.FromResponse.Max)}; {bare.BeforeResponse} | |"),
-            Invariant($"| from the request: p50 / p99 / max (ms) | {Ms(api.FromRequest.Percentile(50))} / {Ms(api.FromRequest.Percentile(99))} / {Ms(api.FromRequest.Max)} | {Ms(bare.FromRequest.Percentile(50))} / {Ms(bare.FromRequest.Percentile(99))} / {Ms(bare.FromRequest.Max)} | {X(api.FromRequest.Percentile(99), Math.Max(1, bare.FromRequest.Percentile(99)))} (p99) |"),
+            Invariant($"| from the request: p50 / p99 / max (ms) | {Ms(api.FromRequest.Percentile(50))} / {Ms(api.FromRequest.Percentile(99))} / {Ms(api.FromRequest.Max)} | {Ms(bare.FromRequest.Percentile(50))} / {Ms(bare.FromRequest.Percentile(99))} / {Ms(bare.FromRequest.Max)} | {requestRatio:F2}× (p99) |"),
             Invariant($"| record (bytes, mean) | {api.RecordBytes:F0} | {bare.RecordBytes:F0} | |"),
             Invariant($"| server CPU during the changes (cores) | {api.ServerCores:F2} | {bare.ServerCores:F2} | |"),
             Invariant($"| server RSS before / connected / after (MiB) | {api.RssBefore >> 20} / {api.RssConnected >> 20} / {api.RssAfter >> 20} | {bare.RssBefore >> 20} / {bare.RssConnected >> 20} / {bare.RssAfter >> 20} | |"),
@@ -100,12 +102,13 @@ public static class P5
         };
         lines.Add("");
         lines.Add("How to read it: a receipt before the change's HTTP response counts as 0 ms. A server that answers only after it has queued the "
-            + "fan-out (the bare hub sends before it answers) has most receipts before its response, which flatters its figure from the response; "
-            + "\"from the request\" times the same deliveries from when the change was sent, which no ordering can flatter.");
+            + "fan-out (the bare hub with `--bare-send inline`) has most receipts before its response, which flatters its figure from the response; "
+            + "`--bare-send queued` gives the bare hub the API's order. \"From the request\" times the same deliveries from when the change was sent, "
+            + "which no ordering can flatter.");
         var met = p99 <= P99BarMs && ratio <= RatioBar && memory <= MemoryBarBytes;
         var parts = new[] { p99 <= P99BarMs ? "p99 yes" : "p99 **no**", ratio <= RatioBar ? "ratio yes" : "ratio **no**", memory <= MemoryBarBytes ? "memory yes" : "memory **no**" };
         return new BenchSection("P5",
-            Invariant($"p99 {p99:F0} ms from the join's response ({ratio:F2}× the bare hub); {Kb(api.BytesPerConnection)}–{Kb(api.BytesPerConnectionAfter)} KB per connection; {api.Connected} watchers"),
+            Invariant($"p99 {p99:F0} ms from the join's response ({ratio:F2}× the bare hub, send {options.BareSend}; {requestRatio:F2}× from the request); {Kb(api.BytesPerConnection)}–{Kb(api.BytesPerConnectionAfter)} KB per connection; {api.Connected} watchers"),
             "≤ 100 ms; ≤ 1.25×; ≤ 100 KB", met ? "yes" : string.Join(", ", parts), lines);
     }
 

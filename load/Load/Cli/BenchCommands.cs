@@ -17,14 +17,36 @@ public static class BenchCommands
         var rounds = new Option<int>("--rounds") { Description = "Measured rounds of each side (P4, P7).", DefaultValueFactory = _ => 2 };
         var watchers = new Option<int>("--watchers") { Description = "P5 watchers.", DefaultValueFactory = _ => 10_000 };
         var joins = new Option<int>("--joins") { Description = "P5 joins.", DefaultValueFactory = _ => 20 };
+        var bareSend = new Option<string>("--bare-send")
+        {
+            Description = "P5's bare hub: inline sends, then answers its broadcast; queued answers, then sends from the thread pool, as the API's live feed does.",
+            DefaultValueFactory = _ => "inline",
+        };
+        bareSend.AcceptOnlyFromAmong("inline", "queued");
+        var serverConfig = new Option<string>("--server-config")
+        {
+            Description = "Extra configuration for every API server, \"Key:Path=value;Other=value\", for diagnosis only.",
+            DefaultValueFactory = _ => "",
+        };
         var campaigns = new Option<int>("--campaigns") { Description = "P7 campaigns.", DefaultValueFactory = _ => 10_000 };
         var grains = new Option<int>("--grains") { Description = "P7 grain states in the big store.", DefaultValueFactory = _ => 1_000_000 };
         var shoppers = new Option<int>("--shoppers") { Description = "Shoppers' tokens the purchases rotate over.", DefaultValueFactory = _ => 1000 };
 
         var bench = new Command("bench", "Runs P4, P5 and P7 of the performance spec with their baselines in the same run, and writes them into docs/benchmarks.md.")
         {
-            api, work, doc, only, connections, seconds, rounds, watchers, joins, campaigns, grains, shoppers,
+            api, work, doc, only, connections, seconds, rounds, watchers, joins, bareSend, campaigns, grains, shoppers, serverConfig,
         };
+        serverConfig.Validators.Add(result =>
+        {
+            try
+            {
+                BenchOptions.ParseServerConfig(result.GetValueOrDefault<string>());
+            }
+            catch (ArgumentException exception)
+            {
+                result.AddError(exception.Message);
+            }
+        });
         bench.SetAction((parse, cancellationToken) => BenchRunner.RunAsync(new BenchOptions
         {
             ApiDll = parse.GetValue(api)!,
@@ -36,6 +58,8 @@ public static class BenchCommands
             Rounds = Math.Max(1, parse.GetValue(rounds)),
             Watchers = parse.GetValue(watchers),
             Joins = parse.GetValue(joins),
+            BareSend = parse.GetValue(bareSend)!,
+            ServerConfig = BenchOptions.ParseServerConfig(parse.GetValue(serverConfig)!),
             Campaigns = parse.GetValue(campaigns),
             Grains = parse.GetValue(grains),
             Shoppers = parse.GetValue(shoppers),

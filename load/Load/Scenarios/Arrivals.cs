@@ -10,17 +10,9 @@ public static class Arrivals
         var journeys = new List<Task>(count);
         for (var i = 0; i < count && !cancellationToken.IsCancellationRequested; i++)
         {
-            var wait = ramp.ArrivalOf(i, count) - clock.GetElapsedTime(started);
-            if (wait > TimeSpan.FromMilliseconds(1))
+            if (!await Pacing.WaitUntilAsync(clock, started, ramp.ArrivalOf(i, count), cancellationToken))
             {
-                try
-                {
-                    await Task.Delay(wait, clock, cancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+                break;
             }
             journeys.Add(GuardAsync(i, journey, context, cancellationToken));
         }

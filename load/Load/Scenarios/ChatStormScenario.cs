@@ -59,17 +59,9 @@ public sealed class ChatStormScenario : IScenario
         var posts = new List<Task>();
         for (var k = 0; !cancellationToken.IsCancellationRequested; k++)
         {
-            var due = TimeSpan.FromSeconds(k / Math.Max(0.001, context.Options.Rate)) - context.Clock.GetElapsedTime(started);
-            if (due > TimeSpan.Zero)
+            if (!await Pacing.WaitUntilAsync(context.Clock, started, Pacing.AtRate(k, context.Options.Rate), cancellationToken))
             {
-                try
-                {
-                    await Task.Delay(due, context.Clock, cancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+                break;
             }
             // Walk the groups first, then their members, so every group hears from several people.
             var (groupId, member) = everyone[(k % everyone.Length) * 7919 % everyone.Length];

@@ -61,17 +61,9 @@ public sealed class WatchersScenario : IScenario
         var joins = new List<Task>(_joiners.Length);
         for (var k = 0; k < _joiners.Length && !cancellationToken.IsCancellationRequested; k++)
         {
-            var due = TimeSpan.FromSeconds(k / Math.Max(0.001, context.Options.Rate)) - context.Clock.GetElapsedTime(started);
-            if (due > TimeSpan.Zero)
+            if (!await Pacing.WaitUntilAsync(context.Clock, started, Pacing.AtRate(k, context.Options.Rate), cancellationToken))
             {
-                try
-                {
-                    await Task.Delay(due, context.Clock, cancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+                break;
             }
             var joiner = _joiners[k];
             var team = _teams[k % _teams.Length];
