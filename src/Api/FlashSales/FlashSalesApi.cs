@@ -83,7 +83,7 @@ public static class FlashSalesApi
             return Problems.Of(result.Error!);
         }
         await OrderLists.RecordAsync(grains, result.Value!);
-        return TypedResults.Created($"/api/orders/{result.Value.Id}", OrderResponse.From(result.Value));
+        return TypedResults.Created($"/api/orders/{result.Value!.Id}", OrderResponse.From(result.Value));
     }
 
     private static ProblemHttpResult NotFound(string id) => Problems.Of(ErrorCodes.NotFound, $"Flash sale {id} does not exist.");
