@@ -5,15 +5,19 @@ namespace GroupBuy.Api.GroupBuys;
 
 public sealed record OpenTeamResponse(string Id, int Needed, DateTimeOffset ExpiresAt);
 
+/// <summary>How many teams are forming, have formed and have failed (an addition to the contract's shape).</summary>
+public sealed record TeamCountsResponse(int Forming, int Succeeded, int Failed);
+
 /// <summary>The contract's <c>GroupBuy</c>; <c>openTeams</c> lists forming teams, fewest needed first, at most 20.</summary>
 public sealed record GroupBuyResponse(
     string Id, string Sku, long Price, long LeaderPrice, long SoloPrice, int TeamSize, int TeamWindowSeconds, int Quantity, int Remaining,
     GroupBuyStatus Status, DateTimeOffset StartsAt, DateTimeOffset EndsAt, IReadOnlyList<OpenTeamResponse> OpenTeams, long Version, DateTimeOffset ServerTime,
-    decimal CommissionRate)
+    decimal CommissionRate, TeamCountsResponse Teams)
 {
     public static GroupBuyResponse From(GroupBuySnapshot g) =>
         new(g.Id, g.Sku, g.Price, g.LeaderPrice, g.SoloPrice, g.TeamSize, g.TeamWindowSeconds, g.Quantity, g.Remaining, g.Status, g.StartsAt, g.EndsAt,
-            [.. g.OpenTeams.Take(20).Select(t => new OpenTeamResponse(t.TeamId, t.Needed, t.ExpiresAt))], g.Version, g.ServerTime, g.CommissionRate);
+            [.. g.OpenTeams.Take(20).Select(t => new OpenTeamResponse(t.TeamId, t.Needed, t.ExpiresAt))], g.Version, g.ServerTime, g.CommissionRate,
+            g.Teams is { } teams ? new(teams.Forming, teams.Succeeded, teams.Failed) : new(g.OpenTeams.Count, 0, 0));
 }
 
 public sealed record TeamMemberResponse(string Name, bool Paid);

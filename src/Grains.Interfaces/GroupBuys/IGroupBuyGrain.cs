@@ -48,7 +48,11 @@ public sealed record GroupBuySnapshot(
     string MerchantId,
     long Version,
     DateTimeOffset ServerTime,
-    decimal CommissionRate = 0);
+    decimal CommissionRate = 0,
+    TeamCounts? Teams = null);
+
+/// <summary>How many of a campaign's teams are forming, have formed, and have failed (for merchants' dashboards).</summary>
+public sealed record TeamCounts(int Forming, int Succeeded, int Failed);
 
 /// <summary>What a team asks of its campaign when a seat is taken.</summary>
 public sealed record SeatRequest(string TeamId, string ShopperId, string OrderId);

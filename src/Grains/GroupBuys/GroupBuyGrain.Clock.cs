@@ -114,8 +114,8 @@ public sealed partial class GroupBuyGrain
             else if (State.Teams.TryGetValue(teamId, out var entry) && entry is { IsForming: true, Confirmed: false })
             {
                 _logger.TeamNeverOpened(Id, teamId);
+                Close(teamId, TeamStatus.Failed, sold: 0);   // counts the outcome from the state before the change
                 State.Teams[teamId] = entry with { Status = TeamStatus.Failed };
-                Close(teamId, sold: 0);
                 await CommitAsync(settle: true);
             }
         }

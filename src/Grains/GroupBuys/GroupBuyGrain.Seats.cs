@@ -61,7 +61,7 @@ public sealed partial class GroupBuyGrain
         if (entry.IsForming && team.Status != TeamStatus.Forming)
         {
             entry = entry with { Status = team.Status, Sold = team.Status == TeamStatus.Succeeded ? team.Size : 0 };
-            Close(team.Id, entry.Sold);
+            Close(team.Id, team.Status, entry.Sold);
             changed = true;
         }
         State.Teams[team.Id] = entry;
@@ -121,8 +121,14 @@ public sealed partial class GroupBuyGrain
     }
 
     /// <summary>A team reached its end: its seats are no longer held; a succeeded team's become sold.</summary>
-    private void Close(string teamId, int sold)
+    /// <summary>Before the team's entry changes: <see cref="Outcomes"/>, if not counted yet, counts it as still forming.</summary>
+    private void Close(string teamId, TeamStatus outcome, int sold)
     {
+        _outcomes = Outcomes with
+        {
+            Succeeded = Outcomes.Succeeded + (outcome == TeamStatus.Succeeded ? 1 : 0),
+            Failed = Outcomes.Failed + (outcome == TeamStatus.Failed ? 1 : 0),
+        };
         Seats.ReleaseTeam(teamId);
         Forming.Remove(teamId);
         State.Sold += sold;

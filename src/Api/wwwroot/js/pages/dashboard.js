@@ -1,6 +1,5 @@
 // A campaign's live dashboard: stock (sold / reserved / remaining) or teams (forming / formed / failed), and a
 // chart of purchases per second over the last minute, computed here from the live pushes and drawn in SVG.
-import { get } from '../api.js';
 import { serverNow } from '../clock.js';
 import { t } from '../i18n.js';
 import { fill, h } from '../ui.js';
@@ -14,8 +13,6 @@ export class Dashboard {
     this.topic = `${this.isFlashSale ? 'flash-sale' : 'group-buy'}:${campaign.id}`;
     this.buckets = new Map(); // server second → purchases
     this.taken = null;
-    this.knownTeams = new Set();
-    this.closedTeams = { succeeded: 0, failed: 0 };
     this.stats = {};
     const stat = (key, label) => {
       this.stats[key] = h('strong', { testid: `dash-${key}` }, '0');
@@ -48,25 +45,10 @@ export class Dashboard {
       this.stats.sold.textContent = String(snapshot.sold);
       this.stats.reserved.textContent = String(snapshot.reserved);
     } else {
-      this.trackTeams(snapshot.openTeams);
+      // The campaign counts its own teams, so the figures are whole even for teams closed before this page opened.
+      for (const key of ['forming', 'succeeded', 'failed']) this.stats[key].textContent = String(snapshot.teams[key]);
     }
     this.draw();
-  }
-
-  /** Teams that leave the open list have formed or failed; ask each once which. */
-  trackTeams(openTeams) {
-    const open = new Set(openTeams.map(team => team.id));
-    for (const id of this.knownTeams) {
-      if (open.has(id)) continue;
-      this.knownTeams.delete(id);
-      get(`/api/teams/${id}`).then(team => {
-        if (team.status === 'forming') return;
-        this.closedTeams[team.status]++;
-        this.stats[team.status].textContent = String(this.closedTeams[team.status]);
-      }).catch(() => {});
-    }
-    open.forEach(id => this.knownTeams.add(id));
-    this.stats.forming.textContent = openTeams.length >= 20 ? '20+' : String(openTeams.length);
   }
 
   draw() {
