@@ -17,7 +17,7 @@ public sealed record GroupBuyResponse(
     public static GroupBuyResponse From(GroupBuySnapshot g) =>
         new(g.Id, g.Sku, g.Price, g.LeaderPrice, g.SoloPrice, g.TeamSize, g.TeamWindowSeconds, g.Quantity, g.Remaining, g.Status, g.StartsAt, g.EndsAt,
             [.. g.OpenTeams.Take(20).Select(t => new OpenTeamResponse(t.TeamId, t.Needed, t.ExpiresAt))], g.Version, g.ServerTime, g.CommissionRate,
-            g.Teams is { } teams ? new(teams.Forming, teams.Succeeded, teams.Failed) : new(g.OpenTeams.Count, 0, 0));
+            new(g.Teams.Forming, g.Teams.Succeeded, g.Teams.Failed));
 }
 
 public sealed record TeamMemberResponse(string Name, bool Paid);

@@ -48,8 +48,8 @@ public sealed record GroupBuySnapshot(
     string MerchantId,
     long Version,
     DateTimeOffset ServerTime,
-    decimal CommissionRate = 0,
-    TeamCounts? Teams = null);
+    decimal CommissionRate,
+    TeamCounts Teams);
 
 /// <summary>How many of a campaign's teams are forming, have formed, and have failed (for merchants' dashboards).</summary>
 public sealed record TeamCounts(int Forming, int Succeeded, int Failed);
