@@ -46,7 +46,9 @@ public static class GrainRuntimeServiceCollectionExtensions
         var instance = storage ?? new MemoryGrainStorage();
         services.AddKeyedSingleton<IGrainStorage>(name, instance);
         services.AddKeyedSingleton<IJournalStorage>(name, instance);
+        services.AddKeyedSingleton<IGrainIndex>(name, instance);
         services.TryAddSingleton<IReminderTable>(instance);
+        services.TryAddSingleton<IGrainIndex>(instance);
         return services;
     }
 

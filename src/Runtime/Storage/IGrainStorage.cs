@@ -18,7 +18,11 @@ public interface IGrainStorage
     /// Writes the payload if the stored version equals <paramref name="expectedVersion"/> (0: no row yet) and
     /// returns the new version; otherwise throws <see cref="InconsistentStateException"/>.
     /// </summary>
-    Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, CancellationToken cancellationToken);
+    Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, CancellationToken cancellationToken) =>
+        WriteAsync(stateName, grainId, payload, expectedVersion, [], cancellationToken);
+
+    /// <summary>Writes as above and, in the same commit, upserts <paramref name="index"/>'s rows; a version conflict writes nothing.</summary>
+    Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken);
 
     /// <summary>
     /// Clears the payload but keeps the row and advances its version, so a stale writer still fails.

@@ -31,7 +31,14 @@ public interface IJournalStorage
     /// Appends events as versions <c>expectedVersion + 1 …</c>; throws <see cref="InconsistentStateException"/>
     /// when any of those versions already exists (another writer appended first).
     /// </summary>
-    Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, CancellationToken cancellationToken);
+    Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, CancellationToken cancellationToken) =>
+        AppendAsync(journalName, grainId, expectedVersion, events, [], cancellationToken);
+
+    /// <summary>
+    /// Appends events as above and, in the same commit, upserts <paramref name="index"/>'s rows: all of it becomes
+    /// durable, or none of it. A version conflict writes nothing.
+    /// </summary>
+    Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken);
 
     /// <summary>Stores a snapshot at <paramref name="version"/> and drops the events it covers.</summary>
     Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);

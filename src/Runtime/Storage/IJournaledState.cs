@@ -26,5 +26,11 @@ public interface IJournaledState<TState, TEvent>
 
     void Raise(TEvent @event);
 
+    /// <summary>
+    /// Upserts a row of a grain index (see <see cref="Storage.IGrainIndex"/>) in the same commit as the events
+    /// raised before the next confirmation: it becomes durable exactly when they do.
+    /// </summary>
+    void AddToIndex<TItem>(string index, string key, string itemId, TItem item);
+
     Task ConfirmAsync(CancellationToken cancellationToken = default);
 }

@@ -19,5 +19,11 @@ public interface IPersistentState<TState>
     /// <summary>Writes <see cref="State"/>; a stale version throws <see cref="InconsistentStateException"/>.</summary>
     Task WriteStateAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Upserts a row of a grain index (see <see cref="Storage.IGrainIndex"/>) in the same commit as the next
+    /// <see cref="WriteStateAsync"/>: it becomes durable exactly when the state that made it does.
+    /// </summary>
+    void AddToIndex<TItem>(string index, string key, string itemId, TItem item);
+
     Task ClearStateAsync(CancellationToken cancellationToken = default);
 }

@@ -28,6 +28,7 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
     private static readonly JsonTypeInfo<TState> StateJson = (JsonTypeInfo<TState>)StateBinding.Json.GetTypeInfo(typeof(TState));
 
     private readonly List<ReadOnlyMemory<byte>> _unconfirmed = [];
+    private readonly List<IndexEntry> _unconfirmedIndex = [];
     private long _snapshotVersion;
     private long _snapshotBytes;
     private long _eventBytesSinceSnapshot;
@@ -71,6 +72,12 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
         Version++;
     }
 
+    public void AddToIndex<TItem>(string index, string key, string itemId, TItem item)
+    {
+        ThrowIfFailed();
+        _unconfirmedIndex.Add(GrainIndexExtensions.ToIndexEntry(index, key, itemId, item));
+    }
+
     public Task ConfirmAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -78,7 +85,7 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
         {
             return Task.FromException(new InconsistentStateException($"Journal {binding.StateName} of {binding.GrainId} failed to append; the activation is being dropped.", _failure));
         }
-        if (_unconfirmed.Count == 0 && !_confirming)
+        if (_unconfirmed.Count == 0 && _unconfirmedIndex.Count == 0 && !_confirming)
         {
             return Task.CompletedTask;
         }
@@ -108,6 +115,8 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
                 _nextConfirm = null;
                 var events = _unconfirmed.ToArray();
                 _unconfirmed.Clear();
+                IndexEntry[] index = _unconfirmedIndex.Count == 0 ? [] : [.. _unconfirmedIndex];
+                _unconfirmedIndex.Clear();
                 var expected = ConfirmedVersion;
                 // Every raised event is in this batch, so the state is exactly the state at Version.
                 var snapshot = SnapshotDue() ? JsonSerializer.SerializeToUtf8Bytes(State, StateJson) : null;
@@ -119,9 +128,9 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
                 var snapshotVersion = Version;
                 try
                 {
-                    if (events.Length > 0)
+                    if (events.Length > 0 || index.Length > 0)
                     {
-                        await _storage.AppendAsync(binding.StateName, binding.GrainId, expected, events, CancellationToken.None);
+                        await _storage.AppendAsync(binding.StateName, binding.GrainId, expected, events, index, CancellationToken.None);
                     }
                     ConfirmedVersion = expected + events.Length;
                     batch.TrySetResult();

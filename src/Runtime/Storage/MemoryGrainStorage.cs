@@ -6,13 +6,14 @@ namespace GroupBuy.Runtime.Storage;
 /// Grain state, journals and reminders in memory, with the same version checks as the durable providers.
 /// For tests and the <c>memory</c> provider; the test kit keeps one instance across silo restarts.
 /// </summary>
-public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IReminderTable
+public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IReminderTable, IGrainIndex
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<(GrainId, string), StoredState> _states = [];
     private readonly Dictionary<(GrainId, string), SortedList<long, byte[]>> _journals = [];
     private readonly Dictionary<(GrainId, string), JournalSnapshot> _snapshots = [];
     private readonly Dictionary<(GrainId, string), ReminderEntry> _reminders = [];
+    private readonly Dictionary<(string Index, string Key), Dictionary<string, byte[]>> _indexes = [];
 
     /// <summary>State writes and journal appends accepted so far (what write-coalescing tests count).</summary>
     public int Writes { get; private set; }
@@ -25,16 +26,17 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
         }
     }
 
-    public async Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, CancellationToken cancellationToken)
+    public async Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
     {
         var copy = payload.ToArray();
+        var rows = CopyOf(index);
         // Complete off the caller's turn, as a real store does, so grains meet the same interleavings as in production.
-        return await Task.Run(() => Put(stateName, grainId, copy, expectedVersion), cancellationToken);
+        return await Task.Run(() => Put(stateName, grainId, copy, expectedVersion, rows), cancellationToken);
     }
 
     public async Task<long> ClearAsync(string stateName, GrainId grainId, long expectedVersion, CancellationToken cancellationToken)
     {
-        return await Task.Run(() => Put(stateName, grainId, null, expectedVersion), cancellationToken);
+        return await Task.Run(() => Put(stateName, grainId, null, expectedVersion, []), cancellationToken);
     }
 
     public Task<JournalSnapshot?> ReadSnapshotAsync(string journalName, GrainId grainId, CancellationToken cancellationToken)
@@ -56,13 +58,14 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
         }
     }
 
-    public async Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, CancellationToken cancellationToken)
+    public async Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
     {
         var copies = new byte[events.Count][];
         for (var i = 0; i < copies.Length; i++)
         {
             copies[i] = events[i].ToArray();
         }
+        var rows = CopyOf(index);
         await Task.Run(() => { }, cancellationToken);
         lock (_lock)
         {
@@ -77,6 +80,7 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
             {
                 journal.Add(expectedVersion + i + 1, copies[i]);
             }
+            Upsert(rows);
             Writes++;
         }
     }
@@ -139,7 +143,7 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
         return Task.CompletedTask;
     }
 
-    private long Put(string stateName, GrainId grainId, byte[]? payload, long expectedVersion)
+    private long Put(string stateName, GrainId grainId, byte[]? payload, long expectedVersion, (string Index, string Key, string ItemId, byte[] Payload)[] index)
     {
         lock (_lock)
         {
@@ -150,8 +154,42 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
                 throw new InconsistentStateException($"State {stateName} of {grainId} is at version {current}, not {expectedVersion}.");
             }
             _states[key] = new StoredState(payload, current + 1);
+            Upsert(index);
             Writes++;
             return current + 1;
+        }
+    }
+
+    public Task<IReadOnlyList<IndexedItem>> ReadIndexAsync(string index, string key, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<IndexedItem> items = _indexes.TryGetValue((index, key), out var rows)
+                ? [.. rows.Select(row => new IndexedItem(row.Key, row.Value))]
+                : [];
+            return Task.FromResult(items);
+        }
+    }
+
+    /// <summary>Copied before the write is queued: the caller's buffers may be reused once it returns.</summary>
+    private static (string Index, string Key, string ItemId, byte[] Payload)[] CopyOf(IReadOnlyList<IndexEntry> index)
+    {
+        var rows = new (string, string, string, byte[])[index.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var entry = index[i];
+            rows[i] = (entry.Index, entry.Key, entry.ItemId, entry.Payload.ToArray());
+        }
+        return rows;
+    }
+
+    /// <summary>Called under the lock, in the same step as the write it came with.</summary>
+    private void Upsert((string Index, string Key, string ItemId, byte[] Payload)[] rows)
+    {
+        foreach (var (index, key, itemId, payload) in rows)
+        {
+            var items = _indexes.TryGetValue((index, key), out var existing) ? existing : _indexes[(index, key)] = new(StringComparer.Ordinal);
+            items[itemId] = payload;
         }
     }
 }

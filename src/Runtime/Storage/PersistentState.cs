@@ -13,6 +13,7 @@ internal sealed class PersistentState<TState>(StateBinding binding) : IPersisten
 {
     private readonly IGrainStorage _storage = binding.Services.GetRequiredKeyedService<IGrainStorage>(binding.StorageName);
     private long _version;
+    private List<IndexEntry> _unwrittenIndex = [];
     private bool _writing;
     private Task _loop = Task.CompletedTask;
     private TaskCompletionSource? _nextWrite;
@@ -56,6 +57,9 @@ internal sealed class PersistentState<TState>(StateBinding binding) : IPersisten
         return waiter.Task;
     }
 
+    public void AddToIndex<TItem>(string index, string key, string itemId, TItem item) =>
+        _unwrittenIndex.Add(GrainIndexExtensions.ToIndexEntry(index, key, itemId, item));
+
     public async Task ClearStateAsync(CancellationToken cancellationToken = default)
     {
         if (_writing)
@@ -76,10 +80,12 @@ internal sealed class PersistentState<TState>(StateBinding binding) : IPersisten
             {
                 _nextWrite = null;
                 var payload = JsonSerializer.SerializeToUtf8Bytes(State, StateBinding.Json);
+                var index = _unwrittenIndex;
+                _unwrittenIndex = [];
                 try
                 {
                     // The write is shared by several callers, so no one caller's token may cancel it.
-                    _version = await _storage.WriteAsync(binding.StateName, binding.GrainId, payload, _version, CancellationToken.None);
+                    _version = await _storage.WriteAsync(binding.StateName, binding.GrainId, payload, _version, index, CancellationToken.None);
                     RecordExists = true;
                     batch.TrySetResult();
                 }

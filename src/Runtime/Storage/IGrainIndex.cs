@@ -1,0 +1,46 @@
+using System.Text.Json;
+
+namespace GroupBuy.Runtime.Storage;
+
+/// <summary>
+/// A row of a grain index: a secondary index the store keeps for queries no single grain can answer (a shopper's
+/// orders across every sale). It is committed in the same transaction as the state write or journal append it is
+/// handed to, so the index never lags behind, nor runs ahead of, the grain that wrote it. Rows are upserted by
+/// <see cref="Index"/> + <see cref="Key"/> + <see cref="ItemId"/>: writing one again is harmless.
+/// </summary>
+public readonly record struct IndexEntry(string Index, string Key, string ItemId, ReadOnlyMemory<byte> Payload);
+
+/// <summary>One item under an index key, as read back.</summary>
+public readonly record struct IndexedItem(string ItemId, byte[] Payload);
+
+/// <summary>Reads what grains wrote to an index. Only committed rows are seen.</summary>
+public interface IGrainIndex
+{
+    /// <summary>Every item under <paramref name="key"/> of <paramref name="index"/>, in no particular order.</summary>
+    Task<IReadOnlyList<IndexedItem>> ReadIndexAsync(string index, string key, CancellationToken cancellationToken);
+}
+
+public static class GrainIndexExtensions
+{
+    /// <summary>The items under a key, read back from the JSON grains wrote with <c>AddToIndex</c>.</summary>
+    public static async Task<IReadOnlyList<TItem>> ReadIndexAsync<TItem>(this IGrainIndex grainIndex, string index, string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(grainIndex);
+        var rows = await grainIndex.ReadIndexAsync(index, key, cancellationToken).ConfigureAwait(false);
+        var items = new TItem[rows.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = JsonSerializer.Deserialize<TItem>(rows[i].Payload, StateBinding.Json)!;
+        }
+        return items;
+    }
+
+    /// <summary>An index row carrying <paramref name="item"/> as JSON (the form states and events are stored in).</summary>
+    internal static IndexEntry ToIndexEntry<TItem>(string index, string key, string itemId, TItem item)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(index);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentException.ThrowIfNullOrEmpty(itemId);
+        return new(index, key, itemId, JsonSerializer.SerializeToUtf8Bytes(item, StateBinding.Json));
+    }
+}
