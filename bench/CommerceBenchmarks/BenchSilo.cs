@@ -1,3 +1,4 @@
+using GroupBuy.Grains.Orders;
 using GroupBuy.Grains.Interfaces.FlashSales;
 using GroupBuy.Grains.Interfaces.Products;
 using GroupBuy.Runtime;
@@ -23,6 +24,8 @@ internal sealed class BenchSilo : IAsyncDisposable
     public IGrainFactory GrainFactory => _host.Services.GetRequiredService<IGrainFactory>();
 
     public RuntimeMetrics Metrics => _host.Services.GetRequiredService<RuntimeMetrics>();
+
+    public OrderLists OrderLists => _host.Services.GetRequiredService<OrderLists>();
 
     public static Task<BenchSilo> StartMemoryAsync() => StartAsync(new() { ["Storage:Provider"] = StorageOptions.MemoryProvider });
 

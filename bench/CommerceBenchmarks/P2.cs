@@ -3,8 +3,8 @@ namespace GroupBuy.CommerceBenchmarks;
 /// <summary>
 /// P2, our side: purchase decisions per second in process on memory storage — one live flash sale, C concurrent
 /// callers each buying one unit at a time for shoppers in rotation, counted when acknowledged (the limit check,
-/// the stock check and the order record durable; the outbox then takes it to the shopper's list, which the run
-/// checks at its end). The Redis side is run-p2.sh's.
+/// the stock check, the order record and its entry in the shopper's list durable in one append; the run checks the
+/// list at its end). The Redis side is run-p2.sh's.
 /// </summary>
 internal static class P2
 {
@@ -23,7 +23,7 @@ internal static class P2
         Console.WriteLine(result.Describe());
 
         var snapshot = (await sale.Get())!;
-        var delivered = await OutboxCheck.DrainedAsync(silo.GrainFactory, sale, "p2", snapshot.Reserved);
+        var delivered = await ListCheck.LastOrderListedAsync(silo.OrderLists, sale, "p2", snapshot.Reserved);
         var audit = delivered && snapshot.Reserved == result.TotalAcknowledged && snapshot.Sold == 0
             && snapshot.Remaining == snapshot.Quantity - snapshot.Reserved && result.TotalFailed == 0;
         Console.WriteLine($"  audit: {(audit ? "ok" : "FAILED")} (reserved {snapshot.Reserved:N0}, acknowledged {result.TotalAcknowledged:N0}, remaining {snapshot.Remaining:N0} of {snapshot.Quantity:N0})");

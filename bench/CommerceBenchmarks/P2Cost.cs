@@ -5,8 +5,7 @@ namespace GroupBuy.CommerceBenchmarks;
 /// <summary>
 /// P2's cost per purchase for a FIXED amount of work, which a shared machine's noise moves far less than a rate:
 /// C callers make N purchases (shoppers in rotation, so the mix of new and returning shoppers is the same in every
-/// run), and the process's CPU time, allocated bytes and thread-pool work items are divided by N. The window ends
-/// once the outbox has delivered the last order, so work done after the acknowledgement is counted too.
+/// run), and the process's CPU time, allocated bytes and thread-pool work items are divided by N.
 /// </summary>
 internal static class P2Cost
 {
@@ -29,7 +28,7 @@ internal static class P2Cost
         var paused = GC.GetTotalPauseDuration();
         var collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var acknowledged = await RunAsync(new GrainPurchaser(sale, shoppers), options.Callers, purchases, options.Shoppers);
-        var delivered = await OutboxCheck.DrainedAsync(silo.GrainFactory, sale, "p2-cost", acknowledged);
+        var delivered = await ListCheck.LastOrderListedAsync(silo.OrderLists, sale, "p2-cost", acknowledged);
         process.Refresh();
         var elapsed = Stopwatch.GetElapsedTime(started);
         var cpuPer = (process.TotalProcessorTime - cpu).TotalMicroseconds / purchases;

@@ -132,7 +132,7 @@ internal static class P3
                 result = await PurchaseLoad.RunAsync("ours (flash sale grain, group commit)", options.Callers, options.Shoppers, Warmup, Measure,
                     _ => Task.FromResult<IPurchaser>(new GrainPurchaser(sale, shoppers)), () => silo.Metrics.StorageTransactions);
                 Console.WriteLine(result.Describe());
-                _audits &= await OutboxCheck.DrainedAsync(silo.GrainFactory, sale, saleId, result.TotalAcknowledged);
+                _audits &= await ListCheck.LastOrderListedAsync(silo.OrderLists, sale, saleId, result.TotalAcknowledged);
             }
             FlashSaleSnapshot snapshot;
             await using (var restarted = await start())

@@ -8,13 +8,14 @@ namespace GroupBuy.Grains;
 
 public static class GrainServiceCollectionExtensions
 {
-    /// <summary>What the commerce grains need besides the runtime: order settings and the payment gateway.</summary>
+    /// <summary>What the commerce grains need besides the runtime: order settings, the payment gateway, and the order lists.</summary>
     public static IServiceCollection AddCommerceGrains(this IServiceCollection services)
     {
         services.AddOptions<OrderOptions>().BindConfiguration(OrderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SimulatedPaymentGateway>();
         services.TryAddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SimulatedPaymentGateway>());
+        services.TryAddSingleton<OrderLists>();
         return services;
     }
 }

@@ -58,4 +58,12 @@ public static class CommerceSilo
     }
 
     public static SimulatedPaymentGateway Gateway(this TestCluster silo) => silo.Services.GetRequiredService<SimulatedPaymentGateway>();
+
+    /// <summary>The shopper's order list, ids only, newest first.</summary>
+    public static async Task<List<string>> ListedFor(this TestCluster silo, string shopperId) =>
+        [.. (await silo.Services.GetRequiredService<OrderLists>().OfShopperAsync(shopperId, Token)).Select(o => o.OrderId)];
+
+    /// <summary>The leader's referred orders, ids only, newest first.</summary>
+    public static async Task<List<string>> ReferredBy(this TestCluster silo, string leaderId) =>
+        [.. (await silo.Services.GetRequiredService<OrderLists>().ReferredByAsync(leaderId, Token)).Select(o => o.OrderId)];
 }

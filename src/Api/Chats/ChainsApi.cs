@@ -105,7 +105,6 @@ public static class ChainsApi
         {
             return Problems.Of(result.Error!);
         }
-        await OrderLists.RecordAsync(grains, result.Value!.Order);
         return TypedResults.Created($"/api/orders/{result.Value.Order.Id}", ChainEntryCreatedResponse.From(result.Value));
     }
 

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using GroupBuy.Api.Identity;
 using GroupBuy.Api.Orders;
 using GroupBuy.Grains.Interfaces.Orders;
-using GroupBuy.Grains.Interfaces.Referrals;
+using GroupBuy.Grains.Orders;
 using GroupBuy.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -25,10 +25,10 @@ public static class CommissionsApi
         return app;
     }
 
-    private static async Task<Ok<CommissionsResponse>> Mine(ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Ok<CommissionsResponse>> Mine(ClaimsPrincipal user, IGrainFactory grains, OrderLists lists, CancellationToken cancellationToken)
     {
         var leaderId = user.UserId();
-        var refs = await grains.GetGrain<ICommissionGrain>(leaderId).ListOrders();
+        var refs = await lists.ReferredByAsync(leaderId, cancellationToken);
         var orders = await Task.WhenAll(refs.Select(r => OrdersApi.FindAsync(r, grains)));
         List<CommissionOrder> rows = [.. orders
             .Where(o => o?.Referral?.LeaderId == leaderId)

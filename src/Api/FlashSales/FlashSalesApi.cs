@@ -82,7 +82,6 @@ public static class FlashSalesApi
         {
             return Problems.Of(result.Error!);
         }
-        await OrderLists.RecordAsync(grains, result.Value!);
         return TypedResults.Created($"/api/orders/{result.Value!.Id}", OrderResponse.From(result.Value));
     }
 

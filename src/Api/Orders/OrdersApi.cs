@@ -6,6 +6,7 @@ using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.FlashSales;
 using GroupBuy.Grains.Interfaces.GroupBuys;
 using GroupBuy.Grains.Interfaces.Orders;
+using GroupBuy.Grains.Orders;
 using GroupBuy.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -47,9 +48,9 @@ public static class OrdersApi
         return result.IsSuccess ? TypedResults.Ok(OrderResponse.From(result.Value!)) : Problems.Of(result.Error!);
     }
 
-    private static async Task<Ok<OrderResponse[]>> Mine(ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Ok<OrderResponse[]>> Mine(ClaimsPrincipal user, IGrainFactory grains, OrderLists lists, CancellationToken cancellationToken)
     {
-        var refs = await grains.GetGrain<IShopperGrain>(user.UserId()).ListOrders();
+        var refs = await lists.OfShopperAsync(user.UserId(), cancellationToken);
         var orders = await Task.WhenAll(refs.Select(r => FindAsync(r, grains)));
         return TypedResults.Ok(orders.OfType<OrderSnapshot>().Select(OrderResponse.From).ToArray());
     }

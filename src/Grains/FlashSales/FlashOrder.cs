@@ -25,9 +25,6 @@ public sealed record FlashOrder(
     /// <summary>The group the order came through, if any.</summary>
     public OrderReferral? Referral { get; init; }
 
-    /// <summary>Delivered to the shopper's order list (false: still in the outbox).</summary>
-    public bool Indexed { get; init; }
-
     [JsonIgnore]
     public bool IsPending => Status == OrderStatus.PendingPayment;
 

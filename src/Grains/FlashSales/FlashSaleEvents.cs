@@ -54,8 +54,11 @@ public sealed record OrderPaid(string OrderId, string PaymentId, DateTimeOffset 
 /// <summary>Pending orders whose pay-by time passed: cancelled, their units back in the sale.</summary>
 public sealed record OrdersExpired(IReadOnlyList<string> OrderIds, DateTimeOffset At) : FlashSaleEvent;
 
-/// <summary>The outbox delivered these orders to the shopper's order list (written by earlier versions; still replayed).</summary>
+/// <summary>
+/// Written by versions that delivered orders to shoppers' lists through an outbox; still read so that their
+/// journals load, and ignored (orders are now listed by index rows committed with the order).
+/// </summary>
 public sealed record OrdersIndexed(string ShopperId, IReadOnlyList<string> OrderIds) : FlashSaleEvent;
 
-/// <summary>One outbox round delivered these orders, of any shoppers, to their order lists.</summary>
+/// <inheritdoc cref="OrdersIndexed"/>
 public sealed record OrdersDelivered(IReadOnlyList<string> OrderIds) : FlashSaleEvent;

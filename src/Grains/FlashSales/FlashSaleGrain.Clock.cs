@@ -28,16 +28,6 @@ public sealed partial class FlashSaleGrain
         }
         _armedFor = GetReminder(ClockReminder)?.DueAt;
         await TickAsync(cancellationToken);
-        await RedeliverOutboxAsync();
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        // Keeps the outbox's progress (delivered orders are confirmed lazily); losing it only means a redelivery.
-        if (!_faulted && _ledger.ConfirmedVersion < _ledger.Version)
-        {
-            await _ledger.ConfirmAsync(cancellationToken);
-        }
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -71,7 +61,6 @@ public sealed partial class FlashSaleGrain
         // The next instant is chosen before anyone hears of this tick, so it is never computed from a later clock.
         var arming = ArmClock();
         Publish();
-        RetryStalledDeliveries();
         await arming;
     }
 

@@ -15,8 +15,9 @@ namespace GroupBuy.Grains.FlashSales;
 /// One flash sale. Reentrant for throughput: every command does its checks and raises its event in one
 /// synchronous stretch of a turn (no await between check and act), then awaits the journal, which coalesces
 /// the confirmations of concurrent commands into one durable append. A caller is answered only once its
-/// event is durable. The parts: commands here; payments, the clock (expiry, start and end), stock
-/// settlement, the shopper-list outbox and live snapshots in the other files of this class.
+/// event is durable. An order is listed for its shopper (and its referring leader) by grain index rows written
+/// in the same commit as the order. The parts: commands here; payments, the clock (expiry, start and end),
+/// stock settlement and live snapshots in the other files of this class.
 /// </summary>
 [Reentrant]
 public sealed partial class FlashSaleGrain(
@@ -25,8 +26,7 @@ public sealed partial class FlashSaleGrain(
     ILiveTopics topics,
     IOptions<OrderOptions> orderOptions,
     TimeProvider clock,
-    ILogger<FlashSaleGrain> logger,
-    IOutboxFaultInjector? outboxFaults = null) : Grain, IFlashSaleGrain, IRemindable
+    ILogger<FlashSaleGrain> logger) : Grain, IFlashSaleGrain, IRemindable
 {
     private readonly IJournaledState<FlashSaleLedger, FlashSaleEvent> _ledger = ledger;
     private readonly IPaymentGateway _payments = payments;
@@ -34,7 +34,6 @@ public sealed partial class FlashSaleGrain(
     private readonly TimeSpan _paymentWindow = orderOptions.Value.PaymentWindow;
     private readonly TimeProvider _clock = clock;
     private readonly ILogger _logger = logger;
-    private readonly IOutboxFaultInjector? _outboxFaults = outboxFaults;
     private bool _creating;
 
     private FlashSaleLedger Ledger => _ledger.State;
@@ -121,24 +120,22 @@ public sealed partial class FlashSaleGrain(
         var sequence = Ledger.LastSequence + 1;
         var orderId = OrderIds.ForFlashSale(SaleId, sequence);
         var payBy = now + _paymentWindow;
+        var orderReferral = ReferralOf(referral, sale, sale.Price * quantity);
         Raise(new OrderPlaced(orderId, sequence, shopper.Id, quantity, sale.Price * quantity, now, payBy,
-            string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey, ReferralOf(referral, sale, sale.Price * quantity)));
+            string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey, orderReferral));
+        var listed = new OrderRef(orderId, OrderKind.FlashSale, SaleId, now);
+        foreach (var (index, key) in OrderIndexes.KeysOf(shopper.Id, orderReferral))
+        {
+            _ledger.AddToIndex(index, key, orderId, listed);
+        }
         var arming = ArmClock(payBy);
         await ConfirmAsync();
         Publish();
         await arming;
-        // Durable in the ledger: acknowledged now; the outbox takes it to the shopper's list after.
-        var order = Ledger.Orders[orderId];
-        Queue(shopper.Id, RefOf(order));
-        if (OutboxBacklogFull)
-        {
-            // Shoppers' lists are falling behind: answer at their pace, so the lag stays bounded.
-            await WhenRoundDoneAsync();
-        }
-        return Result<OrderSnapshot>.Ok(SnapshotOf(order));
+        return Result<OrderSnapshot>.Ok(SnapshotOf(Ledger.Orders[orderId]));
     }
 
-    /// <summary>Answered once the order is durable and its delivery to the shopper's list has been tried.</summary>
+    /// <summary>Answered once the order is durable.</summary>
     public async Task<OrderSnapshot?> GetOrder(string orderId)
     {
         if (Ledger.FindOrder(orderId) is null)
@@ -146,10 +143,6 @@ public sealed partial class FlashSaleGrain(
             return null;
         }
         await EnsureDurableAsync();
-        if (Ledger.Orders[orderId] is { Indexed: false } order)
-        {
-            await DeliverAsync(order.ShopperId, RefOf(order));
-        }
         return SnapshotOf(Ledger.Orders[orderId]);
     }
 
@@ -157,15 +150,8 @@ public sealed partial class FlashSaleGrain(
     private async Task<OrderSnapshot> AcknowledgeAsync(string orderId)
     {
         await EnsureDurableAsync();
-        var order = Ledger.Orders[orderId];
-        if (!order.Indexed)
-        {
-            Queue(order.ShopperId, RefOf(order));
-        }
-        return SnapshotOf(order);
+        return SnapshotOf(Ledger.Orders[orderId]);
     }
-
-    private OrderRef RefOf(FlashOrder order) => new(order.Id, OrderKind.FlashSale, SaleId, order.CreatedAt);
 
     private OrderSnapshot SnapshotOf(FlashOrder order) =>
         new(order.Id, OrderKind.FlashSale, SaleId, Ledger.Sale!.Sku, order.Quantity, order.Amount, order.Status, order.PayBy, order.CreatedAt, order.ShopperId, order.Referral);

@@ -8,8 +8,6 @@ public sealed partial class FlashSaleLedger
 {
     private readonly Dictionary<string, int> _held = new(StringComparer.Ordinal);
     private readonly Dictionary<(string ShopperId, string Key), string> _byKey = [];
-    /// <summary>Orders not yet delivered to their shopper's list (grouped per shopper only when asked, which is rare).</summary>
-    private readonly HashSet<string> _outbox = new(StringComparer.Ordinal);
     private readonly HashSet<string> _charging = new(StringComparer.Ordinal);
 
     /// <summary>Pending orders in placement order, which is pay-by order (one payment window for all); the head is always pending.</summary>
@@ -40,11 +38,6 @@ public sealed partial class FlashSaleLedger
 
     public FlashOrder? FindByKey(string shopperId, string idempotencyKey) =>
         _byKey.TryGetValue((shopperId, idempotencyKey), out var orderId) ? Orders[orderId] : null;
-
-    /// <summary>The outbox: per shopper, the orders not yet delivered to their order list.</summary>
-    public IEnumerable<(string ShopperId, IEnumerable<FlashOrder> Orders)> Undelivered() =>
-        _outbox.Select(id => Orders[id]).OrderBy(o => o.Sequence).GroupBy(o => o.ShopperId, StringComparer.Ordinal)
-            .Select(group => (group.Key, group.AsEnumerable()));
 
     /// <summary>Pending orders whose pay-by time is at or before <paramref name="now"/> and whose payment is not in flight.</summary>
     public List<string> DueForExpiry(DateTimeOffset now)
@@ -109,10 +102,6 @@ public sealed partial class FlashSaleLedger
         if (order.Charging)
         {
             _ = sign > 0 ? _charging.Add(order.Id) : _charging.Remove(order.Id);
-        }
-        if (!order.Indexed)
-        {
-            _ = sign > 0 ? _outbox.Add(order.Id) : _outbox.Remove(order.Id);
         }
     }
 

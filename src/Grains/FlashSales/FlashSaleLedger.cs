@@ -7,7 +7,7 @@ namespace GroupBuy.Grains.FlashSales;
 
 /// <summary>
 /// A flash sale's journaled state. What is stored is the sale and its orders; everything the hot path asks
-/// (units sold and reserved, units per shopper, idempotency keys, deadlines, the outbox) is an index kept up
+/// (units sold and reserved, units per shopper, idempotency keys, deadlines) is an index kept up
 /// to date by <see cref="Apply"/> and rebuilt once after a snapshot is loaded, so each question costs O(1)
 /// however many orders the sale has. <see cref="Apply"/> ignores what no longer fits (an order that is not
 /// pending any more), which makes every event safe to apply twice.
@@ -60,12 +60,6 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
             case OrdersExpired expired:
                 Expire(expired.OrderIds);
                 break;
-            case OrdersIndexed indexed:
-                MarkDelivered(indexed.OrderIds);
-                break;
-            case OrdersDelivered delivered:
-                MarkDelivered(delivered.OrderIds);
-                break;
         }
     }
 
@@ -101,17 +95,6 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
         if (changed)
         {
             Version++;
-        }
-    }
-
-    private void MarkDelivered(IReadOnlyList<string> orderIds)
-    {
-        foreach (var id in orderIds)
-        {
-            if (Find(id) is { Indexed: false } order)
-            {
-                Replace(order, order with { Indexed = true });
-            }
         }
     }
 

@@ -4,9 +4,6 @@ namespace GroupBuy.Grains.FlashSales;
 
 internal static partial class FlashSaleLog
 {
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Delivering {Count} orders of flash sale {SaleId} to shopper {ShopperId} failed; they stay in the outbox")]
-    public static partial void DeliveryFailed(ILogger logger, Exception exception, string saleId, string shopperId, int count);
-
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Charging order {OrderId} failed; the order is pending again")]
     public static partial void ChargeFailed(ILogger logger, Exception exception, string orderId);
 

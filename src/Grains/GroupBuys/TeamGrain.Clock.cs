@@ -52,7 +52,7 @@ public sealed partial class TeamGrain
             }
             SucceedIfComplete();
         }
-        await CommitAsync(orderListRequired: false);
+        await CommitAsync();
     }
 
     /// <summary>Moves the reminder to the next instant; <paramref name="force"/> re-registers it (the current one is firing).</summary>

@@ -1,13 +1,13 @@
 using GroupBuy.Grains.Interfaces.GroupBuys;
 using GroupBuy.Grains.Interfaces.Orders;
-using GroupBuy.Grains.Interfaces.Referrals;
 using GroupBuy.Runtime;
 
 namespace GroupBuy.Grains.GroupBuys;
 
 /// <summary>
-/// Storing a change and delivering what it owes. The outbox is part of the stored state, so what a crash
-/// interrupts is delivered again on the next activation; every receiver is idempotent.
+/// Storing a change and delivering what it owes (refunds, released units, the campaign's view). The outbox is
+/// part of the stored state, so what a crash interrupts is delivered again on the next activation; every
+/// receiver is idempotent. Orders reach shoppers' lists by index rows stored with the state, not by the outbox.
 /// </summary>
 public sealed partial class TeamGrain
 {
@@ -37,8 +37,8 @@ public sealed partial class TeamGrain
         await ArmClockAsync(force: false);
     }
 
-    /// <summary>Stores the change made before this call, delivers the outbox, then publishes the new snapshot.</summary>
-    private async Task CommitAsync(bool orderListRequired)
+    /// <summary>Stores the change made before this call (with its orders' index rows), delivers the outbox, then publishes the new snapshot.</summary>
+    private async Task CommitAsync()
     {
         State.Outbox.NotifyCampaign = true;
         await ArmClockAsync(force: false);
@@ -46,22 +46,7 @@ public sealed partial class TeamGrain
         await _team.WriteStateAsync();
         try
         {
-            if (orderListRequired)
-            {
-                // A join is acknowledged only once its order is in the shopper's list: a failure here fails the call.
-                try
-                {
-                    await DeliverOrderRefsAsync();
-                }
-                finally
-                {
-                    await DeliverNoticesAsync();
-                }
-            }
-            else
-            {
-                await DeliverAsync();
-            }
+            await DeliverAsync();
         }
         finally
         {
@@ -71,35 +56,8 @@ public sealed partial class TeamGrain
         await ArmClockAsync(force: false);
     }
 
-    private async Task DeliverAsync()
-    {
-        try
-        {
-            await DeliverOrderRefsAsync();
-        }
-        catch (Exception exception)
-        {
-            _logger.OutboxDeliveryFailed(exception, Id);
-        }
-        await DeliverNoticesAsync();
-    }
-
-    private async Task DeliverOrderRefsAsync()
-    {
-        foreach (var shopper in State.Outbox.Unlisted.Select(id => State.Orders[id]).GroupBy(o => o.ShopperId).ToList())
-        {
-            await GrainFactory.GetGrain<IShopperGrain>(shopper.Key).AddOrders([.. shopper.Select(o => new OrderRef(o.Id, o.Kind, Id, o.CreatedAt))]);
-            // Referred orders also go to their leader's commission list, which is idempotent like the shopper's.
-            foreach (var leader in shopper.Where(o => o.Referral is not null).GroupBy(o => o.Referral!.LeaderId))
-            {
-                await GrainFactory.GetGrain<ICommissionGrain>(leader.Key).AddOrders([.. leader.Select(o => new OrderRef(o.Id, o.Kind, Id, o.CreatedAt))]);
-            }
-            State.Outbox.Unlisted.RemoveAll(id => shopper.Any(o => o.Id == id));
-        }
-    }
-
     /// <summary>Refunds, released units, the campaign's view: a failure is logged and the rest stays owed.</summary>
-    private async Task DeliverNoticesAsync()
+    private async Task DeliverAsync()
     {
         var outbox = State.Outbox;
         try

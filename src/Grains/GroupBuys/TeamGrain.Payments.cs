@@ -39,7 +39,7 @@ public sealed partial class TeamGrain
         }
         State.Orders[orderId] = order with { Status = OrderStatus.Paid };
         SucceedIfComplete();
-        await CommitAsync(orderListRequired: false);
+        await CommitAsync();
         return Result<OrderSnapshot>.Ok(State.Orders[orderId]);
     }
 

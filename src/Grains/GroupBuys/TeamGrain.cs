@@ -1,3 +1,4 @@
+using GroupBuy.Grains.Orders;
 using GroupBuy.Grains.Common;
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.GroupBuys;
@@ -89,8 +90,12 @@ public sealed partial class TeamGrain(
         State.Seats.Add(new TeamSeat(shopper.Id, shopper.Name, orderId));
         State.Orders[orderId] = order;
         State.NextSeq++;
-        State.Outbox.Unlisted.Add(orderId);
-        await CommitAsync(orderListRequired: true);
+        var listed = new OrderRef(orderId, OrderKind.GroupBuy, Id, now);
+        foreach (var (index, key) in OrderIndexes.KeysOf(shopper.Id, order.Referral))
+        {
+            _team.AddToIndex(index, key, orderId, listed);
+        }
+        await CommitAsync();
         return Result<TeamJoin>.Ok(new TeamJoin(order, Snapshot()));
     }
 

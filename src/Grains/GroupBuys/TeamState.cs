@@ -12,9 +12,6 @@ public sealed record TeamSeat(string ShopperId, string Name, string OrderId);
 /// </summary>
 public sealed class TeamOutbox
 {
-    /// <summary>Orders not yet in their shopper's order list.</summary>
-    public List<string> Unlisted { get; set; } = [];
-
     /// <summary>Seats whose units the campaign has not yet taken back.</summary>
     public List<SeatRequest> Releases { get; set; } = [];
 
@@ -24,7 +21,7 @@ public sealed class TeamOutbox
     /// <summary>The campaign has not yet seen the team's latest snapshot.</summary>
     public bool NotifyCampaign { get; set; }
 
-    public bool IsEmpty => Unlisted.Count == 0 && Releases.Count == 0 && Refunds.Count == 0 && !NotifyCampaign;
+    public bool IsEmpty => Releases.Count == 0 && Refunds.Count == 0 && !NotifyCampaign;
 }
 
 public sealed class TeamState

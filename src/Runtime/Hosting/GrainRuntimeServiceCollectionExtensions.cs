@@ -49,6 +49,7 @@ public static class GrainRuntimeServiceCollectionExtensions
         services.AddKeyedSingleton<IGrainIndex>(name, instance);
         services.TryAddSingleton<IReminderTable>(instance);
         services.TryAddSingleton<IGrainIndex>(instance);
+        services.TryAddSingleton(instance);
         return services;
     }
 

@@ -33,7 +33,7 @@ public sealed class FlashSaleConcurrencyTests(PostgresFixture postgres)
         Assert.Single(results.Select(r => r.Unwrap().Id).Distinct());
         Assert.Equal(2, (await sale.Get())!.Reserved);
         await sale.GetOrder(results[0].Unwrap().Id);   // answered once the outbox has delivered it
-        Assert.Single(await silo.GrainFactory.GetGrain<IShopperGrain>("u1").ListOrders());
+        Assert.Single(await silo.ListedFor("u1"));
     }
 
     private async Task RushAsync(Store store, int attempts, int shoppers, int units)

@@ -119,17 +119,3 @@ internal sealed class ControlledGateway : IPaymentGateway
 }
 
 public sealed class InjectedFaultException(string message) : Exception(message);
-
-/// <summary>Fails outbox deliveries to one shopper while <see cref="FailFor"/> names them.</summary>
-internal sealed class FailingOutbox : IOutboxFaultInjector
-{
-    public string? FailFor { get; set; }
-
-    public void BeforeDelivery(string shopperId, IReadOnlyList<OrderRef> orders)
-    {
-        if (shopperId == FailFor)
-        {
-            throw new InjectedFaultException($"delivery to {shopperId} fails (injected)");
-        }
-    }
-}

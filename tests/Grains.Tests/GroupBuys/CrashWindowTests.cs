@@ -31,7 +31,7 @@ public sealed class CrashWindowTests
         Assert.False(join.IsCompletedSuccessfully && (await join).IsSuccess, "A join whose seat was never stored was acknowledged.");
         await live.WaitForAsync(s => s.Remaining == 29);
         Assert.True((await silo.Campaign().OpenTeam(Shopper(2))).IsSuccess);
-        Assert.Single(await silo.OrdersOf(Shopper(2)).ListOrders());
+        Assert.Single(await silo.OrdersOf(Shopper(2)));
     }
 
     [Fact]

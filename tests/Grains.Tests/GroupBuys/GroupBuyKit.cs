@@ -27,7 +27,7 @@ internal static class GroupBuyKit
 
     public static ITeamGrain Team(this TestCluster silo, string teamId) => silo.GrainFactory.GetGrain<ITeamGrain>(teamId);
 
-    public static IShopperGrain OrdersOf(this TestCluster silo, Shopper shopper) => silo.GrainFactory.GetGrain<IShopperGrain>(shopper.Id);
+    public static Task<List<string>> OrdersOf(this TestCluster silo, Shopper shopper) => silo.ListedFor(shopper.Id);
 
     /// <summary>Creates the product (once) and a live campaign on it, starting now unless told otherwise.</summary>
     public static async Task<IGroupBuyGrain> StartCampaignAsync(this TestCluster silo, int teamSize, int quantity,

@@ -1,0 +1,71 @@
+using GroupBuy.Runtime;
+using GroupBuy.Runtime.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GroupBuy.Grains.Tests;
+
+/// <summary>
+/// Holds back every state write and journal append of one grain type on the test silo's memory storage, as a
+/// stalled disk would, so a test can crash the silo at exactly that instant. A held write never completes: the
+/// crash lost it, with the index rows it carried.
+/// </summary>
+internal sealed class StorageGate
+{
+    private readonly TaskCompletionSource _hit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile string? _heldType;
+
+    /// <summary>Completes when the first write was held back.</summary>
+    public Task Hit => _hit.Task.WaitAsync(TimeSpan.FromSeconds(10), CommerceSilo.Token);
+
+    public void Hold(string grainType) => _heldType = grainType;
+
+    public void Stop() => _heldType = null;
+
+    /// <summary>Registers the gate in front of the memory storage (the last "Default" registration wins).</summary>
+    public void AddTo(IServiceCollection services)
+    {
+        const string name = PersistentStateAttribute.DefaultStorage;
+        services.AddKeyedSingleton<IGrainStorage>(name, (sp, _) => new GatedStorage(sp.GetRequiredService<MemoryGrainStorage>(), this));
+        services.AddKeyedSingleton<IJournalStorage>(name, (sp, _) => new GatedStorage(sp.GetRequiredService<MemoryGrainStorage>(), this));
+    }
+
+    private async Task PassAsync(GrainId grainId)
+    {
+        if (grainId.Type == _heldType)
+        {
+            _hit.TrySetResult();
+            await _lost.Task;
+        }
+    }
+
+    private sealed class GatedStorage(MemoryGrainStorage inner, StorageGate gate) : IGrainStorage, IJournalStorage
+    {
+        public Task<StoredState?> ReadAsync(string stateName, GrainId grainId, CancellationToken cancellationToken) =>
+            inner.ReadAsync(stateName, grainId, cancellationToken);
+
+        public async Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
+        {
+            await gate.PassAsync(grainId);
+            return await inner.WriteAsync(stateName, grainId, payload, expectedVersion, index, cancellationToken);
+        }
+
+        public Task<long> ClearAsync(string stateName, GrainId grainId, long expectedVersion, CancellationToken cancellationToken) =>
+            inner.ClearAsync(stateName, grainId, expectedVersion, cancellationToken);
+
+        public Task<JournalSnapshot?> ReadSnapshotAsync(string journalName, GrainId grainId, CancellationToken cancellationToken) =>
+            inner.ReadSnapshotAsync(journalName, grainId, cancellationToken);
+
+        public Task<IReadOnlyList<JournalEntry>> ReadEventsAsync(string journalName, GrainId grainId, long afterVersion, CancellationToken cancellationToken) =>
+            inner.ReadEventsAsync(journalName, grainId, afterVersion, cancellationToken);
+
+        public async Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
+        {
+            await gate.PassAsync(grainId);
+            await inner.AppendAsync(journalName, grainId, expectedVersion, events, index, cancellationToken);
+        }
+
+        public Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+            inner.WriteSnapshotAsync(journalName, grainId, version, payload, cancellationToken);
+    }
+}
