@@ -1,6 +1,7 @@
 using GroupBuy.Runtime;
 using GroupBuy.Runtime.Diagnostics;
 using GroupBuy.Runtime.Reminders;
+using GroupBuy.Runtime.Storage;
 using GroupBuy.Silo.Storage.GroupCommit;
 using Microsoft.Extensions.Logging;
 
@@ -18,15 +19,22 @@ public abstract class GroupCommittedStore
     private protected CommitQueue<StorageWrite> Writes { get; }
 
     public Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, CancellationToken cancellationToken) =>
-        Writes.EnqueueAsync(StateWrite.Create(stateName, grainId, payload, expectedVersion), cancellationToken);
+        WriteAsync(stateName, grainId, payload, expectedVersion, [], cancellationToken);
+
+    public Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken) =>
+        Writes.EnqueueAsync(StateWrite.Create(stateName, grainId, payload, expectedVersion, index), cancellationToken);
 
     public Task<long> ClearAsync(string stateName, GrainId grainId, long expectedVersion, CancellationToken cancellationToken) =>
-        Writes.EnqueueAsync(StateWrite.Create(stateName, grainId, null, expectedVersion), cancellationToken);
+        Writes.EnqueueAsync(StateWrite.Create(stateName, grainId, null, expectedVersion, []), cancellationToken);
 
-    public Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, CancellationToken cancellationToken)
+    public Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, CancellationToken cancellationToken) =>
+        AppendAsync(journalName, grainId, expectedVersion, events, [], cancellationToken);
+
+    public Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
     {
-        var append = EventsAppend.Create(journalName, grainId, expectedVersion, events);
-        return append.Events.Count == 0 ? Task.CompletedTask : Writes.EnqueueAsync(append, cancellationToken);
+        var append = EventsAppend.Create(journalName, grainId, expectedVersion, events, index);
+        // Nothing to write: no transaction. Index rows alone still commit, checked against the journal's version.
+        return append.Events.Count == 0 && append.Index.Count == 0 ? Task.CompletedTask : Writes.EnqueueAsync(append, cancellationToken);
     }
 
     public Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>

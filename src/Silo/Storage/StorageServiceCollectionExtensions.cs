@@ -11,8 +11,9 @@ using Microsoft.Extensions.Logging;
 namespace GroupBuy.Silo.Storage;
 
 /// <summary>
-/// Registers a durable store as the silo's storage: <see cref="IGrainStorage"/> and <see cref="IJournalStorage"/>
-/// keyed by the default storage name, <see cref="IReminderTable"/> and <see cref="IStorageProbe"/>, all one instance.
+/// Registers a durable store as the silo's storage: <see cref="IGrainStorage"/>, <see cref="IJournalStorage"/> and
+/// <see cref="IGrainIndex"/> keyed by the default storage name, <see cref="IGrainIndex"/> unkeyed too,
+/// <see cref="IReminderTable"/> and <see cref="IStorageProbe"/>, all one instance.
 /// </summary>
 public static class StorageServiceCollectionExtensions
 {
@@ -45,6 +46,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(create);
         services.AddKeyedSingleton<IGrainStorage>(name, static (sp, _) => sp.GetRequiredService<TStore>());
         services.AddKeyedSingleton<IJournalStorage>(name, static (sp, _) => sp.GetRequiredService<TStore>());
+        services.AddKeyedSingleton<IGrainIndex>(name, static (sp, _) => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IGrainIndex>(static sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IReminderTable>(static sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IStorageProbe>(static sp => sp.GetRequiredService<TStore>());
         return services;

@@ -1,5 +1,6 @@
 using GroupBuy.Runtime;
 using GroupBuy.Runtime.Reminders;
+using GroupBuy.Runtime.Storage;
 
 namespace GroupBuy.Silo.Storage;
 
@@ -9,37 +10,44 @@ namespace GroupBuy.Silo.Storage;
 /// </summary>
 internal abstract record StorageWrite;
 
-/// <summary>Writes a state's payload, or clears it when <see cref="Payload"/> is null; version-checked.</summary>
-internal sealed record StateWrite(string StateName, GrainId GrainId, ReadOnlyMemory<byte>? Payload, long ExpectedVersion) : StorageWrite
+/// <summary>
+/// Writes a state's payload, or clears it when <see cref="Payload"/> is null; version-checked. The
+/// <see cref="Index"/> rows are upserted in the same transaction, only when the check passes.
+/// </summary>
+internal sealed record StateWrite(string StateName, GrainId GrainId, ReadOnlyMemory<byte>? Payload, long ExpectedVersion, IReadOnlyList<IndexEntry> Index) : StorageWrite
 {
     public long NewVersion => ExpectedVersion + 1;
 
     public string ConflictMessage =>
         $"State '{StateName}' of {GrainId} is not at version {ExpectedVersion}: another writer changed it first.";
 
-    public static StateWrite Create(string stateName, GrainId grainId, ReadOnlyMemory<byte>? payload, long expectedVersion)
+    public static StateWrite Create(string stateName, GrainId grainId, ReadOnlyMemory<byte>? payload, long expectedVersion, IReadOnlyList<IndexEntry> index)
     {
         StorageArguments.CheckName(stateName, nameof(stateName));
         StorageArguments.CheckGrain(grainId, nameof(grainId));
         StorageArguments.CheckVersion(expectedVersion, nameof(expectedVersion));
-        return new(stateName, grainId, payload, expectedVersion);
+        return new(stateName, grainId, payload, expectedVersion, IndexRows.Copy(index, nameof(index)));
     }
 }
 
-/// <summary>Appends events as versions <c>ExpectedVersion + 1 …</c>; version-checked.</summary>
-internal sealed record EventsAppend(string JournalName, GrainId GrainId, long ExpectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> Events) : StorageWrite
+/// <summary>
+/// Appends events as versions <c>ExpectedVersion + 1 …</c>; version-checked. The <see cref="Index"/> rows are
+/// upserted in the same transaction, only when the check passes. With no events, the append checks the version
+/// and writes just the rows.
+/// </summary>
+internal sealed record EventsAppend(string JournalName, GrainId GrainId, long ExpectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> Events, IReadOnlyList<IndexEntry> Index) : StorageWrite
 {
     public string ConflictMessage =>
         $"Journal '{JournalName}' of {GrainId} is not at version {ExpectedVersion}: another writer appended first.";
 
-    public static EventsAppend Create(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events)
+    public static EventsAppend Create(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, IReadOnlyList<IndexEntry> index)
     {
         StorageArguments.CheckName(journalName, nameof(journalName));
         StorageArguments.CheckGrain(grainId, nameof(grainId));
         StorageArguments.CheckVersion(expectedVersion, nameof(expectedVersion));
         ArgumentNullException.ThrowIfNull(events);
         // A copy: the caller's list may change while the append waits for its batch.
-        return new(journalName, grainId, expectedVersion, [.. events]);
+        return new(journalName, grainId, expectedVersion, [.. events], IndexRows.Copy(index, nameof(index)));
     }
 }
 
@@ -80,5 +88,52 @@ internal sealed record ReminderRemoval(GrainId GrainId, string Name) : StorageWr
         StorageArguments.CheckGrain(grainId, nameof(grainId));
         StorageArguments.CheckName(name, nameof(name));
         return new(grainId, name);
+    }
+}
+
+/// <summary>The grain index rows a state write or journal append carries.</summary>
+internal static class IndexRows
+{
+    /// <summary>
+    /// A checked copy of <paramref name="index"/> (the caller's list may change while the write waits for its batch)
+    /// holding each index + key + item id once, the last one given winning, as if upserted in order: one upsert
+    /// statement may not touch a row twice.
+    /// </summary>
+    public static IReadOnlyList<IndexEntry> Copy(IReadOnlyList<IndexEntry> index, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(index, parameterName);
+        if (index.Count == 0)
+        {
+            return [];
+        }
+        var rows = new IndexEntry[index.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var row = index[i];
+            StorageArguments.CheckName(row.Index, parameterName);
+            StorageArguments.CheckName(row.Key, parameterName);
+            StorageArguments.CheckName(row.ItemId, parameterName);
+            rows[i] = row;
+        }
+        return rows.Length == 1 ? rows : LastOfEach(rows);
+    }
+
+    private static IndexEntry[] LastOfEach(IndexEntry[] rows)
+    {
+        var seen = new HashSet<(string, string, string)>(rows.Length);
+        var kept = new List<IndexEntry>(rows.Length);
+        for (var i = rows.Length - 1; i >= 0; i--)
+        {
+            if (seen.Add((rows[i].Index, rows[i].Key, rows[i].ItemId)))
+            {
+                kept.Add(rows[i]);
+            }
+        }
+        if (kept.Count == rows.Length)
+        {
+            return rows;
+        }
+        kept.Reverse();
+        return [.. kept];
     }
 }

@@ -18,6 +18,28 @@ public sealed class PostgresGrainStoreTests(PostgresFixture postgres) : GrainSto
     protected override IDurableGrainStore CreateStore(RuntimeMetrics metrics) =>
         new PostgresGrainStore(_connectionString, metrics, TimeProvider.System, NullLogger<PostgresGrainStore>.Instance);
 
+    protected override async Task ApplyFirstSchemaScriptOnlyAsync()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(_connectionString);
+        await using var command = dataSource.CreateCommand(
+            SchemaScript.Load("Postgres").Single(script => script.Version == 1).Sql + ";" + PostgresSql.CreateSchemaVersion + ";" +
+            "INSERT INTO schema_version (version, script, applied_at) VALUES (1, '001_initial', now())");
+        await command.ExecuteNonQueryAsync(Cancellation);
+    }
+
+    protected override async Task<IReadOnlyList<long>> AppliedSchemaVersionsAsync()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(_connectionString);
+        await using var command = dataSource.CreateCommand("SELECT version FROM schema_version ORDER BY version");
+        await using var reader = await command.ExecuteReaderAsync(Cancellation);
+        var versions = new List<long>();
+        while (await reader.ReadAsync(Cancellation))
+        {
+            versions.Add(reader.GetInt64(0));
+        }
+        return versions;
+    }
+
     protected override async Task<IAsyncDisposable> BlockWritesAsync()
     {
         var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_connectionString) { Pooling = false }.ConnectionString);
@@ -25,7 +47,7 @@ public sealed class PostgresGrainStoreTests(PostgresFixture postgres) : GrainSto
         var transaction = await connection.BeginTransactionAsync(Cancellation);
         // SHARE mode lets reads through but makes every INSERT, UPDATE and DELETE wait.
         await using (var command = new NpgsqlCommand(
-            "LOCK TABLE grain_state, journal_events, journal_snapshots, reminders IN SHARE MODE", connection, transaction))
+            "LOCK TABLE grain_state, journal_events, journal_snapshots, grain_index, reminders IN SHARE MODE", connection, transaction))
         {
             await command.ExecuteNonQueryAsync(Cancellation);
         }

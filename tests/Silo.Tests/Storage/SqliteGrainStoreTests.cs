@@ -31,6 +31,32 @@ public sealed class SqliteGrainStoreTests : GrainStoreBehaviours
     protected override IDurableGrainStore CreateStore(RuntimeMetrics metrics) =>
         new SqliteGrainStore(DatabasePath, metrics, TimeProvider.System, NullLogger<SqliteGrainStore>.Instance);
 
+    protected override async Task ApplyFirstSchemaScriptOnlyAsync()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await using var connection = Connect();
+        await connection.OpenAsync(Cancellation);
+        await using var command = connection.CreateCommand();
+        command.CommandText = SchemaScript.Load("Sqlite").Single(script => script.Version == 1).Sql + ";" + SqliteSql.CreateSchemaVersion + ";" +
+            "INSERT INTO schema_version (version, script, applied_at) VALUES (1, '001_initial', 0)";
+        await command.ExecuteNonQueryAsync(Cancellation);
+    }
+
+    protected override async Task<IReadOnlyList<long>> AppliedSchemaVersionsAsync()
+    {
+        await using var connection = Connect();
+        await connection.OpenAsync(Cancellation);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version FROM schema_version ORDER BY version";
+        await using var reader = await command.ExecuteReaderAsync(Cancellation);
+        var versions = new List<long>();
+        while (await reader.ReadAsync(Cancellation))
+        {
+            versions.Add(reader.GetInt64(0));
+        }
+        return versions;
+    }
+
     protected override async Task<IAsyncDisposable> BlockWritesAsync()
     {
         var connection = Connect();

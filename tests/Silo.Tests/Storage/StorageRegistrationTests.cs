@@ -55,6 +55,8 @@ public sealed class StorageRegistrationTests(PostgresFixture postgres)
     {
         var storage = services.GetRequiredKeyedService<IGrainStorage>(PersistentStateAttribute.DefaultStorage);
         Assert.Same(storage, services.GetRequiredKeyedService<IJournalStorage>(PersistentStateAttribute.DefaultStorage));
+        Assert.Same(storage, services.GetRequiredKeyedService<IGrainIndex>(PersistentStateAttribute.DefaultStorage));
+        Assert.Same(storage, services.GetRequiredService<IGrainIndex>());
         Assert.Same(storage, services.GetRequiredService<IReminderTable>());
         Assert.Same(storage, services.GetRequiredService<IStorageProbe>());
         return storage;

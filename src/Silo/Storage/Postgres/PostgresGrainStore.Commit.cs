@@ -56,7 +56,8 @@ public sealed partial class PostgresGrainStore
                     await statements.ExecuteNonQueryAsync().ConfigureAwait(false);
                     for (var index = 0; index < batch.Count; index++)
                     {
-                        if (!RecordOutcome(batch, index, statements.BatchCommands[outcomeStatement[index]].RecordsAffected))
+                        // Rows, not RecordsAffected: a write carrying index rows reports its outcome from a SELECT.
+                        if (!RecordOutcome(batch, index, checked((int)statements.BatchCommands[outcomeStatement[index]].Rows)))
                         {
                             return false; // disposing the transaction rolls it back
                         }
@@ -74,17 +75,28 @@ public sealed partial class PostgresGrainStore
         switch (write)
         {
             case StateWrite state:
-                var stateStatement = Statement(statements, state.ExpectedVersion == 0 ? PostgresSql.InsertState : PostgresSql.UpdateState);
+                var stateStatement = Statement(statements, StateSql(state));
                 stateStatement.Text(state.GrainId.Type).Text(state.GrainId.Key).Text(state.StateName).Bytes(state.Payload).Time(now);
                 if (state.ExpectedVersion != 0)
                 {
                     stateStatement.Int64(state.ExpectedVersion);
                 }
+                if (state.Index.Count > 0)
+                {
+                    stateStatement.IndexRows(state.Index);
+                }
                 break;
             case EventsAppend append:
-                Statement(statements, PostgresSql.AppendEvents)
-                    .Text(append.GrainId.Type).Text(append.GrainId.Key).Text(append.JournalName)
-                    .Int64(append.ExpectedVersion).BytesArray(append.Events);
+                var appendStatement = Statement(statements, AppendSql(append))
+                    .Text(append.GrainId.Type).Text(append.GrainId.Key).Text(append.JournalName).Int64(append.ExpectedVersion);
+                if (append.Events.Count > 0)
+                {
+                    appendStatement.BytesArray(append.Events);
+                }
+                if (append.Index.Count > 0)
+                {
+                    appendStatement.IndexRows(append.Index);
+                }
                 break;
             case SnapshotWrite snapshot:
                 Statement(statements, PostgresSql.UpsertSnapshot)
@@ -108,6 +120,23 @@ public sealed partial class PostgresGrainStore
         return first;
     }
 
+    /// <summary>Index rows ride in the write's own statement, so they commit exactly when its version check passes.</summary>
+    private static string StateSql(StateWrite state) => (state.ExpectedVersion == 0, state.Index.Count > 0) switch
+    {
+        (true, false) => PostgresSql.InsertState,
+        (false, false) => PostgresSql.UpdateState,
+        (true, true) => PostgresSql.InsertStateWithIndex,
+        (false, true) => PostgresSql.UpdateStateWithIndex,
+    };
+
+    private static string AppendSql(EventsAppend append) =>
+        append.Events.Count == 0 ? PostgresSql.UpsertIndexRows
+        : append.Index.Count == 0 ? PostgresSql.AppendEvents
+        : PostgresSql.AppendEventsWithIndex;
+
+    /// <summary>The outcome statement's row count when an append went through: one per event, or, with no events, one per index row.</summary>
+    private static int AppendedRows(EventsAppend append) => append.Events.Count > 0 ? append.Events.Count : append.Index.Count;
+
     private static NpgsqlParameterCollection Statement(NpgsqlBatchCommandCollection statements, string sql)
     {
         var statement = new NpgsqlBatchCommand(sql);
@@ -126,7 +155,7 @@ public sealed partial class PostgresGrainStore
             case StateWrite state:
                 batch.Conflicted(index, state.ConflictMessage);
                 break;
-            case EventsAppend append when rows == append.Events.Count:
+            case EventsAppend append when rows == AppendedRows(append):
                 batch.Succeeded(index, append.ExpectedVersion + append.Events.Count);
                 break;
             case EventsAppend append when rows == 0:

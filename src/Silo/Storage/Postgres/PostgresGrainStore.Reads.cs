@@ -76,6 +76,24 @@ public sealed partial class PostgresGrainStore
             cancellationToken);
     }
 
+    public Task<IReadOnlyList<IndexedItem>> ReadIndexAsync(string index, string key, CancellationToken cancellationToken)
+    {
+        StorageArguments.CheckName(index, nameof(index));
+        StorageArguments.CheckName(key, nameof(key));
+        return QueryAsync<IReadOnlyList<IndexedItem>>(PostgresSql.SelectIndex,
+            parameters => parameters.Text(index).Text(key),
+            static async (reader, token) =>
+            {
+                var items = new List<IndexedItem>();
+                while (await reader.ReadAsync(token).ConfigureAwait(false))
+                {
+                    items.Add(new IndexedItem(reader.GetString(0), reader.GetFieldValue<byte[]>(1)));
+                }
+                return items;
+            },
+            cancellationToken);
+    }
+
     public Task<IReadOnlyList<ReminderEntry>> ReadAllAsync(CancellationToken cancellationToken) =>
         QueryAsync<IReadOnlyList<ReminderEntry>>(PostgresSql.SelectReminders, static _ => { },
             static async (reader, token) =>

@@ -1,3 +1,4 @@
+using GroupBuy.Runtime.Storage;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -40,6 +41,24 @@ internal static class PostgresParameters
             arrays[i] = Blob.ToArray(values[i]);
         }
         parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = arrays });
+        return parameters;
+    }
+
+    /// <summary>Grain index rows as four parallel arrays: index names (text[]), keys, item ids, payloads (bytea[]).</summary>
+    public static NpgsqlParameterCollection IndexRows(this NpgsqlParameterCollection parameters, IReadOnlyList<IndexEntry> rows)
+    {
+        var names = new string[rows.Count];
+        var keys = new string[rows.Count];
+        var itemIds = new string[rows.Count];
+        var payloads = new byte[rows.Count][];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            (names[i], keys[i], itemIds[i], payloads[i]) = (rows[i].Index, rows[i].Key, rows[i].ItemId, Blob.ToArray(rows[i].Payload));
+        }
+        parameters.Add(new NpgsqlParameter<string[]> { TypedValue = names });
+        parameters.Add(new NpgsqlParameter<string[]> { TypedValue = keys });
+        parameters.Add(new NpgsqlParameter<string[]> { TypedValue = itemIds });
+        parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = payloads });
         return parameters;
     }
 

@@ -47,6 +47,51 @@ internal static class PostgresSql
         "SELECT $1, $2, $3, $4 + e.ordinal, e.payload FROM unnest($5::bytea[]) WITH ORDINALITY AS e(payload, ordinal) " +
         "WHERE $4 = " + JournalVersion + " ON CONFLICT DO NOTHING";
 
+    /// <summary>
+    /// <see cref="InsertState"/> that also upserts the grain index rows in $6–$9 (see <see cref="UpsertIndexRows"/>)
+    /// when the row was inserted; it returns one row then, none on a version conflict.
+    /// </summary>
+    public const string InsertStateWithIndex =
+        "WITH w AS (" + InsertState + " RETURNING 1), i AS (" + IndexRowsAt6 + " WHERE EXISTS (SELECT FROM w) " + OnIndexConflict + ") " +
+        "SELECT 1 FROM w";
+
+    /// <summary>
+    /// <see cref="UpdateState"/> that also upserts the grain index rows in $7–$10 when the row was updated; it returns
+    /// one row then, none on a version conflict.
+    /// </summary>
+    public const string UpdateStateWithIndex =
+        "WITH w AS (" + UpdateState + " RETURNING 1), i AS (" + IndexRowsAt7 + " WHERE EXISTS (SELECT FROM w) " + OnIndexConflict + ") " +
+        "SELECT 1 FROM w";
+
+    /// <summary>
+    /// <see cref="AppendEvents"/> that also upserts the grain index rows in $6–$9 when the events went in; it returns
+    /// a row per inserted event, like <see cref="AppendEvents"/>'s row count (a partial append rolls the batch back).
+    /// </summary>
+    public const string AppendEventsWithIndex =
+        "WITH e AS (" + AppendEvents + " RETURNING 1), i AS (" + IndexRowsAt6 + " WHERE EXISTS (SELECT FROM e) " + OnIndexConflict + ") " +
+        "SELECT 1 FROM e";
+
+    /// <summary>
+    /// An append of index rows alone: $1 type, $2 key, $3 journal, $4 expected version, $5–$8 the rows. Upserts every
+    /// row when the journal is at the expected version, none otherwise.
+    /// </summary>
+    public const string UpsertIndexRows =
+        "INSERT INTO grain_index (index_name, key, item_id, payload) " +
+        "SELECT * FROM unnest($5::text[], $6::text[], $7::text[], $8::bytea[]) WHERE $4 = " + JournalVersion + " " + OnIndexConflict;
+
+    /// <summary>$1 index name, $2 key.</summary>
+    public const string SelectIndex = "SELECT item_id, payload FROM grain_index WHERE index_name = $1 AND key = $2";
+
+    /// <summary>Grain index rows as four parallel arrays: index names, keys, item ids, payloads.</summary>
+    private const string IndexRowsAt6 =
+        "INSERT INTO grain_index (index_name, key, item_id, payload) SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::bytea[])";
+
+    private const string IndexRowsAt7 =
+        "INSERT INTO grain_index (index_name, key, item_id, payload) SELECT * FROM unnest($7::text[], $8::text[], $9::text[], $10::bytea[])";
+
+    /// <summary>Writing a row again replaces its payload. One statement must not carry a row twice (the writes dedupe).</summary>
+    private const string OnIndexConflict = "ON CONFLICT (index_name, key, item_id) DO UPDATE SET payload = excluded.payload";
+
     /// <summary>$1 type, $2 key, $3 journal, $4 after version.</summary>
     public const string SelectEvents =
         "SELECT version, payload FROM journal_events WHERE grain_type = $1 AND grain_key = $2 AND journal_name = $3 " +

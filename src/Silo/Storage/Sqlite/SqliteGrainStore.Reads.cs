@@ -75,6 +75,28 @@ public sealed partial class SqliteGrainStore
             cancellationToken);
     }
 
+    public Task<IReadOnlyList<IndexedItem>> ReadIndexAsync(string index, string key, CancellationToken cancellationToken)
+    {
+        StorageArguments.CheckName(index, nameof(index));
+        StorageArguments.CheckName(key, nameof(key));
+        return QueryAsync<IReadOnlyList<IndexedItem>>(SqliteSql.SelectIndex,
+            parameters =>
+            {
+                parameters.AddWithValue("$index", index);
+                parameters.AddWithValue("$key", key);
+            },
+            static reader =>
+            {
+                var items = new List<IndexedItem>();
+                while (reader.Read())
+                {
+                    items.Add(new IndexedItem(reader.GetString(0), reader.GetFieldValue<byte[]>(1)));
+                }
+                return items;
+            },
+            cancellationToken);
+    }
+
     public Task<IReadOnlyList<ReminderEntry>> ReadAllAsync(CancellationToken cancellationToken) =>
         QueryAsync<IReadOnlyList<ReminderEntry>>(SqliteSql.SelectReminders, static _ => { },
             static reader =>

@@ -69,6 +69,13 @@ internal static class SqliteSql
     public const string DeleteCoveredEvents =
         "DELETE FROM journal_events WHERE grain_type = $type AND grain_key = $key AND journal_name = $name AND version <= $version";
 
+    /// <summary>A grain index row; writing its index + key + item id again replaces the payload.</summary>
+    public const string UpsertIndexRow =
+        "INSERT INTO grain_index (index_name, key, item_id, payload) VALUES ($index, $key, $item, $payload) " +
+        "ON CONFLICT (index_name, key, item_id) DO UPDATE SET payload = excluded.payload";
+
+    public const string SelectIndex = "SELECT item_id, payload FROM grain_index WHERE index_name = $index AND key = $key";
+
     public const string UpsertReminder =
         "INSERT INTO reminders (grain_type, grain_key, name, due_at, period_ms) VALUES ($type, $key, $name, $due, $period) " +
         "ON CONFLICT (grain_type, grain_key, name) DO UPDATE SET due_at = excluded.due_at, period_ms = excluded.period_ms";

@@ -1,3 +1,4 @@
+using GroupBuy.Runtime.Storage;
 using GroupBuy.Silo.Storage.GroupCommit;
 using Microsoft.Data.Sqlite;
 
@@ -6,7 +7,7 @@ namespace GroupBuy.Silo.Storage.Sqlite;
 /// <summary>
 /// The one connection every SQLite write goes through, with its statements prepared once. A batch runs in a
 /// single <c>BEGIN IMMEDIATE</c> transaction; each write is checked on its own and a failed check only records
-/// that write's conflict, so the rest of the batch still commits.
+/// that write's conflict (and skips its grain index rows), so the rest of the batch still commits.
 /// </summary>
 internal sealed class SqliteWriter : IDisposable
 {
@@ -19,6 +20,7 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteCommand _deleteEventRange;
     private readonly SqliteCommand _upsertSnapshot;
     private readonly SqliteCommand _deleteCoveredEvents;
+    private readonly SqliteCommand _upsertIndexRow;
     private readonly SqliteCommand _upsertReminder;
     private readonly SqliteCommand _deleteReminder;
 
@@ -32,6 +34,7 @@ internal sealed class SqliteWriter : IDisposable
         _deleteEventRange = Prepare(SqliteSql.DeleteEventRange, "$type", "$key", "$name", "$after", "$last");
         _upsertSnapshot = Prepare(SqliteSql.UpsertSnapshot, "$type", "$key", "$name", "$version", "$payload", "$now");
         _deleteCoveredEvents = Prepare(SqliteSql.DeleteCoveredEvents, "$type", "$key", "$name", "$version");
+        _upsertIndexRow = Prepare(SqliteSql.UpsertIndexRow, "$index", "$key", "$item", "$payload");
         _upsertReminder = Prepare(SqliteSql.UpsertReminder, "$type", "$key", "$name", "$due", "$period");
         _deleteReminder = Prepare(SqliteSql.DeleteReminder, "$type", "$key", "$name");
     }
@@ -112,6 +115,7 @@ internal sealed class SqliteWriter : IDisposable
             : Execute(_updateState, type, key, write.StateName, payload, now, write.ExpectedVersion);
         if (changed == 1)
         {
+            UpsertIndex(write.Index);
             batch.Succeeded(index, write.NewVersion);
         }
         else
@@ -139,7 +143,18 @@ internal sealed class SqliteWriter : IDisposable
                 return;
             }
         }
+        UpsertIndex(append.Index);
         batch.Succeeded(index, expected + append.Events.Count);
+    }
+
+    /// <summary>Runs only once the write carrying the rows passed its version check, in the same transaction.</summary>
+    private void UpsertIndex(IReadOnlyList<IndexEntry> rows)
+    {
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            Execute(_upsertIndexRow, row.Index, row.Key, row.ItemId, Blob.ToArray(row.Payload));
+        }
     }
 
     private void WriteSnapshot(CommitBatch<StorageWrite> batch, int index, SnapshotWrite snapshot, long now)
