@@ -2,7 +2,6 @@ using System.Security.Claims;
 using GroupBuy.Api.Common;
 using GroupBuy.Api.Errors;
 using GroupBuy.Api.Identity;
-using GroupBuy.Api.Orders;
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.Chats;
 using GroupBuy.Runtime;
@@ -105,7 +104,7 @@ public static class ChainsApi
         {
             return Problems.Of(result.Error!);
         }
-        return TypedResults.Created($"/api/orders/{result.Value.Order.Id}", ChainEntryCreatedResponse.From(result.Value));
+        return TypedResults.Created($"/api/orders/{result.Value!.Order.Id}", ChainEntryCreatedResponse.From(result.Value));
     }
 
     private static async Task<Results<Ok<ChainResponse>, ProblemHttpResult>> Close(string chainId, ClaimsPrincipal user, IGrainFactory grains)

@@ -26,6 +26,9 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
         }
     }
 
+    public Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, CancellationToken cancellationToken) =>
+        WriteAsync(stateName, grainId, payload, expectedVersion, [], cancellationToken);
+
     public async Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
     {
         var copy = payload.ToArray();
@@ -57,6 +60,9 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
             return Task.FromResult(events);
         }
     }
+
+    public Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, CancellationToken cancellationToken) =>
+        AppendAsync(journalName, grainId, expectedVersion, events, [], cancellationToken);
 
     public async Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
     {

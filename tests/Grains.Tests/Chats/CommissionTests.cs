@@ -3,8 +3,6 @@ using GroupBuy.Grains.Interfaces.GroupBuys;
 using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Grains.Interfaces.Products;
 using GroupBuy.Grains.Interfaces.Referrals;
-using GroupBuy.Grains.Orders;
-using GroupBuy.Grains.Tests.FlashSales;
 using Microsoft.Extensions.DependencyInjection;
 using static GroupBuy.Grains.Tests.Chats.ChatKit;
 

@@ -1,8 +1,6 @@
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.FlashSales;
 using GroupBuy.Grains.Interfaces.Orders;
-using GroupBuy.Grains.Orders;
-using GroupBuy.Runtime.Testing;
 using GroupBuy.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using static GroupBuy.Grains.Tests.FlashSales.FlashSaleTestKit;

@@ -1,6 +1,5 @@
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.Orders;
-using GroupBuy.Grains.Orders;
 using GroupBuy.Runtime;
 using GroupBuy.Runtime.Hosting;
 using Microsoft.Extensions.DependencyInjection;

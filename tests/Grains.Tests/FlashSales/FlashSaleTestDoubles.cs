@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using GroupBuy.Grains.Interfaces.FlashSales;
 using GroupBuy.Grains.Interfaces.Orders;
-using GroupBuy.Grains.Orders;
 using GroupBuy.Runtime;
 using GroupBuy.Runtime.Testing;
 using Microsoft.Extensions.DependencyInjection;
