@@ -42,6 +42,9 @@ internal sealed class BenchOptions
     /// <summary>p2-cost: the fixed number of purchases measured.</summary>
     public int Purchases => Int("purchases", 300_000);
 
+    /// <summary>p2-cost: <c>--allocations yes</c> prints the types that took the most of the bytes allocated.</summary>
+    public bool SampleAllocations => Get("allocations", "no") == "yes";
+
     public DurableStore Store => Get("store", "sqlite") switch
     {
         "sqlite" => DurableStore.Sqlite,
@@ -62,7 +65,7 @@ internal sealed class BenchOptions
     {
         if (args.Length == 0 || args[0] is not ("p2" or "p2-cost" or "p3"))
         {
-            throw new ArgumentException("usage: p2|p2-cost|p3 [--purchases N] [--callers N] [--warmup S] [--seconds S] [--shoppers N] [--quantity N] [--limit N] [--store sqlite|postgres] [--side both|ours|naive] [--rounds N] [--data DIR]");
+            throw new ArgumentException("usage: p2|p2-cost|p3 [--purchases N] [--callers N] [--warmup S] [--seconds S] [--shoppers N] [--quantity N] [--limit N] [--store sqlite|postgres] [--side both|ours|naive] [--rounds N] [--data DIR] [--allocations yes]");
         }
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Length; i += 2)

@@ -19,7 +19,9 @@ internal static class P2Cost
         await RunAsync(new GrainPurchaser(warm, GrainPurchaser.MakeShoppers(20_000)), options.Callers, 20_000, 20_000);
         var sale = await silo.CreateSaleAsync("p2-cost", P2.Price, options.Quantity, options.PerUserLimit);
 
+        using var sampler = options.SampleAllocations ? new AllocationSampler() : null;
         var retainedBefore = GC.GetTotalMemory(forceFullCollection: true);
+        sampler?.Start();
         var started = Stopwatch.GetTimestamp();
         using var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
@@ -28,6 +30,7 @@ internal static class P2Cost
         var paused = GC.GetTotalPauseDuration();
         var collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var acknowledged = await RunAsync(new GrainPurchaser(sale, shoppers), options.Callers, purchases, options.Shoppers);
+        sampler?.Stop();
         var delivered = await ListCheck.LastOrderListedAsync(silo.OrderLists, sale, "p2-cost", acknowledged);
         process.Refresh();
         var elapsed = Stopwatch.GetElapsedTime(started);
@@ -38,6 +41,10 @@ internal static class P2Cost
         Console.WriteLine($"  {acknowledged:N0} acknowledged in {elapsed.TotalSeconds:F1} s; per purchase: cpu {cpuPer:F1} µs, allocated {bytesPer:N0} B, " +
             $"thread-pool items {itemsPer:F1}, GC pauses {pausedPer:F1} µs (GCs gen0 {GC.CollectionCount(0) - collections.Item1}, gen1 {GC.CollectionCount(1) - collections.Item2}, gen2 {GC.CollectionCount(2) - collections.Item3})");
         Console.WriteLine($"  retained after a full GC: {(GC.GetTotalMemory(forceFullCollection: true) - retainedBefore) / (double)purchases:N0} B per purchase (activations, ledger, stored journals)");
+        foreach (var (type, share) in sampler?.Top(25) ?? [])
+        {
+            Console.WriteLine($"    {share,6:P1}  {type}");
+        }
         Console.WriteLine($"RESULT p2.cost.cpu_us={cpuPer:F1}");
         Console.WriteLine($"RESULT p2.cost.bytes={bytesPer:F0}");
         Console.WriteLine($"RESULT p2.cost.work_items={itemsPer:F2}");
