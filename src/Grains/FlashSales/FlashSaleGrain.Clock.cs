@@ -1,4 +1,5 @@
 using GroupBuy.Runtime;
+using GroupBuy.Runtime.Storage;
 
 namespace GroupBuy.Grains.FlashSales;
 
@@ -20,6 +21,7 @@ public sealed partial class FlashSaleGrain
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await LoadOrderRowsAsync(cancellationToken);
         _durable = CurrentView;
         _publishedVersion = _durable.Version;
         if (Ledger.Sale is null)
@@ -28,6 +30,23 @@ public sealed partial class FlashSaleGrain
         }
         _armedFor = GetReminder(ClockReminder)?.DueAt;
         await TickAsync(cancellationToken);
+    }
+
+    /// <summary>The orders live in rows of their own: laid over the replayed journal before the first call is served.</summary>
+    private async Task LoadOrderRowsAsync(CancellationToken cancellationToken)
+    {
+        var legacy = Ledger.LegacyOrders;
+        Ledger.Restore(await _index.ReadIndexAsync<FlashOrder>(FlashSaleLedger.OrderRows, SaleId, cancellationToken));
+        if (legacy.Count > 0)
+        {
+            // Read from a snapshot of the older shape: give them rows (and list them) before the next snapshot leaves them out.
+            foreach (var order in legacy)
+            {
+                WriteRow(Ledger.Orders[order.Id]);
+                ListOrder(order);
+            }
+            await _ledger.ConfirmAsync(cancellationToken);
+        }
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

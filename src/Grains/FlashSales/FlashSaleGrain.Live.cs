@@ -23,8 +23,15 @@ public sealed partial class FlashSaleGrain
     {
         ThrowIfFaulted();
         _ledger.Raise(@event);
+        foreach (var orderId in FlashSaleLedger.OrdersChangedBy(@event))
+        {
+            WriteRow(Ledger.Orders[orderId]);
+        }
         _views.Enqueue((_ledger.Version, CurrentView));
     }
+
+    /// <summary>The order's row, written with the events raised before the next confirmation.</summary>
+    private void WriteRow(FlashOrder order) => _ledger.AddToIndex(FlashSaleLedger.OrderRows, SaleId, order.Id, order);
 
     /// <summary>Makes every event raised so far durable (sharing the append with concurrent callers).</summary>
     private async Task ConfirmAsync()

@@ -6,6 +6,7 @@ using GroupBuy.Grains.Interfaces.Products;
 using GroupBuy.Grains.Interfaces.Referrals;
 using GroupBuy.Grains.Orders;
 using GroupBuy.Runtime;
+using GroupBuy.Runtime.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +23,7 @@ namespace GroupBuy.Grains.FlashSales;
 [Reentrant]
 public sealed partial class FlashSaleGrain(
     [PersistentState("ledger")] IJournaledState<FlashSaleLedger, FlashSaleEvent> ledger,
+    IGrainIndex index,
     IPaymentGateway payments,
     ILiveTopics topics,
     IOptions<OrderOptions> orderOptions,
@@ -29,6 +31,7 @@ public sealed partial class FlashSaleGrain(
     ILogger<FlashSaleGrain> logger) : Grain, IFlashSaleGrain, IRemindable
 {
     private readonly IJournaledState<FlashSaleLedger, FlashSaleEvent> _ledger = ledger;
+    private readonly IGrainIndex _index = index;
     private readonly IPaymentGateway _payments = payments;
     private readonly ILiveTopics _topics = topics;
     private readonly TimeSpan _paymentWindow = orderOptions.Value.PaymentWindow;
@@ -123,11 +126,7 @@ public sealed partial class FlashSaleGrain(
         var orderReferral = ReferralOf(referral, sale, sale.Price * quantity);
         Raise(new OrderPlaced(orderId, sequence, shopper.Id, quantity, sale.Price * quantity, now, payBy,
             string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey, orderReferral));
-        var listed = new OrderRef(orderId, OrderKind.FlashSale, SaleId, now);
-        foreach (var (index, key) in OrderIndexes.KeysOf(shopper.Id, orderReferral))
-        {
-            _ledger.AddToIndex(index, key, orderId, listed);
-        }
+        ListOrder(Ledger.Orders[orderId]);
         var arming = ArmClock(payBy);
         await ConfirmAsync();
         Publish();
@@ -151,6 +150,16 @@ public sealed partial class FlashSaleGrain(
     {
         await EnsureDurableAsync();
         return SnapshotOf(Ledger.Orders[orderId]);
+    }
+
+    /// <summary>Lists the order for its shopper (and its referring leader), in the commit that stores it.</summary>
+    private void ListOrder(FlashOrder order)
+    {
+        var listed = new OrderRef(order.Id, OrderKind.FlashSale, SaleId, order.CreatedAt);
+        foreach (var (index, key) in OrderIndexes.KeysOf(order.ShopperId, order.Referral))
+        {
+            _ledger.AddToIndex(index, key, order.Id, listed);
+        }
     }
 
     private OrderSnapshot SnapshotOf(FlashOrder order) =>

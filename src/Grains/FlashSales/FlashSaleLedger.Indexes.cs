@@ -71,6 +71,15 @@ public sealed partial class FlashSaleLedger
         return null;
     }
 
+    private void ClearIndexes()
+    {
+        _held.Clear();
+        _byKey.Clear();
+        _charging.Clear();
+        _deadlines.Clear();
+        (Sold, Reserved, LastSequence) = (0, 0, 0);
+    }
+
     /// <summary>Takes a new (or just loaded) order into every index.</summary>
     private void Index(FlashOrder order)
     {

@@ -6,12 +6,20 @@ using GroupBuy.Runtime;
 namespace GroupBuy.Grains.FlashSales;
 
 /// <summary>
-/// A flash sale's journaled state. What is stored is the sale and its orders; everything the hot path asks
-/// (units sold and reserved, units per shopper, idempotency keys, deadlines) is an index kept up
-/// to date by <see cref="Apply"/> and rebuilt once after a snapshot is loaded, so each question costs O(1)
-/// however many orders the sale has. <see cref="Apply"/> ignores what no longer fits (an order that is not
-/// pending any more), which makes every event safe to apply twice.
+/// A flash sale's journaled state: the sale and its orders. Everything the hot path asks (units sold and
+/// reserved, units per shopper, idempotency keys, deadlines) is an index kept up to date by <see cref="Apply"/>
+/// and rebuilt once after loading, so each question costs O(1) however many orders the sale has.
+/// <see cref="Apply"/> ignores what no longer fits (an order that is not pending any more), which makes every
+/// event safe to apply twice.
 /// </summary>
+/// <remarks>
+/// The journal's snapshot holds the sale alone, never its orders, so it stays a few hundred bytes however
+/// many orders the sale takes: each order is a row of its own (<see cref="OrderRows"/>), upserted in the same
+/// commit as every event that changes it. Loading replays the events after the snapshot, then lays the rows
+/// over them (<see cref="Restore"/>): a row is never older than an event, since both are written together.
+/// The visible <see cref="Version"/> moves with every order event whether or not the order is in memory yet,
+/// so a replay counts exactly as the first run did.
+/// </remarks>
 public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJsonOnDeserialized
 {
     public string? Id { get; set; }
@@ -25,7 +33,24 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
 
     public bool Ended { get; set; }
 
-    public Dictionary<string, FlashOrder> Orders { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The grain index holding one row per order, keyed by the sale's id and the order's id.</summary>
+    public const string OrderRows = "flash-sale-orders";
+
+    [JsonIgnore]
+    public Dictionary<string, FlashOrder> Orders { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Snapshots written before orders had rows of their own carried them here: still read, never written.</summary>
+    [JsonPropertyName("orders")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, FlashOrder>? SnapshotOrders
+    {
+        get => null;
+        set => LegacyOrders = value is null ? [] : [.. value.Values];
+    }
+
+    /// <summary>Orders read from an old snapshot: their rows are written on activation.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<FlashOrder> LegacyOrders { get; private set; } = [];
 
     public void Apply(FlashSaleEvent @event)
     {
@@ -53,18 +78,41 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
             case PaymentFailed failed when Find(failed.OrderId) is { IsPending: true, Charging: true } order:
                 Replace(order, order with { Charging = false });
                 break;
-            case OrderPaid paid when Find(paid.OrderId) is { IsPending: true } order:
-                Replace(order, order with { Status = OrderStatus.Paid, Charging = false });
+            case OrderPaid paid:
+                if (Find(paid.OrderId) is { IsPending: true } unpaid)
+                {
+                    Replace(unpaid, unpaid with { Status = OrderStatus.Paid, Charging = false });
+                }
                 Version++;
                 break;
             case OrdersExpired expired:
                 Expire(expired.OrderIds);
+                Version++;
                 break;
         }
     }
 
-    public void OnDeserialized()
+    /// <summary>The orders an event changes: each gets its row rewritten in the event's commit.</summary>
+    public static IReadOnlyList<string> OrdersChangedBy(FlashSaleEvent @event) => @event switch
     {
+        OrderPlaced placed => [placed.OrderId],
+        PaymentStarted started => [started.OrderId],
+        PaymentFailed failed => [failed.OrderId],
+        OrderPaid paid => [paid.OrderId],
+        OrdersExpired expired => expired.OrderIds,
+        _ => [],
+    };
+
+    public void OnDeserialized() => Restore(LegacyOrders);
+
+    /// <summary>Lays stored order rows over what the replay rebuilt (a row wins: it is never older), then rebuilds the indexes.</summary>
+    public void Restore(IEnumerable<FlashOrder> rows)
+    {
+        foreach (var row in rows)
+        {
+            Orders[row.Id] = row;
+        }
+        ClearIndexes();
         foreach (var order in Orders.Values.OrderBy(o => o.Sequence))
         {
             Index(order);
@@ -83,18 +131,12 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
 
     private void Expire(IReadOnlyList<string> orderIds)
     {
-        var changed = false;
         foreach (var id in orderIds)
         {
             if (Find(id) is { IsPending: true } order)
             {
                 Replace(order, order with { Status = OrderStatus.Cancelled, Charging = false });
-                changed = true;
             }
-        }
-        if (changed)
-        {
-            Version++;
         }
     }
 

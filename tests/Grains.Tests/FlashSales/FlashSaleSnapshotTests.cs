@@ -1,4 +1,7 @@
+using System.Text.Json;
+using GroupBuy.Grains.FlashSales;
 using GroupBuy.Grains.Interfaces;
+using GroupBuy.Grains.Interfaces.FlashSales;
 using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Runtime;
 using GroupBuy.Runtime.Hosting;
@@ -9,6 +12,8 @@ namespace GroupBuy.Grains.Tests.FlashSales;
 
 public sealed class FlashSaleSnapshotTests
 {
+    private static readonly JsonSerializerOptions StoredJson = new(JsonSerializerDefaults.Web);
+
     [Fact]
     public async Task A_ledger_loaded_from_a_snapshot_keeps_its_limits_keys_and_deadlines()
     {
@@ -35,5 +40,65 @@ public sealed class FlashSaleSnapshotTests
         var (snapshot, orders) = await AuditAsync(silo, "snap", [paid, pending]);
         Assert.Equal([OrderStatus.Paid, OrderStatus.Cancelled, OrderStatus.Cancelled], orders.Select(o => o.Status));
         Assert.Equal(18, snapshot.Remaining);
+    }
+
+    [Fact]
+    public async Task The_snapshot_holds_the_sale_not_its_orders_and_a_restart_rebuilds_every_order_from_its_row_at_the_same_version()
+    {
+        await using var silo = await CommerceSilo.StartAsync(services: s => s
+            .Configure<GrainRuntimeOptions>(o => o.JournalSnapshotInterval = 4));
+        var sale = await CreateSaleAsync(silo, "rows", quantity: 100, perUserLimit: 2);
+        List<OrderSnapshot> acknowledged = [];
+        for (var i = 0; i < 40; i++)
+        {
+            acknowledged.Add((await sale.Purchase(Shopper($"r{i % 20}"), 1, $"key-{i}")).Unwrap());
+        }
+        (await sale.Pay(acknowledged[0].Id, "r0")).Unwrap();
+        var before = (await sale.Get())!;
+
+        await silo.CrashAndRestartAsync(CommerceSilo.Token);
+        sale = SaleIn(silo, "rows");
+
+        var stored = (await silo.Storage.ReadSnapshotAsync("ledger", new GrainId("flash-sale", "rows"), CommerceSilo.Token))!;
+        Assert.DoesNotContain(OrderId("rows", 1), System.Text.Encoding.UTF8.GetString(stored.Payload), StringComparison.Ordinal);
+        Assert.InRange(stored.Payload.Length, 1, 1_000);
+        Assert.Equal((before.Version, before.Sold, before.Reserved), ((await sale.Get())!.Version, (await sale.Get())!.Sold, (await sale.Get())!.Reserved));
+        Assert.Equal(ErrorCodes.LimitExceeded, (await sale.Purchase(Shopper("r3"), 1, "new")).Error?.Code);
+        Assert.Equal(acknowledged[7].Id, (await sale.Purchase(Shopper("r7"), 1, "key-7")).Unwrap().Id);
+        Assert.Equal(OrderStatus.Paid, (await sale.GetOrder(acknowledged[0].Id))!.Status);
+        silo.Clock.Advance(CommerceSilo.PaymentWindow);
+        await silo.CrashAndRestartAsync(CommerceSilo.Token);
+        var (after, orders) = await AuditAsync(silo, "rows", acknowledged);
+        Assert.Equal((1, 0), (after.Sold, after.Reserved));
+        Assert.Equal(39, orders.Count(o => o.Status == OrderStatus.Cancelled));
+        Assert.True(after.Version > before.Version);
+    }
+
+    [Fact]
+    public async Task A_snapshot_of_the_older_shape_with_its_orders_inside_loads_and_gives_those_orders_rows()
+    {
+        await using var silo = await CommerceSilo.StartAsync(services: s => s
+            .Configure<GrainRuntimeOptions>(o => o.JournalSnapshotInterval = 2));
+        var now = silo.Clock.GetUtcNow();
+        var draft = new FlashSaleDraft("sku-old", Price, 10, now, now.AddHours(1), 2, "m1");
+        var orders = new Dictionary<string, FlashOrder>
+        {
+            [OrderId("old", 1)] = new(OrderId("old", 1), 1, "u1", 2, 2 * Price, now, now + CommerceSilo.PaymentWindow, "k1"),
+            [OrderId("old", 2)] = new(OrderId("old", 2), 2, "u2", 1, Price, now, now + CommerceSilo.PaymentWindow, null) { Status = OrderStatus.Paid },
+        };
+        var older = new { id = "old", sale = draft, version = 4, started = true, ended = false, orders };
+        await silo.Storage.WriteSnapshotAsync("ledger", new GrainId("flash-sale", "old"), 4,
+            JsonSerializer.SerializeToUtf8Bytes(older, StoredJson), CommerceSilo.Token);
+
+        var sale = SaleIn(silo, "old");
+        Assert.Equal(ErrorCodes.LimitExceeded, (await sale.Purchase(Shopper("u1"), 1, null)).Error?.Code);
+        Assert.Equal(OrderId("old", 3), (await sale.Purchase(Shopper("u3"), 1, null)).Unwrap().Id);
+        (await sale.Purchase(Shopper("u4"), 1, null)).Unwrap();   // a second event: a snapshot of the new shape follows
+        await silo.CrashAndRestartAsync(CommerceSilo.Token);
+
+        var (snapshot, restored) = await AuditAsync(silo, "old", []);
+        Assert.Equal([OrderStatus.PendingPayment, OrderStatus.Paid, OrderStatus.PendingPayment, OrderStatus.PendingPayment], restored.Select(o => o.Status));
+        Assert.Equal((1, 4), (snapshot.Sold, snapshot.Reserved));
+        Assert.Equal(OrderId("old", 1), (await SaleIn(silo, "old").Purchase(Shopper("u1"), 2, "k1")).Unwrap().Id);
     }
 }
