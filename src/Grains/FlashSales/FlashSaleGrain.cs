@@ -153,14 +153,8 @@ public sealed partial class FlashSaleGrain(
     }
 
     /// <summary>Lists the order for its shopper (and its referring leader), in the commit that stores it.</summary>
-    private void ListOrder(FlashOrder order)
-    {
-        var listed = new OrderRef(order.Id, OrderKind.FlashSale, SaleId, order.CreatedAt);
-        foreach (var (index, key) in OrderIndexes.KeysOf(order.ShopperId, order.Referral))
-        {
-            _ledger.AddToIndex(index, key, order.Id, listed);
-        }
-    }
+    private void ListOrder(FlashOrder order) =>
+        OrderIndexes.List(_ledger, order.ShopperId, order.Referral, new OrderRef(order.Id, OrderKind.FlashSale, SaleId, order.CreatedAt));
 
     private OrderSnapshot SnapshotOf(FlashOrder order) =>
         new(order.Id, OrderKind.FlashSale, SaleId, Ledger.Sale!.Sku, order.Quantity, order.Amount, order.Status, order.PayBy, order.CreatedAt, order.ShopperId, order.Referral);

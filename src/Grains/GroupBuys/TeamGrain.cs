@@ -90,11 +90,7 @@ public sealed partial class TeamGrain(
         State.Seats.Add(new TeamSeat(shopper.Id, shopper.Name, orderId));
         State.Orders[orderId] = order;
         State.NextSeq++;
-        var listed = new OrderRef(orderId, OrderKind.GroupBuy, Id, now);
-        foreach (var (index, key) in OrderIndexes.KeysOf(shopper.Id, order.Referral))
-        {
-            _team.AddToIndex(index, key, orderId, listed);
-        }
+        OrderIndexes.List(_team, shopper.Id, order.Referral, new OrderRef(orderId, OrderKind.GroupBuy, Id, now));
         await CommitAsync();
         return Result<TeamJoin>.Ok(new TeamJoin(order, Snapshot()));
     }

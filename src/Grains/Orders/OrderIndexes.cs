@@ -1,4 +1,5 @@
 using GroupBuy.Grains.Interfaces.Orders;
+using GroupBuy.Runtime.Storage;
 
 namespace GroupBuy.Grains.Orders;
 
@@ -12,13 +13,13 @@ public static class OrderIndexes
     public const string ByShopper = "orders-by-shopper";
     public const string ByLeader = "orders-by-leader";
 
-    /// <summary>The index keys an order is listed under.</summary>
-    public static IEnumerable<(string Index, string Key)> KeysOf(string shopperId, OrderReferral? referral)
+    /// <summary>Lists the order for its shopper, and for the leader who referred it, with the owner's next commit.</summary>
+    public static void List(IIndexWriter owner, string shopperId, OrderReferral? referral, OrderRef order)
     {
-        yield return (ByShopper, shopperId);
+        owner.AddToIndex(ByShopper, shopperId, order.OrderId, order);
         if (referral is not null)
         {
-            yield return (ByLeader, referral.LeaderId);
+            owner.AddToIndex(ByLeader, referral.LeaderId, order.OrderId, order);
         }
     }
 }

@@ -13,6 +13,13 @@ public readonly record struct IndexEntry(string Index, string Key, string ItemId
 /// <summary>One item under an index key, as read back.</summary>
 public readonly record struct IndexedItem(string ItemId, byte[] Payload);
 
+/// <summary>A grain state that can carry index rows with its next commit (both kinds of state can).</summary>
+public interface IIndexWriter
+{
+    /// <summary>Upserts a row of a grain index in the same commit as the state's next write or append.</summary>
+    void AddToIndex<TItem>(string index, string key, string itemId, TItem item);
+}
+
 /// <summary>Reads what grains wrote to an index. Only committed rows are seen.</summary>
 public interface IGrainIndex
 {

@@ -8,6 +8,8 @@ public sealed record StoredState(byte[]? Payload, long Version);
 /// name with a payload and an integer version. Every write is version-checked; a provider may batch
 /// concurrent writes from many grains into one transaction (group commit) but completes each caller
 /// only after its own row has committed.
+/// A store may keep the payload buffers it is handed rather than copy them: a caller must not change a buffer
+/// after passing it.
 /// </summary>
 public interface IGrainStorage
 {

@@ -9,6 +9,8 @@ public sealed record JournalSnapshot(byte[] Payload, long Version);
 /// <summary>
 /// Keeps event journals with periodic snapshots, so the cost of one append does not grow with the
 /// journal's length. Appends are version-checked and may be group-committed like state writes.
+/// A store may keep the payload buffers it is handed rather than copy them: a caller must not change a buffer
+/// after passing it.
 /// </summary>
 public interface IJournalStorage
 {

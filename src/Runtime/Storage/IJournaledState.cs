@@ -10,9 +10,10 @@ public interface IEventSourced<in TEvent>
 /// A grain's state kept as an event journal with periodic snapshots (the part Orleans' <c>JournaledGrain</c>
 /// plays): the cost of one change does not grow with the history. <see cref="Raise"/> applies an event at
 /// once; <see cref="ConfirmAsync"/> makes every event raised before it durable, sharing one append with
-/// concurrent confirmers.
+/// concurrent confirmers. Index rows added with <see cref="Storage.IIndexWriter.AddToIndex"/> are written in the same
+/// commit as the events raised before the next confirmation.
 /// </summary>
-public interface IJournaledState<TState, TEvent>
+public interface IJournaledState<TState, TEvent> : Storage.IIndexWriter
     where TState : class, IEventSourced<TEvent>, new()
 {
     /// <summary>The state with every raised event applied, confirmed or not.</summary>
@@ -25,12 +26,6 @@ public interface IJournaledState<TState, TEvent>
     long ConfirmedVersion { get; }
 
     void Raise(TEvent @event);
-
-    /// <summary>
-    /// Upserts a row of a grain index (see <see cref="Storage.IGrainIndex"/>) in the same commit as the events
-    /// raised before the next confirmation: it becomes durable exactly when they do.
-    /// </summary>
-    void AddToIndex<TItem>(string index, string key, string itemId, TItem item);
 
     Task ConfirmAsync(CancellationToken cancellationToken = default);
 }

@@ -5,7 +5,7 @@ namespace GroupBuy.Runtime;
 /// Concurrent <see cref="WriteStateAsync"/> calls are coalesced: at most one write is in flight, and each
 /// caller completes only after a write that contains its change has committed.
 /// </summary>
-public interface IPersistentState<TState>
+public interface IPersistentState<TState> : Storage.IIndexWriter
 {
     TState State { get; set; }
 
@@ -16,14 +16,11 @@ public interface IPersistentState<TState>
 
     Task ReadStateAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Writes <see cref="State"/>; a stale version throws <see cref="InconsistentStateException"/>.</summary>
-    Task WriteStateAsync(CancellationToken cancellationToken = default);
-
     /// <summary>
-    /// Upserts a row of a grain index (see <see cref="Storage.IGrainIndex"/>) in the same commit as the next
-    /// <see cref="WriteStateAsync"/>: it becomes durable exactly when the state that made it does.
+    /// Writes <see cref="State"/>, with the index rows added since the last write (<see cref="Storage.IIndexWriter"/>),
+    /// in one commit; a stale version throws <see cref="InconsistentStateException"/> and writes neither.
     /// </summary>
-    void AddToIndex<TItem>(string index, string key, string itemId, TItem item);
+    Task WriteStateAsync(CancellationToken cancellationToken = default);
 
     Task ClearStateAsync(CancellationToken cancellationToken = default);
 }

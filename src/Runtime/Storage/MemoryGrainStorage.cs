@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using GroupBuy.Runtime.Reminders;
 
 namespace GroupBuy.Runtime.Storage;
@@ -31,10 +32,9 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
 
     public async Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
     {
-        var copy = payload.ToArray();
-        var rows = CopyOf(index);
+        var stored = Owned(payload);
         // Complete off the caller's turn, as a real store does, so grains meet the same interleavings as in production.
-        return await Task.Run(() => Put(stateName, grainId, copy, expectedVersion, rows), cancellationToken);
+        return await Task.Run(() => Put(stateName, grainId, stored, expectedVersion, index), cancellationToken);
     }
 
     public async Task<long> ClearAsync(string stateName, GrainId grainId, long expectedVersion, CancellationToken cancellationToken)
@@ -69,9 +69,8 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
         var copies = new byte[events.Count][];
         for (var i = 0; i < copies.Length; i++)
         {
-            copies[i] = events[i].ToArray();
+            copies[i] = Owned(events[i]);
         }
-        var rows = CopyOf(index);
         await Task.Run(() => { }, cancellationToken);
         lock (_lock)
         {
@@ -86,7 +85,7 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
             {
                 journal.Add(expectedVersion + i + 1, copies[i]);
             }
-            Upsert(rows);
+            Upsert(index);
             Writes++;
         }
     }
@@ -96,7 +95,7 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
         lock (_lock)
         {
             var key = (grainId, journalName);
-            _snapshots[key] = new JournalSnapshot(payload.ToArray(), version);
+            _snapshots[key] = new JournalSnapshot(Owned(payload), version);
             if (_journals.TryGetValue(key, out var journal) && journal.Count > 0 && journal.Keys[0] <= version)
             {
                 // Rebuilt rather than trimmed with RemoveAt(0), which shifts the whole list once per dropped event.
@@ -149,7 +148,7 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
         return Task.CompletedTask;
     }
 
-    private long Put(string stateName, GrainId grainId, byte[]? payload, long expectedVersion, (string Index, string Key, string ItemId, byte[] Payload)[] index)
+    private long Put(string stateName, GrainId grainId, byte[]? payload, long expectedVersion, IReadOnlyList<IndexEntry> index)
     {
         lock (_lock)
         {
@@ -177,25 +176,22 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
         }
     }
 
-    /// <summary>Copied before the write is queued: the caller's buffers may be reused once it returns.</summary>
-    private static (string Index, string Key, string ItemId, byte[] Payload)[] CopyOf(IReadOnlyList<IndexEntry> index)
-    {
-        var rows = new (string, string, string, byte[])[index.Count];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var entry = index[i];
-            rows[i] = (entry.Index, entry.Key, entry.ItemId, entry.Payload.ToArray());
-        }
-        return rows;
-    }
+    /// <summary>
+    /// The payload's own array when the caller handed over a whole one (the runtime always does: stores may keep what
+    /// they are given, see <see cref="IGrainStorage"/>); a copy of a slice otherwise.
+    /// </summary>
+    private static byte[] Owned(ReadOnlyMemory<byte> payload) =>
+        MemoryMarshal.TryGetArray(payload, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : payload.ToArray();
 
     /// <summary>Called under the lock, in the same step as the write it came with.</summary>
-    private void Upsert((string Index, string Key, string ItemId, byte[] Payload)[] rows)
+    private void Upsert(IReadOnlyList<IndexEntry> rows)
     {
         foreach (var (index, key, itemId, payload) in rows)
         {
             var items = _indexes.TryGetValue((index, key), out var existing) ? existing : _indexes[(index, key)] = new(StringComparer.Ordinal);
-            items[itemId] = payload;
+            items[itemId] = Owned(payload);
         }
     }
 }
