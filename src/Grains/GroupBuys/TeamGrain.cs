@@ -13,8 +13,8 @@ namespace GroupBuy.Grains.GroupBuys;
 /// <summary>
 /// One team of a group buy. Non-reentrant: a seat is checked and taken in one turn, across its await of
 /// the campaign's ClaimSeat, and a payment in flight cannot interleave with expiry. Every change is
-/// stored, then its outbox delivered (order lists, the campaign, refunds), then published to
-/// <c>team:{id}</c>. A join is acknowledged only once its order is in the shopper's list.
+/// stored (with its orders' rows in the shoppers' lists, in the same commit), then its outbox delivered
+/// (the campaign, refunds), then published to <c>team:{id}</c>.
 /// </summary>
 [GrainType("team")]
 public sealed partial class TeamGrain(
