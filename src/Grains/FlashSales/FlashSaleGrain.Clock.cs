@@ -35,6 +35,10 @@ public sealed partial class FlashSaleGrain
     /// <summary>The orders live in rows of their own: laid over the replayed journal before the first call is served.</summary>
     private async Task LoadOrderRowsAsync(CancellationToken cancellationToken)
     {
+        if (Ledger.Sale is null)
+        {
+            return;   // never created: rows are only ever written with the sale's events
+        }
         var legacy = Ledger.LegacyOrders;
         Ledger.Restore(await _index.ReadIndexAsync<FlashOrder>(FlashSaleLedger.OrderRows, SaleId, cancellationToken));
         if (legacy.Count > 0)
