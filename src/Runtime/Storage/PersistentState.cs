@@ -13,7 +13,8 @@ internal sealed class PersistentState<TState>(StateBinding binding) : IPersisten
 {
     private readonly IGrainStorage _storage = binding.Services.GetRequiredKeyedService<IGrainStorage>(binding.StorageName);
     private long _version;
-    private List<IndexEntry> _unwrittenIndex = [];
+    /// <summary>Null until a grain adds a row: most states never do, and a million idle activations each keep one of these.</summary>
+    private List<IndexEntry>? _unwrittenIndex;
     private bool _writing;
     private Task _loop = Task.CompletedTask;
     private TaskCompletionSource? _nextWrite;
@@ -58,7 +59,7 @@ internal sealed class PersistentState<TState>(StateBinding binding) : IPersisten
     }
 
     public void AddToIndex<TItem>(string index, string key, string itemId, TItem item) =>
-        _unwrittenIndex.Add(GrainIndexExtensions.ToIndexEntry(index, key, itemId, item));
+        (_unwrittenIndex ??= []).Add(GrainIndexExtensions.ToIndexEntry(index, key, itemId, item));
 
     public async Task ClearStateAsync(CancellationToken cancellationToken = default)
     {
@@ -80,8 +81,8 @@ internal sealed class PersistentState<TState>(StateBinding binding) : IPersisten
             {
                 _nextWrite = null;
                 var payload = JsonSerializer.SerializeToUtf8Bytes(State, StateBinding.Json);
-                var index = _unwrittenIndex;
-                _unwrittenIndex = [];
+                IReadOnlyList<IndexEntry> index = _unwrittenIndex ?? [];
+                _unwrittenIndex = null;
                 try
                 {
                     // The write is shared by several callers, so no one caller's token may cancel it.
