@@ -45,9 +45,20 @@ public static class GrainIndexExtensions
     /// <summary>An index row carrying <paramref name="item"/> as JSON (the form states and events are stored in).</summary>
     internal static IndexEntry ToIndexEntry<TItem>(string index, string key, string itemId, TItem item)
     {
+        CheckRow(index, key, itemId);
+        return new(index, key, itemId, JsonSerializer.SerializeToUtf8Bytes(item, IndexItemJson<TItem>.Info));
+    }
+
+    internal static void CheckRow(string index, string key, string itemId)
+    {
         ArgumentException.ThrowIfNullOrEmpty(index);
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentException.ThrowIfNullOrEmpty(itemId);
-        return new(index, key, itemId, JsonSerializer.SerializeToUtf8Bytes(item, StateBinding.Json));
     }
+}
+
+/// <summary>How an index item of one type is written, looked up once per type.</summary>
+internal static class IndexItemJson<TItem>
+{
+    public static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo Info = StateBinding.Json.GetTypeInfo(typeof(TItem));
 }

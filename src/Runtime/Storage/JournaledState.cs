@@ -15,6 +15,9 @@ namespace GroupBuy.Runtime.Storage;
 /// larger than <see cref="LargeSnapshotBytes"/> also waits until the events written since it add up to half its
 /// size: serializing snapshots then costs at most about twice the bytes of the events themselves, however long
 /// the history, and a load still reads at most half a snapshot's worth of events after the snapshot.
+/// Events and index rows are kept as objects until their batch is written, and serialized then: so they must not
+/// change once raised (records, as the grains' events are). A batch of <see cref="OffTurnBatch"/> or more is
+/// serialized on a pool thread, so a hot grain's turns do not carry the JSON of everything it writes.
 /// </remarks>
 internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJournaledState<TState, TEvent>, IActivationState
     where TState : class, IEventSourced<TEvent>, new()
@@ -27,8 +30,11 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
     private static readonly JsonTypeInfo<TEvent> EventJson = (JsonTypeInfo<TEvent>)StateBinding.Json.GetTypeInfo(typeof(TEvent));
     private static readonly JsonTypeInfo<TState> StateJson = (JsonTypeInfo<TState>)StateBinding.Json.GetTypeInfo(typeof(TState));
 
-    private readonly List<ReadOnlyMemory<byte>> _unconfirmed = [];
-    private readonly List<IndexEntry> _unconfirmedIndex = [];
+    /// <summary>A batch at least this large is serialized on a pool thread, off the grain's turn (see the remarks).</summary>
+    private const int OffTurnBatch = 8;
+
+    private readonly List<TEvent> _unconfirmed = [];
+    private readonly List<PendingRow> _unconfirmedIndex = [];
     private long _snapshotVersion;
     private long _snapshotBytes;
     private long _eventBytesSinceSnapshot;
@@ -66,16 +72,15 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
     {
         ThrowIfFailed();
         State.Apply(@event);
-        var payload = JsonSerializer.SerializeToUtf8Bytes(@event, EventJson);
-        _unconfirmed.Add(payload);
-        _eventBytesSinceSnapshot += payload.Length;
+        _unconfirmed.Add(@event);
         Version++;
     }
 
     public void AddToIndex<TItem>(string index, string key, string itemId, TItem item)
     {
         ThrowIfFailed();
-        _unconfirmedIndex.Add(GrainIndexExtensions.ToIndexEntry(index, key, itemId, item));
+        GrainIndexExtensions.CheckRow(index, key, itemId);
+        _unconfirmedIndex.Add(new PendingRow(index, key, itemId, item, IndexItemJson<TItem>.Info));
     }
 
     public Task ConfirmAsync(CancellationToken cancellationToken = default)
@@ -113,9 +118,9 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
             while (_nextConfirm is { } batch)
             {
                 _nextConfirm = null;
-                var events = _unconfirmed.ToArray();
+                var raised = _unconfirmed.ToArray();
                 _unconfirmed.Clear();
-                IndexEntry[] index = _unconfirmedIndex.Count == 0 ? [] : [.. _unconfirmedIndex];
+                PendingRow[] rows = _unconfirmedIndex.Count == 0 ? [] : [.. _unconfirmedIndex];
                 _unconfirmedIndex.Clear();
                 var expected = ConfirmedVersion;
                 // Every raised event is in this batch, so the state is exactly the state at Version.
@@ -128,6 +133,14 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
                 var snapshotVersion = Version;
                 try
                 {
+                    // A hot grain's turns are its bottleneck: a large batch is turned into bytes on another thread.
+                    var (events, index) = raised.Length + rows.Length >= OffTurnBatch
+                        ? await Task.Run(() => Serialize(raised, rows))
+                        : Serialize(raised, rows);
+                    if (snapshot is null)
+                    {
+                        _eventBytesSinceSnapshot += events.Sum(e => (long)e.Length);
+                    }
                     if (events.Length > 0 || index.Length > 0)
                     {
                         await _storage.AppendAsync(binding.StateName, binding.GrainId, expected, events, index, CancellationToken.None);
@@ -157,6 +170,25 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
             _confirming = false;
         }
     }
+
+    private static (ReadOnlyMemory<byte>[] Events, IndexEntry[] Index) Serialize(TEvent[] raised, PendingRow[] rows)
+    {
+        var events = new ReadOnlyMemory<byte>[raised.Length];
+        for (var i = 0; i < raised.Length; i++)
+        {
+            events[i] = JsonSerializer.SerializeToUtf8Bytes(raised[i], EventJson);
+        }
+        var index = new IndexEntry[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var row = rows[i];
+            index[i] = new IndexEntry(row.Index, row.Key, row.ItemId, JsonSerializer.SerializeToUtf8Bytes(row.Item, row.Json));
+        }
+        return (events, index);
+    }
+
+    /// <summary>An index row as added: serialized with its batch.</summary>
+    private readonly record struct PendingRow(string Index, string Key, string ItemId, object? Item, JsonTypeInfo Json);
 
     private bool SnapshotDue() =>
         Version - _snapshotVersion >= binding.Activation.Runtime.Options.JournalSnapshotInterval

@@ -39,6 +39,9 @@ public interface ILedgerGrain : IGrainWithStringKey
     Task<long> Record(int amount, string note);
 
     Task<(int Total, int Notes, long Version)> Read();
+
+    /// <summary>The notes in the order their events were applied.</summary>
+    Task<IReadOnlyList<string>> Notes();
 }
 
 [Reentrant]
@@ -54,4 +57,6 @@ public sealed class LedgerGrain([PersistentState("ledger")] IJournaledState<Ledg
 
     public Task<(int Total, int Notes, long Version)> Read() =>
         Task.FromResult((ledger.State.Total, ledger.State.Notes.Count, ledger.ConfirmedVersion));
+
+    public Task<IReadOnlyList<string>> Notes() => Task.FromResult<IReadOnlyList<string>>([.. ledger.State.Notes]);
 }
