@@ -32,10 +32,10 @@ internal sealed class BenchOptions
     public double Seconds => Double("seconds", 10);
 
     /// <summary>Distinct shoppers the callers rotate through.</summary>
-    public int Shoppers => Int("shoppers", 200_000);
+    public int Shoppers => Int("shoppers", 500_000);
 
-    /// <summary>Units on sale: enough that the sale never sells out during a run.</summary>
-    public int Quantity => Int("quantity", 1_000_000);
+    /// <summary>Units on sale: enough that the sale never sells out during a run (shoppers × limit must be enough too).</summary>
+    public int Quantity => Int("quantity", 5_000_000);
 
     public int PerUserLimit => Int("limit", 5);
 

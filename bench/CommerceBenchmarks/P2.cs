@@ -22,10 +22,15 @@ internal static class P2
             _ => Task.FromResult<IPurchaser>(new GrainPurchaser(sale, shoppers)));
         Console.WriteLine(result.Describe());
 
+        if (result.TotalRefused > 0)
+        {
+            // A refusal means the sale or the shoppers' limits ran out: the rate then counts refusals' time as well.
+            Console.WriteLine($"  INVALID: {result.TotalRefused:N0} purchases were refused (sold out or at the limit); raise --quantity and --shoppers");
+        }
         var snapshot = (await sale.Get())!;
         var delivered = await ListCheck.LastOrderListedAsync(silo.OrderLists, sale, "p2", snapshot.Reserved);
         var audit = delivered && snapshot.Reserved == result.TotalAcknowledged && snapshot.Sold == 0
-            && snapshot.Remaining == snapshot.Quantity - snapshot.Reserved && result.TotalFailed == 0;
+            && snapshot.Remaining == snapshot.Quantity - snapshot.Reserved && result.TotalFailed == 0 && result.TotalRefused == 0;
         Console.WriteLine($"  audit: {(audit ? "ok" : "FAILED")} (reserved {snapshot.Reserved:N0}, acknowledged {result.TotalAcknowledged:N0}, remaining {snapshot.Remaining:N0} of {snapshot.Quantity:N0})");
         Console.WriteLine($"RESULT p2.ours.per_second={result.PerSecond:F0}");
         Console.WriteLine($"RESULT p2.ours.audit={(audit ? "ok" : "failed")}");
