@@ -14,7 +14,8 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
     private readonly Dictionary<(GrainId, string), SortedList<long, byte[]>> _journals = [];
     private readonly Dictionary<(GrainId, string), JournalSnapshot> _snapshots = [];
     private readonly Dictionary<(GrainId, string), ReminderEntry> _reminders = [];
-    private readonly Dictionary<(string Index, string Key), Dictionary<string, byte[]>> _indexes = [];
+    /// <summary>Index → key → item → payload; ordinal string keys all the way (hashed without randomization, the fast path).</summary>
+    private readonly Dictionary<string, Dictionary<string, Dictionary<string, byte[]>>> _indexes = new(StringComparer.Ordinal);
 
     /// <summary>State writes and journal appends accepted so far (what write-coalescing tests count).</summary>
     public int Writes { get; private set; }
@@ -169,7 +170,7 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
     {
         lock (_lock)
         {
-            IReadOnlyList<IndexedItem> items = _indexes.TryGetValue((index, key), out var rows)
+            IReadOnlyList<IndexedItem> items = _indexes.TryGetValue(index, out var keys) && keys.TryGetValue(key, out var rows)
                 ? [.. rows.Select(row => new IndexedItem(row.Key, row.Value))]
                 : [];
             return Task.FromResult(items);
@@ -190,7 +191,9 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
     {
         foreach (var (index, key, itemId, payload) in rows)
         {
-            var items = _indexes.TryGetValue((index, key), out var existing) ? existing : _indexes[(index, key)] = new(StringComparer.Ordinal);
+            ref var keys = ref CollectionsMarshal.GetValueRefOrAddDefault(_indexes, index, out _);
+            ref var items = ref CollectionsMarshal.GetValueRefOrAddDefault(keys ??= new(StringComparer.Ordinal), key, out _);
+            items ??= new(StringComparer.Ordinal);
             items[itemId] = Owned(payload);
         }
     }
