@@ -15,7 +15,9 @@ public sealed partial class FlashSaleGrain
     private long _publishedVersion;
     private bool _faulted;
 
-    private string Topic => $"flash-sale:{SaleId}";
+    private string? _topic;
+
+    private string Topic => _topic ??= $"flash-sale:{SaleId}";
 
     private SaleView CurrentView => new(Ledger.Sold, Ledger.Reserved, Ledger.Version);
 
