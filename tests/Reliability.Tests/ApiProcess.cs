@@ -100,7 +100,8 @@ public sealed class ApiProcess : IAsyncDisposable
         }, TimeSpan.FromSeconds(60), () => $"the API did not become ready; see {_log}:\n{Tail()}", cancellationToken);
     }
 
-    private string Tail()
+    /// <summary>The end of the server's log: what a failing test shows of it.</summary>
+    public string Tail()
     {
         try
         {

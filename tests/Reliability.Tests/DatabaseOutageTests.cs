@@ -48,7 +48,7 @@ public sealed class DatabaseOutageTests
         await stop.CancelAsync();
         var errors = await traffic;
 
-        Assert.True(errors.Count == 0, $"answers other than success or a fast 503 problem:\n{string.Join("\n", errors.Take(10))}");
+        Assert.True(errors.Count == 0, $"answers other than success or a fast 503 problem:\n{string.Join("\n", errors.Take(10))}\nthe server's log ends:\n{api.Tail()}");
         Assert.True(shop.Acks.Count >= acknowledgedAfterOutage + 30, "the traffic did not get going again after the outage");
         var orders = new HashSet<string>(StringComparer.Ordinal);
         foreach (var shopper in shop.Shoppers)

@@ -6,20 +6,22 @@ namespace GroupBuy.Api.Errors;
 
 /// <summary>
 /// Turns the failures a request can meet into problem details: an overloaded grain or an unreachable store
-/// is a fast 503 <c>overloaded</c> with <c>Retry-After</c>; malformed input is 400 <c>validation</c>.
+/// is a fast 503 <c>overloaded</c> with <c>Retry-After</c>, also when it is the cause of another failure
+/// (<see cref="Unavailability"/>); malformed input is 400 <c>validation</c>.
 /// Anything else is a bug and stays a 500.
 /// </summary>
 internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        var problem = exception switch
-        {
-            GrainOverloadedException => Unavailable(context, "Too many requests are waiting for this item; retry shortly."),
-            StorageUnavailableException or TimeoutException => Unavailable(context, "The service cannot take this request now; retry shortly."),
-            BadHttpRequestException bad => Problems.Of(bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? ErrorCodes.Validation : Problems.CodeForStatus(bad.StatusCode), bad.Message),
-            _ => null,
-        };
+        var problem = exception is BadHttpRequestException bad
+            ? Problems.Of(bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? ErrorCodes.Validation : Problems.CodeForStatus(bad.StatusCode), bad.Message)
+            : Unavailability.CauseOf(exception) switch
+            {
+                GrainOverloadedException => Unavailable(context, "Too many requests are waiting for this item; retry shortly."),
+                null => null,
+                _ => Unavailable(context, "The service cannot take this request now; retry shortly."),
+            };
         if (problem is null)
         {
             return false;

@@ -1,5 +1,4 @@
 using GroupBuy.Grains.Interfaces;
-using GroupBuy.Runtime;
 using Microsoft.AspNetCore.SignalR;
 
 namespace GroupBuy.Api.Live;
@@ -16,7 +15,7 @@ internal sealed partial class HubProblems(ILogger<HubProblems> logger) : IHubFil
         {
             return await next(invocationContext);
         }
-        catch (Exception exception) when (exception is GrainOverloadedException or StorageUnavailableException or TimeoutException)
+        catch (Exception exception) when (Errors.Unavailability.CauseOf(exception) is not null)
         {
             Unavailable(exception, invocationContext.HubMethodName);
             throw new HubException($"{ErrorCodes.Overloaded}: the service cannot take this call now; retry shortly.");

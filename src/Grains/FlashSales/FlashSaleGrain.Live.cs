@@ -13,7 +13,8 @@ public sealed partial class FlashSaleGrain
     private readonly Queue<(long JournalVersion, SaleView View)> _views = new();
     private SaleView _durable;
     private long _publishedVersion;
-    private bool _faulted;
+    /// <summary>Why the ledger could not be written: this activation serves nothing more while it is being replaced.</summary>
+    private Exception? _fault;
 
     private string? _topic;
 
@@ -43,11 +44,11 @@ public sealed partial class FlashSaleGrain
         {
             await _ledger.ConfirmAsync();
         }
-        catch (Exception)
+        catch (Exception exception)
         {
             // The runtime drops this activation; until it is gone nothing more may be raised on a state
             // that holds events the journal does not.
-            _faulted = true;
+            _fault = exception;
             throw;
         }
         while (_views.TryPeek(out var next) && next.JournalVersion <= _ledger.ConfirmedVersion)
@@ -61,9 +62,10 @@ public sealed partial class FlashSaleGrain
 
     private void ThrowIfFaulted()
     {
-        if (_faulted)
+        if (_fault is not null)
         {
-            throw new InvalidOperationException($"The ledger of flash sale {SaleId} could not be written; the activation is being replaced.");
+            // The cause goes with it: a store that could not be reached makes this a "retry shortly", not a bug.
+            throw new InvalidOperationException($"The ledger of flash sale {SaleId} could not be written; the activation is being replaced.", _fault);
         }
     }
 
