@@ -42,7 +42,14 @@ public sealed class GroupPageTests(BrowserServer server) : IClassFixture<Browser
         });
         await Expect(page.GetByTestId("chain-card")).ToContainTextAsync("周六葡萄接龙");
         await BrowserServer.ScreenshotAsync(page, "group");
-        await page.GetByTestId("chain-join-button").ClickAsync();
+        // The entry's own answer first: a refusal then fails with its status and body, not with a navigation timeout.
+        var entry = await page.RunAndWaitForResponseAsync(
+            () => page.GetByTestId("chain-join-button").ClickAsync(),
+            response => response.Url.EndsWith("/entries", StringComparison.Ordinal) && response.Request.Method == "POST");
+        if (entry.Status != 201)
+        {
+            Assert.Fail($"the chain entry answered {entry.Status}: {await entry.TextAsync()}");
+        }
         await page.WaitForURLAsync(new Regex("/orders/.+$"));
         await Expect(page.GetByTestId("order-status")).ToHaveAttributeAsync("data-status", "pending_payment");
     }
