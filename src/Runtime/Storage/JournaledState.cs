@@ -10,14 +10,19 @@ namespace GroupBuy.Runtime.Storage;
 /// loading reads the snapshot plus the events after it. Confirmations are coalesced like state writes.
 /// </summary>
 /// <remarks>
-/// A state that grows with its journal (a flash sale's ledger keeps every order) would make a fixed interval
-/// quadratic: each snapshot serializes everything, so the cost per event grows with the history. So a snapshot
-/// larger than <see cref="LargeSnapshotBytes"/> also waits until the events written since it add up to half its
-/// size: serializing snapshots then costs at most about twice the bytes of the events themselves, however long
-/// the history, and a load still reads at most half a snapshot's worth of events after the snapshot.
+/// <para>
+/// A state that grows with its journal would make a fixed interval quadratic: each snapshot serializes everything,
+/// so the cost per event grows with the history. So a snapshot larger than <see cref="LargeSnapshotBytes"/> also
+/// waits until the events written since it add up to half its size: serializing snapshots then costs at most about
+/// twice the bytes of the events themselves, however long the history, and a load still reads at most half a
+/// snapshot's worth of events after the snapshot. (A grain whose history is large keeps it out of the snapshot
+/// altogether, in index rows: see the flash sale's ledger.)
+/// </para>
+/// <para>
 /// Events and index rows are kept as objects until their batch is written, and serialized then: so they must not
 /// change once raised (records, as the grains' events are). A batch of <see cref="OffTurnBatch"/> or more is
 /// serialized on a pool thread, so a hot grain's turns do not carry the JSON of everything it writes.
+/// </para>
 /// </remarks>
 internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJournaledState<TState, TEvent>, IActivationState
     where TState : class, IEventSourced<TEvent>, new()
