@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace GroupBuy.Runtime.Storage;
 
@@ -41,24 +42,27 @@ public static class GrainIndexExtensions
         }
         return items;
     }
+}
 
-    /// <summary>An index row carrying <paramref name="item"/> as JSON (the form states and events are stored in).</summary>
-    internal static IndexEntry ToIndexEntry<TItem>(string index, string key, string itemId, TItem item)
-    {
-        CheckRow(index, key, itemId);
-        return new(index, key, itemId, JsonSerializer.SerializeToUtf8Bytes(item, IndexItemJson<TItem>.Info));
-    }
-
-    internal static void CheckRow(string index, string key, string itemId)
+/// <summary>
+/// An index row as a grain added it: checked at once, turned into JSON (the form states and events are stored in)
+/// only when the write that carries it is made. Both kinds of state keep their rows this way.
+/// </summary>
+internal readonly record struct PendingIndexRow(string Index, string Key, string ItemId, object? Item, JsonTypeInfo Json)
+{
+    public static PendingIndexRow Of<TItem>(string index, string key, string itemId, TItem item)
     {
         ArgumentException.ThrowIfNullOrEmpty(index);
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentException.ThrowIfNullOrEmpty(itemId);
+        return new(index, key, itemId, item, IndexItemJson<TItem>.Info);
     }
+
+    public IndexEntry ToEntry() => new(Index, Key, ItemId, JsonSerializer.SerializeToUtf8Bytes(Item, Json));
 }
 
 /// <summary>How an index item of one type is written, looked up once per type.</summary>
 internal static class IndexItemJson<TItem>
 {
-    public static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo Info = StateBinding.Json.GetTypeInfo(typeof(TItem));
+    public static readonly JsonTypeInfo Info = StateBinding.Json.GetTypeInfo(typeof(TItem));
 }

@@ -39,7 +39,7 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
     private const int OffTurnBatch = 8;
 
     private readonly List<TEvent> _unconfirmed = [];
-    private readonly List<PendingRow> _unconfirmedIndex = [];
+    private readonly List<PendingIndexRow> _unconfirmedIndex = [];
     private long _snapshotVersion;
     private long _snapshotBytes;
     private long _eventBytesSinceSnapshot;
@@ -84,8 +84,7 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
     public void AddToIndex<TItem>(string index, string key, string itemId, TItem item)
     {
         ThrowIfFailed();
-        GrainIndexExtensions.CheckRow(index, key, itemId);
-        _unconfirmedIndex.Add(new PendingRow(index, key, itemId, item, IndexItemJson<TItem>.Info));
+        _unconfirmedIndex.Add(PendingIndexRow.Of(index, key, itemId, item));
     }
 
     public Task ConfirmAsync(CancellationToken cancellationToken = default)
@@ -125,7 +124,7 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
                 _nextConfirm = null;
                 var raised = _unconfirmed.ToArray();
                 _unconfirmed.Clear();
-                PendingRow[] rows = _unconfirmedIndex.Count == 0 ? [] : [.. _unconfirmedIndex];
+                PendingIndexRow[] rows = _unconfirmedIndex.Count == 0 ? [] : [.. _unconfirmedIndex];
                 _unconfirmedIndex.Clear();
                 var expected = ConfirmedVersion;
                 // Every raised event is in this batch, so the state is exactly the state at Version.
@@ -176,24 +175,15 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
         }
     }
 
-    private static (ReadOnlyMemory<byte>[] Events, IndexEntry[] Index) Serialize(TEvent[] raised, PendingRow[] rows)
+    private static (ReadOnlyMemory<byte>[] Events, IndexEntry[] Index) Serialize(TEvent[] raised, PendingIndexRow[] rows)
     {
         var events = new ReadOnlyMemory<byte>[raised.Length];
         for (var i = 0; i < raised.Length; i++)
         {
             events[i] = JsonSerializer.SerializeToUtf8Bytes(raised[i], EventJson);
         }
-        var index = new IndexEntry[rows.Length];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var row = rows[i];
-            index[i] = new IndexEntry(row.Index, row.Key, row.ItemId, JsonSerializer.SerializeToUtf8Bytes(row.Item, row.Json));
-        }
-        return (events, index);
+        return (events, Array.ConvertAll(rows, row => row.ToEntry()));
     }
-
-    /// <summary>An index row as added: serialized with its batch.</summary>
-    private readonly record struct PendingRow(string Index, string Key, string ItemId, object? Item, JsonTypeInfo Json);
 
     private bool SnapshotDue() =>
         Version - _snapshotVersion >= binding.Activation.Runtime.Options.JournalSnapshotInterval

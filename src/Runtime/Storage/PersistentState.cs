@@ -14,7 +14,7 @@ internal sealed class PersistentState<TState>(StateBinding binding) : IPersisten
     private readonly IGrainStorage _storage = binding.Services.GetRequiredKeyedService<IGrainStorage>(binding.StorageName);
     private long _version;
     /// <summary>Null until a grain adds a row: most states never do, and a million idle activations each keep one of these.</summary>
-    private List<IndexEntry>? _unwrittenIndex;
+    private List<PendingIndexRow>? _unwrittenIndex;
     private bool _writing;
     private Task _loop = Task.CompletedTask;
     private TaskCompletionSource? _nextWrite;
@@ -59,7 +59,7 @@ internal sealed class PersistentState<TState>(StateBinding binding) : IPersisten
     }
 
     public void AddToIndex<TItem>(string index, string key, string itemId, TItem item) =>
-        (_unwrittenIndex ??= []).Add(GrainIndexExtensions.ToIndexEntry(index, key, itemId, item));
+        (_unwrittenIndex ??= []).Add(PendingIndexRow.Of(index, key, itemId, item));
 
     public async Task ClearStateAsync(CancellationToken cancellationToken = default)
     {
@@ -81,7 +81,7 @@ internal sealed class PersistentState<TState>(StateBinding binding) : IPersisten
             {
                 _nextWrite = null;
                 var payload = JsonSerializer.SerializeToUtf8Bytes(State, StateBinding.Json);
-                IReadOnlyList<IndexEntry> index = _unwrittenIndex ?? [];
+                IndexEntry[] index = _unwrittenIndex is { } rows ? [.. rows.Select(row => row.ToEntry())] : [];
                 _unwrittenIndex = null;
                 try
                 {
