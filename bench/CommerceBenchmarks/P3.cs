@@ -130,7 +130,7 @@ internal static class P3
             {
                 var sale = await silo.CreateSaleAsync(saleId, P2.Price, options.Quantity, options.PerUserLimit);
                 result = await PurchaseLoad.RunAsync("ours (flash sale grain, group commit)", options.Callers, options.Shoppers, Warmup, Measure,
-                    _ => Task.FromResult<IPurchaser>(new GrainPurchaser(sale, shoppers)), () => silo.Metrics.StorageTransactions);
+                    _ => Task.FromResult<IPurchaser>(new GrainPurchaser(sale, shoppers)), () => (silo.Metrics.StorageTransactions, silo.Metrics.StorageBusyTime));
                 Console.WriteLine(result.Describe());
                 _audits &= await ListCheck.LastOrderListedAsync(silo.OrderLists, sale, saleId, result.TotalAcknowledged);
             }

@@ -29,15 +29,16 @@ internal readonly record struct Sample(
     int Gen1,
     int Gen2,
     long Commits,
+    TimeSpan StoreBusy,
     TimeSpan CpuTime,
     long LockContentions,
     long WorkItems)
 {
-    public static Sample Take(long acknowledged, long refused, long failed, long commits)
+    public static Sample Take(long acknowledged, long refused, long failed, (long Commits, TimeSpan Busy) store)
     {
         using var process = Process.GetCurrentProcess();
         return new(Stopwatch.GetTimestamp(), acknowledged, refused, failed, GC.GetTotalAllocatedBytes(precise: false),
-            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), commits, process.TotalProcessorTime,
+            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), store.Commits, store.Busy, process.TotalProcessorTime,
             Monitor.LockContentionCount, ThreadPool.CompletedWorkItemCount);
     }
 }
@@ -55,6 +56,9 @@ internal sealed record LoadResult(string Name, int Callers, Sample Start, Sample
 
     public double PerCommit => Commits == 0 ? double.NaN : (double)Acknowledged / Commits;
 
+    /// <summary>Share of the wall time the store spent inside its transactions: near 1, the store is the limit.</summary>
+    public double StoreBusyShare => (End.StoreBusy - Start.StoreBusy).TotalSeconds / Seconds;
+
     public double BytesPerPurchase => (double)(End.AllocatedBytes - Start.AllocatedBytes) / Math.Max(1, Acknowledged);
 
     /// <summary>Process CPU per purchase, in microseconds (both cores count).</summary>
@@ -69,7 +73,7 @@ internal sealed record LoadResult(string Name, int Callers, Sample Start, Sample
         $"    cpu {CpuMicrosPerPurchase:F1} µs/purchase, {CpuShare:P0} of {Environment.ProcessorCount} cores; allocated {BytesPerPurchase:N0} B/purchase; " +
         $"GCs gen0 {End.Gen0 - Start.Gen0}, gen1 {End.Gen1 - Start.Gen1}, gen2 {End.Gen2 - Start.Gen2}; " +
         $"lock contentions {End.LockContentions - Start.LockContentions:N0}; thread-pool items {(End.WorkItems - Start.WorkItems) / Math.Max(1.0, Acknowledged):F1}/purchase, threads ≤ {MaxThreads}" +
-        (Commits > 0 ? $"; {Commits:N0} storage commits, {PerCommit:F1} purchases/commit" : ""));
+        (Commits > 0 ? $"; {Commits:N0} storage commits, {PerCommit:F1} purchases/commit, store busy {StoreBusyShare:P0} of the time" : ""));
 }
 
 /// <summary>
@@ -80,7 +84,7 @@ internal static class PurchaseLoad
 {
     public static async Task<LoadResult> RunAsync(
         string name, int callers, int shoppers, TimeSpan warmup, TimeSpan measure,
-        Func<int, Task<IPurchaser>> createPurchaser, Func<long>? commits = null)
+        Func<int, Task<IPurchaser>> createPurchaser, Func<(long Commits, TimeSpan Busy)>? store = null)
     {
         var purchasers = new IPurchaser[callers];
         for (var i = 0; i < callers; i++)
@@ -97,10 +101,10 @@ internal static class PurchaseLoad
             loops[i] = Task.Run(() => LoopAsync(purchaser, counters, histogram, shoppers));
         }
         var maxThreads = await WatchAsync(warmup, loops);
-        var start = counters.Take(commits);
+        var start = counters.Take(store);
         Volatile.Write(ref counters.Measuring, true);
         maxThreads = Math.Max(maxThreads, await WatchAsync(measure, loops));
-        var end = counters.Take(commits);
+        var end = counters.Take(store);
         Volatile.Write(ref counters.Measuring, false);
         Volatile.Write(ref counters.Stopping, true);
         await Task.WhenAll(loops);
@@ -172,8 +176,8 @@ internal static class PurchaseLoad
         public bool Stopping;
         public Exception? FirstFailure;
 
-        public Sample Take(Func<long>? commits) =>
-            Sample.Take(Interlocked.Read(ref Acknowledged), Interlocked.Read(ref Refused), Interlocked.Read(ref Failed), commits?.Invoke() ?? 0);
+        public Sample Take(Func<(long Commits, TimeSpan Busy)>? store) =>
+            Sample.Take(Interlocked.Read(ref Acknowledged), Interlocked.Read(ref Refused), Interlocked.Read(ref Failed), store?.Invoke() ?? default);
     }
 }
 

@@ -20,6 +20,7 @@ public sealed class RuntimeMetrics
     private readonly Histogram<int> _storageBatchSize;
     private readonly Histogram<double> _storageBatchLatency;
     private long _storageTransactions;
+    private long _storageBusyTicks;
 
     public RuntimeMetrics(IMeterFactory meterFactory)
     {
@@ -36,6 +37,9 @@ public sealed class RuntimeMetrics
 
     /// <summary>Storage transactions committed since start, across providers (what group-commit tests count).</summary>
     public long StorageTransactions => Interlocked.Read(ref _storageTransactions);
+
+    /// <summary>Time spent inside committed storage transactions since start (what a benchmark divides by its wall time).</summary>
+    public TimeSpan StorageBusyTime => TimeSpan.FromTicks(Interlocked.Read(ref _storageBusyTicks));
 
     internal void ActivationCreated(string grainType)
     {
@@ -76,6 +80,7 @@ public sealed class RuntimeMetrics
     /// <summary>Called by a storage provider after each committed transaction.</summary>
     public void StorageBatchCommitted(string provider, int size, TimeSpan duration)
     {
+        Interlocked.Add(ref _storageBusyTicks, duration.Ticks);
         Interlocked.Increment(ref _storageTransactions);
         var tag = new KeyValuePair<string, object?>("storage.provider", provider);
         _storageBatchSize.Record(size, tag);

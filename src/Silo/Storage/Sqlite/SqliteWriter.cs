@@ -1,3 +1,4 @@
+using GroupBuy.Runtime;
 using GroupBuy.Runtime.Storage;
 using GroupBuy.Silo.Storage.GroupCommit;
 using Microsoft.Data.Sqlite;
@@ -12,17 +13,17 @@ namespace GroupBuy.Silo.Storage.Sqlite;
 internal sealed class SqliteWriter : IDisposable
 {
     private readonly SqliteConnection _connection;
-    private readonly List<SqliteCommand> _commands = [];
-    private readonly SqliteCommand _insertState;
-    private readonly SqliteCommand _updateState;
-    private readonly SqliteCommand _selectJournalVersion;
-    private readonly SqliteCommand _insertEvent;
-    private readonly SqliteCommand _deleteEventRange;
-    private readonly SqliteCommand _upsertSnapshot;
-    private readonly SqliteCommand _deleteCoveredEvents;
-    private readonly SqliteCommand _upsertIndexRow;
-    private readonly SqliteCommand _upsertReminder;
-    private readonly SqliteCommand _deleteReminder;
+    private readonly List<SqliteStatement> _statements = [];
+    private readonly SqliteStatement _insertState;
+    private readonly SqliteStatement _updateState;
+    private readonly SqliteStatement _selectJournalVersion;
+    private readonly SqliteStatement _insertEvent;
+    private readonly SqliteStatement _deleteEventRange;
+    private readonly SqliteStatement _upsertSnapshot;
+    private readonly SqliteStatement _deleteCoveredEvents;
+    private readonly SqliteStatement _upsertIndexRow;
+    private readonly SqliteStatement _upsertReminder;
+    private readonly SqliteStatement _deleteReminder;
 
     private SqliteWriter(SqliteConnection connection)
     {
@@ -47,7 +48,7 @@ internal sealed class SqliteWriter : IDisposable
             connection.Open();
             using var pragmas = connection.CreateCommand();
             // FULL: the WAL is synced at every commit, so an acknowledged write survives a power cut.
-            pragmas.CommandText = $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {busyTimeoutMilliseconds};";
+            pragmas.CommandText = $"PRAGMA synchronous = FULL; PRAGMA cache_size = -65536; PRAGMA busy_timeout = {busyTimeoutMilliseconds};";
             pragmas.ExecuteNonQuery();
             return new SqliteWriter(connection);
         }
@@ -62,10 +63,6 @@ internal sealed class SqliteWriter : IDisposable
     public void Commit(CommitBatch<StorageWrite> batch, DateTimeOffset now)
     {
         using var transaction = _connection.BeginTransaction(deferred: false);
-        foreach (var command in _commands)
-        {
-            command.Transaction = transaction;
-        }
         var nowMicroseconds = SqliteTime.ToMicroseconds(now);
         for (var index = 0; index < batch.Count; index++)
         {
@@ -82,12 +79,12 @@ internal sealed class SqliteWriter : IDisposable
                     break;
                 case ReminderUpsert upsert:
                     var entry = upsert.Entry;
-                    Execute(_upsertReminder, entry.GrainId.Type, entry.GrainId.Key, entry.Name,
-                        SqliteTime.ToMicroseconds(entry.DueAt), entry.Period is { } period ? (long)period.TotalMilliseconds : null);
+                    Key(_upsertReminder, entry.GrainId, entry.Name).Int64(3, SqliteTime.ToMicroseconds(entry.DueAt))
+                        .Int64OrNull(4, entry.Period is { } period ? (long)period.TotalMilliseconds : null).Execute();
                     batch.Succeeded(index);
                     break;
                 case ReminderRemoval removal:
-                    Execute(_deleteReminder, removal.GrainId.Type, removal.GrainId.Key, removal.Name);
+                    Key(_deleteReminder, removal.GrainId, removal.Name).Execute();
                     batch.Succeeded(index);
                     break;
                 default:
@@ -99,20 +96,19 @@ internal sealed class SqliteWriter : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in _commands)
+        // Every statement is finalized before its connection closes.
+        foreach (var statement in _statements)
         {
-            command.Dispose();
+            statement.Dispose();
         }
         _connection.Dispose();
     }
 
     private void WriteState(CommitBatch<StorageWrite> batch, int index, StateWrite write, long now)
     {
-        object payload = write.Payload is { } bytes ? Blob.ToArray(bytes) : DBNull.Value;
-        var (type, key) = (write.GrainId.Type, write.GrainId.Key);
         var changed = write.ExpectedVersion == 0
-            ? Execute(_insertState, type, key, write.StateName, payload, now)
-            : Execute(_updateState, type, key, write.StateName, payload, now, write.ExpectedVersion);
+            ? Key(_insertState, write.GrainId, write.StateName).Blob(3, write.Payload).Int64(4, now).Execute()
+            : Key(_updateState, write.GrainId, write.StateName).Blob(3, write.Payload).Int64(4, now).Int64(5, write.ExpectedVersion).Execute();
         if (changed == 1)
         {
             UpsertIndex(write.Index);
@@ -126,19 +122,18 @@ internal sealed class SqliteWriter : IDisposable
 
     private void AppendEvents(CommitBatch<StorageWrite> batch, int index, EventsAppend append)
     {
-        var (type, key, name, expected) = (append.GrainId.Type, append.GrainId.Key, append.JournalName, append.ExpectedVersion);
-        Bind(_selectJournalVersion, type, key, name);
-        if ((long)_selectJournalVersion.ExecuteScalar()! != expected)
+        var expected = append.ExpectedVersion;
+        if (Key(_selectJournalVersion, append.GrainId, append.JournalName).ScalarInt64() != expected)
         {
             batch.Conflicted(index, append.ConflictMessage);
             return;
         }
         for (var i = 0; i < append.Events.Count; i++)
         {
-            if (Execute(_insertEvent, type, key, name, expected + i + 1, Blob.ToArray(append.Events[i])) == 0)
+            if (Key(_insertEvent, append.GrainId, append.JournalName).Int64(3, expected + i + 1).Blob(4, append.Events[i]).Execute() == 0)
             {
                 // Cannot happen while this connection holds the write lock, but never leave half an append behind.
-                Execute(_deleteEventRange, type, key, name, expected, expected + i);
+                Key(_deleteEventRange, append.GrainId, append.JournalName).Int64(3, expected).Int64(4, expected + i).Execute();
                 batch.Conflicted(index, append.ConflictMessage);
                 return;
             }
@@ -153,16 +148,15 @@ internal sealed class SqliteWriter : IDisposable
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            Execute(_upsertIndexRow, row.Index, row.Key, row.ItemId, Blob.ToArray(row.Payload));
+            _upsertIndexRow.Text(0, row.Index).Text(1, row.Key).Text(2, row.ItemId).Blob(3, row.Payload).Execute();
         }
     }
 
     private void WriteSnapshot(CommitBatch<StorageWrite> batch, int index, SnapshotWrite snapshot, long now)
     {
-        var (type, key, name) = (snapshot.GrainId.Type, snapshot.GrainId.Key, snapshot.JournalName);
-        if (Execute(_upsertSnapshot, type, key, name, snapshot.Version, Blob.ToArray(snapshot.Payload), now) == 1)
+        if (Key(_upsertSnapshot, snapshot.GrainId, snapshot.JournalName).Int64(3, snapshot.Version).Blob(4, snapshot.Payload).Int64(5, now).Execute() == 1)
         {
-            Execute(_deleteCoveredEvents, type, key, name, snapshot.Version);
+            Key(_deleteCoveredEvents, snapshot.GrainId, snapshot.JournalName).Int64(3, snapshot.Version).Execute();
             batch.Succeeded(index, snapshot.Version);
         }
         else
@@ -171,29 +165,14 @@ internal sealed class SqliteWriter : IDisposable
         }
     }
 
-    private SqliteCommand Prepare(string sql, params ReadOnlySpan<string> parameterNames)
-    {
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var parameterName in parameterNames)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = parameterName });
-        }
-        _commands.Add(command);
-        return command;
-    }
+    /// <summary>Binds the first three parameters every grain-keyed statement starts with: type, key and name.</summary>
+    private static SqliteStatement Key(SqliteStatement statement, GrainId grainId, string name) =>
+        statement.Text(0, grainId.Type).Text(1, grainId.Key).Text(2, name);
 
-    private static int Execute(SqliteCommand command, params ReadOnlySpan<object?> values)
+    private SqliteStatement Prepare(string sql, params ReadOnlySpan<string> parameterNames)
     {
-        Bind(command, values);
-        return command.ExecuteNonQuery();
-    }
-
-    private static void Bind(SqliteCommand command, params ReadOnlySpan<object?> values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
-        }
+        var statement = SqliteStatement.Prepare(_connection, sql, parameterNames);
+        _statements.Add(statement);
+        return statement;
     }
 }
