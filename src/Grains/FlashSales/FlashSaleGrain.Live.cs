@@ -17,6 +17,8 @@ public sealed partial class FlashSaleGrain
     private Exception? _fault;
 
     private string? _topic;
+    private Task? _batch;
+    private Task _batchDurable = Task.CompletedTask;
 
     private string Topic => _topic ??= $"flash-sale:{SaleId}";
 
@@ -55,6 +57,28 @@ public sealed partial class FlashSaleGrain
         {
             _durable = _views.Dequeue().View;
         }
+    }
+
+    /// <summary>
+    /// Durable once the journal's batch holding every event raised so far is: callers whose events share a batch
+    /// share this task (the journal answers them with the same one), so the confirmation's turn (the durable view
+    /// moving up, the live publish) runs once per batch instead of once per caller.
+    /// </summary>
+    private Task WhenBatchDurable()
+    {
+        var batch = _ledger.ConfirmAsync();
+        if (!ReferenceEquals(batch, _batch))
+        {
+            _batch = batch;
+            _batchDurable = ConfirmedThenPublishAsync();
+        }
+        return _batchDurable;
+    }
+
+    private async Task ConfirmedThenPublishAsync()
+    {
+        await ConfirmAsync();
+        Publish();
     }
 
     private Task EnsureDurableAsync() =>
