@@ -20,6 +20,19 @@ public abstract partial class GrainStoreBehaviours
     }
 
     [Fact]
+    public async Task An_empty_payload_reads_back_empty_not_as_a_cleared_state()
+    {
+        await Store.WriteAsync(StateName, Grain(1), ReadOnlyMemory<byte>.Empty, 0, Cancellation);
+        await Store.AppendAsync(JournalName, Grain(1), 0, [ReadOnlyMemory<byte>.Empty], Cancellation);
+
+        var stored = await Store.ReadAsync(StateName, Grain(1), Cancellation);
+        Assert.NotNull(stored!.Payload);
+        Assert.Empty(stored.Payload);
+        var (_, events) = await Store.ReadJournalAsync(JournalName, Grain(1), Cancellation);
+        Assert.Empty(Assert.Single(events).Payload);
+    }
+
+    [Fact]
     public async Task States_are_kept_apart_by_grain_type_key_and_state_name()
     {
         var rows = new[]
