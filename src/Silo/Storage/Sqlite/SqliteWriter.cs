@@ -48,7 +48,7 @@ internal sealed class SqliteWriter : IDisposable
             connection.Open();
             using var pragmas = connection.CreateCommand();
             // FULL: the WAL is synced at every commit, so an acknowledged write survives a power cut.
-            pragmas.CommandText = $"PRAGMA synchronous = FULL; PRAGMA cache_size = -65536; PRAGMA busy_timeout = {busyTimeoutMilliseconds};";
+            pragmas.CommandText = $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {busyTimeoutMilliseconds};";
             pragmas.ExecuteNonQuery();
             return new SqliteWriter(connection);
         }
