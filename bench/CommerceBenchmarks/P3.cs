@@ -137,7 +137,9 @@ internal static class P3
             FlashSaleSnapshot snapshot;
             await using (var restarted = await start())
             {
+                var reading = System.Diagnostics.Stopwatch.StartNew();
                 snapshot = (await restarted.GrainFactory.GetGrain<IFlashSaleGrain>(saleId).Get())!;
+                Console.WriteLine($"  first read after the restart: {reading.Elapsed.TotalMilliseconds:N0} ms (the sale's activation, {result.TotalAcknowledged:N0} orders)");
             }
             var ok = snapshot.Reserved == result.TotalAcknowledged && snapshot.Sold == 0
                 && snapshot.Remaining == snapshot.Quantity - snapshot.Reserved && result.TotalFailed == 0;
