@@ -39,6 +39,20 @@ public sealed class CommitQueueTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task The_time_a_transaction_is_open_counts_as_the_stores_busy_time()
+    {
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        var write = _queue.EnqueueAsync("a", Cancellation);
+        await _committer.FirstBatchStarted;
+        Assert.Equal(TimeSpan.Zero, _metrics.StorageBusyTime);
+
+        _committer.ReleaseFirstBatch();
+        await write;
+
+        Assert.InRange(_metrics.StorageBusyTime, TimeSpan.FromTicks(1), wall.Elapsed);
+    }
+
+    [Fact]
     public async Task Writes_arriving_during_a_commit_gather_into_the_next_batch()
     {
         var first = _queue.EnqueueAsync("a", Cancellation);
