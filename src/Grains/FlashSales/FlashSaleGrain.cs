@@ -105,11 +105,11 @@ public sealed partial class FlashSaleGrain(
         var sale = Ledger.Sale;
         if (sale is null)
         {
-            return Refused(ErrorCodes.NotFound, $"Flash sale {SaleId} does not exist.");
+            return Refused(new(ErrorCodes.NotFound, $"Flash sale {SaleId} does not exist."));
         }
         if (quantity < 1 || string.IsNullOrEmpty(shopper.Id))
         {
-            return Refused(ErrorCodes.Validation, "A purchase is of at least one unit, by a signed-in shopper.");
+            return Refused(new(ErrorCodes.Validation, "A purchase is of at least one unit, by a signed-in shopper."));
         }
         if (!string.IsNullOrEmpty(idempotencyKey) && Ledger.FindByKey(shopper.Id, idempotencyKey) is { } existing)
         {
@@ -118,7 +118,7 @@ public sealed partial class FlashSaleGrain(
         var now = Now;
         if (FlashSaleRules.RefusePurchase(Ledger, sale, shopper.Id, quantity, now) is { } refusal)
         {
-            return Task.FromResult(Result<OrderSnapshot>.Fail(refusal));
+            return Refused(refusal);
         }
         var sequence = Ledger.LastSequence + 1;
         var orderId = OrderIds.ForFlashSale(SaleId, sequence);
@@ -152,8 +152,7 @@ public sealed partial class FlashSaleGrain(
         }
     }
 
-    private static Task<Result<OrderSnapshot>> Refused(string code, string message) =>
-        Task.FromResult(Result<OrderSnapshot>.Fail(code, message));
+    private static Task<Result<OrderSnapshot>> Refused(DomainError error) => Task.FromResult(Result<OrderSnapshot>.Fail(error));
 
     /// <summary>Answered once the order is durable.</summary>
     public async Task<OrderSnapshot?> GetOrder(string orderId)
