@@ -65,7 +65,7 @@ internal sealed class StorageGate
             await inner.AppendAsync(journalName, grainId, expectedVersion, events, index, cancellationToken);
         }
 
-        public Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-            inner.WriteSnapshotAsync(journalName, grainId, version, payload, cancellationToken);
+        public Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken) =>
+            inner.WriteSnapshotAsync(journalName, grainId, version, payload, index, cancellationToken);
     }
 }

@@ -32,18 +32,22 @@ public sealed partial class FlashSaleGrain
         await TickAsync(cancellationToken);
     }
 
-    /// <summary>The orders live in rows of their own: laid over the replayed journal before the first call is served.</summary>
+    /// <summary>
+    /// The orders live in rows of their own, written with the ledger's snapshots: laid under the replayed journal
+    /// before the first call is served. The orders the replay changed get their rows again with the next snapshot.
+    /// </summary>
     private async Task LoadOrderRowsAsync(CancellationToken cancellationToken)
     {
-        if (Ledger.Sale is null)
-        {
-            return;   // never created: rows are only ever written with the sale's events
-        }
+        // Never created: no rows, since they are only ever written with the sale's events.
+        var rows = Ledger.Sale is null ? [] : await _index.ReadIndexAsync<FlashOrder>(FlashSaleLedger.OrderRows, SaleId, cancellationToken);
         var legacy = Ledger.LegacyOrders;
-        Ledger.Restore(await _index.ReadIndexAsync<FlashOrder>(FlashSaleLedger.OrderRows, SaleId, cancellationToken));
+        foreach (var order in Ledger.Restore(rows))
+        {
+            WriteRow(order);
+        }
         if (legacy.Count > 0)
         {
-            // Read from a snapshot of the older shape: give them rows (and list them) before the next snapshot leaves them out.
+            // Read from a snapshot of the older shape: their rows go with the next snapshot (which leaves them out), their list entries now.
             foreach (var order in legacy)
             {
                 WriteRow(Ledger.Orders[order.Id]);

@@ -35,8 +35,8 @@ public sealed partial class FlashSaleGrain
         _views.Enqueue((_ledger.Version, CurrentView));
     }
 
-    /// <summary>The order's row, written with the events raised before the next confirmation.</summary>
-    private void WriteRow(FlashOrder order) => _ledger.AddToIndex(FlashSaleLedger.OrderRows, SaleId, order.Id, order);
+    /// <summary>The order's row as it stands, written with the ledger's next snapshot (until then the events hold it).</summary>
+    private void WriteRow(FlashOrder order) => _ledger.AddToIndexWithSnapshot(FlashSaleLedger.OrderRows, SaleId, order.Id, order);
 
     /// <summary>Makes every event raised so far durable (sharing the append with concurrent callers).</summary>
     private async Task ConfirmAsync()

@@ -14,9 +14,9 @@ namespace GroupBuy.Grains.FlashSales;
 /// </summary>
 /// <remarks>
 /// The journal's snapshot holds the sale alone, never its orders, so it stays a few hundred bytes however
-/// many orders the sale takes: each order is a row of its own (<see cref="OrderRows"/>), upserted in the same
-/// commit as every event that changes it. Loading replays the events after the snapshot, then lays the rows
-/// over them (<see cref="Restore"/>): a row is never older than an event, since both are written together.
+/// many orders the sale takes: each order is a row of its own (<see cref="OrderRows"/>), written in the snapshot's
+/// commit as it stood then (once per snapshot, however often it changed since the one before). Loading replays the
+/// events after the snapshot, which hold every change since, then lays the rows under them (<see cref="Restore"/>).
 /// The visible <see cref="Version"/> moves with every order event whether or not the order is in memory yet,
 /// so a replay counts exactly as the first run did.
 /// </remarks>
@@ -52,8 +52,12 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
     [JsonIgnore]
     public IReadOnlyList<FlashOrder> LegacyOrders { get; private set; } = [];
 
+    /// <summary>The events applied since loading began, until <see cref="Restore"/> lays the rows under them.</summary>
+    private List<FlashSaleEvent>? _replayed = [];
+
     public void Apply(FlashSaleEvent @event)
     {
+        _replayed?.Add(@event);
         switch (@event)
         {
             case SaleCreated created:
@@ -68,9 +72,23 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
                 (Started, Ended) = (true, true);
                 Version++;
                 break;
+            case OrderPlaced or OrderPaid or OrdersExpired:
+                ChangeOrders(@event);
+                Version++;
+                break;
+            default:
+                ChangeOrders(@event);   // a payment's bookkeeping: nothing a watcher sees
+                break;
+        }
+    }
+
+    /// <summary>An event's part on the orders: what applying it again leaves as it is.</summary>
+    private void ChangeOrders(FlashSaleEvent @event)
+    {
+        switch (@event)
+        {
             case OrderPlaced placed:
                 Place(placed);
-                Version++;
                 break;
             case PaymentStarted started when Find(started.OrderId) is { IsPending: true, Charging: false } order:
                 Replace(order, order with { Charging = true });
@@ -78,21 +96,16 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
             case PaymentFailed failed when Find(failed.OrderId) is { IsPending: true, Charging: true } order:
                 Replace(order, order with { Charging = false });
                 break;
-            case OrderPaid paid:
-                if (Find(paid.OrderId) is { IsPending: true } unpaid)
-                {
-                    Replace(unpaid, unpaid with { Status = OrderStatus.Paid, Charging = false });
-                }
-                Version++;
+            case OrderPaid paid when Find(paid.OrderId) is { IsPending: true } unpaid:
+                Replace(unpaid, unpaid with { Status = OrderStatus.Paid, Charging = false });
                 break;
             case OrdersExpired expired:
                 Expire(expired.OrderIds);
-                Version++;
                 break;
         }
     }
 
-    /// <summary>The orders an event changes: each gets its row rewritten in the event's commit.</summary>
+    /// <summary>The orders an event changes: each gets its row rewritten with the next snapshot.</summary>
     public static IReadOnlyList<string> OrdersChangedBy(FlashSaleEvent @event) => @event switch
     {
         OrderPlaced placed => [placed.OrderId],
@@ -103,15 +116,41 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
         _ => [],
     };
 
-    public void OnDeserialized() => Restore(LegacyOrders);
+    public void OnDeserialized()
+    {
+        foreach (var order in LegacyOrders)
+        {
+            Orders[order.Id] = order;
+        }
+        RebuildIndexes();
+    }
 
-    /// <summary>Lays stored order rows over what the replay rebuilt (a row wins: it is never older), then rebuilds the indexes.</summary>
-    public void Restore(IEnumerable<FlashOrder> rows)
+    /// <summary>
+    /// Ends loading: lays the stored order rows under the events replayed since the snapshot, which they precede
+    /// (rows written before were as new as the last event: applying an event twice leaves it as it is, so both
+    /// kinds load alike), then rebuilds the indexes. Returns the orders those events changed: the next snapshot
+    /// must write their rows, since it drops the events.
+    /// </summary>
+    public IReadOnlyList<FlashOrder> Restore(IEnumerable<FlashOrder> rows)
     {
         foreach (var row in rows)
         {
             Orders[row.Id] = row;
         }
+        var replayed = _replayed ?? [];
+        _replayed = null;
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var @event in replayed)
+        {
+            ChangeOrders(@event);
+            changed.UnionWith(OrdersChangedBy(@event));
+        }
+        RebuildIndexes();
+        return [.. changed.Where(Orders.ContainsKey).Select(id => Orders[id]).OrderBy(o => o.Sequence)];
+    }
+
+    private void RebuildIndexes()
+    {
         ClearIndexes();
         foreach (var order in Orders.Values.OrderBy(o => o.Sequence))
         {

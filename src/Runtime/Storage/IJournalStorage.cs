@@ -43,5 +43,13 @@ public interface IJournalStorage
     Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken);
 
     /// <summary>Stores a snapshot at <paramref name="version"/> and drops the events it covers.</summary>
-    Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
+    Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        WriteSnapshotAsync(journalName, grainId, version, payload, [], cancellationToken);
+
+    /// <summary>
+    /// Stores a snapshot as above and, in the same commit, upserts <paramref name="index"/>'s rows: only when the
+    /// snapshot is stored (a journal that has not reached <paramref name="version"/>, or holds a later snapshot, gets
+    /// neither), so the rows are never older than the snapshot a load reads.
+    /// </summary>
+    Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken);
 }

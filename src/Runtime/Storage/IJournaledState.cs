@@ -28,4 +28,16 @@ public interface IJournaledState<TState, TEvent> : Storage.IIndexWriter
     void Raise(TEvent @event);
 
     Task ConfirmAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Upserts a row of a grain index in the commit of the journal's next snapshot, not of its next append: for a
+    /// row that only restates what the events since that snapshot already hold, so that it is written once per
+    /// snapshot rather than once per change. Adding the same index + key + item id again before then replaces it.
+    /// </summary>
+    /// <remarks>
+    /// A snapshot drops the events it covers, so the state must read such rows back when it loads and lay the events
+    /// after the snapshot over them. Rows still waiting are held by this activation only: after a load, add again the
+    /// row of everything the replayed events changed.
+    /// </remarks>
+    void AddToIndexWithSnapshot<TItem>(string index, string key, string itemId, TItem item);
 }

@@ -23,6 +23,10 @@ namespace GroupBuy.Runtime.Storage;
 /// change once raised (records, as the grains' events are). A batch of <see cref="OffTurnBatch"/> or more is
 /// serialized on a pool thread, so a hot grain's turns do not carry the JSON of everything it writes.
 /// </para>
+/// <para>
+/// Rows added for the snapshot wait for the next one and go in its commit, each index + key + item id once, however
+/// often it changed in between: the events carry every change until then.
+/// </para>
 /// </remarks>
 internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJournaledState<TState, TEvent>, IActivationState
     where TState : class, IEventSourced<TEvent>, new()
@@ -40,6 +44,8 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
 
     private readonly List<TEvent> _unconfirmed = [];
     private readonly List<PendingIndexRow> _unconfirmedIndex = [];
+    /// <summary>Rows for the next snapshot's commit, the latest of each index + key + item id.</summary>
+    private readonly Dictionary<(string Index, string Key, string ItemId), PendingIndexRow> _snapshotIndex = [];
     private long _snapshotVersion;
     private long _snapshotBytes;
     private long _eventBytesSinceSnapshot;
@@ -87,6 +93,12 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
         _unconfirmedIndex.Add(PendingIndexRow.Of(index, key, itemId, item));
     }
 
+    public void AddToIndexWithSnapshot<TItem>(string index, string key, string itemId, TItem item)
+    {
+        ThrowIfFailed();
+        _snapshotIndex[(index, key, itemId)] = PendingIndexRow.Of(index, key, itemId, item);
+    }
+
     public Task ConfirmAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -129,10 +141,12 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
                 var expected = ConfirmedVersion;
                 // Every raised event is in this batch, so the state is exactly the state at Version.
                 var snapshot = SnapshotDue() ? JsonSerializer.SerializeToUtf8Bytes(State, StateJson) : null;
+                PendingIndexRow[] snapshotRows = [];
                 if (snapshot is not null)
                 {
                     // Counted from here even if the write fails: a lost snapshot is retried after as many events again.
                     (_snapshotBytes, _eventBytesSinceSnapshot) = (snapshot.Length, 0);
+                    snapshotRows = [.. _snapshotIndex.Values];
                 }
                 var snapshotVersion = Version;
                 try
@@ -165,7 +179,7 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
                 }
                 if (snapshot is not null)
                 {
-                    await WriteSnapshotAsync(snapshotVersion, snapshot);
+                    await WriteSnapshotAsync(snapshotVersion, snapshot, snapshotRows);
                 }
             }
         }
@@ -189,12 +203,27 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
         Version - _snapshotVersion >= binding.Activation.Runtime.Options.JournalSnapshotInterval
         && (_snapshotBytes < LargeSnapshotBytes || _eventBytesSinceSnapshot * 2 >= _snapshotBytes);
 
-    private async Task WriteSnapshotAsync(long version, byte[] snapshot)
+    /// <summary>
+    /// Writes the snapshot with the rows waiting for it (turned into JSON off the turn when there are many); rows
+    /// added again meanwhile stay for the next one, and so do all of them when the write fails.
+    /// </summary>
+    private async Task WriteSnapshotAsync(long version, byte[] snapshot, PendingIndexRow[] rows)
     {
         try
         {
-            await _storage.WriteSnapshotAsync(binding.StateName, binding.GrainId, version, snapshot, CancellationToken.None);
+            var index = rows.Length >= OffTurnBatch
+                ? await Task.Run(() => Array.ConvertAll(rows, row => row.ToEntry()))
+                : Array.ConvertAll(rows, row => row.ToEntry());
+            await _storage.WriteSnapshotAsync(binding.StateName, binding.GrainId, version, snapshot, index, CancellationToken.None);
             _snapshotVersion = version;
+            foreach (var row in rows)
+            {
+                var key = (row.Index, row.Key, row.ItemId);
+                if (_snapshotIndex.TryGetValue(key, out var waiting) && ReferenceEquals(waiting.Item, row.Item))
+                {
+                    _snapshotIndex.Remove(key);
+                }
+            }
         }
         catch (Exception exception)
         {

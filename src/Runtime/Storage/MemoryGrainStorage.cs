@@ -91,12 +91,20 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
         }
     }
 
-    public Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        WriteSnapshotAsync(journalName, grainId, version, payload, [], cancellationToken);
+
+    public Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
             var key = (grainId, journalName);
+            if (_snapshots.GetValueOrDefault(key)?.Version > version)
+            {
+                throw new InconsistentStateException($"Journal {journalName} of {grainId} holds a snapshot later than version {version}.");
+            }
             _snapshots[key] = new JournalSnapshot(Owned(payload), version);
+            Upsert(index);
             if (_journals.TryGetValue(key, out var journal) && journal.Count > 0 && journal.Keys[0] <= version)
             {
                 // Rebuilt rather than trimmed with RemoveAt(0), which shifts the whole list once per dropped event.

@@ -38,7 +38,10 @@ public abstract class GroupCommittedStore
     }
 
     public Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-        Writes.EnqueueAsync(SnapshotWrite.Create(journalName, grainId, version, payload), cancellationToken);
+        WriteSnapshotAsync(journalName, grainId, version, payload, [], cancellationToken);
+
+    public Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken) =>
+        Writes.EnqueueAsync(SnapshotWrite.Create(journalName, grainId, version, payload, index), cancellationToken);
 
     public Task UpsertAsync(ReminderEntry entry, CancellationToken cancellationToken) =>
         Writes.EnqueueAsync(ReminderUpsert.Create(entry), cancellationToken);

@@ -51,18 +51,21 @@ internal sealed record EventsAppend(string JournalName, GrainId GrainId, long Ex
     }
 }
 
-/// <summary>Stores a journal snapshot and drops the events it covers.</summary>
-internal sealed record SnapshotWrite(string JournalName, GrainId GrainId, long Version, ReadOnlyMemory<byte> Payload) : StorageWrite
+/// <summary>
+/// Stores a journal snapshot and drops the events it covers. The <see cref="Index"/> rows are upserted in the same
+/// transaction, only when the snapshot is stored.
+/// </summary>
+internal sealed record SnapshotWrite(string JournalName, GrainId GrainId, long Version, ReadOnlyMemory<byte> Payload, IReadOnlyList<IndexEntry> Index) : StorageWrite
 {
     public string ConflictMessage =>
         $"Journal '{JournalName}' of {GrainId} cannot take a snapshot at version {Version}: the journal has not reached it, or holds a later snapshot.";
 
-    public static SnapshotWrite Create(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload)
+    public static SnapshotWrite Create(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, IReadOnlyList<IndexEntry> index)
     {
         StorageArguments.CheckName(journalName, nameof(journalName));
         StorageArguments.CheckGrain(grainId, nameof(grainId));
         StorageArguments.CheckVersion(version, nameof(version));
-        return new(journalName, grainId, version, payload);
+        return new(journalName, grainId, version, payload, IndexRows.Copy(index, nameof(index)));
     }
 }
 
@@ -91,7 +94,7 @@ internal sealed record ReminderRemoval(GrainId GrainId, string Name) : StorageWr
     }
 }
 
-/// <summary>The grain index rows a state write or journal append carries.</summary>
+/// <summary>The grain index rows a state write, journal append or snapshot carries.</summary>
 internal static class IndexRows
 {
     /// <summary>

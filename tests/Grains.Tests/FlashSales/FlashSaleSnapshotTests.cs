@@ -75,6 +75,53 @@ public sealed class FlashSaleSnapshotTests
     }
 
     [Fact]
+    public async Task Orders_changed_before_a_restart_keep_their_rows_when_a_later_activation_snapshots_over_their_events()
+    {
+        await using var silo = await CommerceSilo.StartAsync(services: s => s
+            .Configure<GrainRuntimeOptions>(o => o.JournalSnapshotInterval = 10));
+        var sale = await CreateSaleAsync(silo, "across", quantity: 20, perUserLimit: 2);
+        List<OrderSnapshot> acknowledged = [(await sale.Purchase(Shopper("a1"), 1, null)).Unwrap(), (await sale.Purchase(Shopper("a2"), 2, null)).Unwrap()];
+        (await sale.Pay(acknowledged[0].Id, "a1")).Unwrap();
+        await silo.CrashAndRestartAsync(CommerceSilo.Token);   // no snapshot yet: these orders live in events alone
+
+        sale = SaleIn(silo, "across");
+        for (var i = 3; i <= 6; i++)
+        {
+            acknowledged.Add((await sale.Purchase(Shopper($"a{i}"), 1, null)).Unwrap());   // past the interval: a snapshot drops the events
+        }
+        await silo.RestartAsync(CommerceSilo.Token);
+        Assert.Equal(0, silo.Storage.JournalLength("ledger", new GrainId("flash-sale", "across")));
+
+        var (snapshot, orders) = await AuditAsync(silo, "across", acknowledged);
+        Assert.Equal([OrderStatus.Paid, .. Enumerable.Repeat(OrderStatus.PendingPayment, 5)], orders.Select(o => o.Status));
+        Assert.Equal((1, 6), (snapshot.Sold, snapshot.Reserved));
+    }
+
+    [Fact]
+    public async Task An_order_paid_after_the_snapshot_that_wrote_its_row_loads_paid_and_its_next_row_says_so()
+    {
+        await using var silo = await CommerceSilo.StartAsync(services: s => s
+            .Configure<GrainRuntimeOptions>(o => o.JournalSnapshotInterval = 4));
+        var sale = await CreateSaleAsync(silo, "later", quantity: 20, perUserLimit: 2);
+        List<OrderSnapshot> acknowledged = [(await sale.Purchase(Shopper("l1"), 1, null)).Unwrap(), (await sale.Purchase(Shopper("l2"), 1, null)).Unwrap()];
+        await silo.RestartAsync(CommerceSilo.Token);
+        Assert.Equal(0, silo.Storage.JournalLength("ledger", new GrainId("flash-sale", "later")));   // both rows say pending
+
+        (await SaleIn(silo, "later").Pay(acknowledged[0].Id, "l1")).Unwrap();
+        var before = (await SaleIn(silo, "later").Get())!;
+        await silo.CrashAndRestartAsync(CommerceSilo.Token);
+        Assert.Equal(OrderStatus.Paid, (await SaleIn(silo, "later").GetOrder(acknowledged[0].Id))!.Status);
+        Assert.Equal((before.Version, 1, 1), ((await SaleIn(silo, "later").Get())!.Version, (await SaleIn(silo, "later").Get())!.Sold, (await SaleIn(silo, "later").Get())!.Reserved));
+
+        acknowledged.Add((await SaleIn(silo, "later").Purchase(Shopper("l3"), 1, null)).Unwrap());
+        acknowledged.Add((await SaleIn(silo, "later").Purchase(Shopper("l4"), 1, null)).Unwrap());
+        await silo.RestartAsync(CommerceSilo.Token);
+        Assert.Equal(0, silo.Storage.JournalLength("ledger", new GrainId("flash-sale", "later")));
+        var (_, orders) = await AuditAsync(silo, "later", acknowledged);
+        Assert.Equal([OrderStatus.Paid, OrderStatus.PendingPayment, OrderStatus.PendingPayment, OrderStatus.PendingPayment], orders.Select(o => o.Status));
+    }
+
+    [Fact]
     public async Task A_snapshot_of_the_older_shape_with_its_orders_inside_loads_and_gives_those_orders_rows()
     {
         await using var silo = await CommerceSilo.StartAsync(services: s => s

@@ -10,9 +10,12 @@ public interface INotebookGrain : IGrainWithStringKey
 
     /// <summary>Writes the note as the state and files it under its tag in the same write.</summary>
     Task Keep(string tag, string noteId, string note);
+
+    /// <summary>Journals the note and files it under its tag with the journal's next snapshot.</summary>
+    Task JournalFiledLater(string tag, string noteId, string note);
 }
 
-/// <summary>Writes index rows both ways: with a journal append and with a state write.</summary>
+/// <summary>Writes index rows every way: with a journal append, with a journal snapshot and with a state write.</summary>
 public sealed class NotebookGrain(
     [PersistentState("journal")] IJournaledState<Ledger, LedgerEntry> journal,
     [PersistentState("page")] IPersistentState<Tally> page) : Grain, INotebookGrain
@@ -23,6 +26,13 @@ public sealed class NotebookGrain(
     {
         journal.Raise(new LedgerEntry(1, note));
         journal.AddToIndex(Index, tag, noteId, new TaggedNote(note, 1));
+        await journal.ConfirmAsync();
+    }
+
+    public async Task JournalFiledLater(string tag, string noteId, string note)
+    {
+        journal.Raise(new LedgerEntry(1, note));
+        journal.AddToIndexWithSnapshot(Index, tag, noteId, new TaggedNote(note, 1));
         await journal.ConfirmAsync();
     }
 

@@ -121,6 +121,23 @@ public abstract partial class GrainStoreBehaviours
     }
 
     [Fact]
+    public async Task Index_rows_written_with_a_snapshot_commit_only_when_the_snapshot_is_stored()
+    {
+        await Store.AppendAsync(JournalName, Grain(1), 0, [Bytes("e1"), Bytes("e2"), Bytes("e3"), Bytes("e4")], Cancellation);
+
+        await Store.WriteSnapshotAsync(JournalName, Grain(1), 3, Bytes("state@3"), [Row("ann", "order-1", "as of 3"), Row("ann", "order-2", "as of 3")], Cancellation);
+        await Assert.ThrowsAsync<InconsistentStateException>(() =>
+            Store.WriteSnapshotAsync(JournalName, Grain(1), 2, Bytes("state@2"), [Row("ann", "order-1", "as of 2"), Row("bob", "order-3", "as of 2")], Cancellation));
+        await Assert.ThrowsAsync<InconsistentStateException>(() =>
+            Store.WriteSnapshotAsync(JournalName, Grain(1), 9, Bytes("state@9"), [Row("ann", "order-2", "as of 9")], Cancellation));
+        await Store.WriteSnapshotAsync(JournalName, Grain(1), 4, Bytes("state@4"), [Row("ann", "order-2", "as of 4")], Cancellation);
+
+        Assert.Equal([("order-1", "as of 3"), ("order-2", "as of 4")], await IndexAsync("ann"));
+        Assert.Empty(await IndexAsync("bob"));
+        Assert.Empty(await EventsAsync(Grain(1), 0));
+    }
+
+    [Fact]
     public async Task An_append_of_index_rows_alone_writes_them_at_the_journal_version_without_moving_it()
     {
         await Store.AppendAsync(JournalName, Grain(1), 0, [Bytes("e1")], Cancellation);

@@ -99,9 +99,13 @@ public sealed partial class PostgresGrainStore
                 }
                 break;
             case SnapshotWrite snapshot:
-                Statement(statements, PostgresSql.UpsertSnapshot)
+                var snapshotStatement = Statement(statements, snapshot.Index.Count == 0 ? PostgresSql.UpsertSnapshot : PostgresSql.UpsertSnapshotWithIndex)
                     .Text(snapshot.GrainId.Type).Text(snapshot.GrainId.Key).Text(snapshot.JournalName)
                     .Int64(snapshot.Version).Bytes(snapshot.Payload).Time(now);
+                if (snapshot.Index.Count > 0)
+                {
+                    snapshotStatement.IndexRows(snapshot.Index);
+                }
                 Statement(statements, PostgresSql.DeleteCoveredEvents)
                     .Text(snapshot.GrainId.Type).Text(snapshot.GrainId.Key).Text(snapshot.JournalName).Int64(snapshot.Version);
                 break;

@@ -124,6 +124,14 @@ internal static class PostgresSql
         "SET version = excluded.version, payload = excluded.payload, modified_at = excluded.modified_at " +
         "WHERE journal_snapshots.version <= excluded.version";
 
+    /// <summary>
+    /// <see cref="UpsertSnapshot"/> that also upserts the grain index rows in $7–$10 when the snapshot was stored; it
+    /// returns one row then, none otherwise.
+    /// </summary>
+    public const string UpsertSnapshotWithIndex =
+        "WITH s AS (" + UpsertSnapshot + " RETURNING 1), i AS (" + IndexRowsAt7 + " WHERE EXISTS (SELECT FROM s) " + OnIndexConflict + ") " +
+        "SELECT 1 FROM s";
+
     /// <summary>$1 type, $2 key, $3 journal, $4 version. Runs after <see cref="UpsertSnapshot"/>, and only deletes if it stored.</summary>
     public const string DeleteCoveredEvents =
         "DELETE FROM journal_events WHERE grain_type = $1 AND grain_key = $2 AND journal_name = $3 AND version <= $4 " +

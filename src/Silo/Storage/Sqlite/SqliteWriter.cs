@@ -157,6 +157,7 @@ internal sealed class SqliteWriter : IDisposable
         if (Key(_upsertSnapshot, snapshot.GrainId, snapshot.JournalName).Int64(3, snapshot.Version).Blob(4, snapshot.Payload).Int64(5, now).Execute() == 1)
         {
             Key(_deleteCoveredEvents, snapshot.GrainId, snapshot.JournalName).Int64(3, snapshot.Version).Execute();
+            UpsertIndex(snapshot.Index);
             batch.Succeeded(index, snapshot.Version);
         }
         else
