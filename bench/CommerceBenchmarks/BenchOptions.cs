@@ -39,6 +39,9 @@ internal sealed class BenchOptions
 
     public int PerUserLimit => Int("limit", 5);
 
+    /// <summary>P3, ours: the sales the purchases go to, each to the next in turn (1, a hot sale; many, P7's spread case in process).</summary>
+    public int Sales => Int("sales", 1);
+
     /// <summary>p2-cost: the fixed number of purchases measured.</summary>
     public int Purchases => Int("purchases", 300_000);
 
@@ -65,7 +68,7 @@ internal sealed class BenchOptions
     {
         if (args.Length == 0 || args[0] is not ("p2" or "p2-cost" or "p3"))
         {
-            throw new ArgumentException("usage: p2|p2-cost|p3 [--purchases N] [--callers N] [--warmup S] [--seconds S] [--shoppers N] [--quantity N] [--limit N] [--store sqlite|postgres] [--side both|ours|naive] [--rounds N] [--data DIR] [--allocations yes]");
+            throw new ArgumentException("usage: p2|p2-cost|p3 [--purchases N] [--callers N] [--warmup S] [--seconds S] [--shoppers N] [--quantity N] [--limit N] [--store sqlite|postgres] [--side both|ours|naive] [--sales N] [--rounds N] [--data DIR] [--allocations yes]");
         }
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Length; i += 2)

@@ -56,6 +56,21 @@ internal sealed class BenchSilo : IAsyncDisposable
         return created.IsSuccess ? sale : throw new InvalidOperationException($"Creating flash sale {saleId} failed: {created.Error}");
     }
 
+    /// <summary>
+    /// <paramref name="count"/> sales as <see cref="CreateSaleAsync"/> makes them, the first named <paramref name="saleId"/>
+    /// and the others <c>{saleId}-{n}</c>, created 64 at a time.
+    /// </summary>
+    public async Task<IFlashSaleGrain[]> CreateSalesAsync(string saleId, int count, long price, int quantity, int perUserLimit)
+    {
+        var sales = new IFlashSaleGrain[count];
+        for (var start = 0; start < count; start += 64)
+        {
+            await Task.WhenAll(Enumerable.Range(start, Math.Min(64, count - start)).Select(async n =>
+                sales[n] = await CreateSaleAsync(n == 0 ? saleId : $"{saleId}-{n}", price, quantity, perUserLimit)));
+        }
+        return sales;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();
