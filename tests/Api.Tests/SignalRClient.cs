@@ -79,13 +79,24 @@ public sealed class SignalRClient : IAsyncDisposable
         return drained;
     }
 
+    /// <remarks>
+    /// Closes before it stops the read loop: cancelling a pending receive aborts the socket, and a close started after
+    /// that (the state read as open a moment before) throws. The server may drop the connection at any moment too.
+    /// </remarks>
     public async ValueTask DisposeAsync()
     {
-        await _closing.CancelAsync();
         if (_socket.State == WebSocketState.Open)
         {
-            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+            try
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+            }
+            catch (WebSocketException)
+            {
+                // Already gone: nothing left to close.
+            }
         }
+        await _closing.CancelAsync();
         if (_reading is not null)
         {
             await _reading;
