@@ -5,6 +5,7 @@ using GroupBuy.Grains.Interfaces.FlashSales;
 using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Runtime;
 using GroupBuy.Runtime.Hosting;
+using GroupBuy.Runtime.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using static GroupBuy.Grains.Tests.FlashSales.FlashSaleTestKit;
 
@@ -119,6 +120,32 @@ public sealed class FlashSaleSnapshotTests
         Assert.Equal(0, silo.Storage.JournalLength("ledger", new GrainId("flash-sale", "later")));
         var (_, orders) = await AuditAsync(silo, "later", acknowledged);
         Assert.Equal([OrderStatus.Paid, OrderStatus.PendingPayment, OrderStatus.PendingPayment, OrderStatus.PendingPayment], orders.Select(o => o.Status));
+    }
+
+    [Fact]
+    public async Task Rows_an_older_build_wrote_with_every_event_load_the_same_as_rows_written_with_the_snapshot()
+    {
+        await using var silo = await CommerceSilo.StartAsync(services: s => s
+            .Configure<GrainRuntimeOptions>(o => o.JournalSnapshotInterval = 4));
+        var sale = await CreateSaleAsync(silo, "older", quantity: 20, perUserLimit: 2);
+        var paid = (await sale.Purchase(Shopper("o1"), 1, null)).Unwrap();
+        var pending = (await sale.Purchase(Shopper("o2"), 1, null)).Unwrap();
+        await silo.RestartAsync(CommerceSilo.Token);   // the snapshot wrote both rows as pending
+        (await SaleIn(silo, "older").Pay(paid.Id, "o1")).Unwrap();
+        var before = (await SaleIn(silo, "older").Get())!;
+
+        // An older build wrote an order's row with every event that changed it: this one is as new as the payment.
+        var ledger = new GrainId("flash-sale", "older");
+        var events = await silo.Storage.ReadEventsAsync("ledger", ledger, 0, CommerceSilo.Token);
+        var row = new FlashOrder(paid.Id, 1, "o1", 1, paid.Amount, paid.CreatedAt, paid.PayBy, null) { Status = OrderStatus.Paid };
+        await silo.Storage.AppendAsync("ledger", ledger, events[^1].Version, [],
+            [new IndexEntry(FlashSaleLedger.OrderRows, "older", paid.Id, JsonSerializer.SerializeToUtf8Bytes(row, StoredJson))], CommerceSilo.Token);
+        await silo.CrashAndRestartAsync(CommerceSilo.Token);
+
+        var (snapshot, orders) = await AuditAsync(silo, "older", [paid, pending]);
+        Assert.Equal([OrderStatus.Paid, OrderStatus.PendingPayment], orders.Select(o => o.Status));
+        Assert.Equal((before.Version, 1, 1), (snapshot.Version, snapshot.Sold, snapshot.Reserved));
+        Assert.Equal(ErrorCodes.LimitExceeded, (await SaleIn(silo, "older").Purchase(Shopper("o1"), 2, null)).Error?.Code);
     }
 
     [Fact]
