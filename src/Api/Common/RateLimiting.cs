@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using GroupBuy.Runtime.Hosting;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using GroupBuy.Api.Errors;
@@ -21,7 +22,7 @@ public sealed class RateLimitOptions
     [Range(1, 100_000)]
     public int PerShopperPerPeriod { get; set; } = 10;
 
-    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    [TimeSpanRange("00:00:00.010", "01:00:00")]
     public TimeSpan Period { get; set; } = TimeSpan.FromSeconds(1);
 }
 

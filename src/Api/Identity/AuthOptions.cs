@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using GroupBuy.Runtime.Hosting;
 
 namespace GroupBuy.Api.Identity;
 
@@ -11,7 +11,7 @@ public sealed class AuthOptions
     public bool DevTokens { get; set; }
 
     /// <summary>How long a token is valid.</summary>
-    [Range(typeof(TimeSpan), "00:00:10", "30.00:00:00")]
+    [TimeSpanRange("00:00:10", "30.00:00:00")]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
 }
 

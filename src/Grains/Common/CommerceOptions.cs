@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using GroupBuy.Runtime.Hosting;
 
 namespace GroupBuy.Grains.Common;
 
@@ -8,6 +8,6 @@ public sealed class OrderOptions
     public const string Section = "Orders";
 
     /// <summary>How long an order may stay unpaid before it is cancelled and its units return.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    [TimeSpanRange("00:00:01", "7.00:00:00")]
     public TimeSpan PaymentWindow { get; set; } = TimeSpan.FromMinutes(5);
 }
