@@ -116,13 +116,13 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
         _ => [],
     };
 
+    /// <summary>Orders from a snapshot of the older shape go in now; <see cref="Restore"/>, which ends every load, indexes them.</summary>
     public void OnDeserialized()
     {
         foreach (var order in LegacyOrders)
         {
             Orders[order.Id] = order;
         }
-        RebuildIndexes();
     }
 
     /// <summary>

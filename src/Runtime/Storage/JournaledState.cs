@@ -196,8 +196,10 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
         {
             events[i] = JsonSerializer.SerializeToUtf8Bytes(raised[i], EventJson);
         }
-        return (events, Array.ConvertAll(rows, row => row.ToEntry()));
+        return (events, Entries(rows));
     }
+
+    private static IndexEntry[] Entries(PendingIndexRow[] rows) => Array.ConvertAll(rows, row => row.ToEntry());
 
     private bool SnapshotDue() =>
         Version - _snapshotVersion >= binding.Activation.Runtime.Options.JournalSnapshotInterval
@@ -211,9 +213,7 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
     {
         try
         {
-            var index = rows.Length >= OffTurnBatch
-                ? await Task.Run(() => Array.ConvertAll(rows, row => row.ToEntry()))
-                : Array.ConvertAll(rows, row => row.ToEntry());
+            var index = rows.Length >= OffTurnBatch ? await Task.Run(() => Entries(rows)) : Entries(rows);
             await _storage.WriteSnapshotAsync(binding.StateName, binding.GrainId, version, snapshot, index, CancellationToken.None);
             _snapshotVersion = version;
             foreach (var row in rows)
