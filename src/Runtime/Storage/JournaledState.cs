@@ -37,6 +37,7 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
 
     /// <summary>Looked up once per type rather than on every event.</summary>
     private static readonly JsonTypeInfo<TEvent> EventJson = (JsonTypeInfo<TEvent>)StateBinding.Json.GetTypeInfo(typeof(TEvent));
+    private static readonly PolymorphicJson<TEvent> EventWriter = new(StateBinding.Json);
     private static readonly JsonTypeInfo<TState> StateJson = (JsonTypeInfo<TState>)StateBinding.Json.GetTypeInfo(typeof(TState));
 
     /// <summary>A batch at least this large is serialized on a pool thread, off the grain's turn (see the remarks).</summary>
@@ -194,7 +195,7 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
         var events = new ReadOnlyMemory<byte>[raised.Length];
         for (var i = 0; i < raised.Length; i++)
         {
-            events[i] = JsonSerializer.SerializeToUtf8Bytes(raised[i], EventJson);
+            events[i] = EventWriter.Serialize(raised[i]);
         }
         return (events, Entries(rows));
     }
