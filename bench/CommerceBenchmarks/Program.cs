@@ -8,7 +8,8 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 try
 {
     var options = BenchOptions.Parse(args);
-    Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}");
+    Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}, " +
+        $"dynamic adaptation {(GC.GetConfigurationVariables().GetValueOrDefault("GCDynamicAdaptationMode") is 0L ? "off" : "on")}");
     var ok = options.Command switch
     {
         "p2" => await P2.RunAsync(options),
