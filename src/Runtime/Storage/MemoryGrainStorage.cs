@@ -94,7 +94,14 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
     public Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
         WriteSnapshotAsync(journalName, grainId, version, payload, [], cancellationToken);
 
-    public Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
+    public async Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
+    {
+        var stored = Owned(payload);
+        // Off the caller's turn, as the appends: a snapshot brings up to an interval's worth of rows to upsert.
+        await Task.Run(() => PutSnapshot(journalName, grainId, version, stored, index), cancellationToken);
+    }
+
+    private void PutSnapshot(string journalName, GrainId grainId, long version, byte[] payload, IReadOnlyList<IndexEntry> index)
     {
         lock (_lock)
         {
@@ -103,7 +110,7 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
             {
                 throw new InconsistentStateException($"Journal {journalName} of {grainId} holds a snapshot later than version {version}.");
             }
-            _snapshots[key] = new JournalSnapshot(Owned(payload), version);
+            _snapshots[key] = new JournalSnapshot(payload, version);
             Upsert(index);
             if (_journals.TryGetValue(key, out var journal) && journal.Count > 0 && journal.Keys[0] <= version)
             {
@@ -119,7 +126,6 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
                 _journals[key] = kept;
             }
         }
-        return Task.CompletedTask;
     }
 
     /// <summary>The events a journal still holds (tests check that snapshots drop covered events).</summary>
