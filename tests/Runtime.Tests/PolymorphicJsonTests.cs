@@ -50,6 +50,19 @@ public sealed class PolymorphicJsonTests
     }
 
     [Fact]
+    public void An_event_larger_than_the_kept_buffer_and_the_ones_after_it_are_written_whole()
+    {
+        var json = new PolymorphicJson<Happening>(StateBinding.Json);
+        Happening large = new Nested("large", new Flat("inner", 1, At, null), [.. Enumerable.Range(0, 5_000).Select(i => $"tag-{i}")]);
+        Happening small = new Flat("small", 2, At, null);
+
+        var written = new[] { json.Serialize(small), json.Serialize(large), json.Serialize(small), json.Serialize(large) };
+
+        Assert.Equal(new[] { small, large, small, large }.Select(h => JsonSerializer.SerializeToUtf8Bytes(h, StateBinding.Json)), written);
+        Assert.InRange(PolymorphicJson<Happening>.ThreadBufferBytes, 0, PolymorphicJson<Happening>.KeptBufferBytes);
+    }
+
+    [Fact]
     public void A_type_the_base_does_not_list_is_refused_as_the_serializer_refuses_it()
     {
         var json = new PolymorphicJson<Happening>(StateBinding.Json);
