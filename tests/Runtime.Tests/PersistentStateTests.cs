@@ -83,7 +83,7 @@ public sealed class PersistentStateTests
         await silo.RestartAsync(TestSilo.Token);
         var (total, notes, version) = await silo.GrainFactory.GetGrain<ILedgerGrain>("book").Read();
 
-        // Batches this large are serialized off the grain's turn: the journal still holds them in the order raised.
+        // Batches are cut and turned into JSON off the grain's turn: the journal still holds them in the order raised.
         Assert.Equal(raised, await silo.GrainFactory.GetGrain<ILedgerGrain>("book").Notes());
         Assert.Equal(230 * 231 / 2, total);
         Assert.Equal(230, notes);

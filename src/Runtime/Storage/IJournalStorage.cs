@@ -3,6 +3,9 @@ namespace GroupBuy.Runtime.Storage;
 /// <summary>One journaled event at its version (1-based, contiguous per journal).</summary>
 public readonly record struct JournalEntry(long Version, byte[] Payload);
 
+/// <summary>A journal's next append, as it stood when the store started the transaction that carries it.</summary>
+public sealed record JournalCut(long ExpectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> Events, IReadOnlyList<IndexEntry> Index);
+
 /// <summary>A journal's latest snapshot: the state after the event at <see cref="Version"/>.</summary>
 public sealed record JournalSnapshot(byte[] Payload, long Version);
 
@@ -41,6 +44,21 @@ public interface IJournalStorage
     /// durable, or none of it. A version conflict writes nothing.
     /// </summary>
     Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends what <paramref name="cut"/> answers when the store is ready to write it: a journal promises its next
+    /// append while the one before it (<paramref name="previous"/>) is still being written, and the append holds
+    /// everything raised until the store takes it. A group-committing store cuts it when the transaction that carries
+    /// it starts, which is after <paramref name="previous"/> has committed, since its queue keeps their order; by
+    /// default the cut waits for <paramref name="previous"/> to finish, then runs off the caller's turn. A cut with
+    /// nothing in it writes nothing; a cut that throws fails this append alone.
+    /// </summary>
+    async Task AppendWhenReadyAsync(string journalName, GrainId grainId, Task previous, Func<JournalCut> cut, CancellationToken cancellationToken)
+    {
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var batch = await Task.Run(cut, cancellationToken).ConfigureAwait(false);
+        await AppendAsync(journalName, grainId, batch.ExpectedVersion, batch.Events, batch.Index, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Stores a snapshot at <paramref name="version"/> and drops the events it covers.</summary>
     Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>

@@ -19,9 +19,18 @@ namespace GroupBuy.Runtime.Storage;
 /// altogether, in index rows: see the flash sale's ledger.)
 /// </para>
 /// <para>
-/// Events and index rows are kept as objects until their batch is written, and serialized then: so they must not
-/// change once raised (records, as the grains' events are). A batch of <see cref="OffTurnBatch"/> or more is
-/// serialized on a pool thread, so a hot grain's turns do not carry the JSON of everything it writes.
+/// The store pulls each batch: a confirmation hands the store a promise of the next append
+/// (<see cref="IJournalStorage.AppendWhenReadyAsync"/>), and the store cuts it when the transaction that carries it
+/// starts, taking everything raised until then. So a hot grain's next batch gathers while the one before it commits,
+/// and the store never waits for the grain's turn between two commits. Events and index rows are kept as objects
+/// until that cut and serialized by it, on the store's thread: so they must not change once raised (records, as
+/// the grains' events are). The lists a cut takes are shared with the grain's turns under one lock; the state
+/// itself is only touched on the turns.
+/// </para>
+/// <para>
+/// Snapshots are decided on the turn after a batch commits: the state is serialized there, at its current version,
+/// and written once every event up to that version has committed, so a snapshot never holds an event that could
+/// still be lost.
 /// </para>
 /// <para>
 /// Rows added for the snapshot wait for the next one and go in its commit, each index + key + item id once, however
@@ -40,20 +49,39 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
     private static readonly PolymorphicJson<TEvent> EventWriter = new(StateBinding.Json);
     private static readonly JsonTypeInfo<TState> StateJson = (JsonTypeInfo<TState>)StateBinding.Json.GetTypeInfo(typeof(TState));
 
-    /// <summary>A batch at least this large is serialized on a pool thread, off the grain's turn (see the remarks).</summary>
-    private const int OffTurnBatch = 8;
+    /// <summary>A snapshot with at least this many rows turns them into JSON on a pool thread, off the grain's turn.</summary>
+    private const int OffTurnRows = 8;
 
+    /// <summary>Guards what the store's cut shares with the turns: the lists below, the pull, the cut version, the failure.</summary>
+    private readonly Lock _gate = new();
     private readonly List<TEvent> _unconfirmed = [];
     private readonly List<PendingIndexRow> _unconfirmedIndex = [];
-    /// <summary>Rows for the next snapshot's commit, the latest of each index + key + item id.</summary>
+    /// <summary>Rows for the next snapshot's commit, the latest of each index + key + item id (touched on turns only).</summary>
     private readonly Dictionary<(string Index, string Key, string ItemId), PendingIndexRow> _snapshotIndex = [];
+    /// <summary>The append handed to the store and not cut yet; the next confirmations wait for it.</summary>
+    private Pull? _pull;
+    /// <summary>The last append cut: what a confirmation with nothing new waits for.</summary>
+    private Task _cutCommitted = Task.CompletedTask;
+    /// <summary>The version after every event cut so far (committed or on its way).</summary>
+    private long _cutVersion;
     private long _snapshotVersion;
     private long _snapshotBytes;
     private long _eventBytesSinceSnapshot;
-    private bool _confirming;
-    private Task _loop = Task.CompletedTask;
-    private TaskCompletionSource? _nextConfirm;
+    private Task _appending = Task.CompletedTask;
+    private Task _snapshotting = Task.CompletedTask;
     private Exception? _failure;
+
+    /// <summary>One append promised to the store: its callers' task, and what its cut took.</summary>
+    private sealed class Pull
+    {
+        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The journal's version once this append commits (set by the cut).</summary>
+        public long Version { get; set; }
+
+        /// <summary>Turning the cut's events into JSON failed: nothing was written, and the journal is lost.</summary>
+        public Exception? Failure { get; set; }
+    }
 
     public TState State { get; private set; } = new();
 
@@ -61,7 +89,14 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
 
     public long ConfirmedVersion { get; private set; }
 
-    public Task WhenWritten() => _loop;
+    public async Task WhenWritten()
+    {
+        // An append that commits may start a snapshot, and a snapshot may promise an append: wait until both rest.
+        while (!_appending.IsCompleted || !_snapshotting.IsCompleted)
+        {
+            await Task.WhenAll(_appending, _snapshotting).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
@@ -77,21 +112,28 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
             _eventBytesSinceSnapshot += entry.Payload.Length;
             version = entry.Version;
         }
-        Version = ConfirmedVersion = version;
+        Version = ConfirmedVersion = _cutVersion = version;
     }
 
     public void Raise(TEvent @event)
     {
         ThrowIfFailed();
         State.Apply(@event);
-        _unconfirmed.Add(@event);
+        lock (_gate)
+        {
+            _unconfirmed.Add(@event);
+        }
         Version++;
     }
 
     public void AddToIndex<TItem>(string index, string key, string itemId, TItem item)
     {
         ThrowIfFailed();
-        _unconfirmedIndex.Add(PendingIndexRow.Of(index, key, itemId, item));
+        var row = PendingIndexRow.Of(index, key, itemId, item);
+        lock (_gate)
+        {
+            _unconfirmedIndex.Add(row);
+        }
     }
 
     public void AddToIndexWithSnapshot<TItem>(string index, string key, string itemId, TItem item)
@@ -105,88 +147,115 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
         cancellationToken.ThrowIfCancellationRequested();
         if (_failure is not null)
         {
-            return Task.FromException(new InconsistentStateException($"Journal {binding.StateName} of {binding.GrainId} failed to append; the activation is being dropped.", _failure));
+            return Task.FromException(Failed());
         }
-        if (_unconfirmed.Count == 0 && _unconfirmedIndex.Count == 0 && !_confirming)
+        Pull pull;
+        Task previous;
+        lock (_gate)
         {
-            return Task.CompletedTask;
+            if (_pull is { } promised)
+            {
+                return promised.Committed.Task;
+            }
+            if (_unconfirmed.Count == 0 && _unconfirmedIndex.Count == 0)
+            {
+                return _cutCommitted;
+            }
+            _pull = pull = new Pull();
+            previous = _cutCommitted;
         }
-        var waiter = _nextConfirm ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_confirming)
-        {
-            _confirming = true;
-            _loop = ConfirmLoopAsync();
-        }
-        return waiter.Task;
+        _appending = AppendAsync(pull, previous);
+        return pull.Committed.Task;
     }
 
     private void ThrowIfFailed()
     {
         if (_failure is not null)
         {
-            throw new InconsistentStateException($"Journal {binding.StateName} of {binding.GrainId} failed to append; the activation is being dropped.", _failure);
+            throw Failed();
         }
     }
 
-    private async Task ConfirmLoopAsync()
+    private InconsistentStateException Failed() =>
+        new($"Journal {binding.StateName} of {binding.GrainId} failed to append; the activation is being dropped.", _failure!);
+
+    /// <summary>Hands the store the promise of an append and settles its callers once it has committed (on the turn).</summary>
+    private async Task AppendAsync(Pull pull, Task previous)
     {
+        Exception? failure = null;
         try
         {
-            while (_nextConfirm is { } batch)
-            {
-                _nextConfirm = null;
-                var raised = _unconfirmed.ToArray();
-                _unconfirmed.Clear();
-                PendingIndexRow[] rows = _unconfirmedIndex.Count == 0 ? [] : [.. _unconfirmedIndex];
-                _unconfirmedIndex.Clear();
-                var expected = ConfirmedVersion;
-                // Every raised event is in this batch, so the state is exactly the state at Version.
-                var snapshot = SnapshotDue() ? JsonSerializer.SerializeToUtf8Bytes(State, StateJson) : null;
-                PendingIndexRow[] snapshotRows = [];
-                if (snapshot is not null)
-                {
-                    // Counted from here even if the write fails: a lost snapshot is retried after as many events again.
-                    (_snapshotBytes, _eventBytesSinceSnapshot) = (snapshot.Length, 0);
-                    snapshotRows = [.. _snapshotIndex.Values];
-                }
-                var snapshotVersion = Version;
-                try
-                {
-                    // A hot grain's turns are its bottleneck: a large batch is turned into bytes on another thread.
-                    var (events, index) = raised.Length + rows.Length >= OffTurnBatch
-                        ? await Task.Run(() => Serialize(raised, rows))
-                        : Serialize(raised, rows);
-                    if (snapshot is null)
-                    {
-                        _eventBytesSinceSnapshot += events.Sum(e => (long)e.Length);
-                    }
-                    if (events.Length > 0 || index.Length > 0)
-                    {
-                        await _storage.AppendAsync(binding.StateName, binding.GrainId, expected, events, index, CancellationToken.None);
-                    }
-                    ConfirmedVersion = expected + events.Length;
-                    batch.TrySetResult();
-                }
-                catch (Exception exception)
-                {
-                    // Events raised after the lost batch must never become durable without it.
-                    _failure = exception;
-                    batch.TrySetException(exception);
-                    _nextConfirm?.TrySetException(exception);
-                    _nextConfirm = null;
-                    binding.Activation.Runtime.Log.StateWriteFailed(exception, binding.GrainId, binding.StateName);
-                    binding.Activation.StateFailed(exception);
-                    return;
-                }
-                if (snapshot is not null)
-                {
-                    await WriteSnapshotAsync(snapshotVersion, snapshot, snapshotRows);
-                }
-            }
+            await _storage.AppendWhenReadyAsync(binding.StateName, binding.GrainId, previous, () => Cut(pull), CancellationToken.None);
         }
-        finally
+        catch (Exception exception)
         {
-            _confirming = false;
+            failure = exception;
+        }
+        failure ??= pull.Failure;
+        if (failure is null && _failure is null)
+        {
+            ConfirmedVersion = pull.Version;
+            pull.Committed.TrySetResult();
+            if (_snapshotting.IsCompleted && SnapshotDue())
+            {
+                _snapshotting = SnapshotAsync();
+            }
+            return;
+        }
+        if (failure is not null && _failure is null)
+        {
+            // Events raised after the lost batch must never become durable without it: every later cut is refused.
+            lock (_gate)
+            {
+                _failure = failure;
+            }
+            binding.Activation.Runtime.Log.StateWriteFailed(failure, binding.GrainId, binding.StateName);
+            binding.Activation.StateFailed(failure);
+        }
+        pull.Committed.TrySetException(failure ?? _failure!);
+    }
+
+    /// <summary>
+    /// Called by the store when the transaction that carries <paramref name="pull"/> starts: takes everything raised
+    /// so far. After a failure it takes nothing and expects a version the journal never reached, so the store refuses it.
+    /// </summary>
+    private JournalCut Cut(Pull pull)
+    {
+        TEvent[] raised;
+        PendingIndexRow[] rows;
+        long expected;
+        lock (_gate)
+        {
+            if (ReferenceEquals(_pull, pull))
+            {
+                _pull = null;
+            }
+            _cutCommitted = pull.Committed.Task;
+            expected = _cutVersion;
+            if (_failure is not null)
+            {
+                pull.Version = expected;
+                return new JournalCut(expected, [], []);
+            }
+            raised = [.. _unconfirmed];
+            _unconfirmed.Clear();
+            rows = _unconfirmedIndex.Count == 0 ? [] : [.. _unconfirmedIndex];
+            _unconfirmedIndex.Clear();
+            _cutVersion += raised.Length;
+            pull.Version = _cutVersion;
+        }
+        try
+        {
+            var (events, index) = Serialize(raised, rows);
+            Interlocked.Add(ref _eventBytesSinceSnapshot, events.Sum(e => (long)e.Length));
+            return new JournalCut(expected, events, index);
+        }
+        catch (Exception exception)
+        {
+            // Not the store's failure: its transaction carries other grains' writes. This journal is lost instead, and
+            // the versions this cut took make every later cut fail its check.
+            pull.Failure = exception;
+            return new JournalCut(expected, [], []);
         }
     }
 
@@ -204,17 +273,55 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
 
     private bool SnapshotDue() =>
         Version - _snapshotVersion >= binding.Activation.Runtime.Options.JournalSnapshotInterval
-        && (_snapshotBytes < LargeSnapshotBytes || _eventBytesSinceSnapshot * 2 >= _snapshotBytes);
+        && (_snapshotBytes < LargeSnapshotBytes || Interlocked.Read(ref _eventBytesSinceSnapshot) * 2 >= _snapshotBytes);
+
+    /// <summary>
+    /// Serializes the state on the turn, at its current version, and writes it once every event up to that version
+    /// has committed (the append that takes them is promised now if it was not already). Another is written at once
+    /// if the events committed meanwhile made one due.
+    /// </summary>
+    private async Task SnapshotAsync()
+    {
+        do
+        {
+            if (!await WriteSnapshotOfNowAsync())
+            {
+                return;
+            }
+        }
+        while (SnapshotDue());
+    }
+
+    /// <summary>False when no snapshot was stored (the journal failed, or the write did).</summary>
+    private async Task<bool> WriteSnapshotOfNowAsync()
+    {
+        var version = Version;
+        var snapshot = JsonSerializer.SerializeToUtf8Bytes(State, StateJson);
+        // Counted from here even if the write fails: a lost snapshot is retried after as many events again.
+        _snapshotBytes = snapshot.Length;
+        Interlocked.Exchange(ref _eventBytesSinceSnapshot, 0);
+        PendingIndexRow[] rows = [.. _snapshotIndex.Values];
+        try
+        {
+            await ConfirmAsync();
+        }
+        catch (Exception)
+        {
+            return false; // the journal failed: the activation is being dropped, and its snapshot with it
+        }
+        return await WriteSnapshotAsync(version, snapshot, rows);
+    }
 
     /// <summary>
     /// Writes the snapshot with the rows waiting for it (turned into JSON off the turn when there are many); rows
     /// added again meanwhile stay for the next one, and so do all of them when the write fails.
     /// </summary>
-    private async Task WriteSnapshotAsync(long version, byte[] snapshot, PendingIndexRow[] rows)
+    private async Task<bool> WriteSnapshotAsync(long version, byte[] snapshot, PendingIndexRow[] rows)
     {
         try
         {
-            var index = rows.Length >= OffTurnBatch ? await Task.Run(() => Entries(rows)) : Entries(rows);
+            // Up to an interval's worth of rows: turned into JSON off the turn.
+            var index = rows.Length >= OffTurnRows ? await Task.Run(() => Entries(rows)) : Entries(rows);
             await _storage.WriteSnapshotAsync(binding.StateName, binding.GrainId, version, snapshot, index, CancellationToken.None);
             _snapshotVersion = version;
             foreach (var row in rows)
@@ -225,11 +332,13 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
                     _snapshotIndex.Remove(key);
                 }
             }
+            return true;
         }
         catch (Exception exception)
         {
             // The events are durable; a missed snapshot only means a longer load, and the next interval retries.
             binding.Activation.Runtime.Log.StateWriteFailed(exception, binding.GrainId, binding.StateName + " snapshot");
+            return false;
         }
     }
 }

@@ -14,7 +14,7 @@ namespace GroupBuy.Silo.Storage;
 public abstract class GroupCommittedStore
 {
     private protected GroupCommittedStore(string provider, RuntimeMetrics metrics, ILogger logger) =>
-        Writes = new CommitQueue<StorageWrite>(batch => CommitAsync(batch), provider, metrics, logger);
+        Writes = new CommitQueue<StorageWrite>(batch => CommitAsync(batch), provider, metrics, logger, prepare: CutPulledAppends);
 
     private protected CommitQueue<StorageWrite> Writes { get; }
 
@@ -48,6 +48,48 @@ public abstract class GroupCommittedStore
 
     public Task RemoveAsync(GrainId grainId, string name, CancellationToken cancellationToken) =>
         Writes.EnqueueAsync(ReminderRemoval.Create(grainId, name), cancellationToken);
+
+    /// <summary>
+    /// Queues the promise of a journal's next append. The queue keeps its order, so the append before it has committed
+    /// by the time this one is cut, at the start of its own transaction (<see cref="CutPulledAppends"/>).
+    /// </summary>
+    public Task AppendWhenReadyAsync(string journalName, GrainId grainId, Task previous, Func<JournalCut> cut, CancellationToken cancellationToken) =>
+        Writes.EnqueueAsync(PulledAppend.Create(journalName, grainId, cut), cancellationToken);
+
+    /// <summary>
+    /// Turns each promised append into the append it is now, as its transaction starts; one with nothing to write
+    /// leaves the transaction, as <see cref="AppendAsync(string, GrainId, long, IReadOnlyList{ReadOnlyMemory{byte}}, IReadOnlyList{IndexEntry}, CancellationToken)"/>
+    /// never queues an empty append.
+    /// </summary>
+    private static void CutPulledAppends(CommitBatch<StorageWrite> batch)
+    {
+        for (var index = batch.Count - 1; index >= 0; index--)
+        {
+            if (batch[index] is not PulledAppend pulled)
+            {
+                continue;
+            }
+            EventsAppend append;
+            try
+            {
+                append = pulled.ToAppend();
+            }
+            catch (Exception exception)
+            {
+                // One journal's bad cut fails that journal alone: the transaction carries other writers too.
+                batch.FailWithoutWrite(index, exception);
+                continue;
+            }
+            if (append.Events.Count == 0 && append.Index.Count == 0)
+            {
+                batch.SettleWithoutWrite(index);
+            }
+            else
+            {
+                batch.Replace(index, append);
+            }
+        }
+    }
 
     /// <summary>Commits one batch in one transaction, each row version-checked on its own.</summary>
     private protected abstract Task CommitAsync(CommitBatch<StorageWrite> batch);

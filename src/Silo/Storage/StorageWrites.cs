@@ -52,6 +52,28 @@ internal sealed record EventsAppend(string JournalName, GrainId GrainId, long Ex
 }
 
 /// <summary>
+/// A journal's promised append (<see cref="IJournalStorage.AppendWhenReadyAsync"/>): replaced by the
+/// <see cref="EventsAppend"/> that <see cref="Cut"/> answers when the transaction that carries it starts.
+/// </summary>
+internal sealed record PulledAppend(string JournalName, GrainId GrainId, Func<JournalCut> Cut) : StorageWrite
+{
+    public static PulledAppend Create(string journalName, GrainId grainId, Func<JournalCut> cut)
+    {
+        StorageArguments.CheckName(journalName, nameof(journalName));
+        StorageArguments.CheckGrain(grainId, nameof(grainId));
+        ArgumentNullException.ThrowIfNull(cut);
+        return new(journalName, grainId, cut);
+    }
+
+    /// <summary>The append as cut now.</summary>
+    public EventsAppend ToAppend()
+    {
+        var cut = Cut();
+        return EventsAppend.Create(JournalName, GrainId, cut.ExpectedVersion, cut.Events, cut.Index);
+    }
+}
+
+/// <summary>
 /// Stores a journal snapshot and drops the events it covers. The <see cref="Index"/> rows are upserted in the same
 /// transaction, only when the snapshot is stored.
 /// </summary>

@@ -83,6 +83,37 @@ public sealed class CommitQueueTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Writes_prepared_away_before_the_transaction_are_settled_or_failed_on_their_own_and_the_rest_commits()
+    {
+        _committer.ReleaseFirstBatch();
+        var broken = new InvalidOperationException("cannot be written");
+        await using var queue = new CommitQueue<string>(_committer.CommitAsync, "test", _metrics, NullLogger.Instance, prepare: batch =>
+        {
+            for (var i = batch.Count - 1; i >= 0; i--)
+            {
+                switch (batch[i])
+                {
+                    case "nothing": batch.SettleWithoutWrite(i); break;
+                    case "broken": batch.FailWithoutWrite(i, broken); break;
+                    case "promised": batch.Replace(i, "kept"); break;
+                }
+            }
+        });
+
+        var nothing = queue.EnqueueAsync("nothing", Cancellation);
+        var failed = queue.EnqueueAsync("broken", Cancellation);
+        var promised = queue.EnqueueAsync("promised", Cancellation);
+
+        Assert.Equal(0, await nothing);
+        Assert.Same(broken, await Assert.ThrowsAsync<InvalidOperationException>(() => failed));
+        Assert.Equal(4, await promised);
+        Assert.Equal(0, await queue.EnqueueAsync("nothing", Cancellation));
+        Assert.Equal(["kept"], _committer.Batches.SelectMany(batch => batch));
+        Assert.DoesNotContain(_committer.Batches, batch => batch.Length == 0);   // nothing left to write: no transaction
+        Assert.Equal(_committer.Batches.Count, _metrics.StorageTransactions);
+    }
+
+    [Fact]
     public async Task A_version_conflict_fails_only_its_own_caller()
     {
         var first = _queue.EnqueueAsync("a", Cancellation);

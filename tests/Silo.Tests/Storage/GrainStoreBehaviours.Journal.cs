@@ -1,4 +1,5 @@
 using GroupBuy.Runtime;
+using GroupBuy.Runtime.Storage;
 
 namespace GroupBuy.Silo.Tests.Storage;
 
@@ -14,6 +15,64 @@ public abstract partial class GrainStoreBehaviours
         Assert.Equal([(2L, "b"), (3L, "c")], await EventsAsync(Grain(1), 1));
         Assert.Empty(await EventsAsync(Grain(2), 0));
         Assert.Empty(await Store.ReadEventsAsync("other", Grain(1), 0, Cancellation));
+    }
+
+    [Fact]
+    public async Task A_promised_append_is_cut_when_its_transaction_starts_after_the_one_before_it_committed()
+    {
+        var raised = new List<string> { "a" };
+        Task? second = null;
+        var firstCommittedAtSecondCut = false;
+        Task first = null!;
+        first = Store.AppendWhenReadyAsync(JournalName, Grain(1), Task.CompletedTask, () =>
+        {
+            // The journal promises its next append once this one is cut; what is raised meanwhile goes in it.
+            second = Store.AppendWhenReadyAsync(JournalName, Grain(1), first, () =>
+            {
+                firstCommittedAtSecondCut = first.IsCompletedSuccessfully;
+                return Cut(1, raised);
+            }, Cancellation);
+            var cut = Cut(0, raised);
+            raised.AddRange(["b", "c"]);
+            return cut;
+        }, Cancellation);
+
+        await first;
+        await second!;
+
+        Assert.True(firstCommittedAtSecondCut);
+        Assert.Equal([(1L, "a"), (2L, "b"), (3L, "c")], await EventsAsync(Grain(1), 0));
+    }
+
+    [Fact]
+    public async Task A_promised_append_cut_at_a_version_the_journal_has_not_reached_throws_and_adds_nothing()
+    {
+        await Store.AppendAsync(JournalName, Grain(1), 0, [Bytes("a")], Cancellation);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() =>
+            Store.AppendWhenReadyAsync(JournalName, Grain(1), Task.CompletedTask, () => new JournalCut(3, [Bytes("x")], []), Cancellation));
+
+        Assert.Equal([(1L, "a")], await EventsAsync(Grain(1), 0));
+    }
+
+    [Fact]
+    public async Task A_promised_append_with_nothing_to_write_succeeds_without_a_transaction()
+    {
+        await Store.AppendAsync(JournalName, Grain(1), 0, [Bytes("a")], Cancellation);
+        var transactions = Metrics.StorageTransactions;
+
+        await Store.AppendWhenReadyAsync(JournalName, Grain(1), Task.CompletedTask, () => new JournalCut(1, [], []), Cancellation);
+
+        Assert.Equal(transactions, Metrics.StorageTransactions);
+        Assert.Equal([(1L, "a")], await EventsAsync(Grain(1), 0));
+    }
+
+    /// <summary>Takes every event raised so far, as a journal's cut does.</summary>
+    private static JournalCut Cut(long expectedVersion, List<string> raised)
+    {
+        var cut = new JournalCut(expectedVersion, [.. raised.Select(e => (ReadOnlyMemory<byte>)Bytes(e))], []);
+        raised.Clear();
+        return cut;
     }
 
     [Fact]

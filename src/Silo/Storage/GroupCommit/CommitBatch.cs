@@ -10,6 +10,8 @@ namespace GroupBuy.Silo.Storage.GroupCommit;
 internal sealed class CommitBatch<TWrite>
 {
     private readonly List<PendingWrite<TWrite>> _entries = [];
+    /// <summary>Writes that turned out to have nothing to write: released with the batch, never shown to the provider.</summary>
+    private readonly List<PendingWrite<TWrite>> _settled = [];
 
     public int Count => _entries.Count;
 
@@ -27,13 +29,37 @@ internal sealed class CommitBatch<TWrite>
     public void Conflicted(int index, string message) =>
         _entries[index].Conflict = new InconsistentStateException(message);
 
+    /// <summary>Puts <paramref name="write"/> in the place of the write at <paramref name="index"/>, before the transaction runs.</summary>
+    public void Replace(int index, TWrite write) => _entries[index].Write = write;
+
+    /// <summary>Takes the write at <paramref name="index"/> out of the transaction: it succeeds with the batch, writing nothing.</summary>
+    public void SettleWithoutWrite(int index)
+    {
+        _settled.Add(_entries[index]);
+        _entries.RemoveAt(index);
+    }
+
+    /// <summary>Takes the write at <paramref name="index"/> out of the transaction and fails its caller alone, at once.</summary>
+    public void FailWithoutWrite(int index, Exception exception)
+    {
+        _entries[index].TrySetException(exception);
+        _entries.RemoveAt(index);
+    }
+
+    /// <summary>True when no write is left for a transaction: each was settled or failed without one.</summary>
+    internal bool NothingToWrite => _entries.Count == 0;
+
     internal void Add(PendingWrite<TWrite> entry) => _entries.Add(entry);
 
-    internal void Clear() => _entries.Clear();
+    internal void Clear()
+    {
+        _entries.Clear();
+        _settled.Clear();
+    }
 
     internal void ReleaseAll()
     {
-        foreach (var entry in _entries)
+        foreach (var entry in _entries.Concat(_settled))
         {
             entry.Release();
         }
@@ -41,7 +67,7 @@ internal sealed class CommitBatch<TWrite>
 
     internal void FailAll(Exception exception)
     {
-        foreach (var entry in _entries)
+        foreach (var entry in _entries.Concat(_settled))
         {
             entry.TrySetException(exception);
         }

@@ -22,6 +22,7 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
         Channel.CreateUnbounded<PendingWrite<TWrite>>(new UnboundedChannelOptions { SingleReader = true });
 
     private readonly Func<CommitBatch<TWrite>, Task> _commit;
+    private readonly Action<CommitBatch<TWrite>>? _prepare;
     private readonly string _provider;
     private readonly RuntimeMetrics _metrics;
     private readonly ILogger _logger;
@@ -33,10 +34,15 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
     /// <param name="metrics">Counts each committed transaction and its size.</param>
     /// <param name="logger">Logs failed batches.</param>
     /// <param name="maxBatchSize">The most writes one transaction takes.</param>
-    public CommitQueue(Func<CommitBatch<TWrite>, Task> commit, string provider, RuntimeMetrics metrics, ILogger logger, int maxBatchSize = DefaultMaxBatchSize)
+    /// <param name="prepare">
+    /// Runs on each batch just before its transaction: it may replace writes, or settle or fail them without a
+    /// statement. A batch left with nothing to write is released without a transaction.
+    /// </param>
+    public CommitQueue(Func<CommitBatch<TWrite>, Task> commit, string provider, RuntimeMetrics metrics, ILogger logger, int maxBatchSize = DefaultMaxBatchSize, Action<CommitBatch<TWrite>>? prepare = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         _commit = commit;
+        _prepare = prepare;
         _provider = provider;
         _metrics = metrics;
         _logger = logger;
@@ -92,6 +98,12 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
 
             try
             {
+                _prepare?.Invoke(batch);
+                if (batch.NothingToWrite)
+                {
+                    batch.ReleaseAll();
+                    continue;
+                }
                 await CommitAsync(batch).ConfigureAwait(false);
             }
             catch (Exception exception)

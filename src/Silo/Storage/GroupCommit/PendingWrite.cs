@@ -18,7 +18,8 @@ internal sealed class PendingWrite<TWrite> : TaskCompletionSource<long>
     public PendingWrite(TWrite write)
         : base(TaskCreationOptions.RunContinuationsAsynchronously) => Write = write;
 
-    public TWrite Write { get; }
+    /// <summary>The write; a promised one is replaced by what it became when its transaction starts.</summary>
+    public TWrite Write { get; set; }
 
     /// <summary>The version the write produced, valid when <see cref="Conflict"/> is null.</summary>
     public long Version { get; set; }
