@@ -67,12 +67,24 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
 
     public async Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
     {
-        var copies = new byte[events.Count][];
-        for (var i = 0; i < copies.Length; i++)
-        {
-            copies[i] = Owned(events[i]);
-        }
+        var copies = Owned(events);
         await Task.Run(() => { }, cancellationToken);
+        Append(journalName, grainId, expectedVersion, copies, index);
+    }
+
+    /// <summary>Cuts the promised append and writes it in one step off the caller's turn, once the one before it is done.</summary>
+    public async Task AppendWhenReadyAsync(string journalName, GrainId grainId, Task previous, Func<JournalCut> cut, CancellationToken cancellationToken)
+    {
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.Run(() =>
+        {
+            var batch = cut();
+            Append(journalName, grainId, batch.ExpectedVersion, Owned(batch.Events), batch.Index);
+        }, cancellationToken);
+    }
+
+    private void Append(string journalName, GrainId grainId, long expectedVersion, byte[][] copies, IReadOnlyList<IndexEntry> index)
+    {
         lock (_lock)
         {
             var key = (grainId, journalName);
@@ -199,6 +211,16 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
         MemoryMarshal.TryGetArray(payload, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array
             : payload.ToArray();
+
+    private static byte[][] Owned(IReadOnlyList<ReadOnlyMemory<byte>> events)
+    {
+        var copies = new byte[events.Count][];
+        for (var i = 0; i < copies.Length; i++)
+        {
+            copies[i] = Owned(events[i]);
+        }
+        return copies;
+    }
 
     /// <summary>Called under the lock, in the same step as the write it came with.</summary>
     private void Upsert(IReadOnlyList<IndexEntry> rows)

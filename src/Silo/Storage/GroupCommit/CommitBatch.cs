@@ -59,17 +59,13 @@ internal sealed class CommitBatch<TWrite>
 
     internal void ReleaseAll()
     {
-        foreach (var entry in _entries.Concat(_settled))
-        {
-            entry.Release();
-        }
+        _entries.ForEach(entry => entry.Release());
+        _settled.ForEach(entry => entry.Release());
     }
 
     internal void FailAll(Exception exception)
     {
-        foreach (var entry in _entries.Concat(_settled))
-        {
-            entry.TrySetException(exception);
-        }
+        _entries.ForEach(entry => entry.TrySetException(exception));
+        _settled.ForEach(entry => entry.TrySetException(exception));
     }
 }
