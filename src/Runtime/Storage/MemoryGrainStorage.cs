@@ -14,8 +14,7 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
     private readonly Dictionary<(GrainId, string), SortedList<long, byte[]>> _journals = [];
     private readonly Dictionary<(GrainId, string), JournalSnapshot> _snapshots = [];
     private readonly Dictionary<(GrainId, string), ReminderEntry> _reminders = [];
-    /// <summary>Index → key → item → payload; ordinal string keys all the way (hashed without randomization, the fast path).</summary>
-    private readonly Dictionary<string, Dictionary<string, Dictionary<string, byte[]>>> _indexes = new(StringComparer.Ordinal);
+    private readonly MemoryIndex _index = new();
 
     /// <summary>State writes and journal appends accepted so far (what write-coalescing tests count).</summary>
     public int Writes { get; private set; }
@@ -196,10 +195,7 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
     {
         lock (_lock)
         {
-            IReadOnlyList<IndexedItem> items = _indexes.TryGetValue(index, out var keys) && keys.TryGetValue(key, out var rows)
-                ? [.. rows.Select(row => new IndexedItem(row.Key, row.Value))]
-                : [];
-            return Task.FromResult(items);
+            return Task.FromResult(_index.Read(index, key));
         }
     }
 
@@ -225,12 +221,9 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
     /// <summary>Called under the lock, in the same step as the write it came with.</summary>
     private void Upsert(IReadOnlyList<IndexEntry> rows)
     {
-        foreach (var (index, key, itemId, payload) in rows)
+        for (var i = 0; i < rows.Count; i++)
         {
-            ref var keys = ref CollectionsMarshal.GetValueRefOrAddDefault(_indexes, index, out _);
-            ref var items = ref CollectionsMarshal.GetValueRefOrAddDefault(keys ??= new(StringComparer.Ordinal), key, out _);
-            items ??= new(StringComparer.Ordinal);
-            items[itemId] = Owned(payload);
+            _index.Upsert(rows[i]);
         }
     }
 }

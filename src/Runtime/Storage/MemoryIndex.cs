@@ -1,0 +1,174 @@
+namespace GroupBuy.Runtime.Storage;
+
+/// <summary>
+/// The grain index of <see cref="MemoryGrainStorage"/>, laid out for the collector. A flash sale adds two rows per
+/// order (the order itself, and its entry in the shopper's list), and rows kept as objects (a byte array and a
+/// dictionary per key) cost the collector more than the purchases that made them: above all, every later row of
+/// an old key wrote a reference into old memory, a card each young collection had to scan again.
+/// So keys and rows are appended to segmented arrays, found through hash tables of plain integers, and link a key's
+/// rows by position; payloads are copied into shared blocks. After a row is added only integers change in place.
+/// Not thread-safe: the store calls it under its lock.
+/// </summary>
+internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockBytes)
+{
+    private readonly SegmentedList<KeyEntry> _keys = new();
+    private readonly SegmentedList<RowEntry> _rows = new();
+    /// <summary>Open-addressing tables holding position + 1 (0: empty), sized to a power of two, at most half full.</summary>
+    private int[] _keySlots = new int[16];
+    private int[] _rowSlots = new int[16];
+    private PayloadBlocks _payloads = new(blockBytes);
+
+    /// <summary>Bytes of payload kept, live and replaced (the replaced ones until the next compaction).</summary>
+    public long KeptBytes => _payloads.LiveBytes + _payloads.DeadBytes;
+
+    public void Upsert(IndexEntry entry)
+    {
+        var keyHash = HashCode.Combine(entry.Index.GetHashCode(StringComparison.Ordinal), entry.Key.GetHashCode(StringComparison.Ordinal));
+        var key = FindKey(entry.Index, entry.Key, keyHash, out var keySlot);
+        if (key < 0)
+        {
+            key = _keys.Add(new KeyEntry { Index = entry.Index, Key = entry.Key, Hash = keyHash, Last = -1 });
+            Occupy(ref _keySlots, keySlot, _keys);
+        }
+        var rowHash = HashCode.Combine(key, entry.ItemId.GetHashCode(StringComparison.Ordinal));
+        var row = FindRow(key, entry.ItemId, rowHash, out var rowSlot);
+        if (row >= 0)
+        {
+            ref var existing = ref _rows[row];
+            _payloads.Release(existing.Payload);
+            existing.Payload = _payloads.Add(entry.Payload.Span);
+            if (_payloads.CompactionDue)
+            {
+                Compact();
+            }
+            return;
+        }
+        ref var owner = ref _keys[key];
+        row = _rows.Add(new RowEntry
+        {
+            ItemId = entry.ItemId,
+            Key = key,
+            Hash = rowHash,
+            Previous = owner.Last,
+            Payload = _payloads.Add(entry.Payload.Span),
+        });
+        owner.Last = row;
+        owner.Count++;
+        Occupy(ref _rowSlots, rowSlot, _rows);
+    }
+
+    public IReadOnlyList<IndexedItem> Read(string index, string key)
+    {
+        var found = FindKey(index, key, HashCode.Combine(index.GetHashCode(StringComparison.Ordinal), key.GetHashCode(StringComparison.Ordinal)), out _);
+        if (found < 0)
+        {
+            return [];
+        }
+        var owner = _keys[found];
+        var items = new IndexedItem[owner.Count];
+        for (int i = 0, row = owner.Last; row >= 0; i++, row = _rows[row].Previous)
+        {
+            ref var entry = ref _rows[row];
+            items[i] = new IndexedItem(entry.ItemId, _payloads.Get(entry.Payload).ToArray());
+        }
+        return items;
+    }
+
+    /// <summary>The key's position, or -1 with <paramref name="slot"/> at the empty slot where it would go.</summary>
+    private int FindKey(string index, string key, int hash, out int slot)
+    {
+        var mask = _keySlots.Length - 1;
+        for (slot = hash & mask; ; slot = (slot + 1) & mask)
+        {
+            var position = _keySlots[slot] - 1;
+            if (position < 0)
+            {
+                return -1;
+            }
+            ref var candidate = ref _keys[position];
+            if (candidate.Hash == hash && string.Equals(candidate.Key, key, StringComparison.Ordinal) && string.Equals(candidate.Index, index, StringComparison.Ordinal))
+            {
+                return position;
+            }
+        }
+    }
+
+    /// <summary>The row's position, or -1 with <paramref name="slot"/> at the empty slot where it would go.</summary>
+    private int FindRow(int key, string itemId, int hash, out int slot)
+    {
+        var mask = _rowSlots.Length - 1;
+        for (slot = hash & mask; ; slot = (slot + 1) & mask)
+        {
+            var position = _rowSlots[slot] - 1;
+            if (position < 0)
+            {
+                return -1;
+            }
+            ref var candidate = ref _rows[position];
+            if (candidate.Hash == hash && candidate.Key == key && string.Equals(candidate.ItemId, itemId, StringComparison.Ordinal))
+            {
+                return position;
+            }
+        }
+    }
+
+    /// <summary>Fills the empty slot found for the entry just added, and doubles the table once it is half full.</summary>
+    private static void Occupy<T>(ref int[] slots, int slot, SegmentedList<T> entries)
+        where T : struct, IHashed
+    {
+        slots[slot] = entries.Count;
+        if (entries.Count * 2 <= slots.Length)
+        {
+            return;
+        }
+        var grown = new int[slots.Length * 2];
+        var mask = grown.Length - 1;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var at = entries[i].Hash & mask;
+            while (grown[at] != 0)
+            {
+                at = (at + 1) & mask;
+            }
+            grown[at] = i + 1;
+        }
+        slots = grown;
+    }
+
+    /// <summary>Copies the live payloads into fresh blocks; the old ones go to the collector whole.</summary>
+    private void Compact()
+    {
+        var fresh = new PayloadBlocks(blockBytes);
+        for (var i = 0; i < _rows.Count; i++)
+        {
+            ref var row = ref _rows[i];
+            row.Payload = fresh.Add(_payloads.Get(row.Payload));
+        }
+        _payloads = fresh;
+    }
+
+    private interface IHashed
+    {
+        int Hash { get; }
+    }
+
+    private struct KeyEntry : IHashed
+    {
+        public string Index;
+        public string Key;
+        public int Hash { get; init; }
+        /// <summary>The key's newest row (-1: none yet); each row links to the one before it.</summary>
+        public int Last;
+        public int Count;
+    }
+
+    private struct RowEntry : IHashed
+    {
+        public string ItemId;
+        /// <summary>The key's position.</summary>
+        public int Key;
+        public int Hash { get; init; }
+        public int Previous;
+        public PayloadRef Payload;
+    }
+}
