@@ -13,9 +13,12 @@ internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockByt
 {
     private readonly SegmentedList<KeyEntry> _keys = new();
     private readonly SegmentedList<RowEntry> _rows = new();
-    /// <summary>Open-addressing tables holding position + 1 (0: empty), sized to a power of two, at most half full.</summary>
-    private int[] _keySlots = new int[16];
-    private int[] _rowSlots = new int[16];
+    /// <summary>
+    /// Open-addressing tables, sized to a power of two and at most half full. A slot holds an entry's hash in its high
+    /// half and its position + 1 in its low half (0: empty), so probing reads an entry only when the hash matches.
+    /// </summary>
+    private ulong[] _keySlots = new ulong[16];
+    private ulong[] _rowSlots = new ulong[16];
     private PayloadBlocks _payloads = new(blockBytes);
 
     /// <summary>Bytes of payload kept, live and replaced (the replaced ones until the next compaction).</summary>
@@ -27,8 +30,8 @@ internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockByt
         var key = FindKey(entry.Index, entry.Key, keyHash, out var keySlot);
         if (key < 0)
         {
-            key = _keys.Add(new KeyEntry { Index = entry.Index, Key = entry.Key, Hash = keyHash, Last = -1 });
-            Occupy(ref _keySlots, keySlot, _keys);
+            key = _keys.Add(new KeyEntry { Index = entry.Index, Key = entry.Key, Last = -1 });
+            Occupy(ref _keySlots, keySlot, keyHash, key);
         }
         var rowHash = HashCode.Combine(key, entry.ItemId.GetHashCode(StringComparison.Ordinal));
         var row = FindRow(key, entry.ItemId, rowHash, out var rowSlot);
@@ -48,13 +51,12 @@ internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockByt
         {
             ItemId = entry.ItemId,
             Key = key,
-            Hash = rowHash,
             Previous = owner.Last,
             Payload = _payloads.Add(entry.Payload.Span),
         });
         owner.Last = row;
         owner.Count++;
-        Occupy(ref _rowSlots, rowSlot, _rows);
+        Occupy(ref _rowSlots, rowSlot, rowHash, row);
     }
 
     public IReadOnlyList<IndexedItem> Read(string index, string key)
@@ -80,15 +82,18 @@ internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockByt
         var mask = _keySlots.Length - 1;
         for (slot = hash & mask; ; slot = (slot + 1) & mask)
         {
-            var position = _keySlots[slot] - 1;
+            var (slotHash, position) = Unpack(_keySlots[slot]);
             if (position < 0)
             {
                 return -1;
             }
-            ref var candidate = ref _keys[position];
-            if (candidate.Hash == hash && string.Equals(candidate.Key, key, StringComparison.Ordinal) && string.Equals(candidate.Index, index, StringComparison.Ordinal))
+            if (slotHash == hash)
             {
-                return position;
+                ref var candidate = ref _keys[position];
+                if (string.Equals(candidate.Key, key, StringComparison.Ordinal) && string.Equals(candidate.Index, index, StringComparison.Ordinal))
+                {
+                    return position;
+                }
             }
         }
     }
@@ -99,38 +104,48 @@ internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockByt
         var mask = _rowSlots.Length - 1;
         for (slot = hash & mask; ; slot = (slot + 1) & mask)
         {
-            var position = _rowSlots[slot] - 1;
+            var (slotHash, position) = Unpack(_rowSlots[slot]);
             if (position < 0)
             {
                 return -1;
             }
-            ref var candidate = ref _rows[position];
-            if (candidate.Hash == hash && candidate.Key == key && string.Equals(candidate.ItemId, itemId, StringComparison.Ordinal))
+            if (slotHash == hash)
             {
-                return position;
+                ref var candidate = ref _rows[position];
+                if (candidate.Key == key && string.Equals(candidate.ItemId, itemId, StringComparison.Ordinal))
+                {
+                    return position;
+                }
             }
         }
     }
 
-    /// <summary>Fills the empty slot found for the entry just added, and doubles the table once it is half full.</summary>
-    private static void Occupy<T>(ref int[] slots, int slot, SegmentedList<T> entries)
-        where T : struct, IHashed
+    private static ulong Pack(int hash, int position) => (ulong)(uint)hash << 32 | (uint)(position + 1);
+
+    private static (int Hash, int Position) Unpack(ulong slot) => ((int)(slot >> 32), (int)(uint)slot - 1);
+
+    /// <summary>Fills the empty slot found for a new entry, and doubles the table once it is half full.</summary>
+    private static void Occupy(ref ulong[] slots, int slot, int hash, int position)
     {
-        slots[slot] = entries.Count;
-        if (entries.Count * 2 <= slots.Length)
+        slots[slot] = Pack(hash, position);
+        if ((position + 1) * 2 <= slots.Length)
         {
             return;
         }
-        var grown = new int[slots.Length * 2];
+        var grown = new ulong[slots.Length * 2];
         var mask = grown.Length - 1;
-        for (var i = 0; i < entries.Count; i++)
+        foreach (var occupied in slots)
         {
-            var at = entries[i].Hash & mask;
+            if (occupied == 0)
+            {
+                continue;
+            }
+            var at = Unpack(occupied).Hash & mask;
             while (grown[at] != 0)
             {
                 at = (at + 1) & mask;
             }
-            grown[at] = i + 1;
+            grown[at] = occupied;
         }
         slots = grown;
     }
@@ -147,27 +162,20 @@ internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockByt
         _payloads = fresh;
     }
 
-    private interface IHashed
-    {
-        int Hash { get; }
-    }
-
-    private struct KeyEntry : IHashed
+    private struct KeyEntry
     {
         public string Index;
         public string Key;
-        public int Hash { get; init; }
         /// <summary>The key's newest row (-1: none yet); each row links to the one before it.</summary>
         public int Last;
         public int Count;
     }
 
-    private struct RowEntry : IHashed
+    private struct RowEntry
     {
         public string ItemId;
         /// <summary>The key's position.</summary>
         public int Key;
-        public int Hash { get; init; }
         public int Previous;
         public PayloadRef Payload;
     }
