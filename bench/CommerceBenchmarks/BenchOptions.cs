@@ -37,7 +37,7 @@ internal sealed class BenchOptions
     /// <summary>Units on sale: enough that the sale never sells out during a run (shoppers × limit must be enough too).</summary>
     public int Quantity => Int("quantity", 5_000_000);
 
-    public int PerUserLimit => Int("limit", 5);
+    public int PerUserLimit => Int("limit", 10);
 
     /// <summary>P3, ours: the sales the purchases go to, each to the next in turn (1, a hot sale; many, P7's spread case in process).</summary>
     public int Sales => Int("sales", 1);

@@ -6,7 +6,7 @@
 #
 # Installs redis-server and redis-tools from Debian's packages when missing (needs root), starts a private
 # redis-server on a free loopback port without persistence, and stops it at the end. Settings (environment):
-#   CALLERS=50 SHOPPERS=500000 LIMIT=5 QUANTITY=5000000 REDIS_REQUESTS=500000 WARMUP=3 SECONDS_MEASURED=10 ROUNDS=1
+#   CALLERS=50 SHOPPERS=500000 LIMIT=10 QUANTITY=5000000 REDIS_REQUESTS=500000 WARMUP=3 SECONDS_MEASURED=10 ROUNDS=1
 # ROUNDS>1 alternates Redis and ours and reports the median ratio (the machine is shared: alternating evens out noise).
 # Prints what each side measured, then RESULT lines (read by run-all.sh).
 set -euo pipefail
@@ -15,7 +15,7 @@ here=bench/CommerceBenchmarks
 
 CALLERS=${CALLERS:-50}
 SHOPPERS=${SHOPPERS:-500000}
-LIMIT=${LIMIT:-5}
+LIMIT=${LIMIT:-10}
 QUANTITY=${QUANTITY:-5000000}
 REDIS_REQUESTS=${REDIS_REQUESTS:-500000}
 WARMUP=${WARMUP:-3}
