@@ -39,6 +39,14 @@ internal sealed class BenchOptions
 
     public int PerUserLimit => Int("limit", 10);
 
+    /// <summary>Shoppers arrive shuffled (the default) or in rotation, in id order (<see cref="ShopperArrival"/>).</summary>
+    public bool Shuffled => Get("order", "shuffled") switch
+    {
+        "shuffled" => true,
+        "rotation" => false,
+        var other => throw new ArgumentException($"--order is shuffled or rotation, not '{other}'."),
+    };
+
     /// <summary>P3, ours: the sales the purchases go to, each to the next in turn (1, a hot sale; many, P7's spread case in process).</summary>
     public int Sales => Int("sales", 1);
 
@@ -68,7 +76,7 @@ internal sealed class BenchOptions
     {
         if (args.Length == 0 || args[0] is not ("p2" or "p2-cost" or "p3"))
         {
-            throw new ArgumentException("usage: p2|p2-cost|p3 [--purchases N] [--callers N] [--warmup S] [--seconds S] [--shoppers N] [--quantity N] [--limit N] [--store sqlite|postgres] [--side both|ours|naive] [--sales N] [--rounds N] [--data DIR] [--allocations yes]");
+            throw new ArgumentException("usage: p2|p2-cost|p3 [--purchases N] [--callers N] [--warmup S] [--seconds S] [--shoppers N] [--quantity N] [--limit N] [--order shuffled|rotation] [--store sqlite|postgres] [--side both|ours|naive] [--sales N] [--rounds N] [--data DIR] [--allocations yes]");
         }
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Length; i += 2)

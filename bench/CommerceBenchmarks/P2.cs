@@ -2,7 +2,7 @@ namespace GroupBuy.CommerceBenchmarks;
 
 /// <summary>
 /// P2, our side: purchase decisions per second in process on memory storage — one live flash sale, C concurrent
-/// callers each buying one unit at a time for shoppers in rotation, counted when acknowledged (the limit check,
+/// callers each buying one unit at a time for the next shopper to arrive, counted when acknowledged (the limit check,
 /// the stock check, the order record and its entry in the shopper's list durable in one append; the run checks the
 /// list at its end). The Redis side is run-p2.sh's.
 /// </summary>
@@ -13,11 +13,11 @@ internal static class P2
     public static async Task<bool> RunAsync(BenchOptions options)
     {
         Console.WriteLine($"P2 ours: one flash sale of {options.Quantity:N0} units (limit {options.PerUserLimit}), memory storage, " +
-            $"{options.Callers} callers, {options.Shoppers:N0} shoppers in rotation, warm-up {options.WarmupSeconds} s, measured {options.Seconds} s");
+            $"{options.Callers} callers, {options.Shoppers:N0} shoppers {ShopperArrival.Describe(options.Shuffled)}, warm-up {options.WarmupSeconds} s, measured {options.Seconds} s");
         var shoppers = GrainPurchaser.MakeShoppers(options.Shoppers);
         await using var silo = await BenchSilo.StartMemoryAsync();
         var sale = await silo.CreateSaleAsync("p2", Price, options.Quantity, options.PerUserLimit);
-        var result = await PurchaseLoad.RunAsync("ours (silo, memory storage)", options.Callers, options.Shoppers,
+        var result = await PurchaseLoad.RunAsync("ours (silo, memory storage)", options.Callers, ShopperArrival.Create(options.Shoppers, options.Shuffled),
             TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds),
             _ => Task.FromResult<IPurchaser>(new GrainPurchaser(sale, shoppers)));
         Console.WriteLine(result.Describe());

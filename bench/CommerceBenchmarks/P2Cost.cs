@@ -4,7 +4,7 @@ namespace GroupBuy.CommerceBenchmarks;
 
 /// <summary>
 /// P2's cost per purchase for a FIXED amount of work, which a shared machine's noise moves far less than a rate:
-/// C callers make N purchases (shoppers in rotation, so the mix of new and returning shoppers is the same in every
+/// C callers make N purchases (every shopper once per pass over the pool, so the mix of new and returning shoppers is the same in every
 /// run), and the process's CPU time, allocated bytes and thread-pool work items are divided by N.
 /// </summary>
 internal static class P2Cost
@@ -12,11 +12,11 @@ internal static class P2Cost
     public static async Task<bool> RunAsync(BenchOptions options)
     {
         var purchases = options.Purchases;
-        Console.WriteLine($"P2 cost: {purchases:N0} purchases by {options.Callers} callers over {options.Shoppers:N0} shoppers, memory storage (after a warm-up of 20,000 on another sale)");
+        Console.WriteLine($"P2 cost: {purchases:N0} purchases by {options.Callers} callers over {options.Shoppers:N0} shoppers {ShopperArrival.Describe(options.Shuffled)}, memory storage (after a warm-up of 20,000 on another sale)");
         var shoppers = GrainPurchaser.MakeShoppers(options.Shoppers);
         await using var silo = await BenchSilo.StartMemoryAsync();
         var warm = await silo.CreateSaleAsync("p2-warm", P2.Price, options.Quantity, options.PerUserLimit);
-        await RunAsync(new GrainPurchaser(warm, GrainPurchaser.MakeShoppers(20_000)), options.Callers, 20_000, 20_000);
+        await RunAsync(new GrainPurchaser(warm, GrainPurchaser.MakeShoppers(20_000)), options.Callers, 20_000, ShopperArrival.Create(20_000, options.Shuffled));
         var sale = await silo.CreateSaleAsync("p2-cost", P2.Price, options.Quantity, options.PerUserLimit);
 
         using var sampler = options.SampleAllocations ? new AllocationSampler() : null;
@@ -29,7 +29,7 @@ internal static class P2Cost
         var items = ThreadPool.CompletedWorkItemCount;
         var paused = GC.GetTotalPauseDuration();
         var collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
-        var acknowledged = await RunAsync(new GrainPurchaser(sale, shoppers), options.Callers, purchases, options.Shoppers);
+        var acknowledged = await RunAsync(new GrainPurchaser(sale, shoppers), options.Callers, purchases, ShopperArrival.Create(options.Shoppers, options.Shuffled));
         sampler?.Stop();
         var delivered = await ListCheck.LastOrderListedAsync(silo.OrderLists, sale, "p2-cost", acknowledged);
         process.Refresh();
@@ -52,7 +52,7 @@ internal static class P2Cost
     }
 
     /// <summary>C loops share N purchases; answers how many were acknowledged.</summary>
-    private static async Task<long> RunAsync(GrainPurchaser purchaser, int callers, int purchases, int shoppers)
+    private static async Task<long> RunAsync(GrainPurchaser purchaser, int callers, int purchases, int[] arrival)
     {
         long next = -1;
         long acknowledged = 0;
@@ -61,7 +61,7 @@ internal static class P2Cost
             long index;
             while ((index = Interlocked.Increment(ref next)) < purchases)
             {
-                if (await purchaser.PurchaseAsync((int)(index % shoppers)) == Outcome.Acknowledged)
+                if (await purchaser.PurchaseAsync(arrival[index % arrival.Length]) == Outcome.Acknowledged)
                 {
                     Interlocked.Increment(ref acknowledged);
                 }

@@ -17,7 +17,7 @@ internal static class P3
     {
         var store = options.Store == DurableStore.Sqlite ? "sqlite" : "postgres";
         Console.WriteLine($"P3 on {store}: one flash sale of {options.Quantity:N0} units (limit {options.PerUserLimit}), " +
-            $"{options.Callers} callers, {options.Shoppers:N0} shoppers in rotation, warm-up {options.WarmupSeconds} s, measured {options.Seconds} s each, {options.Rounds} round(s)");
+            $"{options.Callers} callers, {options.Shoppers:N0} shoppers {ShopperArrival.Describe(options.Shuffled)}, warm-up {options.WarmupSeconds} s, measured {options.Seconds} s each, {options.Rounds} round(s)");
         if (options.Sales > 1)
         {
             Console.WriteLine($"  ours spreads its purchases over {options.Sales:N0} such sales, each to the next in turn (P7's spread case); the naive design keeps one");
@@ -72,6 +72,9 @@ internal static class P3
 
         public string[] ShopperIds { get; } = [.. shoppers.Select(s => s.Id)];
 
+        /// <summary>The same arrival order for both designs, every round.</summary>
+        private int[] Arrival { get; } = ShopperArrival.Create(shoppers.Length, options.Shuffled);
+
         private TimeSpan Warmup => TimeSpan.FromSeconds(options.WarmupSeconds);
 
         private TimeSpan Measure => TimeSpan.FromSeconds(options.Seconds);
@@ -85,7 +88,7 @@ internal static class P3
                 LoadResult? ours = null;
                 if (options.Side is "both" or "naive")
                 {
-                    naive = await PurchaseLoad.RunAsync("naive (one transaction per purchase)", options.Callers, options.Shoppers, Warmup, Measure, naivePurchaser);
+                    naive = await PurchaseLoad.RunAsync("naive (one transaction per purchase)", options.Callers, Arrival, Warmup, Measure, naivePurchaser);
                     Console.WriteLine(naive.Describe());
                     _naiveAcknowledged += naive.TotalAcknowledged;
                     AuditNaive(naive, await naiveAudit());
@@ -136,7 +139,7 @@ internal static class P3
             await using (var silo = await start())
             {
                 var sales = new SaleRotation(await silo.CreateSalesAsync(saleId, options.Sales, P2.Price, options.Quantity, options.PerUserLimit));
-                result = await PurchaseLoad.RunAsync("ours (flash sale grain, group commit)", options.Callers, options.Shoppers, Warmup, Measure,
+                result = await PurchaseLoad.RunAsync("ours (flash sale grain, group commit)", options.Callers, Arrival, Warmup, Measure,
                     _ => Task.FromResult<IPurchaser>(new GrainPurchaser(sales, shoppers)), () => (silo.Metrics.StorageTransactions, silo.Metrics.StorageBusyTime));
                 Console.WriteLine(result.Describe());
                 var first = sales.Sales[0];

@@ -77,13 +77,13 @@ internal sealed record LoadResult(string Name, int Callers, Sample Start, Sample
 }
 
 /// <summary>
-/// Runs <c>callers</c> concurrent loops, each buying one unit at a time for shoppers taken in rotation, for a warm-up
+/// Runs <c>callers</c> concurrent loops, each buying one unit at a time for the next shopper to arrive, for a warm-up
 /// and then a measured window; then stops the loops and waits for every call in flight.
 /// </summary>
 internal static class PurchaseLoad
 {
     public static async Task<LoadResult> RunAsync(
-        string name, int callers, int shoppers, TimeSpan warmup, TimeSpan measure,
+        string name, int callers, int[] arrival, TimeSpan warmup, TimeSpan measure,
         Func<int, Task<IPurchaser>> createPurchaser, Func<(long Commits, TimeSpan Busy)>? store = null)
     {
         var purchasers = new IPurchaser[callers];
@@ -98,7 +98,7 @@ internal static class PurchaseLoad
         {
             var histogram = histograms[i] = new LatencyHistogram();
             var purchaser = purchasers[i];
-            loops[i] = Task.Run(() => LoopAsync(purchaser, counters, histogram, shoppers));
+            loops[i] = Task.Run(() => LoopAsync(purchaser, counters, histogram, arrival));
         }
         var maxThreads = await WatchAsync(warmup, loops);
         var start = counters.Take(store);
@@ -133,11 +133,11 @@ internal static class PurchaseLoad
         return maxThreads;
     }
 
-    private static async Task LoopAsync(IPurchaser purchaser, Counters counters, LatencyHistogram histogram, int shoppers)
+    private static async Task LoopAsync(IPurchaser purchaser, Counters counters, LatencyHistogram histogram, int[] arrival)
     {
         while (!Volatile.Read(ref counters.Stopping))
         {
-            var shopper = (int)(Interlocked.Increment(ref counters.NextShopper) % shoppers);
+            var shopper = arrival[Interlocked.Increment(ref counters.NextShopper) % arrival.Length];
             var started = Stopwatch.GetTimestamp();
             try
             {

@@ -5,7 +5,8 @@
 #
 # What each run prints goes to stderr; the markdown table of results goes to stdout. Settings (environment):
 #   ROUNDS=2 (alternating rounds per benchmark; medians are reported), SECONDS_MEASURED=10, WARMUP=3,
-#   plus run-p2.sh's own (CALLERS, SHOPPERS, REDIS_REQUESTS, ...). P3 uses 64 callers.
+#   ORDER=shuffled (or rotation: shoppers in id order, see ShopperArrival.cs), plus run-p2.sh's own (CALLERS,
+#   SHOPPERS, REDIS_REQUESTS, ...). P3 uses 64 callers.
 # About 5 minutes on 2 cores with the defaults. Needs root the first time (apt-get install redis-server redis-tools).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,6 +15,7 @@ export ROUNDS=${ROUNDS:-2}
 export SECONDS_MEASURED=${SECONDS_MEASURED:-10}
 export WARMUP=${WARMUP:-3}
 P3_CALLERS=${P3_CALLERS:-64}
+export ORDER=${ORDER:-shuffled}
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -21,7 +23,7 @@ started=$(date -u +%Y-%m-%dT%H:%MZ)
 
 bash "$here/run-p2.sh" 2>&1 | tee -a "$log" >&2
 for store in sqlite postgres; do
-  dotnet run -c Release --no-build --project "$here" -- p3 --store "$store" --callers "$P3_CALLERS" \
+  dotnet run -c Release --no-build --project "$here" -- p3 --store "$store" --callers "$P3_CALLERS" --order "$ORDER" \
     --warmup "$WARMUP" --seconds "$SECONDS_MEASURED" --rounds "$ROUNDS" 2>&1 | tee -a "$log" >&2
 done
 

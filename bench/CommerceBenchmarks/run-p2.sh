@@ -7,6 +7,7 @@
 # Installs redis-server and redis-tools from Debian's packages when missing (needs root), starts a private
 # redis-server on a free loopback port without persistence, and stops it at the end. Settings (environment):
 #   CALLERS=50 SHOPPERS=500000 LIMIT=10 QUANTITY=5000000 REDIS_REQUESTS=500000 WARMUP=3 SECONDS_MEASURED=10 ROUNDS=1
+#   ORDER=shuffled (ours: the order shoppers arrive in; Redis draws them at random; rotation takes them in id order)
 # ROUNDS>1 alternates Redis and ours and reports the median ratio (the machine is shared: alternating evens out noise).
 # Prints what each side measured, then RESULT lines (read by run-all.sh).
 set -euo pipefail
@@ -16,6 +17,7 @@ here=bench/CommerceBenchmarks
 CALLERS=${CALLERS:-50}
 SHOPPERS=${SHOPPERS:-500000}
 LIMIT=${LIMIT:-10}
+ORDER=${ORDER:-shuffled}
 QUANTITY=${QUANTITY:-5000000}
 REDIS_REQUESTS=${REDIS_REQUESTS:-500000}
 WARMUP=${WARMUP:-3}
@@ -95,13 +97,13 @@ redis_round() {
 ours_round() {
   local output
   output=$(dotnet run -c Release --no-build --project "$here" -- p2 --callers "$CALLERS" --shoppers "$SHOPPERS" --limit "$LIMIT" \
-    --quantity "$QUANTITY" --warmup "$WARMUP" --seconds "$SECONDS_MEASURED")
+    --order "$ORDER" --quantity "$QUANTITY" --warmup "$WARMUP" --seconds "$SECONDS_MEASURED")
   sed -n '/^RESULT/!p' <<<"$output" | sed 's/^/  /' >&2
   grep -q '^RESULT p2.ours.audit=ok' <<<"$output" || return 1
   sed -n 's/^RESULT p2.ours.per_second=//p' <<<"$output"
 }
 
-echo "P2 command: CALLERS=$CALLERS SHOPPERS=$SHOPPERS LIMIT=$LIMIT QUANTITY=$QUANTITY REDIS_REQUESTS=$REDIS_REQUESTS WARMUP=$WARMUP SECONDS_MEASURED=$SECONDS_MEASURED ROUNDS=$ROUNDS bash $here/run-p2.sh"
+echo "P2 command: CALLERS=$CALLERS SHOPPERS=$SHOPPERS LIMIT=$LIMIT ORDER=$ORDER QUANTITY=$QUANTITY REDIS_REQUESTS=$REDIS_REQUESTS WARMUP=$WARMUP SECONDS_MEASURED=$SECONDS_MEASURED ROUNDS=$ROUNDS bash $here/run-p2.sh"
 ratios=()
 redis_all=()
 ours_all=()
