@@ -1,13 +1,12 @@
 namespace GroupBuy.Runtime.Storage;
 
 /// <summary>
-/// The grain index of <see cref="MemoryGrainStorage"/>, laid out for the collector. A flash sale adds two rows per
-/// order (the order itself, and its entry in the shopper's list), and rows kept as objects (a byte array and a
-/// dictionary per key) cost the collector more than the purchases that made them: above all, every later row of
-/// an old key wrote a reference into old memory, a card each young collection had to scan again.
-/// So keys and rows are appended to segmented arrays, found through hash tables of plain integers, and link a key's
-/// rows by position; payloads are copied into shared blocks. After a row is added only integers change in place.
-/// Not thread-safe: the store calls it under its lock.
+/// The grain index of <see cref="MemoryGrainStorage"/>, laid out so that the collector hardly sees it. Rows kept as
+/// objects (a byte array each, a dictionary per key) cost the collector more than the purchases that wrote them, above
+/// all because each later row of an old key wrote a young reference into old memory, which every young collection
+/// scans again. Here keys and rows are structs appended to segmented arrays and found through hash tables of plain
+/// integers; a key's rows are linked by position, and payloads are copied into shared blocks. Once a row is added,
+/// only integers change in place. Not thread-safe: the store calls it under its lock.
 /// </summary>
 internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockBytes)
 {
@@ -26,7 +25,7 @@ internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockByt
 
     public void Upsert(IndexEntry entry)
     {
-        var keyHash = HashCode.Combine(entry.Index.GetHashCode(StringComparison.Ordinal), entry.Key.GetHashCode(StringComparison.Ordinal));
+        var keyHash = KeyHash(entry.Index, entry.Key);
         var key = FindKey(entry.Index, entry.Key, keyHash, out var keySlot);
         if (key < 0)
         {
@@ -61,7 +60,7 @@ internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockByt
 
     public IReadOnlyList<IndexedItem> Read(string index, string key)
     {
-        var found = FindKey(index, key, HashCode.Combine(index.GetHashCode(StringComparison.Ordinal), key.GetHashCode(StringComparison.Ordinal)), out _);
+        var found = FindKey(index, key, KeyHash(index, key), out _);
         if (found < 0)
         {
             return [];
@@ -75,6 +74,9 @@ internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockByt
         }
         return items;
     }
+
+    private static int KeyHash(string index, string key) =>
+        HashCode.Combine(index.GetHashCode(StringComparison.Ordinal), key.GetHashCode(StringComparison.Ordinal));
 
     /// <summary>The key's position, or -1 with <paramref name="slot"/> at the empty slot where it would go.</summary>
     private int FindKey(string index, string key, int hash, out int slot)
