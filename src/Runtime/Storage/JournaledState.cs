@@ -246,8 +246,9 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
         }
         try
         {
-            var (events, index) = Serialize(raised, rows);
-            Interlocked.Add(ref _eventBytesSinceSnapshot, events.Sum(e => (long)e.Length));
+            var (events, bytes) = Serialize(raised);
+            var index = Entries(rows);
+            Interlocked.Add(ref _eventBytesSinceSnapshot, bytes);
             return new JournalCut(expected, events, index);
         }
         catch (Exception exception)
@@ -259,14 +260,17 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
         }
     }
 
-    private static (ReadOnlyMemory<byte>[] Events, IndexEntry[] Index) Serialize(TEvent[] raised, PendingIndexRow[] rows)
+    /// <summary>The events as JSON, and their bytes counted on the way (the store's thread runs this, once per cut).</summary>
+    private static (ReadOnlyMemory<byte>[] Events, long Bytes) Serialize(TEvent[] raised)
     {
         var events = new ReadOnlyMemory<byte>[raised.Length];
+        long bytes = 0;
         for (var i = 0; i < raised.Length; i++)
         {
             events[i] = EventWriter.Serialize(raised[i]);
+            bytes += events[i].Length;
         }
-        return (events, Entries(rows));
+        return (events, bytes);
     }
 
     private static IndexEntry[] Entries(PendingIndexRow[] rows) => Array.ConvertAll(rows, row => row.ToEntry());
