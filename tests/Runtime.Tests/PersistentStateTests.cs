@@ -90,4 +90,24 @@ public sealed class PersistentStateTests
         Assert.Equal(230, version);
         Assert.True(silo.Storage.JournalLength("ledger", Testing.TestCluster.IdOf(grain)) < 100);
     }
+
+    [Fact]
+    public async Task A_large_snapshot_waits_until_the_events_since_it_add_up_to_half_its_size()
+    {
+        // Every note is about 1 KB and the ledger keeps them all, so past 64 KB each snapshot grows with the history.
+        await using var silo = await TestSilo.StartAsync(_probe, runtime => runtime.JournalSnapshotInterval = 10);
+        var grain = silo.GrainFactory.GetGrain<ILedgerGrain>("large");
+        for (var i = 1; i <= 150; i++)
+        {
+            await grain.Record(i, new string('n', 1_000));
+        }
+
+        await silo.RestartAsync(TestSilo.Token);
+
+        // Snapshots at every 10 events up to 70 (about 70 KB), then once 35 more events were written (at 105), and the
+        // next not before about 52 more: 45 events wait. An interval alone would leave at most 10.
+        Assert.InRange(silo.Storage.JournalLength("ledger", Testing.TestCluster.IdOf(grain)), 20, 60);
+        var (_, notes, version) = await silo.GrainFactory.GetGrain<ILedgerGrain>("large").Read();
+        Assert.Equal((150, 150L), (notes, version));
+    }
 }
