@@ -27,6 +27,8 @@ public sealed class PostgresGrainStoreTests(PostgresFixture postgres) : GrainSto
         await command.ExecuteNonQueryAsync(Cancellation);
     }
 
+    protected override IReadOnlyList<long> AllSchemaVersions => [1, 2];
+
     protected override async Task<IReadOnlyList<long>> AppliedSchemaVersionsAsync()
     {
         await using var dataSource = NpgsqlDataSource.Create(_connectionString);

@@ -42,6 +42,8 @@ public sealed class SqliteGrainStoreTests : GrainStoreBehaviours
         await command.ExecuteNonQueryAsync(Cancellation);
     }
 
+    protected override IReadOnlyList<long> AllSchemaVersions => [1, 2, 3];
+
     protected override async Task<IReadOnlyList<long>> AppliedSchemaVersionsAsync()
     {
         await using var connection = Connect();

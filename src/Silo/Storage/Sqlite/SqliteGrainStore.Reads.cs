@@ -79,7 +79,15 @@ public sealed partial class SqliteGrainStore
     {
         StorageArguments.CheckName(index, nameof(index));
         StorageArguments.CheckName(key, nameof(key));
-        return QueryAsync<IReadOnlyList<IndexedItem>>(SqliteSql.SelectIndex,
+        return ReadIndexRowsAsync(index, key, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<IndexedItem>> ReadIndexRowsAsync(string index, string key, CancellationToken cancellationToken)
+    {
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        // Staged rows first: one merged meanwhile is in the tree by the time it leaves memory.
+        var staged = _staged.Of(index, key);
+        var stored = await QueryAsync<IReadOnlyList<IndexedItem>>(SqliteSql.SelectIndex,
             parameters =>
             {
                 parameters.AddWithValue("$index", index);
@@ -94,7 +102,8 @@ public sealed partial class SqliteGrainStore
                 }
                 return items;
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        return StagedIndexRows.Over(stored, staged);
     }
 
     public Task<IReadOnlyList<ReminderEntry>> ReadAllAsync(CancellationToken cancellationToken) =>

@@ -9,7 +9,9 @@ namespace GroupBuy.Silo.Storage.Sqlite;
 /// <summary>
 /// The embedded store: grain states, journals and reminders in one SQLite file, write-ahead logged with
 /// <c>synchronous=FULL</c> so a commit is durable. Every write goes through one dedicated writer connection and
-/// is group-committed with the writes waiting beside it; reads run on pooled connections beside the writer.
+/// is group-committed with the writes waiting beside it; reads run on pooled connections beside the writer. Grain
+/// index rows are staged in commit order and merged into their key-ordered table in large rounds
+/// (<see cref="StagedIndexRows"/>).
 /// </summary>
 public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrainStore
 {
@@ -21,6 +23,7 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SchemaGate _schema;
+    private readonly StagedIndexRows _staged;
     private SqliteWriter? _writer; // used by the commit loop only
     private int _disposed;
 
@@ -29,6 +32,12 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
     /// <param name="timeProvider">Stamps modification times.</param>
     /// <param name="logger">Logs schema set-up and failed batches.</param>
     public SqliteGrainStore(string path, RuntimeMetrics metrics, TimeProvider timeProvider, ILogger<SqliteGrainStore> logger)
+        : this(path, metrics, timeProvider, logger, new StagedIndexRows())
+    {
+    }
+
+    /// <summary>As the public constructor, with the staged index rows' merge sized by the caller (tests size it small).</summary>
+    internal SqliteGrainStore(string path, RuntimeMetrics metrics, TimeProvider timeProvider, ILogger<SqliteGrainStore> logger, StagedIndexRows staged)
         : base(ProviderName, metrics, logger)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -43,6 +52,7 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
         _writeConnectionString = connection.ToString();
         _timeProvider = timeProvider;
         _logger = logger;
+        _staged = staged;
         _schema = new SchemaGate(_ => ApplySchema());
     }
 
@@ -78,7 +88,7 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
     private protected override async Task CommitAsync(CommitBatch<StorageWrite> batch)
     {
         await _schema.EnsureAsync(CancellationToken.None).ConfigureAwait(false);
-        _writer ??= SqliteWriter.Open(_writeConnectionString, BusyTimeoutMilliseconds);
+        _writer ??= SqliteWriter.Open(_writeConnectionString, BusyTimeoutMilliseconds, _staged);
         try
         {
             _writer.Commit(batch, _timeProvider.GetUtcNow());
@@ -128,7 +138,20 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
             StorageLog.SchemaScriptApplied(_logger, ProviderName, script.Name);
         }
         transaction.Commit();
+        LoadStagedIndexRows(connection);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The index rows staged and not merged when the store last closed (or crashed), back in memory for reads.</summary>
+    private void LoadStagedIndexRows(SqliteConnection connection)
+    {
+        using var select = connection.CreateCommand();
+        select.CommandText = SqliteSql.SelectStagedIndexRows;
+        using var reader = select.ExecuteReader();
+        while (reader.Read())
+        {
+            _staged.Load(new StagedRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<byte[]>(4)));
+        }
     }
 
     private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)

@@ -76,6 +76,14 @@ internal static class SqliteSql
 
     public const string SelectIndex = "SELECT item_id, payload FROM grain_index WHERE index_name = $index AND key = $key";
 
+    /// <summary>A grain index row as it commits; merged into grain_index later (<see cref="StagedIndexRows"/>).</summary>
+    public const string InsertStagedIndexRow =
+        "INSERT INTO grain_index_staged (sequence, index_name, key, item_id, payload) VALUES ($sequence, $index, $key, $item, $payload)";
+
+    public const string DeleteStagedIndexRows = "DELETE FROM grain_index_staged WHERE sequence <= $last";
+
+    public const string SelectStagedIndexRows = "SELECT sequence, index_name, key, item_id, payload FROM grain_index_staged ORDER BY sequence";
+
     public const string UpsertReminder =
         "INSERT INTO reminders (grain_type, grain_key, name, due_at, period_ms) VALUES ($type, $key, $name, $due, $period) " +
         "ON CONFLICT (grain_type, grain_key, name) DO UPDATE SET due_at = excluded.due_at, period_ms = excluded.period_ms";

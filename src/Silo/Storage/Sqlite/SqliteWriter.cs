@@ -8,7 +8,9 @@ namespace GroupBuy.Silo.Storage.Sqlite;
 /// <summary>
 /// The one connection every SQLite write goes through, with its statements prepared once. A batch runs in a
 /// single <c>BEGIN IMMEDIATE</c> transaction; each write is checked on its own and a failed check only records
-/// that write's conflict (and skips its grain index rows), so the rest of the batch still commits.
+/// that write's conflict (and skips its grain index rows), so the rest of the batch still commits. Grain index rows
+/// are staged, and each transaction carries the next chunk of a merge round when one is under way
+/// (<see cref="StagedIndexRows"/>).
 /// </summary>
 internal sealed class SqliteWriter : IDisposable
 {
@@ -22,12 +24,18 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _upsertSnapshot;
     private readonly SqliteStatement _deleteCoveredEvents;
     private readonly SqliteStatement _upsertIndexRow;
+    private readonly SqliteStatement _insertStagedIndexRow;
+    private readonly SqliteStatement _deleteStagedIndexRows;
     private readonly SqliteStatement _upsertReminder;
     private readonly SqliteStatement _deleteReminder;
 
-    private SqliteWriter(SqliteConnection connection)
+    private readonly StagedIndexRows _staged;
+    private readonly List<StagedRow> _stagedNow = [];
+
+    private SqliteWriter(SqliteConnection connection, StagedIndexRows staged)
     {
         _connection = connection;
+        _staged = staged;
         _insertState = Prepare(SqliteSql.InsertState, "$type", "$key", "$name", "$payload", "$now");
         _updateState = Prepare(SqliteSql.UpdateState, "$type", "$key", "$name", "$payload", "$now", "$expected");
         _selectJournalVersion = Prepare(SqliteSql.SelectJournalVersion, "$type", "$key", "$name");
@@ -36,11 +44,13 @@ internal sealed class SqliteWriter : IDisposable
         _upsertSnapshot = Prepare(SqliteSql.UpsertSnapshot, "$type", "$key", "$name", "$version", "$payload", "$now");
         _deleteCoveredEvents = Prepare(SqliteSql.DeleteCoveredEvents, "$type", "$key", "$name", "$version");
         _upsertIndexRow = Prepare(SqliteSql.UpsertIndexRow, "$index", "$key", "$item", "$payload");
+        _insertStagedIndexRow = Prepare(SqliteSql.InsertStagedIndexRow, "$sequence", "$index", "$key", "$item", "$payload");
+        _deleteStagedIndexRows = Prepare(SqliteSql.DeleteStagedIndexRows, "$last");
         _upsertReminder = Prepare(SqliteSql.UpsertReminder, "$type", "$key", "$name", "$due", "$period");
         _deleteReminder = Prepare(SqliteSql.DeleteReminder, "$type", "$key", "$name");
     }
 
-    public static SqliteWriter Open(string connectionString, int busyTimeoutMilliseconds)
+    public static SqliteWriter Open(string connectionString, int busyTimeoutMilliseconds, StagedIndexRows staged)
     {
         var connection = new SqliteConnection(connectionString);
         try
@@ -50,7 +60,7 @@ internal sealed class SqliteWriter : IDisposable
             // FULL: the WAL is synced at every commit, so an acknowledged write survives a power cut.
             pragmas.CommandText = $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {busyTimeoutMilliseconds};";
             pragmas.ExecuteNonQuery();
-            return new SqliteWriter(connection);
+            return new SqliteWriter(connection, staged);
         }
         catch
         {
@@ -62,6 +72,7 @@ internal sealed class SqliteWriter : IDisposable
     /// <summary>Runs the batch in one transaction, recording each write's outcome, and commits.</summary>
     public void Commit(CommitBatch<StorageWrite> batch, DateTimeOffset now)
     {
+        _stagedNow.Clear();
         using var transaction = _connection.BeginTransaction(deferred: false);
         var nowMicroseconds = SqliteTime.ToMicroseconds(now);
         for (var index = 0; index < batch.Count; index++)
@@ -91,7 +102,10 @@ internal sealed class SqliteWriter : IDisposable
                     throw new InvalidOperationException($"Unknown storage write {batch[index].GetType().Name}.");
             }
         }
+        var merged = MergeChunk();
         transaction.Commit();
+        _staged.Committed(_stagedNow);
+        _staged.ChunkCommitted(merged);
     }
 
     public void Dispose()
@@ -148,8 +162,26 @@ internal sealed class SqliteWriter : IDisposable
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
+            var staged = new StagedRow(_staged.NextSequence(), row.Index, row.Key, row.ItemId, row.Payload.ToArray());
+            _insertStagedIndexRow.Int64(0, staged.Sequence).Text(1, staged.Index).Text(2, staged.Key).Text(3, staged.ItemId)
+                .Blob(4, staged.Payload).Execute();
+            _stagedNow.Add(staged);
+        }
+    }
+
+    /// <summary>Merges the next chunk of a round, in key order; the last one also deletes the round's staged rows.</summary>
+    private int MergeChunk()
+    {
+        var chunk = _staged.NextChunk(out var lastOfRound, out var roundEnd);
+        foreach (var row in chunk)
+        {
             _upsertIndexRow.Text(0, row.Index).Text(1, row.Key).Text(2, row.ItemId).Blob(3, row.Payload).Execute();
         }
+        if (lastOfRound)
+        {
+            _deleteStagedIndexRows.Int64(0, roundEnd).Execute();
+        }
+        return chunk.Length;
     }
 
     private void WriteSnapshot(CommitBatch<StorageWrite> batch, int index, SnapshotWrite snapshot, long now)

@@ -1,0 +1,157 @@
+using System.Text;
+using GroupBuy.Runtime;
+using GroupBuy.Runtime.Storage;
+using GroupBuy.Silo.Storage.Sqlite;
+using GroupBuy.TestSupport;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GroupBuy.Silo.Tests.Storage;
+
+/// <summary>
+/// The SQLite store stages grain index rows in commit order and merges them into the key-ordered table in rounds.
+/// These tests size the rounds small, so that a few dozen writes go through whole rounds, and read every key back
+/// against a model of what was written.
+/// </summary>
+public sealed class SqliteStagedIndexTests : IAsyncDisposable
+{
+    private const string Index = "orders-by-shopper";
+    private const int RoundRows = 64;
+    private const int ChunkRows = 16;
+
+    private readonly TempDirectory _directory = new();
+    private readonly List<SqliteGrainStore> _stores = [];
+    private readonly Dictionary<string, Dictionary<string, string>> _model = [];
+    private long _version;
+    private long _rowsWritten;
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    private string DatabasePath => _directory.File("staged.db");
+
+    [Fact]
+    public async Task Rows_read_back_as_written_before_during_and_after_merge_rounds_replacements_included()
+    {
+        var store = Open();
+        var random = new Random(20261122);
+
+        for (var write = 0; write < 300; write++)
+        {
+            await AppendAsync(store, [.. Enumerable.Range(0, random.Next(1, 4)).Select(_ => Row($"shopper-{random.Next(40)}", $"order-{random.Next(150)}", $"v{write}"))]);
+            if (write % 7 == 0)
+            {
+                await AssertReadsModelAsync(store, $"shopper-{random.Next(40)}");
+            }
+        }
+
+        foreach (var key in _model.Keys)
+        {
+            await AssertReadsModelAsync(store, key);
+        }
+        var (merged, staged) = await CountRowsAsync();
+        Assert.True(merged > 0, "no round merged its rows");
+        Assert.True(staged < _rowsWritten / 2, $"{staged} rows still staged of {_rowsWritten} written");
+    }
+
+    [Fact]
+    public async Task Rows_staged_and_never_merged_are_read_back_after_the_store_reopens()
+    {
+        var store = Open(roundRows: 1_000_000);
+        await AppendAsync(store, [Row("ann", "order-1", "pending"), Row("bob", "order-2", "pending")]);
+        await AppendAsync(store, [Row("ann", "order-1", "paid")]);
+        await store.DisposeAsync();
+
+        var reopened = Open(roundRows: 1_000_000);
+
+        await AssertReadsModelAsync(reopened, "ann");
+        await AssertReadsModelAsync(reopened, "bob");
+        Assert.Equal((0, 3), await CountRowsAsync());
+    }
+
+    [Fact]
+    public async Task A_round_cut_short_by_a_restart_is_merged_again_and_newer_rows_still_win()
+    {
+        var store = Open();
+        for (var i = 0; i < RoundRows; i++)
+        {
+            await AppendAsync(store, [Row($"shopper-{i % 8}", $"order-{i}", "first")]);
+        }
+        // The round started with the last write; these two carry its first two chunks, and replace a row it holds.
+        await AppendAsync(store, [Row("shopper-1", "order-1", "second")]);
+        await AppendAsync(store, [Row("shopper-7", "order-63", "second")]);
+        Assert.Equal((2 * ChunkRows, RoundRows + 2), await CountRowsAsync());
+        await store.DisposeAsync();
+
+        var reopened = Open();
+        foreach (var key in _model.Keys)
+        {
+            await AssertReadsModelAsync(reopened, key);
+        }
+        for (var i = 0; i < RoundRows; i++)
+        {
+            await AppendAsync(reopened, [Row($"shopper-{i % 8}", $"order-{i % 3}", "third")]);
+        }
+
+        foreach (var key in _model.Keys)
+        {
+            await AssertReadsModelAsync(reopened, key);
+        }
+        var (merged, staged) = await CountRowsAsync();
+        Assert.Equal(RoundRows, merged);
+        Assert.True(staged < RoundRows, $"{staged} rows still staged: the interrupted round never finished");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var store in _stores)
+        {
+            await store.DisposeAsync();
+        }
+        _directory.Dispose();
+    }
+
+    private SqliteGrainStore Open(int roundRows = RoundRows)
+    {
+        var store = new SqliteGrainStore(DatabasePath, GrainStoreBehaviours.NewMetrics(), TimeProvider.System,
+            NullLogger<SqliteGrainStore>.Instance, new StagedIndexRows(roundRows, ChunkRows));
+        _stores.Add(store);
+        return store;
+    }
+
+    /// <summary>Appends one event carrying the rows, in a transaction of its own, and records them in the model.</summary>
+    private async Task AppendAsync(SqliteGrainStore store, IReadOnlyList<IndexEntry> rows)
+    {
+        await store.AppendAsync("ledger", GrainId.Create("sale", "s1"), _version, [Encoding.UTF8.GetBytes("e")], rows, Cancellation);
+        _version++;
+        _rowsWritten += rows.Count;
+        foreach (var row in rows)
+        {
+            if (!_model.TryGetValue(row.Key, out var items))
+            {
+                _model[row.Key] = items = [];
+            }
+            items[row.ItemId] = Encoding.UTF8.GetString(row.Payload.Span);
+        }
+    }
+
+    private async Task AssertReadsModelAsync(SqliteGrainStore store, string key)
+    {
+        var expected = _model.GetValueOrDefault(key, []).OrderBy(item => item.Key, StringComparer.Ordinal).Select(item => (item.Key, item.Value));
+        var read = await store.ReadIndexAsync(Index, key, Cancellation);
+        Assert.Equal(expected, read.Select(item => (item.ItemId, Encoding.UTF8.GetString(item.Payload))).OrderBy(item => item.ItemId, StringComparer.Ordinal));
+    }
+
+    /// <summary>Rows in the key-ordered table, and rows still staged (every staged row, replaced ones included).</summary>
+    private async Task<(long Merged, long Staged)> CountRowsAsync()
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
+        await connection.OpenAsync(Cancellation);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT count(*) FROM grain_index), (SELECT count(*) FROM grain_index_staged)";
+        await using var reader = await command.ExecuteReaderAsync(Cancellation);
+        await reader.ReadAsync(Cancellation);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    private static IndexEntry Row(string key, string itemId, string payload) => new(Index, key, itemId, Encoding.UTF8.GetBytes(payload));
+}
