@@ -35,18 +35,6 @@ internal sealed class StagedIndexRows(int roundRows = StagedIndexRows.DefaultRou
     private Round? _round;
     private int _merged;
 
-    /// <summary>Rows staged and not merged yet, each item counted once.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _count;
-            }
-        }
-    }
-
     /// <summary>The sequence of the next row to stage. Writer only; a sequence lost to a rollback stays unused.</summary>
     public long NextSequence() => ++_lastSequence;
 
@@ -54,15 +42,21 @@ internal sealed class StagedIndexRows(int roundRows = StagedIndexRows.DefaultRou
     public void Load(StagedRow row)
     {
         _lastSequence = Math.Max(_lastSequence, row.Sequence);
-        Keep(row);
+        lock (_lock)
+        {
+            Keep(row);
+        }
     }
 
     /// <summary>Takes the rows of a transaction that has committed.</summary>
     public void Committed(List<StagedRow> rows)
     {
-        foreach (var row in rows)
+        lock (_lock)
         {
-            Keep(row);
+            foreach (var row in rows)
+            {
+                Keep(row);
+            }
         }
         if (_sorting is null && _round is null && _count >= roundRows)
         {
@@ -157,22 +151,20 @@ internal sealed class StagedIndexRows(int roundRows = StagedIndexRows.DefaultRou
         _round = null;
     }
 
+    /// <summary>Keeps the row as its item's newest (under the lock).</summary>
     private void Keep(StagedRow row)
     {
-        lock (_lock)
+        if (!_byKey.TryGetValue((row.Index, row.Key), out var items))
         {
-            if (!_byKey.TryGetValue((row.Index, row.Key), out var items))
-            {
-                _byKey[(row.Index, row.Key)] = items = new(StringComparer.Ordinal);
-            }
-            if (items.TryAdd(row.ItemId, row))
-            {
-                _count++;
-            }
-            else
-            {
-                items[row.ItemId] = row;
-            }
+            _byKey[(row.Index, row.Key)] = items = new(StringComparer.Ordinal);
+        }
+        if (items.TryAdd(row.ItemId, row))
+        {
+            _count++;
+        }
+        else
+        {
+            items[row.ItemId] = row;
         }
     }
 
