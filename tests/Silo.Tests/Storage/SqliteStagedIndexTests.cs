@@ -51,6 +51,13 @@ public sealed class SqliteStagedIndexTests : IAsyncDisposable
         var (merged, staged) = await CountRowsAsync();
         Assert.True(merged > 0, "no round merged its rows");
         Assert.True(staged < _rowsWritten / 2, $"{staged} rows still staged of {_rowsWritten} written");
+        // What is on disk alone, staged and merged, gives the same answers.
+        await store.DisposeAsync();
+        var reopened = Open();
+        foreach (var key in _model.Keys)
+        {
+            await AssertReadsModelAsync(reopened, key);
+        }
     }
 
     [Fact]

@@ -102,10 +102,10 @@ internal sealed class SqliteWriter : IDisposable
                     throw new InvalidOperationException($"Unknown storage write {batch[index].GetType().Name}.");
             }
         }
-        var merged = MergeChunk();
+        var step = MergeStep();
         transaction.Commit();
         _staged.Committed(_stagedNow);
-        _staged.ChunkCommitted(merged);
+        _staged.StepCommitted(step);
     }
 
     public void Dispose()
@@ -169,19 +169,19 @@ internal sealed class SqliteWriter : IDisposable
         }
     }
 
-    /// <summary>Merges the next chunk of a round, in key order; the last one also deletes the round's staged rows.</summary>
-    private int MergeChunk()
+    /// <summary>Carries the round's next step: rows merged into the tree in key order, or merged rows deleted from the stage.</summary>
+    private RoundStep MergeStep()
     {
-        var chunk = _staged.NextChunk(out var lastOfRound, out var roundEnd);
-        foreach (var row in chunk)
+        var step = _staged.NextStep();
+        foreach (var row in step.Merge.Span)
         {
             _upsertIndexRow.Text(0, row.Index).Text(1, row.Key).Text(2, row.ItemId).Blob(3, row.Payload).Execute();
         }
-        if (lastOfRound)
+        if (step.DeleteThrough > 0)
         {
-            _deleteStagedIndexRows.Int64(0, roundEnd).Execute();
+            _deleteStagedIndexRows.Int64(0, step.DeleteThrough).Execute();
         }
-        return chunk.Length;
+        return step;
     }
 
     private void WriteSnapshot(CommitBatch<StorageWrite> batch, int index, SnapshotWrite snapshot, long now)

@@ -33,7 +33,6 @@ internal sealed class StagedIndexRows(int roundRows = StagedIndexRows.DefaultRou
     private long _lastSequence;
     private Task<Round>? _sorting;
     private Round? _round;
-    private int _merged;
 
     /// <summary>The sequence of the next row to stage. Writer only; a sequence lost to a rollback stays unused.</summary>
     public long NextSequence() => ++_lastSequence;
@@ -61,8 +60,10 @@ internal sealed class StagedIndexRows(int roundRows = StagedIndexRows.DefaultRou
         if (_sorting is null && _round is null && _count >= roundRows)
         {
             // Sorting tens of thousands of keys takes milliseconds: off the writer's thread, unless the round is small.
-            var (round, end) = Snapshot();
-            _sorting = round.Length <= InlineSortRows ? Task.FromResult(new Round(Sort(round), end)) : Task.Run(() => new Round(Sort(round), end));
+            var (staged, first, end) = Snapshot();
+            _sorting = staged.Length <= InlineSortRows
+                ? Task.FromResult(new Round(Sort(staged), first - 1, end))
+                : Task.Run(() => new Round(Sort(staged), first - 1, end));
         }
     }
 
@@ -97,47 +98,46 @@ internal sealed class StagedIndexRows(int roundRows = StagedIndexRows.DefaultRou
     }
 
     /// <summary>
-    /// The rows to merge in the writer's next transaction, in key order, once a round is sorted (empty otherwise);
-    /// <paramref name="lastOfRound"/> says the transaction must also delete the round's staged rows.
+    /// What the writer's next transaction carries of the round under way, once it is sorted: the next rows to merge, in
+    /// key order; once all are merged, the next stretch of the round's staged rows to delete (nothing otherwise).
     /// </summary>
-    public ReadOnlySpan<StagedRow> NextChunk(out bool lastOfRound, out long roundEnd)
+    public RoundStep NextStep()
     {
-        lastOfRound = false;
-        roundEnd = 0;
         if (_round is null && _sorting is { IsCompleted: true } sorting)
         {
-            (_round, _merged, _sorting) = (sorting.Result, 0, null);
+            (_round, _sorting) = (sorting.Result, null);
         }
-        if (_round is null)
+        if (_round is not { } round)
         {
-            return [];
+            return default;
         }
-        var rows = _round.Rows;
-        var chunk = rows.AsSpan(_merged, Math.Min(chunkRows, rows.Length - _merged));
-        lastOfRound = _merged + chunk.Length == rows.Length;
-        roundEnd = _round.End;
-        return chunk;
+        if (round.Merged < round.Rows.Length)
+        {
+            return new(round.Rows.AsMemory(round.Merged, Math.Min(chunkRows, round.Rows.Length - round.Merged)), 0);
+        }
+        // Staged rows go by stretches of sequences, oldest first, so that no commit deletes a whole round.
+        return new(ReadOnlyMemory<StagedRow>.Empty, Math.Min(round.End, round.DeletedThrough + chunkRows * 4L));
     }
 
-    /// <summary>The chunk's transaction committed: the next chunk follows, and after the last the round's rows leave memory.</summary>
-    public void ChunkCommitted(int rows)
+    /// <summary>The step's transaction committed. After the round's last deletion its rows leave memory.</summary>
+    public void StepCommitted(RoundStep step)
     {
-        if (_round is null)
+        if (_round is not { } round)
         {
             return;
         }
-        _merged += rows;
-        if (_merged < _round.Rows.Length)
+        round.Merged += step.Merge.Length;
+        round.DeletedThrough = Math.Max(round.DeletedThrough, step.DeleteThrough);
+        if (round.DeletedThrough < round.End)
         {
             return;
         }
-        var end = _round.End;
         lock (_lock)
         {
-            foreach (var row in _round.Rows)
+            foreach (var row in round.Rows)
             {
                 // A newer row of the item, staged during the round, stays for the next one.
-                if (_byKey.TryGetValue((row.Index, row.Key), out var items) && items.TryGetValue(row.ItemId, out var current) && current.Sequence <= end)
+                if (_byKey.TryGetValue((row.Index, row.Key), out var items) && items.TryGetValue(row.ItemId, out var current) && current.Sequence <= round.End)
                 {
                     items.Remove(row.ItemId);
                     _count--;
@@ -172,11 +172,12 @@ internal sealed class StagedIndexRows(int roundRows = StagedIndexRows.DefaultRou
     /// Every staged row, taken between transactions, and the last sequence staged: every row up to it is either in the
     /// round or replaced by a newer row of its item that is, so the round's last chunk deletes them all.
     /// </summary>
-    private (StagedRow[] Rows, long End) Snapshot()
+    private (StagedRow[] Rows, long First, long End) Snapshot()
     {
         lock (_lock)
         {
-            return ([.. _byKey.Values.SelectMany(items => items.Values)], _lastSequence);
+            StagedRow[] rows = [.. _byKey.Values.SelectMany(items => items.Values)];
+            return (rows, rows.Min(row => row.Sequence), _lastSequence);
         }
     }
 
@@ -191,8 +192,21 @@ internal sealed class StagedIndexRows(int roundRows = StagedIndexRows.DefaultRou
         return rows;
     }
 
-    private sealed record Round(StagedRow[] Rows, long End);
+    /// <summary>A round's rows in key order, how many are merged, and the staged sequences deleted so far and to delete.</summary>
+    private sealed class Round(StagedRow[] rows, long deletedThrough, long end)
+    {
+        public StagedRow[] Rows { get; } = rows;
+
+        public long End { get; } = end;
+
+        public int Merged { get; set; }
+
+        public long DeletedThrough { get; set; } = deletedThrough;
+    }
 }
+
+/// <summary>What one transaction carries of a merge round: rows to merge, or staged rows to delete through a sequence (0: none).</summary>
+internal readonly record struct RoundStep(ReadOnlyMemory<StagedRow> Merge, long DeleteThrough);
 
 /// <summary>One staged grain index row.</summary>
 internal sealed record StagedRow(long Sequence, string Index, string Key, string ItemId, byte[] Payload);
