@@ -125,7 +125,7 @@ internal sealed class SqliteWriter : IDisposable
             : Key(_updateState, write.GrainId, write.StateName).Blob(3, write.Payload).Int64(4, now).Int64(5, write.ExpectedVersion).Execute();
         if (changed == 1)
         {
-            UpsertIndex(write.Index);
+            StageIndexRows(write.Index);
             batch.Succeeded(index, write.NewVersion);
         }
         else
@@ -152,12 +152,12 @@ internal sealed class SqliteWriter : IDisposable
                 return;
             }
         }
-        UpsertIndex(append.Index);
+        StageIndexRows(append.Index);
         batch.Succeeded(index, expected + append.Events.Count);
     }
 
     /// <summary>Runs only once the write carrying the rows passed its version check, in the same transaction.</summary>
-    private void UpsertIndex(IReadOnlyList<IndexEntry> rows)
+    private void StageIndexRows(IReadOnlyList<IndexEntry> rows)
     {
         for (var i = 0; i < rows.Count; i++)
         {
@@ -189,7 +189,7 @@ internal sealed class SqliteWriter : IDisposable
         if (Key(_upsertSnapshot, snapshot.GrainId, snapshot.JournalName).Int64(3, snapshot.Version).Blob(4, snapshot.Payload).Int64(5, now).Execute() == 1)
         {
             Key(_deleteCoveredEvents, snapshot.GrainId, snapshot.JournalName).Int64(3, snapshot.Version).Execute();
-            UpsertIndex(snapshot.Index);
+            StageIndexRows(snapshot.Index);
             batch.Succeeded(index, snapshot.Version);
         }
         else

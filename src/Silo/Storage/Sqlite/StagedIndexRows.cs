@@ -14,7 +14,8 @@ namespace GroupBuy.Silo.Storage.Sqlite;
 /// leaves memory only after the transaction that merged it has committed, and a reader copies a key's staged rows
 /// before it reads the tree, so every row committed before the read began is in one or the other. A crash during a
 /// round leaves the staged rows in their table, to be loaded and merged again: merging a row twice writes the same
-/// payload twice, and a newer row of the same item is never merged before an older one.
+/// payload twice, and a newer row of the same item is never merged before an older one. Staged rows are this
+/// process's memory: one store opens a database file at a time.
 /// </remarks>
 internal sealed class StagedIndexRows(int roundRows = StagedIndexRows.DefaultRoundRows, int chunkRows = StagedIndexRows.DefaultChunkRows)
 {
