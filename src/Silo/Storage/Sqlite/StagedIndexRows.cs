@@ -79,23 +79,27 @@ internal sealed class StagedIndexRows(int roundRows = StagedIndexRows.DefaultRou
         }
     }
 
-    /// <summary>The tree's rows under the staged ones: a staged row replaces the stored row of its item.</summary>
+    /// <summary>
+    /// The tree's rows under the staged ones: a staged row replaces the stored row of its item. In no particular order,
+    /// as every store answers; a sale's order rows can number millions, so nothing is sorted or copied into a table.
+    /// </summary>
     public static IReadOnlyList<IndexedItem> Over(IReadOnlyList<IndexedItem> stored, List<IndexedItem> staged)
     {
         if (staged.Count == 0)
         {
             return stored;
         }
-        var items = new Dictionary<string, IndexedItem>(StringComparer.Ordinal);
+        var replaced = new HashSet<string>(staged.Select(item => item.ItemId), StringComparer.Ordinal);
+        var items = new List<IndexedItem>(stored.Count + staged.Count);
         foreach (var item in stored)
         {
-            items[item.ItemId] = item;
+            if (!replaced.Contains(item.ItemId))
+            {
+                items.Add(item);
+            }
         }
-        foreach (var item in staged)
-        {
-            items[item.ItemId] = item;
-        }
-        return [.. items.Values.OrderBy(item => item.ItemId, StringComparer.Ordinal)];
+        items.AddRange(staged);
+        return items;
     }
 
     /// <summary>
@@ -171,7 +175,7 @@ internal sealed class StagedIndexRows(int roundRows = StagedIndexRows.DefaultRou
 
     /// <summary>
     /// Every staged row, taken between transactions, and the last sequence staged: every row up to it is either in the
-    /// round or replaced by a newer row of its item that is, so the round's last chunk deletes them all.
+    /// round or replaced by a newer row of its item that is, so the round's deletions remove them all.
     /// </summary>
     private (StagedRow[] Rows, long First, long End) Snapshot()
     {
