@@ -93,7 +93,7 @@ public sealed class ApiProcess : IAsyncDisposable
             {
                 return (await client.GetAsync(new Uri("/readyz", UriKind.Relative), cancellationToken)).IsSuccessStatusCode;
             }
-            catch (HttpRequestException)
+            catch (Exception exception) when (exception is HttpRequestException or SocketException)
             {
                 return false;   // not listening yet
             }

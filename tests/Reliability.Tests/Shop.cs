@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
 
 namespace GroupBuy.Reliability.Tests;
@@ -164,9 +165,11 @@ public sealed class Shop(int shoppers) : IDisposable
                     unpaid.Add((id, teamId));
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception exception) when (exception is HttpRequestException or SocketException)
             {
-                return;   // the server was killed under this request: what it did not answer, it did not acknowledge
+                // The server was killed under this request: what it did not answer, it did not acknowledge. A connection
+                // torn down as it opens can surface as the socket's own error rather than the HTTP client's.
+                return;
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
