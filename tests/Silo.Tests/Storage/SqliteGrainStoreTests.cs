@@ -1,3 +1,4 @@
+using GroupBuy.Runtime;
 using GroupBuy.Runtime.Diagnostics;
 using GroupBuy.Silo.Storage;
 using GroupBuy.Silo.Storage.Sqlite;
@@ -24,6 +25,15 @@ public sealed class SqliteGrainStoreTests : GrainStoreBehaviours
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync(Cancellation));
+    }
+
+    [Fact]
+    public async Task An_index_read_from_a_file_that_is_not_a_database_reports_the_store_unavailable()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await File.WriteAllTextAsync(DatabasePath, new string('x', 8192), Cancellation);
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => Store.ReadIndexAsync("orders-by-shopper", "ann", Cancellation));
     }
 
     protected override Task PrepareDatabaseAsync() => Task.CompletedTask;

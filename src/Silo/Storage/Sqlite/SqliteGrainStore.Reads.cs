@@ -84,7 +84,7 @@ public sealed partial class SqliteGrainStore
 
     private async Task<IReadOnlyList<IndexedItem>> ReadIndexRowsAsync(string index, string key, CancellationToken cancellationToken)
     {
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         // Staged rows first: one merged meanwhile is in the tree by the time it leaves memory.
         var staged = _staged.Of(index, key);
         var stored = await QueryAsync<IReadOnlyList<IndexedItem>>(SqliteSql.SelectIndex,

@@ -59,17 +59,7 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
     /// <summary>The database file's full path.</summary>
     public string Path { get; }
 
-    public async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (SqliteException exception)
-        {
-            throw Unavailable(exception);
-        }
-    }
+    public Task InitializeAsync(CancellationToken cancellationToken) => EnsureSchemaAsync(cancellationToken);
 
     /// <summary>Commits the writes already queued, then closes the writer and the pooled readers.</summary>
     public async ValueTask DisposeAsync()
@@ -160,6 +150,19 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
         command.Transaction = transaction;
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>The schema applied and the staged index rows loaded, once; a file that fails reads as unavailable.</summary>
+    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException exception)
+        {
+            throw Unavailable(exception);
+        }
     }
 
     private StorageUnavailableException Unavailable(Exception exception) =>
