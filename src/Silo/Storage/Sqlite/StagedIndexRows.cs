@@ -28,6 +28,9 @@ internal sealed class StagedIndexRows(int roundRows = StagedIndexRows.DefaultRou
     /// <summary>A round this small is sorted on the writer's thread, in well under a millisecond.</summary>
     private const int InlineSortRows = 4_096;
 
+    /// <summary>Staged sequences deleted with each transaction once a round is merged: deleting costs less a row than merging.</summary>
+    private long DeleteStretch => chunkRows * 4L;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Index, string Key), Dictionary<string, StagedRow>> _byKey = [];
     private int _count;
@@ -121,7 +124,7 @@ internal sealed class StagedIndexRows(int roundRows = StagedIndexRows.DefaultRou
             return new(round.Rows.AsMemory(round.Merged, Math.Min(chunkRows, round.Rows.Length - round.Merged)), 0);
         }
         // Staged rows go by stretches of sequences, oldest first, so that no commit deletes a whole round.
-        return new(ReadOnlyMemory<StagedRow>.Empty, Math.Min(round.End, round.DeletedThrough + chunkRows * 4L));
+        return new(ReadOnlyMemory<StagedRow>.Empty, Math.Min(round.End, round.DeletedThrough + DeleteStretch));
     }
 
     /// <summary>The step's transaction committed. After the round's last deletion its rows leave memory.</summary>
