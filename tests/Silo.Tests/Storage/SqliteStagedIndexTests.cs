@@ -120,7 +120,7 @@ public sealed class SqliteStagedIndexTests : IAsyncDisposable
     private SqliteGrainStore Open(int roundRows = RoundRows)
     {
         var store = new SqliteGrainStore(DatabasePath, GrainStoreBehaviours.NewMetrics(), TimeProvider.System,
-            NullLogger<SqliteGrainStore>.Instance, new StagedIndexRows(roundRows, ChunkRows));
+            NullLogger<SqliteGrainStore>.Instance, new StagedIndexRows(roundRows, ChunkRows), new StagedJournalEvents());
         _stores.Add(store);
         return store;
     }

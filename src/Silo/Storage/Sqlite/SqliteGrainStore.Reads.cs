@@ -32,7 +32,15 @@ public sealed partial class SqliteGrainStore
     {
         StorageArguments.CheckName(journalName, nameof(journalName));
         StorageArguments.CheckGrain(grainId, nameof(grainId));
-        return QueryAsync(SqliteSql.SelectJournal, parameters => BindJournalOrState(parameters, grainId, journalName),
+        return ReadJournalEventsAsync(journalName, grainId, cancellationToken);
+    }
+
+    private async Task<(JournalSnapshot? Snapshot, IReadOnlyList<JournalEntry> Events)> ReadJournalEventsAsync(string journalName, GrainId grainId, CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        // Staged events first: one merged, or covered by a snapshot, meanwhile is in the tables by the time it leaves memory.
+        var staged = _journals.Of(new JournalKey(grainId.Type, grainId.Key, journalName));
+        var (snapshot, stored) = await QueryAsync(SqliteSql.SelectJournal, parameters => BindJournalOrState(parameters, grainId, journalName),
             static reader =>
             {
                 JournalSnapshot? snapshot = null;
@@ -48,16 +56,24 @@ public sealed partial class SqliteGrainStore
                         events.Add(new JournalEntry(reader.GetInt64(1), reader.GetFieldValue<byte[]>(2)));
                     }
                 }
-                return (snapshot, (IReadOnlyList<JournalEntry>)events);
+                return (snapshot, events);
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        return (snapshot, StagedJournalEvents.After(snapshot?.Version ?? 0, stored, staged));
     }
 
     public Task<IReadOnlyList<JournalEntry>> ReadEventsAsync(string journalName, GrainId grainId, long afterVersion, CancellationToken cancellationToken)
     {
         StorageArguments.CheckName(journalName, nameof(journalName));
         StorageArguments.CheckGrain(grainId, nameof(grainId));
-        return QueryAsync<IReadOnlyList<JournalEntry>>(SqliteSql.SelectEvents,
+        return ReadEventsAfterAsync(journalName, grainId, afterVersion, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<JournalEntry>> ReadEventsAfterAsync(string journalName, GrainId grainId, long afterVersion, CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var staged = _journals.Of(new JournalKey(grainId.Type, grainId.Key, journalName));
+        var stored = await QueryAsync<IReadOnlyList<JournalEntry>>(SqliteSql.SelectEvents,
             parameters =>
             {
                 BindJournalOrState(parameters, grainId, journalName);
@@ -72,7 +88,8 @@ public sealed partial class SqliteGrainStore
                 }
                 return events;
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        return StagedJournalEvents.After(afterVersion, stored, staged);
     }
 
     public Task<IReadOnlyList<IndexedItem>> ReadIndexAsync(string index, string key, CancellationToken cancellationToken)

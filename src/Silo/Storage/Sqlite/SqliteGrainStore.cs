@@ -9,9 +9,9 @@ namespace GroupBuy.Silo.Storage.Sqlite;
 /// <summary>
 /// The embedded store: grain states, journals and reminders in one SQLite file, write-ahead logged with
 /// <c>synchronous=FULL</c> so a commit is durable. Every write goes through one dedicated writer connection and
-/// is group-committed with the writes waiting beside it; reads run on pooled connections beside the writer. Grain
-/// index rows are staged in commit order and merged into their key-ordered table in large rounds
-/// (<see cref="StagedIndexRows"/>).
+/// is group-committed with the writes waiting beside it; reads run on pooled connections beside the writer. Journal
+/// events and grain index rows are staged in commit order and merged into their key-ordered tables in large rounds
+/// (<see cref="StagedJournalEvents"/>, <see cref="StagedIndexRows"/>).
 /// </summary>
 public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrainStore
 {
@@ -24,6 +24,7 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
     private readonly ILogger _logger;
     private readonly SchemaGate _schema;
     private readonly StagedIndexRows _staged;
+    private readonly StagedJournalEvents _journals;
     private SqliteWriter? _writer; // used by the commit loop only
     private int _disposed;
 
@@ -32,12 +33,13 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
     /// <param name="timeProvider">Stamps modification times.</param>
     /// <param name="logger">Logs schema set-up and failed batches.</param>
     public SqliteGrainStore(string path, RuntimeMetrics metrics, TimeProvider timeProvider, ILogger<SqliteGrainStore> logger)
-        : this(path, metrics, timeProvider, logger, new StagedIndexRows())
+        : this(path, metrics, timeProvider, logger, new StagedIndexRows(), new StagedJournalEvents())
     {
     }
 
-    /// <summary>As the public constructor, with the staged index rows' merge sized by the caller (tests size it small).</summary>
-    internal SqliteGrainStore(string path, RuntimeMetrics metrics, TimeProvider timeProvider, ILogger<SqliteGrainStore> logger, StagedIndexRows staged)
+    /// <summary>As the public constructor, with the merge rounds sized by the caller (tests size them small).</summary>
+    internal SqliteGrainStore(string path, RuntimeMetrics metrics, TimeProvider timeProvider, ILogger<SqliteGrainStore> logger,
+        StagedIndexRows staged, StagedJournalEvents journals)
         : base(ProviderName, metrics, logger)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -53,6 +55,7 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
         _timeProvider = timeProvider;
         _logger = logger;
         _staged = staged;
+        _journals = journals;
         _schema = new SchemaGate(_ => ApplySchema());
     }
 
@@ -78,7 +81,7 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
     private protected override async Task CommitAsync(CommitBatch<StorageWrite> batch)
     {
         await _schema.EnsureAsync(CancellationToken.None).ConfigureAwait(false);
-        _writer ??= SqliteWriter.Open(_writeConnectionString, BusyTimeoutMilliseconds, _staged);
+        _writer ??= SqliteWriter.Open(_writeConnectionString, BusyTimeoutMilliseconds, _staged, _journals);
         try
         {
             _writer.Commit(batch, _timeProvider.GetUtcNow());
@@ -128,8 +131,23 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
             StorageLog.SchemaScriptApplied(_logger, ProviderName, script.Name);
         }
         transaction.Commit();
+        LoadStagedJournalEvents(connection);
         LoadStagedIndexRows(connection);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The journal events staged and not merged when the store last closed (or crashed), but those a snapshot covers.</summary>
+    private void LoadStagedJournalEvents(SqliteConnection connection)
+    {
+        Execute(connection, null, SqliteSql.DeleteCoveredStagedEvents);
+        using var select = connection.CreateCommand();
+        select.CommandText = SqliteSql.SelectStagedEvents;
+        using var reader = select.ExecuteReader();
+        while (reader.Read())
+        {
+            var journal = new JournalKey(reader.GetString(1), reader.GetString(2), reader.GetString(3));
+            _journals.Load(new StagedEvent(reader.GetInt64(0), journal, reader.GetInt64(4), reader.GetFieldValue<byte[]>(5)));
+        }
     }
 
     /// <summary>The index rows staged and not merged when the store last closed (or crashed), back in memory for reads.</summary>

@@ -22,19 +22,16 @@ internal static class SqliteSql
         "UPDATE grain_state SET payload = $payload, version = version + 1, modified_at = $now " +
         "WHERE grain_type = $type AND grain_key = $key AND state_name = $name AND version = $expected";
 
-    /// <summary>The journal's version: its last event, or its snapshot when the snapshot covers every event.</summary>
+    /// <summary>The journal's version when none of its events is staged: its last event, or its snapshot when that covers every event.</summary>
     public const string SelectJournalVersion =
         "SELECT max(" +
         "coalesce((SELECT max(version) FROM journal_events WHERE grain_type = $type AND grain_key = $key AND journal_name = $name), 0), " +
         "coalesce((SELECT version FROM journal_snapshots WHERE grain_type = $type AND grain_key = $key AND journal_name = $name), 0))";
 
+    /// <summary>Merges a staged event; one merged before a crash stays as it is.</summary>
     public const string InsertEvent =
         "INSERT INTO journal_events (grain_type, grain_key, journal_name, version, payload) " +
         "VALUES ($type, $key, $name, $version, $payload) ON CONFLICT DO NOTHING";
-
-    public const string DeleteEventRange =
-        "DELETE FROM journal_events WHERE grain_type = $type AND grain_key = $key AND journal_name = $name " +
-        "AND version > $after AND version <= $last";
 
     public const string SelectEvents =
         "SELECT version, payload FROM journal_events WHERE grain_type = $type AND grain_key = $key AND journal_name = $name " +
@@ -55,13 +52,10 @@ internal static class SqliteSql
     public const string SelectSnapshot =
         "SELECT payload, version FROM journal_snapshots WHERE grain_type = $type AND grain_key = $key AND journal_name = $name";
 
-    /// <summary>Stores the snapshot unless the journal has not reached its version or already holds a later one.</summary>
+    /// <summary>Stores the snapshot unless the journal already holds a later one (the writer checks the journal has reached it).</summary>
     public const string UpsertSnapshot =
         "INSERT INTO journal_snapshots (grain_type, grain_key, journal_name, version, payload, modified_at) " +
-        "SELECT $type, $key, $name, $version, $payload, $now " +
-        "WHERE $version <= max(" +
-        "coalesce((SELECT max(version) FROM journal_events WHERE grain_type = $type AND grain_key = $key AND journal_name = $name), 0), " +
-        "coalesce((SELECT version FROM journal_snapshots WHERE grain_type = $type AND grain_key = $key AND journal_name = $name), 0)) " +
+        "VALUES ($type, $key, $name, $version, $payload, $now) " +
         "ON CONFLICT (grain_type, grain_key, journal_name) DO UPDATE " +
         "SET version = excluded.version, payload = excluded.payload, modified_at = excluded.modified_at " +
         "WHERE journal_snapshots.version <= excluded.version";
@@ -83,6 +77,22 @@ internal static class SqliteSql
     public const string DeleteStagedIndexRows = "DELETE FROM grain_index_staged WHERE sequence <= $last";
 
     public const string SelectStagedIndexRows = "SELECT sequence, index_name, key, item_id, payload FROM grain_index_staged ORDER BY sequence";
+
+    /// <summary>A journal event as it commits; merged into journal_events later (<see cref="StagedJournalEvents"/>).</summary>
+    public const string InsertStagedEvent =
+        "INSERT INTO journal_events_staged (sequence, grain_type, grain_key, journal_name, version, payload) " +
+        "VALUES ($sequence, $type, $key, $name, $version, $payload)";
+
+    public const string DeleteStagedEvents = "DELETE FROM journal_events_staged WHERE sequence <= $last";
+
+    /// <summary>At start-up: staged events a snapshot covers are never merged.</summary>
+    public const string DeleteCoveredStagedEvents =
+        "DELETE FROM journal_events_staged WHERE version <= coalesce((SELECT s.version FROM journal_snapshots s " +
+        "WHERE s.grain_type = journal_events_staged.grain_type AND s.grain_key = journal_events_staged.grain_key " +
+        "AND s.journal_name = journal_events_staged.journal_name), 0)";
+
+    public const string SelectStagedEvents =
+        "SELECT sequence, grain_type, grain_key, journal_name, version, payload FROM journal_events_staged ORDER BY sequence";
 
     public const string UpsertReminder =
         "INSERT INTO reminders (grain_type, grain_key, name, due_at, period_ms) VALUES ($type, $key, $name, $due, $period) " +

@@ -8,9 +8,9 @@ namespace GroupBuy.Silo.Storage.Sqlite;
 /// <summary>
 /// The one connection every SQLite write goes through, with its statements prepared once. A batch runs in a
 /// single <c>BEGIN IMMEDIATE</c> transaction; each write is checked on its own and a failed check only records
-/// that write's conflict (and skips its grain index rows), so the rest of the batch still commits. Grain index rows
-/// are staged, and each transaction carries the next chunk of a merge round when one is under way
-/// (<see cref="StagedIndexRows"/>).
+/// that write's conflict (and skips its grain index rows), so the rest of the batch still commits. Journal events and
+/// grain index rows are staged, and each transaction carries the next step of their merge rounds when one is under way
+/// (<see cref="MergeRounds{TRow}"/>).
 /// </summary>
 internal sealed class SqliteWriter : IDisposable
 {
@@ -20,7 +20,8 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _updateState;
     private readonly SqliteStatement _selectJournalVersion;
     private readonly SqliteStatement _insertEvent;
-    private readonly SqliteStatement _deleteEventRange;
+    private readonly SqliteStatement _insertStagedEvent;
+    private readonly SqliteStatement _deleteStagedEvents;
     private readonly SqliteStatement _upsertSnapshot;
     private readonly SqliteStatement _deleteCoveredEvents;
     private readonly SqliteStatement _upsertIndexRow;
@@ -30,17 +31,23 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _deleteReminder;
 
     private readonly StagedIndexRows _staged;
+    private readonly StagedJournalEvents _journals;
     private readonly List<StagedRow> _stagedNow = [];
+    private readonly List<StagedEvent> _eventsNow = [];
+    private readonly Dictionary<JournalKey, long> _versionsNow = [];
+    private readonly Dictionary<JournalKey, long> _snapshotsNow = [];
 
-    private SqliteWriter(SqliteConnection connection, StagedIndexRows staged)
+    private SqliteWriter(SqliteConnection connection, StagedIndexRows staged, StagedJournalEvents journals)
     {
         _connection = connection;
         _staged = staged;
+        _journals = journals;
         _insertState = Prepare(SqliteSql.InsertState, "$type", "$key", "$name", "$payload", "$now");
         _updateState = Prepare(SqliteSql.UpdateState, "$type", "$key", "$name", "$payload", "$now", "$expected");
         _selectJournalVersion = Prepare(SqliteSql.SelectJournalVersion, "$type", "$key", "$name");
         _insertEvent = Prepare(SqliteSql.InsertEvent, "$type", "$key", "$name", "$version", "$payload");
-        _deleteEventRange = Prepare(SqliteSql.DeleteEventRange, "$type", "$key", "$name", "$after", "$last");
+        _insertStagedEvent = Prepare(SqliteSql.InsertStagedEvent, "$sequence", "$type", "$key", "$name", "$version", "$payload");
+        _deleteStagedEvents = Prepare(SqliteSql.DeleteStagedEvents, "$last");
         _upsertSnapshot = Prepare(SqliteSql.UpsertSnapshot, "$type", "$key", "$name", "$version", "$payload", "$now");
         _deleteCoveredEvents = Prepare(SqliteSql.DeleteCoveredEvents, "$type", "$key", "$name", "$version");
         _upsertIndexRow = Prepare(SqliteSql.UpsertIndexRow, "$index", "$key", "$item", "$payload");
@@ -50,7 +57,7 @@ internal sealed class SqliteWriter : IDisposable
         _deleteReminder = Prepare(SqliteSql.DeleteReminder, "$type", "$key", "$name");
     }
 
-    public static SqliteWriter Open(string connectionString, int busyTimeoutMilliseconds, StagedIndexRows staged)
+    public static SqliteWriter Open(string connectionString, int busyTimeoutMilliseconds, StagedIndexRows staged, StagedJournalEvents journals)
     {
         var connection = new SqliteConnection(connectionString);
         try
@@ -60,7 +67,7 @@ internal sealed class SqliteWriter : IDisposable
             // FULL: the WAL is synced at every commit, so an acknowledged write survives a power cut.
             pragmas.CommandText = $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {busyTimeoutMilliseconds};";
             pragmas.ExecuteNonQuery();
-            return new SqliteWriter(connection, staged);
+            return new SqliteWriter(connection, staged, journals);
         }
         catch
         {
@@ -73,6 +80,9 @@ internal sealed class SqliteWriter : IDisposable
     public void Commit(CommitBatch<StorageWrite> batch, DateTimeOffset now)
     {
         _stagedNow.Clear();
+        _eventsNow.Clear();
+        _versionsNow.Clear();
+        _snapshotsNow.Clear();
         using var transaction = _connection.BeginTransaction(deferred: false);
         var nowMicroseconds = SqliteTime.ToMicroseconds(now);
         for (var index = 0; index < batch.Count; index++)
@@ -102,10 +112,13 @@ internal sealed class SqliteWriter : IDisposable
                     throw new InvalidOperationException($"Unknown storage write {batch[index].GetType().Name}.");
             }
         }
-        var step = MergeStep();
+        var eventsStep = MergeEventsStep();
+        var indexStep = MergeIndexStep();
         transaction.Commit();
+        _journals.Committed(_eventsNow, _snapshotsNow);
+        _journals.StepCommitted(eventsStep);
         _staged.Committed(_stagedNow);
-        _staged.StepCommitted(step);
+        _staged.StepCommitted(indexStep);
     }
 
     public void Dispose()
@@ -136,25 +149,30 @@ internal sealed class SqliteWriter : IDisposable
 
     private void AppendEvents(CommitBatch<StorageWrite> batch, int index, EventsAppend append)
     {
+        var journal = new JournalKey(append.GrainId.Type, append.GrainId.Key, append.JournalName);
         var expected = append.ExpectedVersion;
-        if (Key(_selectJournalVersion, append.GrainId, append.JournalName).ScalarInt64() != expected)
+        if (JournalVersion(journal) != expected)
         {
             batch.Conflicted(index, append.ConflictMessage);
             return;
         }
         for (var i = 0; i < append.Events.Count; i++)
         {
-            if (Key(_insertEvent, append.GrainId, append.JournalName).Int64(3, expected + i + 1).Blob(4, append.Events[i]).Execute() == 0)
-            {
-                // Cannot happen while this connection holds the write lock, but never leave half an append behind.
-                Key(_deleteEventRange, append.GrainId, append.JournalName).Int64(3, expected).Int64(4, expected + i).Execute();
-                batch.Conflicted(index, append.ConflictMessage);
-                return;
-            }
+            var staged = new StagedEvent(_journals.NextSequence(), journal, expected + i + 1, append.Events[i].ToArray());
+            _insertStagedEvent.Int64(0, staged.Sequence).Text(1, journal.Type).Text(2, journal.Key).Text(3, journal.Name)
+                .Int64(4, staged.Version).Blob(5, staged.Payload).Execute();
+            _eventsNow.Add(staged);
         }
+        _versionsNow[journal] = expected + append.Events.Count;
         StageIndexRows(append.Index);
         batch.Succeeded(index, expected + append.Events.Count);
     }
+
+    /// <summary>The journal's version as this transaction sees it: its appends so far, its staged events, or its tables.</summary>
+    private long JournalVersion(JournalKey journal) =>
+        _versionsNow.TryGetValue(journal, out var version) ? version
+        : _journals.VersionOf(journal)
+        ?? _selectJournalVersion.Text(0, journal.Type).Text(1, journal.Key).Text(2, journal.Name).ScalarInt64();
 
     /// <summary>Runs only once the write carrying the rows passed its version check, in the same transaction.</summary>
     private void StageIndexRows(IReadOnlyList<IndexEntry> rows)
@@ -169,8 +187,29 @@ internal sealed class SqliteWriter : IDisposable
         }
     }
 
-    /// <summary>Carries the round's next step: rows merged into the tree in key order, or merged rows deleted from the stage.</summary>
-    private RoundStep MergeStep()
+    /// <summary>Carries the events' round's next step: events merged into their table in journal order, or merged events deleted from the stage.</summary>
+    private RoundStep<StagedEvent> MergeEventsStep()
+    {
+        var step = _journals.NextStep();
+        foreach (var staged in step.Merge.Span)
+        {
+            // A snapshot covers it, committed or in this transaction: its events are gone from the table, or going.
+            if (staged.Covered || (_snapshotsNow.TryGetValue(staged.Journal, out var snapshot) && staged.Version <= snapshot))
+            {
+                continue;
+            }
+            _insertEvent.Text(0, staged.Journal.Type).Text(1, staged.Journal.Key).Text(2, staged.Journal.Name)
+                .Int64(3, staged.Version).Blob(4, staged.Payload).Execute();
+        }
+        if (step.DeleteThrough > 0)
+        {
+            _deleteStagedEvents.Int64(0, step.DeleteThrough).Execute();
+        }
+        return step;
+    }
+
+    /// <summary>Carries the index rows' round's next step: rows merged into the tree in key order, or merged rows deleted from the stage.</summary>
+    private RoundStep<StagedRow> MergeIndexStep()
     {
         var step = _staged.NextStep();
         foreach (var row in step.Merge.Span)
@@ -186,9 +225,13 @@ internal sealed class SqliteWriter : IDisposable
 
     private void WriteSnapshot(CommitBatch<StorageWrite> batch, int index, SnapshotWrite snapshot, long now)
     {
-        if (Key(_upsertSnapshot, snapshot.GrainId, snapshot.JournalName).Int64(3, snapshot.Version).Blob(4, snapshot.Payload).Int64(5, now).Execute() == 1)
+        var journal = new JournalKey(snapshot.GrainId.Type, snapshot.GrainId.Key, snapshot.JournalName);
+        // Refused when the journal has not reached the snapshot's version, or already holds a later snapshot.
+        if (snapshot.Version <= JournalVersion(journal)
+            && Key(_upsertSnapshot, snapshot.GrainId, snapshot.JournalName).Int64(3, snapshot.Version).Blob(4, snapshot.Payload).Int64(5, now).Execute() == 1)
         {
             Key(_deleteCoveredEvents, snapshot.GrainId, snapshot.JournalName).Int64(3, snapshot.Version).Execute();
+            _snapshotsNow[journal] = Math.Max(snapshot.Version, _snapshotsNow.GetValueOrDefault(journal));
             StageIndexRows(snapshot.Index);
             batch.Succeeded(index, snapshot.Version);
         }
