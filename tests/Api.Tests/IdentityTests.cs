@@ -49,7 +49,9 @@ public sealed class IdentityTests(ApiFactory factory) : IClassFixture<ApiFactory
     [Fact]
     public async Task Dev_tokens_do_not_exist_in_production()
     {
-        using var production = factory.WithWebHostBuilder(b => b.UseEnvironment(Environments.Production));
+        // A server of its own, on a database of its own: a SQLite file is opened by one server at a time.
+        await using var api = new ApiFactory();
+        using var production = api.WithWebHostBuilder(b => b.UseEnvironment(Environments.Production));
 
         var response = await production.CreateClient().PostAsJsonAsync("/api/dev/tokens", new { userId = "u1", role = "shopper" }, ApiClient.Token);
 

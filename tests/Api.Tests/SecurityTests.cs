@@ -39,7 +39,8 @@ public sealed class SecurityTests(ApiFactory factory) : IClassFixture<ApiFactory
     [Fact]
     public async Task A_configured_origin_may_call_the_api_and_others_still_may_not()
     {
-        using var configured = factory.WithWebHostBuilder(b => b.UseSetting("Security:AllowedOrigins:0", "https://shop.example"));
+        // A server of its own, on a database of its own: a SQLite file is opened by one server at a time.
+        await using var configured = new ApiFactory { Settings = { ["Security:AllowedOrigins:0"] = "https://shop.example" } };
         var client = configured.CreateClient();
 
         var allowed = await client.SendAsync(Preflight("https://shop.example"), ApiClient.Token);

@@ -12,6 +12,18 @@ public sealed class PostgresGrainStoreTests(PostgresFixture postgres) : GrainSto
 {
     private string _connectionString = "";
 
+    [Fact]
+    public async Task Two_stores_on_one_database_share_it()
+    {
+        var other = OpenStore();
+
+        await Task.WhenAll(Store.InitializeAsync(Cancellation), other.InitializeAsync(Cancellation));
+        var version = await Store.WriteAsync(StateName, Grain(1), Bytes("from the first"), 0, Cancellation);
+
+        Assert.Equal(new StoredStateView("from the first", 1), View(await other.ReadAsync(StateName, Grain(1), Cancellation)));
+        Assert.Equal(2, await other.WriteAsync(StateName, Grain(1), Bytes("from the second"), version, Cancellation));
+    }
+
     protected override async Task PrepareDatabaseAsync() =>
         _connectionString = await postgres.Server.CreateDatabaseAsync(Cancellation);
 

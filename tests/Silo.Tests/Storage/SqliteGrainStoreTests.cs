@@ -36,6 +36,21 @@ public sealed class SqliteGrainStoreTests : GrainStoreBehaviours
         await Assert.ThrowsAsync<StorageUnavailableException>(() => Store.ReadIndexAsync("orders-by-shopper", "ann", Cancellation));
     }
 
+    [Fact]
+    public async Task A_second_store_on_the_same_file_is_unavailable_until_the_first_is_disposed()
+    {
+        await Store.WriteAsync(StateName, Grain(1), Bytes("from the first"), 0, Cancellation);
+        var second = OpenStore();
+
+        var refused = await Assert.ThrowsAsync<StorageUnavailableException>(() => second.ReadAsync(StateName, Grain(1), Cancellation));
+        Assert.Contains("open in another store", refused.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => second.WriteAsync(StateName, Grain(2), Bytes("refused"), 0, Cancellation));
+
+        await Store.DisposeAsync();
+        Assert.Equal(new StoredStateView("from the first", 1), View(await second.ReadAsync(StateName, Grain(1), Cancellation)));
+        Assert.Equal(1, await second.WriteAsync(StateName, Grain(2), Bytes("now"), 0, Cancellation));
+    }
+
     protected override Task PrepareDatabaseAsync() => Task.CompletedTask;
 
     protected override IDurableGrainStore CreateStore(RuntimeMetrics metrics) =>

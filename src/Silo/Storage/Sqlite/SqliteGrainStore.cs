@@ -11,7 +11,9 @@ namespace GroupBuy.Silo.Storage.Sqlite;
 /// <c>synchronous=FULL</c> so a commit is durable. Every write goes through one dedicated writer connection and
 /// is group-committed with the writes waiting beside it; reads run on pooled connections beside the writer. Journal
 /// events and grain index rows are staged in commit order and merged into their key-ordered tables in large rounds
-/// (<see cref="StagedJournalEvents"/>, <see cref="StagedIndexRows"/>).
+/// (<see cref="StagedJournalEvents"/>, <see cref="StagedIndexRows"/>). Since those live in this process's memory, the
+/// store holds a lock file beside the database while it is open: a second store on the same file, in this process or
+/// another, reports the store unavailable until the first is disposed or its process ends.
 /// </summary>
 public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrainStore
 {
@@ -26,6 +28,8 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
     private readonly StagedIndexRows _staged;
     private readonly StagedJournalEvents _journals;
     private SqliteWriter? _writer; // used by the commit loop only
+    private readonly Lock _fileLockGate = new();
+    private FileStream? _fileLock;
     private int _disposed;
 
     /// <param name="path">The database file; created with its folder when missing.</param>
@@ -74,6 +78,11 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
         await Writes.DisposeAsync().ConfigureAwait(false);
         _writer?.Dispose();
         _writer = null;
+        lock (_fileLockGate)
+        {
+            _fileLock?.Dispose();
+            _fileLock = null;
+        }
         using var pooled = new SqliteConnection(_readConnectionString);
         SqliteConnection.ClearPool(pooled);
     }
@@ -97,6 +106,11 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
 
     private Task ApplySchema()
     {
+        lock (_fileLockGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
+            _fileLock ??= LockFile();
+        }
         using var connection = new SqliteConnection(_readConnectionString);
         connection.Open();
         // WAL is a property of the file: set once, it lets readers run beside the writer.
@@ -134,6 +148,24 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
         LoadStagedJournalEvents(connection);
         LoadStagedIndexRows(connection);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Takes the lock file beside the database, held until the store is disposed: the operating system releases it when
+    /// the process ends, however it ends.
+    /// </summary>
+    private FileStream LockFile()
+    {
+        var lockPath = Path + ".lock";
+        try
+        {
+            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException exception)
+        {
+            throw new StorageUnavailableException(
+                $"The SQLite database {Path} is open in another store (its lock file {lockPath} is held): a file is opened by one process at a time.", exception);
+        }
     }
 
     /// <summary>The journal events staged and not merged when the store last closed (or crashed), but those a snapshot covers.</summary>
