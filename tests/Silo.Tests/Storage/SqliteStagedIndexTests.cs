@@ -2,9 +2,6 @@ using System.Text;
 using GroupBuy.Runtime;
 using GroupBuy.Runtime.Storage;
 using GroupBuy.Silo.Storage.Sqlite;
-using GroupBuy.TestSupport;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GroupBuy.Silo.Tests.Storage;
 
@@ -13,21 +10,15 @@ namespace GroupBuy.Silo.Tests.Storage;
 /// These tests size the rounds small, so that a few dozen writes go through whole rounds, and read every key back
 /// against a model of what was written.
 /// </summary>
-public sealed class SqliteStagedIndexTests : IAsyncDisposable
+public sealed class SqliteStagedIndexTests : SqliteStagingTestBase
 {
     private const string Index = "orders-by-shopper";
     private const int RoundRows = 64;
     private const int ChunkRows = 16;
 
-    private readonly TempDirectory _directory = new();
-    private readonly List<SqliteGrainStore> _stores = [];
     private readonly Dictionary<string, Dictionary<string, string>> _model = [];
     private long _version;
     private long _rowsWritten;
-
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
-
-    private string DatabasePath => _directory.File("staged.db");
 
     [Fact]
     public async Task Rows_read_back_as_written_before_during_and_after_merge_rounds_replacements_included()
@@ -108,22 +99,7 @@ public sealed class SqliteStagedIndexTests : IAsyncDisposable
         Assert.True(staged < RoundRows, $"{staged} rows still staged: the interrupted round never finished");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var store in _stores)
-        {
-            await store.DisposeAsync();
-        }
-        _directory.Dispose();
-    }
-
-    private SqliteGrainStore Open(int roundRows = RoundRows)
-    {
-        var store = new SqliteGrainStore(DatabasePath, GrainStoreBehaviours.NewMetrics(), TimeProvider.System,
-            NullLogger<SqliteGrainStore>.Instance, new StagedIndexRows(roundRows, ChunkRows), new StagedJournalEvents());
-        _stores.Add(store);
-        return store;
-    }
+    private SqliteGrainStore Open(int roundRows = RoundRows) => Open(new StagedIndexRows(roundRows, ChunkRows), new StagedJournalEvents());
 
     /// <summary>Appends one event carrying the rows, in a transaction of its own, and records them in the model.</summary>
     private async Task AppendAsync(SqliteGrainStore store, IReadOnlyList<IndexEntry> rows)
@@ -151,13 +127,8 @@ public sealed class SqliteStagedIndexTests : IAsyncDisposable
     /// <summary>Rows in the key-ordered table, and rows still staged (every staged row, replaced ones included).</summary>
     private async Task<(long Merged, long Staged)> CountRowsAsync()
     {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
-        await connection.OpenAsync(Cancellation);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT (SELECT count(*) FROM grain_index), (SELECT count(*) FROM grain_index_staged)";
-        await using var reader = await command.ExecuteReaderAsync(Cancellation);
-        await reader.ReadAsync(Cancellation);
-        return (reader.GetInt64(0), reader.GetInt64(1));
+        var counts = await CountAsync("SELECT (SELECT count(*) FROM grain_index), (SELECT count(*) FROM grain_index_staged)");
+        return (counts[0], counts[1]);
     }
 
     private static IndexEntry Row(string key, string itemId, string payload) => new(Index, key, itemId, Encoding.UTF8.GetBytes(payload));

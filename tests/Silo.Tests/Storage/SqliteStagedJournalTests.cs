@@ -2,9 +2,6 @@ using System.Text;
 using GroupBuy.Runtime;
 using GroupBuy.Runtime.Storage;
 using GroupBuy.Silo.Storage.Sqlite;
-using GroupBuy.TestSupport;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GroupBuy.Silo.Tests.Storage;
 
@@ -13,20 +10,14 @@ namespace GroupBuy.Silo.Tests.Storage;
 /// snapshot covers first are never merged. These tests size the rounds small and read every journal back against a
 /// model of what was written: its snapshot, and every event after it.
 /// </summary>
-public sealed class SqliteStagedJournalTests : IAsyncDisposable
+public sealed class SqliteStagedJournalTests : SqliteStagingTestBase
 {
     private const string Journal = "ledger";
     private const int RoundRows = 64;
     private const int ChunkRows = 16;
 
-    private readonly TempDirectory _directory = new();
-    private readonly List<SqliteGrainStore> _stores = [];
     private readonly Dictionary<string, JournalModel> _model = [];
     private StagedJournalEvents _staged = new();
-
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
-
-    private string DatabasePath => _directory.File("journals.db");
 
     [Fact]
     public async Task Journals_read_back_as_written_through_rounds_snapshots_conflicts_and_a_reopen()
@@ -161,22 +152,7 @@ public sealed class SqliteStagedJournalTests : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var store in _stores)
-        {
-            await store.DisposeAsync();
-        }
-        _directory.Dispose();
-    }
-
-    private SqliteGrainStore Open(int roundRows = RoundRows)
-    {
-        var store = new SqliteGrainStore(DatabasePath, GrainStoreBehaviours.NewMetrics(), TimeProvider.System,
-            NullLogger<SqliteGrainStore>.Instance, new StagedIndexRows(), _staged = new StagedJournalEvents(roundRows, ChunkRows));
-        _stores.Add(store);
-        return store;
-    }
+    private SqliteGrainStore Open(int roundRows = RoundRows) => Open(new StagedIndexRows(), _staged = new StagedJournalEvents(roundRows, ChunkRows));
 
     private static JournalKey JournalOf(string sale)
     {
@@ -227,15 +203,10 @@ public sealed class SqliteStagedJournalTests : IAsyncDisposable
     /// <summary>Merged events, staged events (covered ones included), and merged events a snapshot covers (never any).</summary>
     private async Task<(long Merged, long Staged, long Covered)> CountEventsAsync()
     {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
-        await connection.OpenAsync(Cancellation);
-        await using var command = connection.CreateCommand();
-        command.CommandText =
+        var counts = await CountAsync(
             "SELECT (SELECT count(*) FROM journal_events), (SELECT count(*) FROM journal_events_staged), " +
-            "(SELECT count(*) FROM journal_events e JOIN journal_snapshots s USING (grain_type, grain_key, journal_name) WHERE e.version <= s.version)";
-        await using var reader = await command.ExecuteReaderAsync(Cancellation);
-        await reader.ReadAsync(Cancellation);
-        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+            "(SELECT count(*) FROM journal_events e JOIN journal_snapshots s USING (grain_type, grain_key, journal_name) WHERE e.version <= s.version)");
+        return (counts[0], counts[1], counts[2]);
     }
 
     private sealed class JournalModel
