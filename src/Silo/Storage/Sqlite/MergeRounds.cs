@@ -100,7 +100,8 @@ internal abstract class MergeRounds<TRow>(int roundRows, int chunkRows) where TR
         {
             rows = Staged();
         }
-        // Every row staged so far is in memory up to _lastSequence, in the round or replaced by one that is.
+        // Every row staged through _lastSequence is in the round, or no longer wanted (replaced by a row that is, or
+        // covered by a snapshot): the round's deletions remove them all.
         var (from, end) = (_deletedThrough, _lastSequence);
         // Sorting tens of thousands of keys takes milliseconds: off the writer's thread, unless the round is small.
         _sorting = rows.Length <= InlineSortRows

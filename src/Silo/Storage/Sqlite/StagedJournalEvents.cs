@@ -149,7 +149,7 @@ internal sealed class StagedJournalEvents(int roundRows = StagedJournalEvents.De
 /// <summary>A journal: its grain's type and key, and its name.</summary>
 internal readonly record struct JournalKey(string Type, string Key, string Name)
 {
-    /// <summary>The order of the events table's key (ordinal, as SQLite compares text).</summary>
+    /// <summary>The order of the events table's key: ordinal, which is SQLite's order for the ASCII ids grains have.</summary>
     public static int Compare(JournalKey a, JournalKey b)
     {
         var order = string.CompareOrdinal(a.Type, b.Type);
