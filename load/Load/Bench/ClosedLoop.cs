@@ -16,13 +16,15 @@ public sealed record LoopResult(string Label, long Ok, long Failed, double Secon
 
 /// <summary>
 /// A closed loop: <c>connections</c> workers, each on its own pooled connection, sending one request after another
-/// for a fixed time. Every run of a benchmark uses the same loop, so a ratio compares only what the server does.
+/// for a fixed time. Every run of a benchmark uses the same loop, so a ratio compares only what the server does. A
+/// request may be several calls (join, then pay): <c>counted</c> names the operation whose successes are the figure,
+/// and failures of any count.
 /// </summary>
 public static class ClosedLoop
 {
     public static async Task<LoopResult> RunAsync(
         string label, ServerProcess server, int connections, TimeSpan duration,
-        Func<LoadHttp, int, long, CancellationToken, Task<ApiResult>> request, CancellationToken cancellationToken)
+        Func<LoadHttp, int, long, CancellationToken, Task<ApiResult>> request, CancellationToken cancellationToken, string? counted = null)
     {
         var recorder = new Recorder();
         using var http = new LoadHttp(server.Address, recorder, connections);
@@ -48,7 +50,8 @@ public static class ClosedLoop
         await Task.WhenAll(workers);
         var seconds = clock.Elapsed.TotalSeconds;
         var cores = (server.CpuTime() - cpu).TotalSeconds / seconds;
-        var stats = recorder.Operations.FirstOrDefault() ?? new OperationStats(label);
-        return new LoopResult(label, stats.Ok, stats.Failed, seconds, Latency.Of(stats.Latency), cores, recorder.Errors.ToDictionary());
+        var operations = recorder.Operations.ToList();
+        var stats = operations.FirstOrDefault(o => counted is null || o.Name == counted) ?? new OperationStats(label);
+        return new LoopResult(label, stats.Ok, operations.Sum(o => o.Failed), seconds, Latency.Of(stats.Latency), cores, recorder.Errors.ToDictionary());
     }
 }

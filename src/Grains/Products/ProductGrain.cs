@@ -5,25 +5,48 @@ using GroupBuy.Runtime;
 namespace GroupBuy.Grains.Products;
 
 /// <summary>
-/// A product's stock. Non-reentrant: each command checks and changes the levels in one turn and is
-/// acknowledged after its write. <c>available + reserved + sold</c> changes only by restock.
+/// A product's stock, journaled: each change is one small event however many reservations the product holds (a
+/// product can stock thousands of campaigns, each settling as its teams form). Reentrant for throughput, as a flash
+/// sale is: each command checks and raises its event in one synchronous stretch of a turn, then awaits the journal,
+/// which coalesces concurrent commands into one append; every answer waits until what it reports is durable.
+/// <c>available + reserved + sold</c> changes only by restock.
 /// </summary>
-public sealed class ProductGrain([PersistentState("product")] IPersistentState<ProductState> product) : Grain, IProductGrain
+[Reentrant]
+public sealed class ProductGrain(
+    [PersistentState("stock")] IJournaledState<ProductState, ProductEvent> stock,
+    [PersistentState("product")] IPersistentState<ProductState> earlier) : Grain, IProductGrain
 {
-    private ProductState State => product.State;
+    /// <summary>Why the journal could not be written: this activation serves nothing more while it is being replaced.</summary>
+    private Exception? _fault;
+
+    private ProductState State => stock.State;
+
+    /// <summary>A product stored before its stock was journaled comes across whole, once, and its old state is cleared.</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (stock.Version == 0 && earlier.State.Product is not null)
+        {
+            stock.Raise(new ProductImported(earlier.State));
+            await stock.ConfirmAsync(cancellationToken);
+            await earlier.ClearStateAsync(cancellationToken);
+        }
+    }
 
     public async Task<Result<ProductSnapshot>> Create(ProductDraft draft)
     {
         if (State.Product is not null)
         {
+            await DurableAsync();
             return Result<ProductSnapshot>.Fail(ErrorCodes.Conflict, $"Product {draft.Sku} already exists.");
         }
-        State.Product = draft;
-        State.Available = draft.Stock;
-        return Result<ProductSnapshot>.Ok(await SaveAsync());
+        return Result<ProductSnapshot>.Ok(await ChangeAsync(new ProductCreated(draft), Snapshot));
     }
 
-    public Task<ProductSnapshot?> Get() => Task.FromResult(State.Product is null ? null : Snapshot());
+    public async Task<ProductSnapshot?> Get()
+    {
+        await DurableAsync();
+        return State.Product is null ? null : Snapshot();
+    }
 
     public async Task<Result<ProductSnapshot>> Restock(int quantity)
     {
@@ -35,8 +58,7 @@ public sealed class ProductGrain([PersistentState("product")] IPersistentState<P
         {
             return Result<ProductSnapshot>.Fail(ErrorCodes.Validation, "A restock adds at least one unit.");
         }
-        State.Available += quantity;
-        return Result<ProductSnapshot>.Ok(await SaveAsync());
+        return Result<ProductSnapshot>.Ok(await ChangeAsync(new ProductRestocked(quantity), Snapshot));
     }
 
     public async Task<Result<StockLevels>> Reserve(string reservationId, int quantity)
@@ -47,7 +69,7 @@ public sealed class ProductGrain([PersistentState("product")] IPersistentState<P
         }
         if (State.Reservations.ContainsKey(reservationId))
         {
-            return Result<StockLevels>.Ok(State.Levels);
+            return await UnchangedAsync();
         }
         if (quantity <= 0)
         {
@@ -55,13 +77,10 @@ public sealed class ProductGrain([PersistentState("product")] IPersistentState<P
         }
         if (State.Available < quantity)
         {
+            await DurableAsync();
             return Result<StockLevels>.Fail(ErrorCodes.InsufficientStock, $"Only {State.Available} units of {State.Product.Sku} are available.");
         }
-        State.Available -= quantity;
-        State.Reserved += quantity;
-        State.Reservations[reservationId] = new Reservation(quantity, 0, 0);
-        await SaveAsync();
-        return Result<StockLevels>.Ok(State.Levels);
+        return Result<StockLevels>.Ok(await ChangeAsync(new StockReserved(reservationId, quantity), () => State.Levels));
     }
 
     public Task<Result<StockLevels>> Confirm(string reservationId) =>
@@ -84,11 +103,9 @@ public sealed class ProductGrain([PersistentState("product")] IPersistentState<P
         }
         if (sold == reservation.Sold && released == reservation.Released)
         {
-            return Result<StockLevels>.Ok(State.Levels);
+            return await UnchangedAsync();
         }
-        Move(reservationId, reservation, sold - reservation.Sold, released - reservation.Released);
-        await SaveAsync();
-        return Result<StockLevels>.Ok(State.Levels);
+        return Result<StockLevels>.Ok(await ChangeAsync(new ReservationSettled(reservationId, sold - reservation.Sold, released - reservation.Released), () => State.Levels));
     }
 
     private async Task<Result<StockLevels>> Close(string reservationId, bool sell)
@@ -99,26 +116,50 @@ public sealed class ProductGrain([PersistentState("product")] IPersistentState<P
         }
         if (reservation.Outstanding == 0)
         {
-            return Result<StockLevels>.Ok(State.Levels);
+            return await UnchangedAsync();
         }
-        Move(reservationId, reservation, sell ? reservation.Outstanding : 0, sell ? 0 : reservation.Outstanding);
-        await SaveAsync();
-        return Result<StockLevels>.Ok(State.Levels);
+        var outstanding = reservation.Outstanding;
+        return Result<StockLevels>.Ok(await ChangeAsync(new ReservationSettled(reservationId, sell ? outstanding : 0, sell ? 0 : outstanding), () => State.Levels));
     }
 
-    private void Move(string reservationId, Reservation reservation, int sell, int release)
+    /// <summary>Raises the change and answers with <paramref name="answer"/> as it stands right after it, once it is durable.</summary>
+    private async Task<T> ChangeAsync<T>(ProductEvent change, Func<T> answer)
     {
-        State.Reserved -= sell + release;
-        State.Sold += sell;
-        State.Available += release;
-        State.Reservations[reservationId] = reservation with { Sold = reservation.Sold + sell, Released = reservation.Released + release };
+        if (_fault is not null)
+        {
+            throw new InvalidOperationException($"The stock of product {GetPrimaryKeyString()} could not be written; the activation is being replaced.", _fault);
+        }
+        stock.Raise(change);
+        var answered = answer();
+        await DurableAsync();
+        return answered;
     }
 
-    private async Task<ProductSnapshot> SaveAsync()
+    /// <summary>Nothing to change: the levels as they stand, once what they show is durable.</summary>
+    private async Task<Result<StockLevels>> UnchangedAsync()
     {
-        State.Version++;
-        await product.WriteStateAsync();
-        return Snapshot();
+        var levels = State.Levels;
+        await DurableAsync();
+        return Result<StockLevels>.Ok(levels);
+    }
+
+    /// <summary>Every event raised so far made durable (sharing the append with concurrent commands).</summary>
+    private async Task DurableAsync()
+    {
+        if (stock.ConfirmedVersion == stock.Version)
+        {
+            return;
+        }
+        try
+        {
+            await stock.ConfirmAsync();
+        }
+        catch (Exception exception)
+        {
+            // The runtime drops this activation; until then nothing more may be raised on a state holding events the journal does not.
+            _fault = exception;
+            throw;
+        }
     }
 
     private ProductSnapshot Snapshot() =>
