@@ -19,12 +19,24 @@ public sealed partial class GroupBuyGrain
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        FoldClosedTeams();
         if (State.Draft is not null)
         {
             // Recovery calls other grains, so it runs as a turn of its own, never inside activation.
             RegisterGrainTimer(RecoverAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>A state stored before closed teams left it still lists them: counted now, and gone with the next write.</summary>
+    private void FoldClosedTeams()
+    {
+        foreach (var (teamId, team) in State.Teams.Where(t => !t.Value.IsForming).ToList())
+        {
+            State.TeamsSucceeded += team.Status == TeamStatus.Succeeded ? 1 : 0;
+            State.TeamsFailed += team.Status == TeamStatus.Failed ? 1 : 0;
+            State.Teams.Remove(teamId);
+        }
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -114,8 +126,7 @@ public sealed partial class GroupBuyGrain
             else if (State.Teams.TryGetValue(teamId, out var entry) && entry is { IsForming: true, Confirmed: false })
             {
                 _logger.TeamNeverOpened(Id, teamId);
-                Close(teamId, TeamStatus.Failed, sold: 0);   // counts the outcome from the state before the change
-                State.Teams[teamId] = entry with { Status = TeamStatus.Failed };
+                Close(teamId, TeamStatus.Failed, sold: 0);
                 await CommitAsync(settle: true);
             }
         }

@@ -57,14 +57,15 @@ public sealed partial class GroupBuyGrain
             return;
         }
         var changed = !entry.Confirmed;
-        entry = entry with { Confirmed = true };
-        if (entry.IsForming && team.Status != TeamStatus.Forming)
+        if (team.Status != TeamStatus.Forming)
         {
-            entry = entry with { Status = team.Status, Sold = team.Status == TeamStatus.Succeeded ? team.Size : 0 };
-            Close(team.Id, team.Status, entry.Sold);
+            Close(team.Id, team.Status, team.Status == TeamStatus.Succeeded ? team.Size : 0);
             changed = true;
         }
-        State.Teams[team.Id] = entry;
+        else
+        {
+            State.Teams[team.Id] = entry with { Confirmed = true };
+        }
         if (changed)
         {
             await CommitAsync(settle: true);
@@ -120,15 +121,12 @@ public sealed partial class GroupBuyGrain
         return Remaining == 0 ? new DomainError(ErrorCodes.SoldOut, "No unit is left for a new seat.") : null;
     }
 
-    /// <summary>A team reached its end: its seats are no longer held; a succeeded team's become sold.</summary>
-    /// <summary>Before the team's entry changes: <see cref="Outcomes"/>, if not counted yet, counts it as still forming.</summary>
+    /// <summary>A team reached its end: it leaves the state, counted; its seats are no longer held; a succeeded team's become sold.</summary>
     private void Close(string teamId, TeamStatus outcome, int sold)
     {
-        _outcomes = Outcomes with
-        {
-            Succeeded = Outcomes.Succeeded + (outcome == TeamStatus.Succeeded ? 1 : 0),
-            Failed = Outcomes.Failed + (outcome == TeamStatus.Failed ? 1 : 0),
-        };
+        State.TeamsSucceeded += outcome == TeamStatus.Succeeded ? 1 : 0;
+        State.TeamsFailed += outcome == TeamStatus.Failed ? 1 : 0;
+        State.Teams.Remove(teamId);
         Seats.ReleaseTeam(teamId);
         Forming.Remove(teamId);
         State.Sold += sold;

@@ -51,10 +51,7 @@ public sealed partial class GroupBuyGrain(
 
     private SeatBook Seats => _seats ??= new SeatBook(State.Seats);
 
-    /// <summary>Teams that formed and that failed: counted from the state once, then kept up as teams close.</summary>
-    private TeamCounts Outcomes => _outcomes ??= new(0, State.Teams.Values.Count(t => t.Status == TeamStatus.Succeeded), State.Teams.Values.Count(t => t.Status == TeamStatus.Failed));
-
-    private TeamCounts? _outcomes;
+    private TeamCounts Outcomes => new(Forming.Count, State.TeamsSucceeded, State.TeamsFailed);
 
     /// <summary>Forming teams in the order they were opened.</summary>
     private List<string> Forming => _forming ??= [.. State.Teams.Where(t => t.Value.IsForming).OrderBy(t => t.Value.Ordinal).Select(t => t.Key)];
@@ -135,7 +132,7 @@ public sealed partial class GroupBuyGrain(
         var draft = Draft;
         return new GroupBuySnapshot(Id, draft.Sku, draft.Price, draft.LeaderPrice ?? draft.Price, draft.SoloPrice, draft.TeamSize,
             draft.TeamWindowSeconds, draft.Quantity, Remaining, StatusAt(now), draft.StartsAt, draft.EndsAt, OpenTeams(now),
-            draft.MerchantId, State.Version, now, draft.CommissionRate, Outcomes with { Forming = Forming.Count });
+            draft.MerchantId, State.Version, now, draft.CommissionRate, Outcomes);
     }
 
     private GroupBuyStatus StatusAt(DateTimeOffset now) =>

@@ -24,8 +24,17 @@ public sealed class GroupBuyState
     /// <summary>How many teams were ever opened: each team's ordinal, so earlier teams fill first.</summary>
     public long TeamsOpened { get; set; }
 
-    /// <summary>Every team ever opened, kept after it closes so late or repeated notices change nothing.</summary>
+    /// <summary>
+    /// The teams still forming. A team that closes leaves, counted in <see cref="TeamsSucceeded"/> or
+    /// <see cref="TeamsFailed"/>, so that this state, written whole on every change, stays the size of what is forming
+    /// however many teams the campaign has seen: a late or repeated notice about a closed team finds no forming team
+    /// and changes nothing. (States stored before 2026-11-22 list closed teams too; activation folds them in.)
+    /// </summary>
     public Dictionary<string, CampaignTeam> Teams { get; set; } = new(StringComparer.Ordinal);
+
+    public int TeamsSucceeded { get; set; }
+
+    public int TeamsFailed { get; set; }
 
     /// <summary>The held seats, by order id.</summary>
     public Dictionary<string, SeatRequest> Seats { get; set; } = new(StringComparer.Ordinal);
