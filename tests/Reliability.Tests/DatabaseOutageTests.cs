@@ -44,7 +44,7 @@ public sealed class DatabaseOutageTests
         await postgres.StartServerAsync(Token);
         await Waiting.UntilAsync(async () => (await probe.GetAsync(new Uri("/readyz", UriKind.Relative), Token)).IsSuccessStatusCode, TimeSpan.FromSeconds(60), () => "not ready again", Token);
         var acknowledgedAfterOutage = shop.Acks.Count;
-        await Waiting.UntilAsync(() => Task.FromResult(shop.Acks.Count >= acknowledgedAfterOutage + 30 || traffic.IsCompleted), TimeSpan.FromSeconds(60), () => $"{shop.Acks.Count - acknowledgedAfterOutage} acknowledgements since the database came back", Token);
+        await Waiting.UntilAsync(() => Task.FromResult(shop.Acks.Count >= acknowledgedAfterOutage + 30 || traffic.IsCompleted), TimeSpan.FromSeconds(60), () => $"{shop.Acks.Count - acknowledgedAfterOutage} acknowledgements since the database came back ({shop.Unavailable - refusedBefore} refusals since the outage began); the server's log ends:\n{api.Tail()}", Token);
         await stop.CancelAsync();
         var errors = await traffic;
 
