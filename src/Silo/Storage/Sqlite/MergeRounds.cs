@@ -41,7 +41,9 @@ internal abstract class MergeRounds<TRow>(int roundRows, int chunkRows) where TR
     {
         if (_round is null && _sorting is { IsCompleted: true } sorting)
         {
-            (_round, _sorting) = (sorting.Result, null);
+            // A sort fails only short of memory: the round is then started again after the next commit, not lost.
+            _sorting = null;
+            _round = sorting.IsCompletedSuccessfully ? sorting.Result : null;
         }
         if (_round is not { } round)
         {
@@ -75,14 +77,18 @@ internal abstract class MergeRounds<TRow>(int roundRows, int chunkRows) where TR
         _round = null;
     }
 
-    /// <summary>A row read back from the staging table at start-up, in sequence order: the table holds nothing older.</summary>
-    protected void Loaded(long sequence)
+    /// <summary>Takes a row read back from the staging table at start-up, in sequence order: the table holds nothing older.</summary>
+    public void Load(TRow row)
     {
         if (_lastSequence == 0)
         {
-            _deletedThrough = sequence - 1;
+            _deletedThrough = row.Sequence - 1;
         }
-        _lastSequence = Math.Max(_lastSequence, sequence);
+        _lastSequence = Math.Max(_lastSequence, row.Sequence);
+        lock (Gate)
+        {
+            Keep(row);
+        }
     }
 
     /// <summary>
@@ -108,6 +114,9 @@ internal abstract class MergeRounds<TRow>(int roundRows, int chunkRows) where TR
             ? Task.FromResult(new Round(Sorted(rows), from, end))
             : Task.Run(() => new Round(Sorted(rows), from, end));
     }
+
+    /// <summary>Keeps a committed (or loaded) row in memory (under the gate).</summary>
+    protected abstract void Keep(TRow row);
 
     /// <summary>Every row kept in memory (under the gate).</summary>
     protected abstract TRow[] Staged();

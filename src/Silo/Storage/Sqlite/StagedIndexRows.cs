@@ -25,16 +25,6 @@ internal sealed class StagedIndexRows(int roundRows = StagedIndexRows.DefaultRou
 
     private readonly Dictionary<(string Index, string Key), Dictionary<string, StagedRow>> _byKey = [];
 
-    /// <summary>Takes a row read back from the staging table at start-up, in sequence order.</summary>
-    public void Load(StagedRow row)
-    {
-        Loaded(row.Sequence);
-        lock (Gate)
-        {
-            Keep(row);
-        }
-    }
-
     /// <summary>Takes the rows of a transaction that has committed.</summary>
     public void Committed(List<StagedRow> rows)
     {
@@ -112,7 +102,7 @@ internal sealed class StagedIndexRows(int roundRows = StagedIndexRows.DefaultRou
     }
 
     /// <summary>Keeps the row as its item's newest (under the gate).</summary>
-    private void Keep(StagedRow row)
+    protected override void Keep(StagedRow row)
     {
         if (!_byKey.TryGetValue((row.Index, row.Key), out var items))
         {

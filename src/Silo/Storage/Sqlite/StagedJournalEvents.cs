@@ -30,16 +30,6 @@ internal sealed class StagedJournalEvents(int roundRows = StagedJournalEvents.De
     /// <summary>The journal's version when it has staged events (writer only: the writer alone changes them).</summary>
     public long? VersionOf(JournalKey journal) => _byJournal.TryGetValue(journal, out var events) ? events[^1].Version : null;
 
-    /// <summary>Takes an event read back from the staging table at start-up, in sequence order.</summary>
-    public void Load(StagedEvent staged)
-    {
-        Loaded(staged.Sequence);
-        lock (Gate)
-        {
-            Keep(staged);
-        }
-    }
-
     /// <summary>Takes the events and snapshots of a transaction that has committed.</summary>
     public void Committed(List<StagedEvent> events, Dictionary<JournalKey, long> snapshots)
     {
@@ -115,7 +105,7 @@ internal sealed class StagedJournalEvents(int roundRows = StagedJournalEvents.De
     }
 
     /// <summary>Appends the event to its journal's (under the gate).</summary>
-    private void Keep(StagedEvent staged)
+    protected override void Keep(StagedEvent staged)
     {
         if (!_byJournal.TryGetValue(staged.Journal, out var events))
         {
