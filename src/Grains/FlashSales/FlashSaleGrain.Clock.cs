@@ -50,7 +50,7 @@ public sealed partial class FlashSaleGrain
             // Read from a snapshot of the older shape: their rows go with the next snapshot (which leaves them out), their list entries now.
             foreach (var order in legacy)
             {
-                WriteRow(Ledger.Orders[order.Id]);
+                WriteRow(Ledger.Order(order.Id));
                 ListOrder(order);
             }
             await _ledger.ConfirmAsync(cancellationToken);

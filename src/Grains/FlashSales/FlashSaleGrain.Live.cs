@@ -24,15 +24,19 @@ public sealed partial class FlashSaleGrain
 
     private SaleView CurrentView => new(Ledger.Sold, Ledger.Reserved, Ledger.Version);
 
-    private void Raise(FlashSaleEvent @event)
+    /// <summary>Applies and journals the event; answers the order it changed as it now stands (the last, if it changed several).</summary>
+    private FlashOrder? Raise(FlashSaleEvent @event)
     {
         ThrowIfFaulted();
         _ledger.Raise(@event);
+        FlashOrder? changed = null;
         foreach (var orderId in FlashSaleLedger.OrdersChangedBy(@event))
         {
-            WriteRow(Ledger.Orders[orderId]);
+            changed = Ledger.Order(orderId);
+            WriteRow(changed);
         }
         _views.Enqueue((_ledger.Version, CurrentView));
+        return changed;
     }
 
     /// <summary>The order's row as it stands, written with the ledger's next snapshot (until then the events hold it).</summary>

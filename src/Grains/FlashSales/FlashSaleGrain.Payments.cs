@@ -32,7 +32,7 @@ public sealed partial class FlashSaleGrain
             return Result<OrderSnapshot>.Fail(ErrorCodes.PaymentUnavailable, $"The payment of order {orderId} could not be taken; the order is still payable, retry shortly.");
         }
         await EnsureDurableAsync();
-        order = Ledger.Orders[orderId];
+        order = Ledger.Order(orderId);
         return order.Status is OrderStatus.Cancelled or OrderStatus.Refunded
             ? Result<OrderSnapshot>.Fail(ErrorCodes.OrderClosed, $"Order {orderId} was cancelled: its pay-by time passed.")
             : Result<OrderSnapshot>.Ok(SnapshotOf(order));
@@ -89,7 +89,7 @@ public sealed partial class FlashSaleGrain
     /// <summary>Records how a started charge ended: paid, or pending again (and expired if its time has passed).</summary>
     private void SettleCharge(string orderId, PaymentReceipt? receipt)
     {
-        if (Ledger.Orders[orderId] is not { IsPending: true } order)
+        if (Ledger.Order(orderId) is not { IsPending: true } order)
         {
             return;
         }

@@ -124,9 +124,8 @@ public sealed partial class FlashSaleGrain(
         var orderId = OrderIds.ForFlashSale(SaleId, sequence);
         var payBy = now + _paymentWindow;
         var orderReferral = ReferralOf(referral, sale, sale.Price * quantity);
-        Raise(new OrderPlaced(orderId, sequence, shopper.Id, quantity, sale.Price * quantity, now, payBy,
-            string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey, orderReferral));
-        var order = Ledger.Orders[orderId];
+        var order = Raise(new OrderPlaced(orderId, sequence, shopper.Id, quantity, sale.Price * quantity, now, payBy,
+            string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey, orderReferral))!;
         ListOrder(order);
         var arming = ArmClock(payBy);
         return Placed(WhenBatchDurable(), arming, order);
@@ -162,7 +161,7 @@ public sealed partial class FlashSaleGrain(
             return null;
         }
         await EnsureDurableAsync();
-        return SnapshotOf(Ledger.Orders[orderId]);
+        return SnapshotOf(Ledger.Order(orderId));
     }
 
     /// <summary>Lists the order for its shopper (and its referring leader), in the commit that stores it.</summary>

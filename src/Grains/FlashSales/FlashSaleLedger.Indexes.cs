@@ -1,17 +1,18 @@
-using System.Runtime.InteropServices;
 using System.Text.Json.Serialization;
+using GroupBuy.Grains.Interfaces.Orders;
 
 namespace GroupBuy.Grains.FlashSales;
 
-/// <summary>The ledger's indexes: derived from <see cref="FlashSaleLedger.Orders"/>, never stored.</summary>
+/// <summary>The ledger's indexes: derived from its orders, never stored.</summary>
 public sealed partial class FlashSaleLedger
 {
-    private readonly Dictionary<string, int> _held = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string ShopperId, string Key), string> _byKey = [];
+    /// <summary>Units held, by the shopper's number in the order book (one look-up of the shopper serves the book and this).</summary>
+    private readonly List<int> _held = [];
+    private readonly Dictionary<(string ShopperId, string Key), long> _byKey = [];
     private readonly HashSet<string> _charging = new(StringComparer.Ordinal);
 
     /// <summary>Pending orders in placement order, which is pay-by order (one payment window for all); the head is always pending.</summary>
-    private readonly Queue<string> _deadlines = new();
+    private readonly Queue<long> _deadlines = new();
 
     /// <summary>Units in paid orders.</summary>
     [JsonIgnore]
@@ -32,27 +33,26 @@ public sealed partial class FlashSaleLedger
     public IReadOnlyCollection<string> ChargingOrders => _charging;
 
     /// <summary>Units the shopper holds in pending and paid orders (cancelled ones excluded).</summary>
-    public int HeldBy(string shopperId) => _held.GetValueOrDefault(shopperId);
-
-    public FlashOrder? FindOrder(string orderId) => Orders.GetValueOrDefault(orderId);
+    public int HeldBy(string shopperId) =>
+        _orders.TryGetShopper(shopperId, out var shopper) && shopper < _held.Count ? _held[shopper] : 0;
 
     public FlashOrder? FindByKey(string shopperId, string idempotencyKey) =>
-        _byKey.TryGetValue((shopperId, idempotencyKey), out var orderId) ? Orders[orderId] : null;
+        _byKey.TryGetValue((shopperId, idempotencyKey), out var sequence) ? _orders.Get(Id!, sequence) : null;
 
     /// <summary>Pending orders whose pay-by time is at or before <paramref name="now"/> and whose payment is not in flight.</summary>
     public List<string> DueForExpiry(DateTimeOffset now)
     {
         List<string> due = [];
-        foreach (var id in _deadlines)
+        foreach (var sequence in _deadlines)
         {
-            var order = Orders[id];
+            var order = _orders.Get(Id!, sequence)!;
             if (order.PayBy > now)
             {
                 break;
             }
             if (order.IsPending && !order.Charging)
             {
-                due.Add(id);
+                due.Add(order.Id);
             }
         }
         return due;
@@ -61,9 +61,9 @@ public sealed partial class FlashSaleLedger
     /// <summary>The earliest pay-by time that expiry will have to act on (payments in flight are settled otherwise).</summary>
     public DateTimeOffset? NextDeadline()
     {
-        foreach (var id in _deadlines)
+        foreach (var sequence in _deadlines)
         {
-            if (Orders[id] is { IsPending: true, Charging: false } order)
+            if (_orders.Get(Id!, sequence) is { IsPending: true, Charging: false } order)
             {
                 return order.PayBy;
             }
@@ -86,11 +86,11 @@ public sealed partial class FlashSaleLedger
         LastSequence = Math.Max(LastSequence, order.Sequence);
         if (order.IdempotencyKey is { } key)
         {
-            _byKey[(order.ShopperId, key)] = order.Id;
+            _byKey[(order.ShopperId, key)] = order.Sequence;
         }
         if (order.IsPending)
         {
-            _deadlines.Enqueue(order.Id);
+            _deadlines.Enqueue(order.Sequence);
         }
         Track(order);
     }
@@ -106,7 +106,12 @@ public sealed partial class FlashSaleLedger
         Sold += order.IsSold ? units : 0;
         if (order.Holds)
         {
-            CollectionsMarshal.GetValueRefOrAddDefault(_held, order.ShopperId, out _) += units;
+            var shopper = _orders.ShopperNumber(order.ShopperId);
+            while (_held.Count <= shopper)
+            {
+                _held.Add(0);
+            }
+            _held[shopper] += units;
         }
         if (order.Charging)
         {
@@ -117,7 +122,7 @@ public sealed partial class FlashSaleLedger
     /// <summary>Drops orders that are no longer pending from the head of the deadline queue (each leaves once).</summary>
     private void TrimDeadlines()
     {
-        while (_deadlines.TryPeek(out var id) && !Orders[id].IsPending)
+        while (_deadlines.TryPeek(out var sequence) && _orders.StatusOf(sequence) != OrderStatus.PendingPayment)
         {
             _deadlines.Dequeue();
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 using GroupBuy.Grains.Interfaces.FlashSales;
 using GroupBuy.Grains.Interfaces.Orders;
@@ -36,8 +37,11 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
     /// <summary>The grain index holding one row per order, keyed by the sale's id and the order's id.</summary>
     public const string OrderRows = "flash-sale-orders";
 
-    [JsonIgnore]
-    public Dictionary<string, FlashOrder> Orders { get; } = new(StringComparer.Ordinal);
+    /// <summary>The orders, by sequence: their ids are <c>fs.{saleId}.{sequence}</c>.</summary>
+    private readonly OrderBook _orders = new();
+
+    /// <summary><c>fs.{saleId}.</c>, which every order id of this sale starts with.</summary>
+    private string? _orderIdPrefix;
 
     /// <summary>Snapshots written before orders had rows of their own carried them here: still read, never written.</summary>
     [JsonPropertyName("orders")]
@@ -121,7 +125,7 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
     {
         foreach (var order in LegacyOrders)
         {
-            Orders[order.Id] = order;
+            _orders.Set(order);
         }
     }
 
@@ -135,7 +139,7 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
     {
         foreach (var row in rows)
         {
-            Orders[row.Id] = row;
+            _orders.Set(row);
         }
         var replayed = _replayed ?? [];
         _replayed = null;
@@ -146,13 +150,36 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
             changed.UnionWith(OrdersChangedBy(@event));
         }
         RebuildIndexes();
-        return [.. changed.Where(Orders.ContainsKey).Select(id => Orders[id]).OrderBy(o => o.Sequence)];
+        return [.. changed.Select(FindOrder).OfType<FlashOrder>().OrderBy(o => o.Sequence)];
+    }
+
+    /// <summary>The order of that id, if this sale has it.</summary>
+    public FlashOrder? FindOrder(string orderId) =>
+        SequenceOf(orderId) is { } sequence ? _orders.Get(Id!, sequence) : null;
+
+    /// <summary>An order this sale has (an id its own events or rows named).</summary>
+    public FlashOrder Order(string orderId) =>
+        FindOrder(orderId) ?? throw new KeyNotFoundException($"Flash sale {Id} has no order {orderId}.");
+
+    /// <summary>The sequence an order id of this sale names (digits after <c>fs.{saleId}.</c>, no leading zero), or null.</summary>
+    private long? SequenceOf(string orderId)
+    {
+        if (Id is null)
+        {
+            return null;
+        }
+        var prefix = _orderIdPrefix ??= OrderIds.ForFlashSale(Id, 1)[..^1];
+        var digits = orderId.AsSpan(Math.Min(prefix.Length, orderId.Length));
+        return orderId.StartsWith(prefix, StringComparison.Ordinal) && digits is [not '0', ..]
+            && long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
+            ? sequence
+            : null;
     }
 
     private void RebuildIndexes()
     {
         ClearIndexes();
-        foreach (var order in Orders.Values.OrderBy(o => o.Sequence))
+        foreach (var order in _orders.InSequence(Id ?? ""))
         {
             Index(order);
         }
@@ -162,8 +189,9 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
     {
         var order = new FlashOrder(placed.OrderId, placed.Sequence, placed.ShopperId, placed.Quantity, placed.Amount,
             placed.CreatedAt, placed.PayBy, placed.IdempotencyKey) { Referral = placed.Referral };
-        if (Orders.TryAdd(order.Id, order))
+        if (!_orders.Contains(order.Sequence))
         {
+            _orders.Set(order);
             Index(order);
         }
     }
@@ -179,12 +207,12 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
         }
     }
 
-    private FlashOrder? Find(string orderId) => Orders.GetValueOrDefault(orderId);
+    private FlashOrder? Find(string orderId) => FindOrder(orderId);
 
     private void Replace(FlashOrder before, FlashOrder after)
     {
         Untrack(before);
-        Orders[after.Id] = after;
+        _orders.Set(after);
         Track(after);
         if (before.IsPending && !after.IsPending)
         {
