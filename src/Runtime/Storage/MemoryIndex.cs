@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace GroupBuy.Runtime.Storage;
 
 /// <summary>
@@ -5,8 +7,9 @@ namespace GroupBuy.Runtime.Storage;
 /// objects (a byte array each, a dictionary per key) cost the collector more than the purchases that wrote them, above
 /// all because each later row of an old key wrote a young reference into old memory, which every young collection
 /// scans again. Here keys and rows are structs appended to segmented arrays and found through hash tables of plain
-/// integers; a key's rows are linked by position, and payloads are copied into shared blocks. Once a row is added,
-/// only integers change in place. Not thread-safe: the store calls it under its lock.
+/// integers; a key's rows are linked by position, and each row's item id and payload are copied together into shared
+/// blocks, so a row holds no reference at all (only keys keep their strings, one per key). Once a row is added, only
+/// integers change in place. Not thread-safe: the store calls it under its lock.
 /// </summary>
 internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockBytes)
 {
@@ -34,11 +37,12 @@ internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockByt
         }
         var rowHash = HashCode.Combine(key, entry.ItemId.GetHashCode(StringComparison.Ordinal));
         var row = FindRow(key, entry.ItemId, rowHash, out var rowSlot);
+        var item = MemoryMarshal.AsBytes(entry.ItemId.AsSpan());
         if (row >= 0)
         {
             ref var existing = ref _rows[row];
-            _payloads.Release(existing.Payload);
-            existing.Payload = _payloads.Add(entry.Payload.Span);
+            _payloads.Release(existing.Stored);
+            existing.Stored = _payloads.Add(item, entry.Payload.Span);
             if (_payloads.CompactionDue)
             {
                 Compact();
@@ -48,10 +52,10 @@ internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockByt
         ref var owner = ref _keys[key];
         row = _rows.Add(new RowEntry
         {
-            ItemId = entry.ItemId,
             Key = key,
             Previous = owner.Last,
-            Payload = _payloads.Add(entry.Payload.Span),
+            Stored = _payloads.Add(item, entry.Payload.Span),
+            ItemBytes = item.Length,
         });
         owner.Last = row;
         owner.Count++;
@@ -70,7 +74,8 @@ internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockByt
         for (int i = 0, row = owner.Last; row >= 0; i++, row = _rows[row].Previous)
         {
             ref var entry = ref _rows[row];
-            items[i] = new IndexedItem(entry.ItemId, _payloads.Get(entry.Payload).ToArray());
+            var stored = _payloads.Get(entry.Stored);
+            items[i] = new IndexedItem(new string(MemoryMarshal.Cast<byte, char>(stored[..entry.ItemBytes])), stored[entry.ItemBytes..].ToArray());
         }
         return items;
     }
@@ -103,6 +108,7 @@ internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockByt
     /// <summary>The row's position, or -1 with <paramref name="slot"/> at the empty slot where it would go.</summary>
     private int FindRow(int key, string itemId, int hash, out int slot)
     {
+        var item = MemoryMarshal.AsBytes(itemId.AsSpan());
         var mask = _rowSlots.Length - 1;
         for (slot = hash & mask; ; slot = (slot + 1) & mask)
         {
@@ -114,7 +120,7 @@ internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockByt
             if (slotHash == hash)
             {
                 ref var candidate = ref _rows[position];
-                if (candidate.Key == key && string.Equals(candidate.ItemId, itemId, StringComparison.Ordinal))
+                if (candidate.Key == key && _payloads.Get(candidate.Stored)[..candidate.ItemBytes].SequenceEqual(item))
                 {
                     return position;
                 }
@@ -159,7 +165,7 @@ internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockByt
         for (var i = 0; i < _rows.Count; i++)
         {
             ref var row = ref _rows[i];
-            row.Payload = fresh.Add(_payloads.Get(row.Payload));
+            row.Stored = fresh.Add(_payloads.Get(row.Stored), []);
         }
         _payloads = fresh;
     }
@@ -175,10 +181,11 @@ internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockByt
 
     private struct RowEntry
     {
-        public string ItemId;
         /// <summary>The key's position.</summary>
         public int Key;
         public int Previous;
-        public PayloadRef Payload;
+        /// <summary>The item id's UTF-16 bytes, then the payload.</summary>
+        public PayloadRef Stored;
+        public int ItemBytes;
     }
 }

@@ -24,22 +24,32 @@ internal sealed class PayloadBlocks(int blockBytes = PayloadBlocks.DefaultBlockB
     /// <summary>Dead bytes outweigh the live ones (and are more than a few blocks): copying the live ones is then cheaper than keeping both.</summary>
     public bool CompactionDue => DeadBytes > LiveBytes && DeadBytes > 4L * blockBytes;
 
-    public PayloadRef Add(ReadOnlySpan<byte> payload)
+    /// <summary>Copies <paramref name="head"/> and <paramref name="tail"/>, end to end, as one payload.</summary>
+    public PayloadRef Add(ReadOnlySpan<byte> head, ReadOnlySpan<byte> tail)
     {
-        LiveBytes += payload.Length;
-        if (payload.Length > blockBytes / 4)
+        var length = head.Length + tail.Length;
+        LiveBytes += length;
+        Span<byte> target;
+        PayloadRef at;
+        if (length > blockBytes / 4)
         {
-            _blocks.Add(payload.ToArray());
-            return new PayloadRef(_blocks.Count - 1, 0, payload.Length);
+            _blocks.Add(new byte[length]);
+            at = new PayloadRef(_blocks.Count - 1, 0, length);
+            target = _blocks[^1];
         }
-        if (_filling < 0 || _filled + payload.Length > blockBytes)
+        else
         {
-            _blocks.Add(new byte[blockBytes]);
-            (_filling, _filled) = (_blocks.Count - 1, 0);
+            if (_filling < 0 || _filled + length > blockBytes)
+            {
+                _blocks.Add(new byte[blockBytes]);
+                (_filling, _filled) = (_blocks.Count - 1, 0);
+            }
+            at = new PayloadRef(_filling, _filled, length);
+            target = _blocks[_filling].AsSpan(_filled, length);
+            _filled += length;
         }
-        payload.CopyTo(_blocks[_filling].AsSpan(_filled));
-        var at = new PayloadRef(_filling, _filled, payload.Length);
-        _filled += payload.Length;
+        head.CopyTo(target);
+        tail.CopyTo(target[head.Length..]);
         return at;
     }
 
