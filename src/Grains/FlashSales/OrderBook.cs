@@ -1,3 +1,4 @@
+using System.Numerics;
 using GroupBuy.Grains.Interfaces.Orders;
 
 namespace GroupBuy.Grains.FlashSales;
@@ -8,12 +9,15 @@ namespace GroupBuy.Grains.FlashSales;
 /// and the rare parts (an idempotency key, a referral) sit in a side table. A hot sale holds millions of orders for its
 /// whole life. As objects (a record, its id string and a dictionary entry each) every order was promoted through the
 /// generations and marked again by every full collection. An order becomes a <see cref="FlashOrder"/> when asked for.
+/// A segment starts small and doubles as it fills, so that a sale with a handful of orders (one of ten thousand) holds a
+/// few hundred bytes, not a whole segment.
 /// </summary>
 internal sealed class OrderBook
 {
-    /// <summary>1,024 orders of 56 bytes a segment: 57 KB, under the large-object threshold.</summary>
+    /// <summary>1,024 orders of 56 bytes a full segment: 57 KB, under the large-object threshold.</summary>
     private const int SegmentShift = 10;
     private const int SegmentMask = (1 << SegmentShift) - 1;
+    private const int FirstSegmentLength = 4;
 
     private readonly List<Entry[]> _segments = [];
     private readonly List<string> _shopperIds = [];
@@ -30,7 +34,7 @@ internal sealed class OrderBook
         {
             return null;
         }
-        ref readonly var entry = ref At(sequence);
+        ref readonly var entry = ref Slot(sequence);
         var extras = entry.HasExtras ? _extras[sequence] : default;
         return new FlashOrder(OrderIds.ForFlashSale(saleId, sequence), sequence, _shopperIds[entry.Shopper], entry.Quantity,
             entry.Amount, entry.CreatedAt, entry.PayBy, extras.IdempotencyKey)
@@ -41,22 +45,37 @@ internal sealed class OrderBook
         };
     }
 
-    public bool Contains(long sequence) => sequence >= 1 && sequence <= LastSequence && At(sequence).Present;
+    public bool Contains(long sequence)
+    {
+        if (sequence < 1 || sequence > LastSequence)
+        {
+            return false;
+        }
+        var (segment, offset) = Locate(sequence);
+        return segment < _segments.Count && offset < _segments[segment].Length && _segments[segment][offset].Present;
+    }
 
     /// <summary>The status of an order the book holds.</summary>
     public OrderStatus StatusOf(long sequence) =>
-        Contains(sequence) ? At(sequence).Status : throw new KeyNotFoundException($"No order of sequence {sequence}.");
+        Contains(sequence) ? Slot(sequence).Status : throw new KeyNotFoundException($"No order of sequence {sequence}.");
 
     /// <summary>Adds the order, or replaces the one of its sequence.</summary>
     public void Set(FlashOrder order)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(order.Sequence, 1);
-        while ((order.Sequence - 1) >> SegmentShift >= _segments.Count)
+        var (segment, offset) = Locate(order.Sequence);
+        while (segment >= _segments.Count)
         {
-            _segments.Add(new Entry[1 << SegmentShift]);
+            _segments.Add(new Entry[FirstSegmentLength]);
+        }
+        if (offset >= _segments[segment].Length)
+        {
+            var entries = _segments[segment];
+            Array.Resize(ref entries, Math.Min(1 << SegmentShift, (int)BitOperations.RoundUpToPowerOf2((uint)offset + 1)));
+            _segments[segment] = entries;
         }
         LastSequence = Math.Max(LastSequence, order.Sequence);
-        ref var entry = ref At(order.Sequence);
+        ref var entry = ref Slot(order.Sequence);
         var hasExtras = order.IdempotencyKey is not null || order.Referral is not null;
         if (hasExtras)
         {
@@ -92,7 +111,14 @@ internal sealed class OrderBook
         }
     }
 
-    private ref Entry At(long sequence) => ref _segments[(int)((sequence - 1) >> SegmentShift)][(sequence - 1) & SegmentMask];
+    private static (int Segment, int Offset) Locate(long sequence) => ((int)((sequence - 1) >> SegmentShift), (int)((sequence - 1) & SegmentMask));
+
+    /// <summary>The entry of a sequence whose segment reaches it (one <see cref="Set"/> has made room for).</summary>
+    private ref Entry Slot(long sequence)
+    {
+        var (segment, offset) = Locate(sequence);
+        return ref _segments[segment][offset];
+    }
 
     /// <summary>The shopper's number in this book, if they have an order in it.</summary>
     public bool TryGetShopper(string shopperId, out int number) => _shopperNumbers.TryGetValue(shopperId, out number);

@@ -64,6 +64,23 @@ public sealed class FlashSaleLedgerOrderTests
         Assert.Equal((1, 2), (ledger.HeldBy("alice"), ledger.HeldBy("bob")));
     }
 
+    [Fact]
+    public void A_sale_with_a_few_orders_holds_a_few_orders_worth_of_memory_not_a_whole_segment()
+    {
+        // Ten thousand small sales on one server: each must not reserve room for a thousand orders.
+        var warm = Ledger("warm");
+        warm.Apply(Placed("warm", 1, "warm-up"));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var ledger = Ledger("small");
+        for (var sequence = 1; sequence <= 4; sequence++)
+        {
+            ledger.Apply(Placed("small", sequence, $"shopper-{sequence}"));
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.InRange(allocated, 1, 16 * 1024);
+        Assert.Equal(4, ledger.LastSequence);
+    }
+
     private static FlashSaleLedger Ledger(string saleId)
     {
         var ledger = new FlashSaleLedger();
