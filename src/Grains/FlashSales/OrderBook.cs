@@ -9,8 +9,8 @@ namespace GroupBuy.Grains.FlashSales;
 /// and the rare parts (an idempotency key, a referral) sit in a side table. A hot sale holds millions of orders for its
 /// whole life. As objects (a record, its id string and a dictionary entry each) every order was promoted through the
 /// generations and marked again by every full collection. An order becomes a <see cref="FlashOrder"/> when asked for.
-/// A segment starts small and doubles as it fills, so that a sale with a handful of orders (one of ten thousand) holds a
-/// few hundred bytes, not a whole segment.
+/// The first segment starts small and doubles as it fills, so that a sale with a handful of orders (one of ten thousand)
+/// holds a few hundred bytes, not a whole segment.
 /// </summary>
 internal sealed class OrderBook
 {
@@ -66,7 +66,8 @@ internal sealed class OrderBook
         var (segment, offset) = Locate(order.Sequence);
         while (segment >= _segments.Count)
         {
-            _segments.Add(new Entry[FirstSegmentLength]);
+            // Only a sale's first segment starts small: a sale with a second one is a big one.
+            _segments.Add(new Entry[_segments.Count == 0 ? FirstSegmentLength : 1 << SegmentShift]);
         }
         if (offset >= _segments[segment].Length)
         {
