@@ -112,7 +112,8 @@ internal sealed class OrderBook
         }
     }
 
-    private static (int Segment, int Offset) Locate(long sequence) => ((int)((sequence - 1) >> SegmentShift), (int)((sequence - 1) & SegmentMask));
+    private static (int Segment, int Offset) Locate(long sequence) =>
+        ((int)((sequence - 1) >> SegmentShift), (int)((sequence - 1) & SegmentMask));
 
     /// <summary>The entry of a sequence whose segment reaches it (one <see cref="Set"/> has made room for).</summary>
     private ref Entry Slot(long sequence)
