@@ -28,6 +28,11 @@ public sealed record FlashOrder(
     [JsonIgnore]
     public bool IsPending => Status == OrderStatus.PendingPayment;
 
+    /// <summary>The order as its placement made it.</summary>
+    public static FlashOrder PlacedBy(OrderPlaced placed) =>
+        new(placed.OrderId, placed.Sequence, placed.ShopperId, placed.Quantity, placed.Amount, placed.CreatedAt, placed.PayBy,
+            placed.IdempotencyKey) { Referral = placed.Referral };
+
     /// <summary>Units that count against the sale's quantity and the shopper's limit.</summary>
     [JsonIgnore]
     public bool Holds => Status is OrderStatus.PendingPayment or OrderStatus.Paid or OrderStatus.Confirmed;

@@ -187,8 +187,7 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
 
     private void Place(OrderPlaced placed)
     {
-        var order = new FlashOrder(placed.OrderId, placed.Sequence, placed.ShopperId, placed.Quantity, placed.Amount,
-            placed.CreatedAt, placed.PayBy, placed.IdempotencyKey) { Referral = placed.Referral };
+        var order = FlashOrder.PlacedBy(placed);
         if (!_orders.Contains(order.Sequence))
         {
             _orders.Set(order);
