@@ -99,6 +99,24 @@ public sealed class SqliteStagedIndexTests : SqliteStagingTestBase
         Assert.True(staged < RoundRows, $"{staged} rows still staged: the interrupted round never finished");
     }
 
+    [Fact]
+    public async Task A_commit_that_stages_more_than_a_chunk_merges_twice_as_many_so_that_rounds_keep_up()
+    {
+        var store = Open();
+        for (var i = 0; i < RoundRows; i++)
+        {
+            await AppendAsync(store, [Row($"shopper-{i % 8}", $"order-{i}", "first")]);
+        }
+        // The round started with the last write. This one stages 40 rows, more than a chunk of 16: it merges 80, so all 64.
+        await AppendAsync(store, [.. Enumerable.Range(0, 40).Select(i => Row($"shopper-{i % 8}", $"late-{i}", "late"))]);
+
+        Assert.Equal(RoundRows, (await CountRowsAsync()).Merged);
+        foreach (var key in _model.Keys)
+        {
+            await AssertReadsModelAsync(store, key);
+        }
+    }
+
     private SqliteGrainStore Open(int roundRows = RoundRows) => Open(new StagedIndexRows(roundRows, ChunkRows), new StagedJournalEvents());
 
     /// <summary>Appends one event carrying the rows, in a transaction of its own, and records them in the model.</summary>

@@ -27,8 +27,6 @@ internal abstract class MergeRounds<TRow>(int roundRows, int chunkRows) where TR
     /// <summary>Guards the rows kept in memory: the writer changes them under it, readers copy under it.</summary>
     protected Lock Gate { get; } = new();
 
-    /// <summary>Staged sequences deleted with each transaction once a round is merged: deleting costs less a row than merging.</summary>
-    private long DeleteStretch => chunkRows * 4L;
 
     /// <summary>The sequence of the next row to stage. Writer only; a sequence lost to a rollback stays unused.</summary>
     public long NextSequence() => ++_lastSequence;
@@ -37,7 +35,11 @@ internal abstract class MergeRounds<TRow>(int roundRows, int chunkRows) where TR
     /// What the writer's next transaction carries of the round under way, once it is sorted: the next rows to merge, in
     /// key order; once all are merged, the next stretch of the staging table to delete (nothing otherwise).
     /// </summary>
-    public RoundStep<TRow> NextStep()
+    /// <param name="stagedNow">
+    /// Rows the transaction stages itself. It merges at least twice as many, so that rounds keep up with any load;
+    /// otherwise a chunk, kept small so that no commit, and no caller waiting on it, carries much of a round.
+    /// </param>
+    public RoundStep<TRow> NextStep(int stagedNow)
     {
         if (_round is null && _sorting is { IsCompleted: true } sorting)
         {
@@ -49,11 +51,13 @@ internal abstract class MergeRounds<TRow>(int roundRows, int chunkRows) where TR
         {
             return default;
         }
+        var chunk = Math.Max(chunkRows, 2 * stagedNow);
         if (round.Merged < round.Rows.Length)
         {
-            return new(round.Rows.AsMemory(round.Merged, Math.Min(chunkRows, round.Rows.Length - round.Merged)), 0);
+            return new(round.Rows.AsMemory(round.Merged, Math.Min(chunk, round.Rows.Length - round.Merged)), 0);
         }
-        return new(ReadOnlyMemory<TRow>.Empty, Math.Min(round.End, round.DeletedThrough + DeleteStretch));
+        // Deleting costs less a row than merging: four chunks' worth of staged sequences a transaction.
+        return new(ReadOnlyMemory<TRow>.Empty, Math.Min(round.End, round.DeletedThrough + chunk * 4L));
     }
 
     /// <summary>The step's transaction committed. After the round's last deletion its rows leave memory.</summary>

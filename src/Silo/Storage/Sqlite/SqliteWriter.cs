@@ -190,7 +190,7 @@ internal sealed class SqliteWriter : IDisposable
     /// <summary>Carries the events' round's next step: events merged into their table in journal order, or merged events deleted from the stage.</summary>
     private RoundStep<StagedEvent> MergeEventsStep()
     {
-        var step = _journals.NextStep();
+        var step = _journals.NextStep(_eventsNow.Count);
         foreach (var staged in step.Merge.Span)
         {
             // A snapshot covers it, committed or in this transaction: its events are gone from the table, or going.
@@ -211,7 +211,7 @@ internal sealed class SqliteWriter : IDisposable
     /// <summary>Carries the index rows' round's next step: rows merged into the tree in key order, or merged rows deleted from the stage.</summary>
     private RoundStep<StagedRow> MergeIndexStep()
     {
-        var step = _staged.NextStep();
+        var step = _staged.NextStep(_stagedNow.Count);
         foreach (var row in step.Merge.Span)
         {
             _upsertIndexRow.Text(0, row.Index).Text(1, row.Key).Text(2, row.ItemId).Blob(3, row.Payload).Execute();

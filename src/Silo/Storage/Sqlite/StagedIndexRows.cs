@@ -20,8 +20,11 @@ internal sealed class StagedIndexRows(int roundRows = StagedIndexRows.DefaultRou
     /// <summary>Staged rows that start a merge round: enough to cover the tree's pages several times in a flash sale.</summary>
     public const int DefaultRoundRows = 65_536;
 
-    /// <summary>Rows merged with each transaction of the round, so that no commit waits for a whole round.</summary>
-    public const int DefaultChunkRows = 2_048;
+    /// <summary>
+    /// Rows merged with each transaction of the round (more when the transaction stages more, see
+    /// <see cref="MergeRounds{TRow}.NextStep"/>): small, so that a commit carrying a chunk keeps its callers waiting little.
+    /// </summary>
+    public const int DefaultChunkRows = 512;
 
     private readonly Dictionary<(string Index, string Key), Dictionary<string, StagedRow>> _byKey = [];
 

@@ -22,8 +22,11 @@ internal sealed class StagedJournalEvents(int roundRows = StagedJournalEvents.De
     /// <summary>Staged events that start a merge round: thousands of journals' several events each.</summary>
     public const int DefaultRoundRows = 65_536;
 
-    /// <summary>Events merged with each transaction of the round, so that no commit waits for a whole round.</summary>
-    public const int DefaultChunkRows = 2_048;
+    /// <summary>
+    /// Events merged with each transaction of the round (more when the transaction stages more, see
+    /// <see cref="MergeRounds{TRow}.NextStep"/>): small, so that a commit carrying a chunk keeps its callers waiting little.
+    /// </summary>
+    public const int DefaultChunkRows = 512;
 
     private readonly Dictionary<JournalKey, List<StagedEvent>> _byJournal = [];
 
