@@ -25,8 +25,9 @@ public sealed partial class FlashSaleLedger
     [JsonIgnore]
     public int Remaining => Sale is null ? 0 : Math.Max(0, Sale.Quantity - Sold - Reserved);
 
+    /// <summary>The highest order sequence the sale holds: the order book knows it.</summary>
     [JsonIgnore]
-    public long LastSequence { get; private set; }
+    public long LastSequence => _orders.LastSequence;
 
     /// <summary>Orders whose charge was started and not settled.</summary>
     [JsonIgnore]
@@ -77,13 +78,12 @@ public sealed partial class FlashSaleLedger
         _byKey.Clear();
         _charging.Clear();
         _deadlines.Clear();
-        (Sold, Reserved, LastSequence) = (0, 0, 0);
+        (Sold, Reserved) = (0, 0);
     }
 
     /// <summary>Takes a new (or just loaded) order into every index.</summary>
     private void Index(FlashOrder order)
     {
-        LastSequence = Math.Max(LastSequence, order.Sequence);
         if (order.IdempotencyKey is { } key)
         {
             _byKey[(order.ShopperId, key)] = order.Sequence;
