@@ -78,7 +78,7 @@ public sealed class SqliteStagedJournalTests : SqliteStagingTestBase
     }
 
     [Fact]
-    public async Task Staged_events_a_snapshot_covers_are_dropped_at_start_up_and_the_rest_read_back()
+    public async Task Staged_events_a_snapshot_covers_are_left_out_at_start_up_and_the_rest_read_back()
     {
         var store = Open(roundRows: 1_000_000);
         await AppendAsync(store, "sale-a", 0, 3);
@@ -90,7 +90,9 @@ public sealed class SqliteStagedJournalTests : SqliteStagingTestBase
         var reopened = Open(roundRows: 1_000_000);
 
         await AssertReadsModelAsync(reopened, "sale-a", new Random(1));
-        Assert.Equal((0, 4, 0), await CountEventsAsync());
+        // The covered events stay in their blocks until a round deletes them, but never reach memory or the table.
+        Assert.Equal((0, 8, 0), await CountEventsAsync());
+        Assert.Equal(2, _staged.Of(JournalOf("sale-a")).Count);
         await AssertReadsModelAsync(reopened, "sale-b", new Random(1));
         await Assert.ThrowsAsync<InconsistentStateException>(() => AppendAsync(reopened, "sale-a", 5, 1));
         await AppendAsync(reopened, "sale-a", 6, 1);
@@ -204,7 +206,7 @@ public sealed class SqliteStagedJournalTests : SqliteStagingTestBase
     private async Task<(long Merged, long Staged, long Covered)> CountEventsAsync()
     {
         var counts = await CountAsync(
-            "SELECT (SELECT count(*) FROM journal_events), (SELECT count(*) FROM journal_events_staged), " +
+            "SELECT (SELECT count(*) FROM journal_events), (SELECT coalesce(sum(event_count), 0) FROM journal_events_staged_blocks), " +
             "(SELECT count(*) FROM journal_events e JOIN journal_snapshots s USING (grain_type, grain_key, journal_name) WHERE e.version <= s.version)");
         return (counts[0], counts[1], counts[2]);
     }

@@ -29,10 +29,10 @@ public abstract class SqliteStagingTestBase : IAsyncDisposable
     }
 
     /// <summary>A store on the file; the test disposes it to reopen the file, or leaves it to the end.</summary>
-    private protected SqliteGrainStore Open(StagedIndexRows indexRows, StagedJournalEvents journalEvents)
+    private protected SqliteGrainStore Open(StagedIndexRows indexRows, StagedJournalEvents journalEvents, IndexRuns? runs = null)
     {
         var store = new SqliteGrainStore(DatabasePath, GrainStoreBehaviours.NewMetrics(), TimeProvider.System,
-            NullLogger<SqliteGrainStore>.Instance, indexRows, journalEvents);
+            NullLogger<SqliteGrainStore>.Instance, indexRows, journalEvents, runs ?? new IndexRuns());
         _stores.Add(store);
         return store;
     }

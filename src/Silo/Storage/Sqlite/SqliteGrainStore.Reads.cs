@@ -102,25 +102,86 @@ public sealed partial class SqliteGrainStore
     private async Task<IReadOnlyList<IndexedItem>> ReadIndexRowsAsync(string index, string key, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        // Staged rows first: one merged meanwhile is in the tree by the time it leaves memory.
+        // Staged rows first: one merged meanwhile is in a listed run by the time it leaves memory.
         var staged = _staged.Of(index, key);
-        var stored = await QueryAsync<IReadOnlyList<IndexedItem>>(SqliteSql.SelectIndex,
-            parameters =>
+        try
+        {
+            var connection = new SqliteConnection(_readConnectionString);
+            await using (connection.ConfigureAwait(false))
             {
-                parameters.AddWithValue("$index", index);
-                parameters.AddWithValue("$key", key);
-            },
-            static reader =>
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                return StagedIndexRows.Over(ReadStoredIndexRows(connection, index, key), staged);
+            }
+        }
+        catch (SqliteException exception)
+        {
+            throw Unavailable(exception);
+        }
+    }
+
+    /// <summary>
+    /// The key's newest rows on disk: the listed runs, lowest level and newest first, then the rows merged before
+    /// runs existed. One read transaction, so that a compaction committed meanwhile cannot hide a run's rows.
+    /// </summary>
+    private static List<IndexedItem> ReadStoredIndexRows(SqliteConnection connection, string index, string key)
+    {
+        using var transaction = connection.BeginTransaction(deferred: true);
+        var items = new List<IndexedItem>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var runs = new List<long>();
+        using (var select = Command(connection, transaction, SqliteSql.SelectListedRuns))
+        using (var reader = select.ExecuteReader())
+        {
+            while (reader.Read())
             {
-                var items = new List<IndexedItem>();
+                runs.Add(reader.GetInt64(0));
+            }
+        }
+        var (from, to) = IndexKeys.Range(index, key);
+        using (var blocks = Command(connection, transaction, SqliteSql.SelectRunBlocks))
+        {
+            var run = blocks.Parameters.Add("$run", SqliteType.Integer);
+            blocks.Parameters.AddWithValue("$from", from);
+            blocks.Parameters.AddWithValue("$to", to);
+            foreach (var number in runs)
+            {
+                run.Value = number;
+                using var reader = blocks.ExecuteReader();
                 while (reader.Read())
+                {
+                    foreach (var row in IndexBlockBuilder.Rows(reader.GetFieldValue<byte[]>(0)))
+                    {
+                        if (row.Index == index && row.Key == key && seen.Add(row.ItemId))
+                        {
+                            items.Add(new IndexedItem(row.ItemId, row.Payload));
+                        }
+                    }
+                }
+            }
+        }
+        using (var merged = Command(connection, transaction, SqliteSql.SelectIndex))
+        {
+            merged.Parameters.AddWithValue("$index", index);
+            merged.Parameters.AddWithValue("$key", key);
+            using var reader = merged.ExecuteReader();
+            while (reader.Read())
+            {
+                if (seen.Add(reader.GetString(0)))
                 {
                     items.Add(new IndexedItem(reader.GetString(0), reader.GetFieldValue<byte[]>(1)));
                 }
-                return items;
-            },
-            cancellationToken).ConfigureAwait(false);
-        return StagedIndexRows.Over(stored, staged);
+            }
+        }
+        transaction.Commit();
+        return items;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
     }
 
     public Task<IReadOnlyList<ReminderEntry>> ReadAllAsync(CancellationToken cancellationToken) =>

@@ -10,8 +10,9 @@ namespace GroupBuy.Silo.Storage.Sqlite;
 /// The embedded store: grain states, journals and reminders in one SQLite file, write-ahead logged with
 /// <c>synchronous=FULL</c> so a commit is durable. Every write goes through one dedicated writer connection and
 /// is group-committed with the writes waiting beside it; reads run on pooled connections beside the writer. Journal
-/// events and grain index rows are staged in commit order and merged into their key-ordered tables in large rounds
-/// (<see cref="StagedJournalEvents"/>, <see cref="StagedIndexRows"/>). Since those live in this process's memory, the
+/// events and grain index rows are staged in commit order and merged in large rounds: events into their key-ordered
+/// table (<see cref="StagedJournalEvents"/>), index rows as sorted runs compacted by levels (<see cref="StagedIndexRows"/>,
+/// <see cref="IndexRuns"/>). Since staged rows live in this process's memory, the
 /// store holds a lock file beside the database while it is open: a second store on the same file, in this process or
 /// another, reports the store unavailable until the first is disposed or its process ends.
 /// </summary>
@@ -27,6 +28,7 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
     private readonly SchemaGate _schema;
     private readonly StagedIndexRows _staged;
     private readonly StagedJournalEvents _journals;
+    private readonly IndexRuns _runs;
     private SqliteWriter? _writer; // used by the commit loop only
     private readonly Lock _fileLockGate = new();
     private FileStream? _fileLock;
@@ -37,13 +39,13 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
     /// <param name="timeProvider">Stamps modification times.</param>
     /// <param name="logger">Logs schema set-up and failed batches.</param>
     public SqliteGrainStore(string path, RuntimeMetrics metrics, TimeProvider timeProvider, ILogger<SqliteGrainStore> logger)
-        : this(path, metrics, timeProvider, logger, new StagedIndexRows(), new StagedJournalEvents())
+        : this(path, metrics, timeProvider, logger, new StagedIndexRows(), new StagedJournalEvents(), new IndexRuns())
     {
     }
 
-    /// <summary>As the public constructor, with the merge rounds sized by the caller (tests size them small).</summary>
+    /// <summary>As the public constructor, with the merge rounds and the index runs sized by the caller (tests size them small).</summary>
     internal SqliteGrainStore(string path, RuntimeMetrics metrics, TimeProvider timeProvider, ILogger<SqliteGrainStore> logger,
-        StagedIndexRows staged, StagedJournalEvents journals)
+        StagedIndexRows staged, StagedJournalEvents journals, IndexRuns runs)
         : base(ProviderName, metrics, logger)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -60,6 +62,7 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
         _logger = logger;
         _staged = staged;
         _journals = journals;
+        _runs = runs;
         _schema = new SchemaGate(_ => ApplySchema());
     }
 
@@ -90,7 +93,7 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
     private protected override async Task CommitAsync(CommitBatch<StorageWrite> batch)
     {
         await _schema.EnsureAsync(CancellationToken.None).ConfigureAwait(false);
-        _writer ??= SqliteWriter.Open(_writeConnectionString, BusyTimeoutMilliseconds, _staged, _journals);
+        _writer ??= SqliteWriter.Open(_writeConnectionString, BusyTimeoutMilliseconds, _staged, _journals, _runs);
         try
         {
             _writer.Commit(batch, _timeProvider.GetUtcNow());
@@ -147,6 +150,7 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
         transaction.Commit();
         LoadStagedJournalEvents(connection);
         LoadStagedIndexRows(connection);
+        _runs.Load(connection);
         return Task.CompletedTask;
     }
 
@@ -168,29 +172,76 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
         }
     }
 
-    /// <summary>The journal events staged and not merged when the store last closed (or crashed), but those a snapshot covers.</summary>
+    /// <summary>
+    /// The journal events staged and not merged when the store last closed (or crashed), but those a snapshot covers:
+    /// events staged one by one (before script 005) first, then the blocks, all in sequence order.
+    /// </summary>
     private void LoadStagedJournalEvents(SqliteConnection connection)
     {
         Execute(connection, null, SqliteSql.DeleteCoveredStagedEvents);
-        using var select = connection.CreateCommand();
-        select.CommandText = SqliteSql.SelectStagedEvents;
-        using var reader = select.ExecuteReader();
-        while (reader.Read())
+        using (var select = connection.CreateCommand())
         {
-            var journal = new JournalKey(reader.GetString(1), reader.GetString(2), reader.GetString(3));
-            _journals.Load(new StagedEvent(reader.GetInt64(0), journal, reader.GetInt64(4), reader.GetFieldValue<byte[]>(5)));
+            select.CommandText = SqliteSql.SelectStagedEvents;
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                var journal = new JournalKey(reader.GetString(1), reader.GetString(2), reader.GetString(3));
+                _journals.Load(new StagedEvent(reader.GetInt64(0), journal, reader.GetInt64(4), reader.GetFieldValue<byte[]>(5)));
+            }
+        }
+        var snapshots = new Dictionary<JournalKey, long>();
+        using var blocks = connection.CreateCommand();
+        blocks.CommandText = SqliteSql.SelectStagedEventBlocks;
+        using var blockReader = blocks.ExecuteReader();
+        while (blockReader.Read())
+        {
+            foreach (var staged in StagedBlock.Events(blockReader.GetFieldValue<byte[]>(0)))
+            {
+                if (!snapshots.TryGetValue(staged.Journal, out var snapshot))
+                {
+                    snapshots[staged.Journal] = snapshot = SnapshotVersion(connection, staged.Journal);
+                }
+                // A covered event still counts towards the rounds, which delete its block, but is never merged.
+                staged.Covered = staged.Version <= snapshot;
+                _journals.Load(staged);
+            }
         }
     }
 
-    /// <summary>The index rows staged and not merged when the store last closed (or crashed), back in memory for reads.</summary>
-    private void LoadStagedIndexRows(SqliteConnection connection)
+    private static long SnapshotVersion(SqliteConnection connection, JournalKey journal)
     {
         using var select = connection.CreateCommand();
-        select.CommandText = SqliteSql.SelectStagedIndexRows;
-        using var reader = select.ExecuteReader();
-        while (reader.Read())
+        select.CommandText = SqliteSql.SelectSnapshotVersion;
+        select.Parameters.AddWithValue("$type", journal.Type);
+        select.Parameters.AddWithValue("$key", journal.Key);
+        select.Parameters.AddWithValue("$name", journal.Name);
+        return select.ExecuteScalar() is long version ? version : 0;
+    }
+
+    /// <summary>
+    /// The index rows staged and not merged when the store last closed (or crashed), back in memory for reads: rows
+    /// staged one by one (before script 005) first, then the blocks, all in sequence order.
+    /// </summary>
+    private void LoadStagedIndexRows(SqliteConnection connection)
+    {
+        using (var select = connection.CreateCommand())
         {
-            _staged.Load(new StagedRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<byte[]>(4)));
+            select.CommandText = SqliteSql.SelectStagedIndexRows;
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                _staged.Load(new StagedRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<byte[]>(4)));
+            }
+        }
+        using var blocks = connection.CreateCommand();
+        blocks.CommandText = SqliteSql.SelectStagedIndexBlocks;
+        using var blockReader = blocks.ExecuteReader();
+        while (blockReader.Read())
+        {
+            foreach (var row in StagedBlock.Rows(blockReader.GetFieldValue<byte[]>(0)))
+            {
+                _staged.Load(row);
+            }
         }
     }
 

@@ -52,6 +52,9 @@ internal static class SqliteSql
     public const string SelectSnapshot =
         "SELECT payload, version FROM journal_snapshots WHERE grain_type = $type AND grain_key = $key AND journal_name = $name";
 
+    public const string SelectSnapshotVersion =
+        "SELECT version FROM journal_snapshots WHERE grain_type = $type AND grain_key = $key AND journal_name = $name";
+
     /// <summary>Stores the snapshot unless the journal already holds a later one (the writer checks the journal has reached it).</summary>
     public const string UpsertSnapshot =
         "INSERT INTO journal_snapshots (grain_type, grain_key, journal_name, version, payload, modified_at) " +
@@ -63,29 +66,65 @@ internal static class SqliteSql
     public const string DeleteCoveredEvents =
         "DELETE FROM journal_events WHERE grain_type = $type AND grain_key = $key AND journal_name = $name AND version <= $version";
 
-    /// <summary>A grain index row; writing its index + key + item id again replaces the payload.</summary>
-    public const string UpsertIndexRow =
-        "INSERT INTO grain_index (index_name, key, item_id, payload) VALUES ($index, $key, $item, $payload) " +
-        "ON CONFLICT (index_name, key, item_id) DO UPDATE SET payload = excluded.payload";
-
+    /// <summary>Rows merged before script 006: read after every run, and never written again.</summary>
     public const string SelectIndex = "SELECT item_id, payload FROM grain_index WHERE index_name = $index AND key = $key";
 
-    /// <summary>A grain index row as it commits; merged into grain_index later (<see cref="StagedIndexRows"/>).</summary>
-    public const string InsertStagedIndexRow =
-        "INSERT INTO grain_index_staged (sequence, index_name, key, item_id, payload) VALUES ($sequence, $index, $key, $item, $payload)";
+    /// <summary>The runs reads look in, in the order a row's newest copy is found: lowest level first, newest first.</summary>
+    public const string SelectListedRuns = "SELECT run FROM grain_index_runs WHERE listed = 1 ORDER BY level, run DESC";
+
+    /// <summary>
+    /// A run's blocks that may hold rows in [$from, $to): those ending inside it, and the first ending after it when that
+    /// one starts inside it.
+    /// </summary>
+    public const string SelectRunBlocks =
+        "SELECT rows FROM grain_index_blocks WHERE run = $run AND last_key >= $from AND last_key < $to " +
+        "UNION ALL " +
+        "SELECT rows FROM (SELECT first_key, rows FROM grain_index_blocks WHERE run = $run AND last_key >= $to ORDER BY last_key LIMIT 1) " +
+        "WHERE first_key < $to";
+
+    public const string SelectRuns = "SELECT run, level, row_count, listed FROM grain_index_runs ORDER BY run";
+
+    /// <summary>A run's blocks from the first holding a row after $after, in key order (compaction reads its inputs so).</summary>
+    public const string SelectBlocksAfter = "SELECT rows FROM grain_index_blocks WHERE run = $run AND last_key > $after ORDER BY last_key";
+
+    public const string InsertRun = "INSERT INTO grain_index_runs (run, level, row_count, listed) VALUES ($run, $level, 0, 0)";
+
+    public const string ListRun = "UPDATE grain_index_runs SET listed = 1, row_count = $rows WHERE run = $run";
+
+    public const string UnlistRun = "UPDATE grain_index_runs SET listed = 0 WHERE run = $run";
+
+    public const string DeleteRun = "DELETE FROM grain_index_runs WHERE run = $run";
+
+    public const string InsertBlock =
+        "INSERT INTO grain_index_blocks (run, first_key, last_key, row_count, rows) VALUES ($run, $first, $last, $count, $rows)";
+
+    /// <summary>Up to $count blocks of a run being dropped.</summary>
+    public const string DeleteBlocks =
+        "DELETE FROM grain_index_blocks WHERE block IN (SELECT block FROM grain_index_blocks WHERE run = $run LIMIT $count)";
+
+    /// <summary>A transaction's grain index rows, packed (<see cref="StagedBlock"/>); merged into grain_index later (<see cref="StagedIndexRows"/>).</summary>
+    public const string InsertStagedIndexBlock =
+        "INSERT INTO grain_index_staged_blocks (last_sequence, row_count, rows) VALUES ($last, $count, $rows)";
+
+    /// <summary>Blocks whose rows a round has all taken; rows staged one by one before script 005 go the same way.</summary>
+    public const string DeleteStagedIndexBlocks = "DELETE FROM grain_index_staged_blocks WHERE last_sequence <= $last";
 
     public const string DeleteStagedIndexRows = "DELETE FROM grain_index_staged WHERE sequence <= $last";
 
     public const string SelectStagedIndexRows = "SELECT sequence, index_name, key, item_id, payload FROM grain_index_staged ORDER BY sequence";
 
-    /// <summary>A journal event as it commits; merged into journal_events later (<see cref="StagedJournalEvents"/>).</summary>
-    public const string InsertStagedEvent =
-        "INSERT INTO journal_events_staged (sequence, grain_type, grain_key, journal_name, version, payload) " +
-        "VALUES ($sequence, $type, $key, $name, $version, $payload)";
+    public const string SelectStagedIndexBlocks = "SELECT rows FROM grain_index_staged_blocks ORDER BY last_sequence";
+
+    /// <summary>A transaction's journal events, packed (<see cref="StagedBlock"/>); merged into journal_events later (<see cref="StagedJournalEvents"/>).</summary>
+    public const string InsertStagedEventBlock =
+        "INSERT INTO journal_events_staged_blocks (last_sequence, event_count, events) VALUES ($last, $count, $events)";
+
+    /// <summary>Blocks whose events a round has all taken; events staged one by one before script 005 go the same way.</summary>
+    public const string DeleteStagedEventBlocks = "DELETE FROM journal_events_staged_blocks WHERE last_sequence <= $last";
 
     public const string DeleteStagedEvents = "DELETE FROM journal_events_staged WHERE sequence <= $last";
 
-    /// <summary>At start-up: staged events a snapshot covers are never merged.</summary>
+    /// <summary>At start-up: events staged one by one that a snapshot covers are never merged.</summary>
     public const string DeleteCoveredStagedEvents =
         "DELETE FROM journal_events_staged WHERE version <= coalesce((SELECT s.version FROM journal_snapshots s " +
         "WHERE s.grain_type = journal_events_staged.grain_type AND s.grain_key = journal_events_staged.grain_key " +
@@ -93,6 +132,8 @@ internal static class SqliteSql
 
     public const string SelectStagedEvents =
         "SELECT sequence, grain_type, grain_key, journal_name, version, payload FROM journal_events_staged ORDER BY sequence";
+
+    public const string SelectStagedEventBlocks = "SELECT events FROM journal_events_staged_blocks ORDER BY last_sequence";
 
     public const string UpsertReminder =
         "INSERT INTO reminders (grain_type, grain_key, name, due_at, period_ms) VALUES ($type, $key, $name, $due, $period) " +

@@ -95,6 +95,22 @@ internal sealed class SqliteStatement : IDisposable
         }
     }
 
+    /// <summary>Steps a query: true with a row to read, false at its end (then <see cref="Reset"/> it before binding anew).</summary>
+    public bool Read()
+    {
+        var result = raw.sqlite3_step(_statement);
+        if (result is not (raw.SQLITE_ROW or raw.SQLITE_DONE))
+        {
+            Check(result, _db);
+        }
+        return result == raw.SQLITE_ROW;
+    }
+
+    /// <summary>The current row's column as bytes, copied.</summary>
+    public byte[] BlobColumn(int column) => raw.sqlite3_column_blob(_statement, column).ToArray();
+
+    public void Reset() => raw.sqlite3_reset(_statement);
+
     public void Dispose() => _statement.Dispose();
 
     private SqliteStatement Null(int parameter)

@@ -9,10 +9,11 @@ namespace GroupBuy.Silo.Storage.Sqlite;
 /// The one connection every SQLite write goes through, with its statements prepared once. A batch runs in a
 /// single <c>BEGIN IMMEDIATE</c> transaction; each write is checked on its own and a failed check only records
 /// that write's conflict (and skips its grain index rows), so the rest of the batch still commits. Journal events and
-/// grain index rows are staged, and each transaction carries the next step of their merge rounds when one is under way
-/// (<see cref="MergeRounds{TRow}"/>).
+/// grain index rows are staged, one packed row of each kind a transaction (<see cref="StagedBlock"/>), and each
+/// transaction carries the next step of their merge rounds when one is under way (<see cref="MergeRounds{TRow}"/>),
+/// and of the index runs' compaction (<see cref="IndexRuns"/>).
 /// </summary>
-internal sealed class SqliteWriter : IDisposable
+internal sealed partial class SqliteWriter : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly List<SqliteStatement> _statements = [];
@@ -20,12 +21,13 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteStatement _updateState;
     private readonly SqliteStatement _selectJournalVersion;
     private readonly SqliteStatement _insertEvent;
-    private readonly SqliteStatement _insertStagedEvent;
+    private readonly SqliteStatement _insertStagedEvents;
+    private readonly SqliteStatement _deleteStagedEventBlocks;
     private readonly SqliteStatement _deleteStagedEvents;
     private readonly SqliteStatement _upsertSnapshot;
     private readonly SqliteStatement _deleteCoveredEvents;
-    private readonly SqliteStatement _upsertIndexRow;
-    private readonly SqliteStatement _insertStagedIndexRow;
+    private readonly SqliteStatement _insertStagedIndexRows;
+    private readonly SqliteStatement _deleteStagedIndexBlocks;
     private readonly SqliteStatement _deleteStagedIndexRows;
     private readonly SqliteStatement _upsertReminder;
     private readonly SqliteStatement _deleteReminder;
@@ -34,30 +36,41 @@ internal sealed class SqliteWriter : IDisposable
     private readonly StagedJournalEvents _journals;
     private readonly List<StagedRow> _stagedNow = [];
     private readonly List<StagedEvent> _eventsNow = [];
+    private readonly StagedBlock _block = new();
     private readonly Dictionary<JournalKey, long> _versionsNow = [];
     private readonly Dictionary<JournalKey, long> _snapshotsNow = [];
 
-    private SqliteWriter(SqliteConnection connection, StagedIndexRows staged, StagedJournalEvents journals)
+    private SqliteWriter(SqliteConnection connection, StagedIndexRows staged, StagedJournalEvents journals, IndexRuns runs)
     {
         _connection = connection;
         _staged = staged;
         _journals = journals;
+        _runs = runs;
         _insertState = Prepare(SqliteSql.InsertState, "$type", "$key", "$name", "$payload", "$now");
         _updateState = Prepare(SqliteSql.UpdateState, "$type", "$key", "$name", "$payload", "$now", "$expected");
         _selectJournalVersion = Prepare(SqliteSql.SelectJournalVersion, "$type", "$key", "$name");
         _insertEvent = Prepare(SqliteSql.InsertEvent, "$type", "$key", "$name", "$version", "$payload");
-        _insertStagedEvent = Prepare(SqliteSql.InsertStagedEvent, "$sequence", "$type", "$key", "$name", "$version", "$payload");
+        _insertStagedEvents = Prepare(SqliteSql.InsertStagedEventBlock, "$last", "$count", "$events");
+        _deleteStagedEventBlocks = Prepare(SqliteSql.DeleteStagedEventBlocks, "$last");
         _deleteStagedEvents = Prepare(SqliteSql.DeleteStagedEvents, "$last");
         _upsertSnapshot = Prepare(SqliteSql.UpsertSnapshot, "$type", "$key", "$name", "$version", "$payload", "$now");
         _deleteCoveredEvents = Prepare(SqliteSql.DeleteCoveredEvents, "$type", "$key", "$name", "$version");
-        _upsertIndexRow = Prepare(SqliteSql.UpsertIndexRow, "$index", "$key", "$item", "$payload");
-        _insertStagedIndexRow = Prepare(SqliteSql.InsertStagedIndexRow, "$sequence", "$index", "$key", "$item", "$payload");
+        _insertStagedIndexRows = Prepare(SqliteSql.InsertStagedIndexBlock, "$last", "$count", "$rows");
+        _deleteStagedIndexBlocks = Prepare(SqliteSql.DeleteStagedIndexBlocks, "$last");
         _deleteStagedIndexRows = Prepare(SqliteSql.DeleteStagedIndexRows, "$last");
+        _insertRun = Prepare(SqliteSql.InsertRun, "$run", "$level");
+        _listRun = Prepare(SqliteSql.ListRun, "$rows", "$run");
+        _unlistRun = Prepare(SqliteSql.UnlistRun, "$run");
+        _deleteRun = Prepare(SqliteSql.DeleteRun, "$run");
+        _insertBlock = Prepare(SqliteSql.InsertBlock, "$run", "$first", "$last", "$count", "$rows");
+        _deleteBlocks = Prepare(SqliteSql.DeleteBlocks, "$run", "$count");
+        _blocks = new IndexBlockBuilder(runs.BlockBytes);
         _upsertReminder = Prepare(SqliteSql.UpsertReminder, "$type", "$key", "$name", "$due", "$period");
         _deleteReminder = Prepare(SqliteSql.DeleteReminder, "$type", "$key", "$name");
     }
 
-    public static SqliteWriter Open(string connectionString, int busyTimeoutMilliseconds, StagedIndexRows staged, StagedJournalEvents journals)
+    public static SqliteWriter Open(string connectionString, int busyTimeoutMilliseconds, StagedIndexRows staged, StagedJournalEvents journals,
+        IndexRuns runs)
     {
         var connection = new SqliteConnection(connectionString);
         try
@@ -67,7 +80,7 @@ internal sealed class SqliteWriter : IDisposable
             // FULL: the WAL is synced at every commit, so an acknowledged write survives a power cut.
             pragmas.CommandText = $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {busyTimeoutMilliseconds};";
             pragmas.ExecuteNonQuery();
-            return new SqliteWriter(connection, staged, journals);
+            return new SqliteWriter(connection, staged, journals, runs);
         }
         catch
         {
@@ -81,6 +94,7 @@ internal sealed class SqliteWriter : IDisposable
     {
         _stagedNow.Clear();
         _eventsNow.Clear();
+        _runsNow.Clear();
         _versionsNow.Clear();
         _snapshotsNow.Clear();
         using var transaction = _connection.BeginTransaction(deferred: false);
@@ -112,13 +126,17 @@ internal sealed class SqliteWriter : IDisposable
                     throw new InvalidOperationException($"Unknown storage write {batch[index].GetType().Name}.");
             }
         }
+        StageBlocks();
         var eventsStep = MergeEventsStep();
         var indexStep = MergeIndexStep();
+        CompactionStep();
+        DropStep();
         transaction.Commit();
         _journals.Committed(_eventsNow, _snapshotsNow);
         _journals.StepCommitted(eventsStep);
         _staged.Committed(_stagedNow);
         _staged.StepCommitted(indexStep);
+        _runs.Committed(_runsNow);
     }
 
     public void Dispose()
@@ -129,6 +147,8 @@ internal sealed class SqliteWriter : IDisposable
             statement.Dispose();
         }
         _connection.Dispose();
+        _block.Dispose();
+        _blocks.Dispose();
     }
 
     private void WriteState(CommitBatch<StorageWrite> batch, int index, StateWrite write, long now)
@@ -158,10 +178,7 @@ internal sealed class SqliteWriter : IDisposable
         }
         for (var i = 0; i < append.Events.Count; i++)
         {
-            var staged = new StagedEvent(_journals.NextSequence(), journal, expected + i + 1, append.Events[i].ToArray());
-            _insertStagedEvent.Int64(0, staged.Sequence).Text(1, journal.Type).Text(2, journal.Key).Text(3, journal.Name)
-                .Int64(4, staged.Version).Blob(5, staged.Payload).Execute();
-            _eventsNow.Add(staged);
+            _eventsNow.Add(new StagedEvent(_journals.NextSequence(), journal, expected + i + 1, append.Events[i].ToArray()));
         }
         _versionsNow[journal] = expected + append.Events.Count;
         StageIndexRows(append.Index);
@@ -180,10 +197,30 @@ internal sealed class SqliteWriter : IDisposable
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            var staged = new StagedRow(_staged.NextSequence(), row.Index, row.Key, row.ItemId, row.Payload.ToArray());
-            _insertStagedIndexRow.Int64(0, staged.Sequence).Text(1, staged.Index).Text(2, staged.Key).Text(3, staged.ItemId)
-                .Blob(4, staged.Payload).Execute();
-            _stagedNow.Add(staged);
+            _stagedNow.Add(new StagedRow(_staged.NextSequence(), row.Index, row.Key, row.ItemId, row.Payload.ToArray()));
+        }
+    }
+
+    /// <summary>The transaction's staged events and index rows, one packed row of each kind (none when it staged none).</summary>
+    private void StageBlocks()
+    {
+        if (_eventsNow.Count > 0)
+        {
+            _block.Clear();
+            foreach (var staged in _eventsNow)
+            {
+                _block.Add(staged);
+            }
+            _insertStagedEvents.Int64(0, _eventsNow[^1].Sequence).Int64(1, _block.Count).Blob(2, _block.Bytes).Execute();
+        }
+        if (_stagedNow.Count > 0)
+        {
+            _block.Clear();
+            foreach (var row in _stagedNow)
+            {
+                _block.Add(row);
+            }
+            _insertStagedIndexRows.Int64(0, _stagedNow[^1].Sequence).Int64(1, _block.Count).Blob(2, _block.Bytes).Execute();
         }
     }
 
@@ -203,22 +240,8 @@ internal sealed class SqliteWriter : IDisposable
         }
         if (step.DeleteThrough > 0)
         {
+            _deleteStagedEventBlocks.Int64(0, step.DeleteThrough).Execute();
             _deleteStagedEvents.Int64(0, step.DeleteThrough).Execute();
-        }
-        return step;
-    }
-
-    /// <summary>Carries the index rows' round's next step: rows merged into the tree in key order, or merged rows deleted from the stage.</summary>
-    private RoundStep<StagedRow> MergeIndexStep()
-    {
-        var step = _staged.NextStep(_stagedNow.Count);
-        foreach (var row in step.Merge.Span)
-        {
-            _upsertIndexRow.Text(0, row.Index).Text(1, row.Key).Text(2, row.ItemId).Blob(3, row.Payload).Execute();
-        }
-        if (step.DeleteThrough > 0)
-        {
-            _deleteStagedIndexRows.Int64(0, step.DeleteThrough).Execute();
         }
         return step;
     }

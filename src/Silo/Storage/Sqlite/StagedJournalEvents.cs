@@ -107,9 +107,13 @@ internal sealed class StagedJournalEvents(int roundRows = StagedJournalEvents.De
         }
     }
 
-    /// <summary>Appends the event to its journal's (under the gate).</summary>
+    /// <summary>Appends the event to its journal's, unless a snapshot covers it (loaded so at start-up) (under the gate).</summary>
     protected override void Keep(StagedEvent staged)
     {
+        if (staged.Covered)
+        {
+            return;
+        }
         if (!_byJournal.TryGetValue(staged.Journal, out var events))
         {
             _byJournal[staged.Journal] = events = [];
