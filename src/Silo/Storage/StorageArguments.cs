@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using GroupBuy.Runtime;
 
 namespace GroupBuy.Silo.Storage;
@@ -24,12 +26,30 @@ internal static class StorageArguments
     public static void CheckVersion(long version, string parameterName) =>
         ArgumentOutOfRangeException.ThrowIfNegative(version, parameterName);
 
+    private static bool Utf16Valid(string text)
+    {
+        for (var at = 0; at < text.Length;)
+        {
+            if (Rune.DecodeFromUtf16(text.AsSpan(at), out _, out var used) != OperationStatus.Done)
+            {
+                return false;
+            }
+            at += used;
+        }
+        return true;
+    }
+
     private static void CheckText(string text, string parameterName)
     {
         // PostgreSQL text cannot hold NUL, and SQLite would cut the key at it.
         if (text.Contains('\0', StringComparison.Ordinal))
         {
             throw new ArgumentException("Names and keys cannot contain a NUL character.", parameterName);
+        }
+        // Stored as UTF-8 (SQLite's index keys, PostgreSQL text), a lone surrogate would become U+FFFD and two keys one.
+        if (text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF') && !Utf16Valid(text))
+        {
+            throw new ArgumentException("Names and keys must be valid UTF-16: a surrogate is not paired.", parameterName);
         }
     }
 }

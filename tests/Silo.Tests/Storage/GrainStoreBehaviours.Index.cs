@@ -186,6 +186,9 @@ public abstract partial class GrainStoreBehaviours
         Assert.Throws<ArgumentException>(() => { _ = Store.AppendAsync(JournalName, Grain(1), 0, [], [new(IndexName, "", "order-1", Bytes("x"))], Cancellation); });
         Assert.Throws<ArgumentException>(() => { _ = Store.AppendAsync(JournalName, Grain(1), 0, [Bytes("e1")], [new(IndexName, "ann", "a\0b", Bytes("x"))], Cancellation); });
         Assert.Throws<ArgumentException>(() => { _ = Store.ReadIndexAsync(IndexName, "", Cancellation); });
+        // A lone surrogate has no UTF-8 form: stored, it would become U+FFFD, and two items one.
+        Assert.Throws<ArgumentException>(() => { _ = Store.AppendAsync(JournalName, Grain(1), 0, [Bytes("e1")], [new(IndexName, "ann", "a\uD800b", Bytes("x"))], Cancellation); });
+        Assert.Throws<ArgumentException>(() => { _ = Store.ReadIndexAsync(IndexName, "\uDC00", Cancellation); });
     }
 
     /// <summary>Applies only schema script 001, as a release from before grain indexes left the database.</summary>

@@ -1,110 +1,196 @@
-using System.Buffers.Binary;
 using System.Text;
 
 namespace GroupBuy.Silo.Storage.Sqlite;
 
-/// <summary>One grain index row as runs hold it.</summary>
-internal readonly record struct IndexRow(string Index, string Key, string ItemId, byte[] Payload)
-{
-    /// <summary>The runs' order: index, key, then item id, each ordinal.</summary>
-    public static int Compare(in IndexRow a, in IndexRow b)
-    {
-        var order = string.CompareOrdinal(a.Index, b.Index);
-        order = order != 0 ? order : string.CompareOrdinal(a.Key, b.Key);
-        return order != 0 ? order : string.CompareOrdinal(a.ItemId, b.ItemId);
-    }
-}
-
 /// <summary>
-/// The keys a run's blocks are found by. Each string is written as UTF-16 big-endian, so that SQLite's byte order of
-/// blobs is the ordinal order the runs are sorted in, and the parts are separated by a zero code unit, which no name,
-/// key or id holds, so that a key's rows sort before those of any longer key it begins.
+/// The order runs are sorted in, and the keys their blocks are found by. A row's key is its index name, key and item id
+/// in UTF-8, each followed by a zero byte (which no name, key or id holds): compared as bytes, as SQLite compares blobs
+/// and compaction compares rows without decoding them, that is the order of the three strings' code points, part by
+/// part. Strings are sorted the same way in memory (<see cref="Compare"/>), so a round's rows reach their run in order.
 /// </summary>
 internal static class IndexKeys
 {
-    public static byte[] Of(in IndexRow row) => Encode(row.Index, row.Key, row.ItemId, '\0');
-
-    /// <summary>[From, To): every row of the key sorts inside, every other row outside.</summary>
-    public static (byte[] From, byte[] To) Range(string index, string key) => (Encode(index, key, "", '\0'), Encode(index, key, "", '\u0001'));
-
-    private static byte[] Encode(string index, string key, string itemId, char separatorAfterKey)
+    public static byte[] Of(string index, string key, string itemId)
     {
-        var bytes = new byte[2 * (index.Length + key.Length + itemId.Length + 2)];
-        var at = Write(bytes, 0, index);
-        at = Write(bytes, at, "\0");
-        at = Write(bytes, at, key);
-        BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(at), separatorAfterKey);
-        Write(bytes, at + 2, itemId);
+        var bytes = new byte[Length(index, key, itemId)];
+        Write(bytes, index, key, itemId);
         return bytes;
     }
 
-    private static int Write(byte[] bytes, int at, string text)
+    public static int Length(string index, string key, string itemId) =>
+        Encoding.UTF8.GetByteCount(index) + Encoding.UTF8.GetByteCount(key) + Encoding.UTF8.GetByteCount(itemId) + 2;
+
+    /// <summary>[From, To): the keys of every row under <paramref name="key"/>, and of no other.</summary>
+    public static (byte[] From, byte[] To) Range(string index, string key)
     {
-        foreach (var unit in text)
-        {
-            BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(at), unit);
-            at += 2;
-        }
-        return at;
+        var from = Of(index, key, "");
+        var to = (byte[])from.Clone();
+        to[^1] = 1;
+        return (from, to);
     }
+
+    /// <summary>Writes the key into <paramref name="destination"/>; answers its length.</summary>
+    public static int Write(Span<byte> destination, string index, string key, string itemId)
+    {
+        var length = Encoding.UTF8.GetBytes(index, destination);
+        destination[length++] = 0;
+        length += Encoding.UTF8.GetBytes(key, destination[length..]);
+        destination[length++] = 0;
+        return length + Encoding.UTF8.GetBytes(itemId, destination[length..]);
+    }
+
+    /// <summary>Code point order, which is the order of the strings' UTF-8 bytes (ordinal order sorts surrogates below U+E000).</summary>
+    public static int Compare(string a, string b)
+    {
+        var common = a.AsSpan().CommonPrefixLength(b);
+        if (common == a.Length || common == b.Length)
+        {
+            return a.Length - b.Length;
+        }
+        return Lift(a[common]) - Lift(b[common]);
+    }
+
+    /// <summary>Moves surrogates above U+E000–U+FFFF, where their code points are.</summary>
+    private static int Lift(char unit) => unit >= 0xE000 ? unit - 0x800 : unit >= 0xD800 ? unit + 0x2000 : unit;
 }
 
 /// <summary>
 /// Packs rows, given in key order, into a run's blocks of about <c>targetBytes</c> each: small enough to fit a 4 KB
-/// page with their keys, so that a read of one key decodes little. Each row is its three strings (length-prefixed
-/// UTF-8) and its payload, in <see cref="BinaryWriter"/>'s encoding.
+/// page with their keys, so that a read of one key decodes little. Each row is its key (<see cref="IndexKeys"/>) and its
+/// payload, each prefixed by its length.
 /// </summary>
-internal sealed class IndexBlockBuilder(int targetBytes) : IDisposable
+internal sealed class IndexBlockBuilder(int targetBytes)
 {
     public const int DefaultTargetBytes = 3_600;
 
-    private readonly MemoryStream _buffer = new();
-    private BinaryWriter? _writer;
-    private IndexRow _first;
-    private IndexRow _last;
+    private byte[] _buffer = new byte[targetBytes * 2];
+    private int _length;
+    private int _lastKeyAt;
+    private int _lastKeyLength;
+    private byte[]? _firstKey;
 
     public int Count { get; private set; }
 
     /// <summary>The block has reached its size: take it before adding more.</summary>
-    public bool Full => _buffer.Length >= targetBytes;
+    public bool Full => _length >= targetBytes;
 
-    public void Add(in IndexRow row)
+    public void Add(StagedRow row)
     {
-        _writer ??= new BinaryWriter(_buffer, Encoding.UTF8, leaveOpen: true);
-        _writer.Write(row.Index);
-        _writer.Write(row.Key);
-        _writer.Write(row.ItemId);
-        _writer.Write7BitEncodedInt(row.Payload.Length);
-        _writer.Write(row.Payload);
-        _first = Count == 0 ? row : _first;
-        _last = row;
-        Count++;
+        var keyLength = IndexKeys.Length(row.Index, row.Key, row.ItemId);
+        Reserve(keyLength + row.Payload.Length + 10);
+        var keyAt = _length + WriteLength(keyLength);
+        IndexKeys.Write(_buffer.AsSpan(keyAt), row.Index, row.Key, row.ItemId);
+        Added(keyAt, keyLength);
+        AppendBytes(row.Payload);
     }
 
-    /// <summary>The block's keys and bytes (valid until the next <see cref="Add"/>); the builder then starts a new block.</summary>
+    /// <summary>Adds a row read from another block, as it is.</summary>
+    public void Add(ReadOnlySpan<byte> key, ReadOnlySpan<byte> payload)
+    {
+        Reserve(key.Length + payload.Length + 10);
+        var keyAt = _length + WriteLength(key.Length);
+        key.CopyTo(_buffer.AsSpan(keyAt));
+        Added(keyAt, key.Length);
+        AppendBytes(payload);
+    }
+
+    /// <summary>The block's first and last keys and its bytes (valid until the next <c>Add</c>); the builder then starts a new block.</summary>
     public (byte[] FirstKey, byte[] LastKey, ReadOnlyMemory<byte> Rows, int Count) Take()
     {
-        var block = (IndexKeys.Of(_first), IndexKeys.Of(_last), _buffer.GetBuffer().AsMemory(0, (int)_buffer.Length), Count);
-        _buffer.SetLength(0);
-        Count = 0;
+        var block = (_firstKey!, _buffer.AsSpan(_lastKeyAt, _lastKeyLength).ToArray(), _buffer.AsMemory(0, _length), Count);
+        (_length, Count, _firstKey) = (0, 0, null);
         return block;
     }
 
-    public void Dispose()
+    /// <summary>The key just written at <paramref name="keyAt"/> is the block's last (and maybe first).</summary>
+    private void Added(int keyAt, int keyLength)
     {
-        _writer?.Dispose();
-        _buffer.Dispose();
+        _firstKey ??= _buffer.AsSpan(keyAt, keyLength).ToArray();
+        (_lastKeyAt, _lastKeyLength) = (keyAt, keyLength);
+        _length = keyAt + keyLength;
+        Count++;
     }
 
-    /// <summary>A block's rows, in key order.</summary>
-    public static List<IndexRow> Rows(byte[] block)
+    private void AppendBytes(ReadOnlySpan<byte> bytes)
     {
-        var rows = new List<IndexRow>();
-        using var reader = new BinaryReader(new MemoryStream(block, writable: false), Encoding.UTF8);
-        while (reader.BaseStream.Position < block.Length)
+        _length += WriteLength(bytes.Length);
+        bytes.CopyTo(_buffer.AsSpan(_length));
+        _length += bytes.Length;
+    }
+
+    /// <summary>Writes the length as 7-bit groups, low first, the high bit saying more follow; answers the bytes written.</summary>
+    private int WriteLength(int length)
+    {
+        var written = 0;
+        var value = (uint)length;
+        while (value >= 0x80)
         {
-            rows.Add(new IndexRow(reader.ReadString(), reader.ReadString(), reader.ReadString(), reader.ReadBytes(reader.Read7BitEncodedInt())));
+            _buffer[_length + written++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+        _buffer[_length + written++] = (byte)value;
+        return written;
+    }
+
+    private void Reserve(int bytes)
+    {
+        if (_length + bytes > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + bytes));
+        }
+    }
+}
+
+/// <summary>Walks a block's rows without copying them: each row's key and payload are slices of the block.</summary>
+internal struct IndexBlockReader(byte[] block)
+{
+    private int _at;
+
+    public readonly byte[] Block => block;
+
+    /// <summary>The next row's key and payload, as offsets into <see cref="Block"/>.</summary>
+    public bool Next(out (int At, int Length) key, out (int At, int Length) payload)
+    {
+        if (_at >= block.Length)
+        {
+            key = payload = default;
+            return false;
+        }
+        key = Slice();
+        payload = Slice();
+        return true;
+    }
+
+    /// <summary>The item ids and payloads of the block's rows whose keys begin with <paramref name="prefix"/>.</summary>
+    public static IEnumerable<(string ItemId, byte[] Payload)> RowsUnder(byte[] block, byte[] prefix)
+    {
+        var reader = new IndexBlockReader(block);
+        var rows = new List<(string, byte[])>();
+        while (reader.Next(out var key, out var payload))
+        {
+            var keyBytes = block.AsSpan(key.At, key.Length);
+            if (keyBytes.StartsWith(prefix))
+            {
+                rows.Add((Encoding.UTF8.GetString(keyBytes[prefix.Length..]), block.AsSpan(payload.At, payload.Length).ToArray()));
+            }
         }
         return rows;
+    }
+
+    private (int At, int Length) Slice()
+    {
+        var length = 0;
+        for (var shift = 0; ; shift += 7)
+        {
+            var part = block[_at++];
+            length |= (part & 0x7F) << shift;
+            if (part < 0x80)
+            {
+                break;
+            }
+        }
+        var slice = (_at, length);
+        _at += length;
+        return slice;
     }
 }

@@ -125,9 +125,10 @@ internal readonly record struct ListedRun(long Run, int Level, long Rows);
 
 /// <summary>
 /// Runs of one level merged into <see cref="Output"/> of the next: <see cref="Inputs"/> newest first (the newest row of
-/// an item wins), and the progress committed so far: the last row written (<see cref="After"/>) and the rows written.
+/// an item wins), and the progress committed so far: the key of the last row written (<see cref="After"/>) and the rows
+/// written.
 /// </summary>
-internal sealed record Compaction(ListedRun[] Inputs, long Output, int Level, IndexRow? After, long Rows, bool Started, bool Done);
+internal sealed record Compaction(ListedRun[] Inputs, long Output, int Level, byte[]? After, long Rows, bool Started, bool Done);
 
 /// <summary>What one transaction did to the runs, applied once it commits.</summary>
 internal sealed class RunsChange

@@ -149,11 +149,11 @@ public sealed partial class SqliteGrainStore
                 using var reader = blocks.ExecuteReader();
                 while (reader.Read())
                 {
-                    foreach (var row in IndexBlockBuilder.Rows(reader.GetFieldValue<byte[]>(0)))
+                    foreach (var (itemId, payload) in IndexBlockReader.RowsUnder(reader.GetFieldValue<byte[]>(0), from))
                     {
-                        if (row.Index == index && row.Key == key && seen.Add(row.ItemId))
+                        if (seen.Add(itemId))
                         {
-                            items.Add(new IndexedItem(row.ItemId, row.Payload));
+                            items.Add(new IndexedItem(itemId, payload));
                         }
                     }
                 }

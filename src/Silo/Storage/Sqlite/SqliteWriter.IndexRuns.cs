@@ -23,6 +23,9 @@ internal sealed partial class SqliteWriter
     /// <summary>One statement per compaction input, prepared as first needed.</summary>
     private readonly List<SqliteStatement> _inputBlocks = [];
 
+    /// <summary>The last key of the block inserted last.</summary>
+    private byte[]? _lastBlockKey;
+
     /// <summary>
     /// Carries the index rows' round's next step: rows appended to the round's run in key order, or merged rows deleted
     /// from the stage. The first deletion lists the run: it is complete, and reads may look in it.
@@ -35,7 +38,8 @@ internal sealed partial class SqliteWriter
             var run = _runs.Round?.Run ?? StartRun(level: 0);
             foreach (var row in step.Merge.Span)
             {
-                AddToBlock(run, new IndexRow(row.Index, row.Key, row.ItemId, row.Payload));
+                _blocks.Add(row);
+                InsertBlockWhenFull(run);
             }
             EndBlock(run);
             _runsNow.RoundRun = run;
@@ -71,24 +75,25 @@ internal sealed partial class SqliteWriter
         var cursors = new RunCursor[compaction.Inputs.Length];
         try
         {
-            var after = compaction.After is { } last ? IndexKeys.Of(last) : [];
             for (var i = 0; i < cursors.Length; i++)
             {
                 if (_inputBlocks.Count <= i)
                 {
                     _inputBlocks.Add(Prepare(SqliteSql.SelectBlocksAfter, "$run", "$after"));
                 }
-                cursors[i] = new RunCursor(_inputBlocks[i].Int64(0, compaction.Inputs[i].Run).Blob(1, after), compaction.After);
+                cursors[i] = new RunCursor(_inputBlocks[i].Int64(0, compaction.Inputs[i].Run).Blob(1, compaction.After ?? []), compaction.After);
             }
             var written = 0;
-            var lastWritten = compaction.After;
-            while (written < _runs.CompactRows && RunCursor.TakeSmallest(cursors, out var row))
+            _lastBlockKey = null;
+            while (written < _runs.CompactRows && RunCursor.Smallest(cursors) is { } smallest)
             {
-                AddToBlock(compaction.Output, row);
-                lastWritten = row;
+                _blocks.Add(smallest.Key.Span, smallest.Payload.Span);
+                RunCursor.Pass(cursors, smallest.Key);
+                InsertBlockWhenFull(compaction.Output);
                 written++;
             }
             EndBlock(compaction.Output);
+            var lastWritten = _lastBlockKey ?? compaction.After;
             var done = !RunCursor.AnyLeft(cursors);
             var rows = compaction.Rows + written;
             if (done)
@@ -132,9 +137,8 @@ internal sealed partial class SqliteWriter
         return run;
     }
 
-    private void AddToBlock(long run, in IndexRow row)
+    private void InsertBlockWhenFull(long run)
     {
-        _blocks.Add(row);
         if (_blocks.Full)
         {
             InsertBlock(run);
@@ -153,59 +157,69 @@ internal sealed partial class SqliteWriter
     private void InsertBlock(long run)
     {
         var (first, last, rows, count) = _blocks.Take();
+        _lastBlockKey = last;
         _insertBlock.Int64(0, run).Blob(1, first).Blob(2, last).Int64(3, count).Blob(4, rows).Execute();
     }
 
     /// <summary>One compaction input, read block by block from the first row after where the last step ended.</summary>
-    private sealed class RunCursor(SqliteStatement blocks, IndexRow? after)
+    private sealed class RunCursor(SqliteStatement blocks, byte[]? after)
     {
-        private List<IndexRow> _rows = [];
-        private int _at;
+        private IndexBlockReader _reader = new([]);
+        private (int At, int Length) _key;
+        private (int At, int Length) _payload;
+        private bool _hasRow;
         private bool _ended;
 
-        /// <summary>Takes the smallest row of any cursor, and every copy of it: the first cursor's (the newest) wins.</summary>
-        public static bool TakeSmallest(RunCursor[] cursors, out IndexRow row)
+        private ReadOnlySpan<byte> Key => _reader.Block.AsSpan(_key.At, _key.Length);
+
+        /// <summary>The smallest row of any cursor: the first cursor's (the newest run's) of equal keys.</summary>
+        public static (ReadOnlyMemory<byte> Key, ReadOnlyMemory<byte> Payload)? Smallest(RunCursor[] cursors)
         {
-            row = default;
-            var found = false;
+            RunCursor? smallest = null;
             foreach (var cursor in cursors)
             {
-                if (cursor.TryPeek(out var candidate) && (!found || IndexRow.Compare(candidate, row) < 0))
+                if (cursor.Peek() && (smallest is null || cursor.Key.SequenceCompareTo(smallest.Key) < 0))
                 {
-                    (row, found) = (candidate, true);
+                    smallest = cursor;
                 }
             }
-            foreach (var cursor in cursors)
-            {
-                if (found && cursor.TryPeek(out var candidate) && IndexRow.Compare(candidate, row) == 0)
-                {
-                    cursor._at++;
-                }
-            }
-            return found;
+            return smallest is null ? null
+                : (smallest._reader.Block.AsMemory(smallest._key.At, smallest._key.Length), smallest._reader.Block.AsMemory(smallest._payload.At, smallest._payload.Length));
         }
 
-        public static bool AnyLeft(RunCursor[] cursors) => cursors.Any(cursor => cursor.TryPeek(out _));
-
-        private bool TryPeek(out IndexRow row)
+        /// <summary>Moves every cursor past <paramref name="key"/>: the row taken, and its older copies.</summary>
+        public static void Pass(RunCursor[] cursors, ReadOnlyMemory<byte> key)
         {
-            while (_at >= _rows.Count)
+            foreach (var cursor in cursors)
             {
-                if (_ended || !blocks.Read())
+                if (cursor.Peek() && cursor.Key.SequenceEqual(key.Span))
                 {
-                    _ended = true;
-                    row = default;
-                    return false;
-                }
-                (_rows, _at) = (IndexBlockBuilder.Rows(blocks.BlobColumn(0)), 0);
-                // The first block may begin with rows an earlier step wrote.
-                while (after is { } done && _at < _rows.Count && IndexRow.Compare(_rows[_at], done) <= 0)
-                {
-                    _at++;
+                    cursor._hasRow = false;
                 }
             }
-            row = _rows[_at];
-            return true;
+        }
+
+        public static bool AnyLeft(RunCursor[] cursors) => cursors.Any(cursor => cursor.Peek());
+
+        private bool Peek()
+        {
+            while (!_hasRow && !_ended)
+            {
+                if (_reader.Next(out _key, out _payload))
+                {
+                    // The first block may begin with rows an earlier step wrote.
+                    _hasRow = after is null || Key.SequenceCompareTo(after) > 0;
+                }
+                else if (blocks.Read())
+                {
+                    _reader = new IndexBlockReader(blocks.BlobColumn(0));
+                }
+                else
+                {
+                    _ended = true;
+                }
+            }
+            return _hasRow;
         }
     }
 }

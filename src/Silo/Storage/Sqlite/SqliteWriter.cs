@@ -148,7 +148,6 @@ internal sealed partial class SqliteWriter : IDisposable
         }
         _connection.Dispose();
         _block.Dispose();
-        _blocks.Dispose();
     }
 
     private void WriteState(CommitBatch<StorageWrite> batch, int index, StateWrite write, long now)

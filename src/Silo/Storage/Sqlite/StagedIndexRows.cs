@@ -101,14 +101,14 @@ internal sealed class StagedIndexRows(int roundRows = StagedIndexRows.DefaultRou
         return _merging.All();
     }
 
-    /// <summary>The newest row of each item, in key order (the generation holds replaced rows too).</summary>
+    /// <summary>The newest row of each item, in the runs' key order (the generation holds replaced rows too).</summary>
     protected override StagedRow[] Sorted(StagedRow[] rows)
     {
         Array.Sort(rows, static (a, b) =>
         {
-            var order = string.CompareOrdinal(a.Index, b.Index);
-            order = order != 0 ? order : string.CompareOrdinal(a.Key, b.Key);
-            order = order != 0 ? order : string.CompareOrdinal(a.ItemId, b.ItemId);
+            var order = IndexKeys.Compare(a.Index, b.Index);
+            order = order != 0 ? order : IndexKeys.Compare(a.Key, b.Key);
+            order = order != 0 ? order : IndexKeys.Compare(a.ItemId, b.ItemId);
             return order != 0 ? order : a.Sequence.CompareTo(b.Sequence);
         });
         var newest = 0;
