@@ -152,6 +152,7 @@ internal static class P3
                 var reading = System.Diagnostics.Stopwatch.StartNew();
                 var firstSale = (await restarted.GrainFactory.GetGrain<IFlashSaleGrain>(saleId).Get())!;
                 Console.WriteLine($"  first read after the restart: {reading.Elapsed.TotalMilliseconds:N0} ms (the sale's activation, {firstSale.Reserved:N0} orders)");
+                await ListCheck.TimeListReadsAsync(restarted.OrderLists, shoppers);
                 for (var n = 0; n < options.Sales; n++)
                 {
                     var snapshot = n == 0 ? firstSale : (await restarted.GrainFactory.GetGrain<IFlashSaleGrain>($"{saleId}-{n}").Get())!;

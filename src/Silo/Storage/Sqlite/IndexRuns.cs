@@ -17,8 +17,11 @@ namespace GroupBuy.Silo.Storage.Sqlite;
 internal sealed class IndexRuns(int fanIn = IndexRuns.DefaultFanIn, int compactRows = IndexRuns.DefaultCompactRows,
     int blockBytes = IndexBlockBuilder.DefaultTargetBytes)
 {
-    /// <summary>Runs of one level that are compacted into one of the next.</summary>
-    public const int DefaultFanIn = 4;
+    /// <summary>
+    /// Runs of one level that are compacted into one of the next. Eight rewrite a row fewer times than four (P3 on SQLite
+    /// made a quarter more purchases); a read looks in up to seven runs a level.
+    /// </summary>
+    public const int DefaultFanIn = 8;
 
     /// <summary>Rows a transaction carries of a compaction: a few dozen blocks.</summary>
     public const int DefaultCompactRows = 1_024;

@@ -120,68 +120,50 @@ public sealed partial class SqliteGrainStore
     }
 
     /// <summary>
-    /// The key's newest rows on disk: the listed runs, lowest level and newest first, then the rows merged before
-    /// runs existed. One read transaction, so that a compaction committed meanwhile cannot hide a run's rows.
+    /// The key's newest rows on disk: the listed runs, lowest level and newest first, then the rows merged before runs
+    /// existed. One statement, so that one database snapshot answers it: a compaction committed meanwhile cannot hide a
+    /// run's rows.
     /// </summary>
     private static List<IndexedItem> ReadStoredIndexRows(SqliteConnection connection, string index, string key)
     {
-        using var transaction = connection.BeginTransaction(deferred: true);
+        var (from, to) = IndexKeys.Range(index, key);
+        var blocks = new List<(long Level, long Run, byte[] Rows)>();
+        var merged = new List<IndexedItem>();
+        using (var select = connection.CreateCommand())
+        {
+            select.CommandText = SqliteSql.SelectKeyRows;
+            select.Parameters.AddWithValue("$from", from);
+            select.Parameters.AddWithValue("$to", to);
+            select.Parameters.AddWithValue("$index", index);
+            select.Parameters.AddWithValue("$key", key);
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                if (reader.IsDBNull(0))
+                {
+                    merged.Add(new IndexedItem(reader.GetString(2), reader.GetFieldValue<byte[]>(3)));
+                }
+                else
+                {
+                    blocks.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2)));
+                }
+            }
+        }
+        blocks.Sort(static (a, b) => a.Level != b.Level ? a.Level.CompareTo(b.Level) : b.Run.CompareTo(a.Run));
         var items = new List<IndexedItem>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var runs = new List<long>();
-        using (var select = Command(connection, transaction, SqliteSql.SelectListedRuns))
-        using (var reader = select.ExecuteReader())
+        foreach (var block in blocks)
         {
-            while (reader.Read())
+            foreach (var (itemId, payload) in IndexBlockReader.RowsUnder(block.Rows, from))
             {
-                runs.Add(reader.GetInt64(0));
-            }
-        }
-        var (from, to) = IndexKeys.Range(index, key);
-        using (var blocks = Command(connection, transaction, SqliteSql.SelectRunBlocks))
-        {
-            var run = blocks.Parameters.Add("$run", SqliteType.Integer);
-            blocks.Parameters.AddWithValue("$from", from);
-            blocks.Parameters.AddWithValue("$to", to);
-            foreach (var number in runs)
-            {
-                run.Value = number;
-                using var reader = blocks.ExecuteReader();
-                while (reader.Read())
+                if (seen.Add(itemId))
                 {
-                    foreach (var (itemId, payload) in IndexBlockReader.RowsUnder(reader.GetFieldValue<byte[]>(0), from))
-                    {
-                        if (seen.Add(itemId))
-                        {
-                            items.Add(new IndexedItem(itemId, payload));
-                        }
-                    }
+                    items.Add(new IndexedItem(itemId, payload));
                 }
             }
         }
-        using (var merged = Command(connection, transaction, SqliteSql.SelectIndex))
-        {
-            merged.Parameters.AddWithValue("$index", index);
-            merged.Parameters.AddWithValue("$key", key);
-            using var reader = merged.ExecuteReader();
-            while (reader.Read())
-            {
-                if (seen.Add(reader.GetString(0)))
-                {
-                    items.Add(new IndexedItem(reader.GetString(0), reader.GetFieldValue<byte[]>(1)));
-                }
-            }
-        }
-        transaction.Commit();
+        items.AddRange(merged.Where(item => seen.Add(item.ItemId)));
         return items;
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
     }
 
     public Task<IReadOnlyList<ReminderEntry>> ReadAllAsync(CancellationToken cancellationToken) =>

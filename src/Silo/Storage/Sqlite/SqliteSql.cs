@@ -66,21 +66,20 @@ internal static class SqliteSql
     public const string DeleteCoveredEvents =
         "DELETE FROM journal_events WHERE grain_type = $type AND grain_key = $key AND journal_name = $name AND version <= $version";
 
-    /// <summary>Rows merged before script 006: read after every run, and never written again.</summary>
-    public const string SelectIndex = "SELECT item_id, payload FROM grain_index WHERE index_name = $index AND key = $key";
-
-    /// <summary>The runs reads look in, in the order a row's newest copy is found: lowest level first, newest first.</summary>
-    public const string SelectListedRuns = "SELECT run FROM grain_index_runs WHERE listed = 1 ORDER BY level, run DESC";
-
     /// <summary>
-    /// A run's blocks that may hold rows in [$from, $to): those ending inside it, and the first ending after it when that
-    /// one starts inside it.
+    /// A key's rows on disk, in one statement: from each listed run, its level and number, and the blocks that may hold
+    /// rows in [$from, $to), that is those ending inside it and the first ending after it when that one starts inside it;
+    /// then the rows merged before script 006 (level and run NULL), which grain_index keeps and never takes again.
     /// </summary>
-    public const string SelectRunBlocks =
-        "SELECT rows FROM grain_index_blocks WHERE run = $run AND last_key >= $from AND last_key < $to " +
+    public const string SelectKeyRows =
+        "SELECT r.level, r.run, b.rows, NULL FROM grain_index_runs r JOIN grain_index_blocks b " +
+        "ON b.run = r.run AND b.last_key >= $from AND b.last_key < $to WHERE r.listed = 1 " +
         "UNION ALL " +
-        "SELECT rows FROM (SELECT first_key, rows FROM grain_index_blocks WHERE run = $run AND last_key >= $to ORDER BY last_key LIMIT 1) " +
-        "WHERE first_key < $to";
+        "SELECT r.level, r.run, b.rows, NULL FROM grain_index_runs r JOIN grain_index_blocks b ON b.block = " +
+        "(SELECT s.block FROM grain_index_blocks s WHERE s.run = r.run AND s.last_key >= $to ORDER BY s.last_key LIMIT 1) " +
+        "AND b.first_key < $to WHERE r.listed = 1 " +
+        "UNION ALL " +
+        "SELECT NULL, NULL, item_id, payload FROM grain_index WHERE index_name = $index AND key = $key";
 
     public const string SelectRuns = "SELECT run, level, row_count, listed FROM grain_index_runs ORDER BY run";
 
