@@ -1,5 +1,4 @@
 using System.Text;
-using GroupBuy.Runtime;
 using GroupBuy.Runtime.Storage;
 using GroupBuy.Silo.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -17,9 +16,8 @@ public sealed class SqliteIndexRunsTests : SqliteStagingTestBase
     private const string Index = "orders-by-shopper";
     private const int RoundRows = 32;
 
-    private readonly Dictionary<string, Dictionary<string, string>> _model = [];
+    private readonly IndexModel _model = new(Index);
     private IndexRuns _runs = null!;
-    private long _version;
 
     [Fact]
     public async Task Rows_read_back_as_written_through_rounds_and_compactions_of_several_levels_and_after_reopening()
@@ -103,8 +101,8 @@ public sealed class SqliteIndexRunsTests : SqliteStagingTestBase
             "INSERT INTO grain_index (index_name, key, item_id, payload) VALUES " +
             $"('{Index}', 'ann', 'order-1', x'{Convert.ToHexString(Encoding.UTF8.GetBytes("old"))}'), " +
             $"('{Index}', 'ann', 'order-2', x'{Convert.ToHexString(Encoding.UTF8.GetBytes("old"))}')");
-        _model["ann"]["order-1"] = "old";
-        _model["ann"]["order-2"] = "old";
+        _model.Set("ann", "order-1", "old");
+        _model.Set("ann", "order-2", "old");
 
         var reopened = Open();
         await AppendAsync(reopened, [Row("ann", "order-2", "new")]);
@@ -120,27 +118,9 @@ public sealed class SqliteIndexRunsTests : SqliteStagingTestBase
     private SqliteGrainStore Open() =>
         Open(new StagedIndexRows(RoundRows, chunkRows: 8), new StagedJournalEvents(), _runs = new IndexRuns(fanIn: 2, compactRows: 8, blockBytes: 64));
 
-    /// <summary>Appends one event carrying the rows, in a transaction of its own, and records them in the model.</summary>
-    private async Task AppendAsync(SqliteGrainStore store, IReadOnlyList<IndexEntry> rows)
-    {
-        await store.AppendAsync("ledger", GrainId.Create("sale", "s1"), _version, [Encoding.UTF8.GetBytes("e")], rows, Cancellation);
-        _version++;
-        foreach (var row in rows)
-        {
-            if (!_model.TryGetValue(row.Key, out var items))
-            {
-                _model[row.Key] = items = [];
-            }
-            items[row.ItemId] = Encoding.UTF8.GetString(row.Payload.Span);
-        }
-    }
+    private Task AppendAsync(SqliteGrainStore store, IReadOnlyList<IndexEntry> rows) => _model.AppendAsync(store, rows, Cancellation);
 
-    private async Task AssertReadsModelAsync(SqliteGrainStore store, string key)
-    {
-        var expected = _model.GetValueOrDefault(key, []).OrderBy(item => item.Key, StringComparer.Ordinal).Select(item => (item.Key, item.Value));
-        var read = await store.ReadIndexAsync(Index, key, Cancellation);
-        Assert.Equal(expected, read.Select(item => (item.ItemId, Encoding.UTF8.GetString(item.Payload))).OrderBy(item => item.ItemId, StringComparer.Ordinal));
-    }
+    private Task AssertReadsModelAsync(SqliteGrainStore store, string key) => _model.AssertReadsAsync(store, key, Cancellation);
 
     private async Task ExecuteAsync(string sql)
     {

@@ -1,5 +1,4 @@
 using System.Text;
-using GroupBuy.Runtime;
 using GroupBuy.Runtime.Storage;
 using GroupBuy.Silo.Storage.Sqlite;
 
@@ -16,9 +15,7 @@ public sealed class SqliteStagedIndexTests : SqliteStagingTestBase
     private const int RoundRows = 64;
     private const int ChunkRows = 16;
 
-    private readonly Dictionary<string, Dictionary<string, string>> _model = [];
-    private long _version;
-    private long _rowsWritten;
+    private readonly IndexModel _model = new(Index);
 
     [Fact]
     public async Task Rows_read_back_as_written_before_during_and_after_merge_rounds_replacements_included()
@@ -41,7 +38,7 @@ public sealed class SqliteStagedIndexTests : SqliteStagingTestBase
         }
         var (merged, staged) = await CountRowsAsync();
         Assert.True(merged > 0, "no round merged its rows");
-        Assert.True(staged < _rowsWritten / 2, $"{staged} rows still staged of {_rowsWritten} written");
+        Assert.True(staged < _model.RowsWritten / 2, $"{staged} rows still staged of {_model.RowsWritten} written");
         // What is on disk alone, staged and merged, gives the same answers.
         await store.DisposeAsync();
         var reopened = Open();
@@ -119,28 +116,9 @@ public sealed class SqliteStagedIndexTests : SqliteStagingTestBase
 
     private SqliteGrainStore Open(int roundRows = RoundRows) => Open(new StagedIndexRows(roundRows, ChunkRows), new StagedJournalEvents());
 
-    /// <summary>Appends one event carrying the rows, in a transaction of its own, and records them in the model.</summary>
-    private async Task AppendAsync(SqliteGrainStore store, IReadOnlyList<IndexEntry> rows)
-    {
-        await store.AppendAsync("ledger", GrainId.Create("sale", "s1"), _version, [Encoding.UTF8.GetBytes("e")], rows, Cancellation);
-        _version++;
-        _rowsWritten += rows.Count;
-        foreach (var row in rows)
-        {
-            if (!_model.TryGetValue(row.Key, out var items))
-            {
-                _model[row.Key] = items = [];
-            }
-            items[row.ItemId] = Encoding.UTF8.GetString(row.Payload.Span);
-        }
-    }
+    private Task AppendAsync(SqliteGrainStore store, IReadOnlyList<IndexEntry> rows) => _model.AppendAsync(store, rows, Cancellation);
 
-    private async Task AssertReadsModelAsync(SqliteGrainStore store, string key)
-    {
-        var expected = _model.GetValueOrDefault(key, []).OrderBy(item => item.Key, StringComparer.Ordinal).Select(item => (item.Key, item.Value));
-        var read = await store.ReadIndexAsync(Index, key, Cancellation);
-        Assert.Equal(expected, read.Select(item => (item.ItemId, Encoding.UTF8.GetString(item.Payload))).OrderBy(item => item.ItemId, StringComparer.Ordinal));
-    }
+    private Task AssertReadsModelAsync(SqliteGrainStore store, string key) => _model.AssertReadsAsync(store, key, Cancellation);
 
     /// <summary>Rows written to runs (a row in two runs counts twice), and rows still staged (replaced ones included).</summary>
     private async Task<(long Merged, long Staged)> CountRowsAsync()
