@@ -44,8 +44,6 @@ internal sealed class IndexRuns(int fanIn = IndexRuns.DefaultFanIn, int compactR
     /// <summary>The replaced (or abandoned) run whose blocks are deleted next.</summary>
     public long? Dropping => _dropping.Count > 0 ? _dropping.Peek() : null;
 
-    public IReadOnlyList<ListedRun> Listed => _listed;
-
     /// <summary>A new run's number: higher than any before, so the newer of two runs of a level is the higher.</summary>
     public long NextRun() => ++_lastRun;
 
@@ -101,7 +99,10 @@ internal sealed class IndexRuns(int fanIn = IndexRuns.DefaultFanIn, int compactR
         {
             _dropping.Dequeue();
         }
-        StartCompactionWhenDue();
+        if (change.RoundListed || change.Compaction is { Done: true })
+        {
+            StartCompactionWhenDue();
+        }
     }
 
     /// <summary>Compacts the lowest level that holds <see cref="FanIn"/> runs, unless a compaction is under way.</summary>
