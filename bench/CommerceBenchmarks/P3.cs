@@ -40,7 +40,7 @@ internal static class P3
             }
             finally
             {
-                foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+                foreach (var file in new[] { path, path + "-wal", path + "-shm", path + ".lock" })
                 {
                     File.Delete(file);
                 }
