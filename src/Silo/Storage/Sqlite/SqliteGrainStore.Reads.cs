@@ -104,49 +104,38 @@ public sealed partial class SqliteGrainStore
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         // Staged rows first: one merged meanwhile is in a listed run by the time it leaves memory.
         var staged = _staged.Of(index, key);
-        try
-        {
-            var connection = new SqliteConnection(_readConnectionString);
-            await using (connection.ConfigureAwait(false))
+        var (from, to) = IndexKeys.Range(index, key);
+        // One statement, so that one database snapshot answers it: a compaction committed meanwhile cannot hide a run's rows.
+        var stored = await QueryAsync(SqliteSql.SelectKeyRows,
+            parameters =>
             {
-                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-                return StagedIndexRows.Over(ReadStoredIndexRows(connection, index, key), staged);
-            }
-        }
-        catch (SqliteException exception)
-        {
-            throw Unavailable(exception);
-        }
+                parameters.AddWithValue("$from", from);
+                parameters.AddWithValue("$to", to);
+                parameters.AddWithValue("$index", index);
+                parameters.AddWithValue("$key", key);
+            },
+            reader => NewestStoredRows(reader, from),
+            cancellationToken).ConfigureAwait(false);
+        return StagedIndexRows.Over(stored, staged);
     }
 
     /// <summary>
-    /// The key's newest rows on disk: the listed runs, lowest level and newest first, then the rows merged before runs
-    /// existed. One statement, so that one database snapshot answers it: a compaction committed meanwhile cannot hide a
-    /// run's rows.
+    /// The key's newest rows on disk, from <see cref="SqliteSql.SelectKeyRows"/>: the listed runs, lowest level and
+    /// newest first, then the rows merged before runs existed.
     /// </summary>
-    private static List<IndexedItem> ReadStoredIndexRows(SqliteConnection connection, string index, string key)
+    private static List<IndexedItem> NewestStoredRows(SqliteDataReader reader, byte[] keyPrefix)
     {
-        var (from, to) = IndexKeys.Range(index, key);
         var blocks = new List<(long Level, long Run, byte[] Rows)>();
         var merged = new List<IndexedItem>();
-        using (var select = connection.CreateCommand())
+        while (reader.Read())
         {
-            select.CommandText = SqliteSql.SelectKeyRows;
-            select.Parameters.AddWithValue("$from", from);
-            select.Parameters.AddWithValue("$to", to);
-            select.Parameters.AddWithValue("$index", index);
-            select.Parameters.AddWithValue("$key", key);
-            using var reader = select.ExecuteReader();
-            while (reader.Read())
+            if (reader.IsDBNull(0))
             {
-                if (reader.IsDBNull(0))
-                {
-                    merged.Add(new IndexedItem(reader.GetString(2), reader.GetFieldValue<byte[]>(3)));
-                }
-                else
-                {
-                    blocks.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2)));
-                }
+                merged.Add(new IndexedItem(reader.GetString(2), reader.GetFieldValue<byte[]>(3)));
+            }
+            else
+            {
+                blocks.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2)));
             }
         }
         blocks.Sort(static (a, b) => a.Level != b.Level ? a.Level.CompareTo(b.Level) : b.Run.CompareTo(a.Run));
@@ -154,7 +143,7 @@ public sealed partial class SqliteGrainStore
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var block in blocks)
         {
-            foreach (var (itemId, payload) in IndexBlockReader.RowsUnder(block.Rows, from))
+            foreach (var (itemId, payload) in IndexBlockReader.RowsUnder(block.Rows, keyPrefix))
             {
                 if (seen.Add(itemId))
                 {
@@ -162,7 +151,13 @@ public sealed partial class SqliteGrainStore
                 }
             }
         }
-        items.AddRange(merged.Where(item => seen.Add(item.ItemId)));
+        foreach (var item in merged)
+        {
+            if (seen.Add(item.ItemId))
+            {
+                items.Add(item);
+            }
+        }
         return items;
     }
 
