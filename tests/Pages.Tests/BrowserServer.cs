@@ -10,6 +10,8 @@ namespace GroupBuy.Pages.Tests;
 /// <summary>
 /// One server and one headless Chromium per test class. The browser is Debian's (/usr/bin/chromium); nothing is
 /// downloaded. Each page gets a context of its own (its own localStorage), sized like a phone.
+/// A navigation is checked with <c>Expect(page).ToHaveURLAsync</c>, which polls the address: the client's
+/// <c>WaitForURLAsync</c> waits for a load event, and on a busy machine it can miss one that lands as it subscribes.
 /// </summary>
 public class BrowserServer : IAsyncLifetime
 {
@@ -37,7 +39,7 @@ public class BrowserServer : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Factory = new PagesFactory { Clock = Clock };
+        Factory = new PagesFactory { Clock = Clock, LogPath = ServerLog.NextPath(GetType().Name) };
         Factory.UseKestrel(0);
         Factory.StartServer();
         Assertions.SetDefaultExpectTimeout(15_000);
@@ -90,6 +92,11 @@ public class BrowserServer : IAsyncLifetime
                 }
             }
         };
+        // The page's traffic, in the test's output: when a wait times out it shows which request never finished.
+        var output = TestContext.Current.TestOutputHelper;
+        page.Request += (_, request) => output?.WriteLine($"[net {DateTime.UtcNow:HH:mm:ss.fff}] {request.Method} {request.Url}");
+        page.Response += (_, response) => output?.WriteLine($"[net {DateTime.UtcNow:HH:mm:ss.fff}] {response.Status} {response.Url}");
+        page.RequestFailed += (_, request) => output?.WriteLine($"[net {DateTime.UtcNow:HH:mm:ss.fff}] failed {request.Url}: {request.Failure}");
         page.PageError += (_, error) =>
         {
             TestContext.Current.TestOutputHelper?.WriteLine($"[page error] {error}");

@@ -50,7 +50,7 @@ public sealed class GroupPageTests(BrowserServer server) : IClassFixture<Browser
         {
             Assert.Fail($"the chain entry answered {entry.Status}: {await entry.TextAsync()}");
         }
-        await page.WaitForURLAsync(new Regex("/orders/.+$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/orders/.+$"));
         await Expect(page.GetByTestId("order-status")).ToHaveAttributeAsync("data-status", "pending_payment");
     }
 }

@@ -44,7 +44,7 @@ public sealed class MerchantConsoleTests(BrowserServer server) : IClassFixture<B
         await BrowserServer.ScreenshotAsync(page, "merchant-dashboard");
 
         await page.GetByTestId("my-campaign").First.GetByTestId("campaign-link").ClickAsync();
-        await page.WaitForURLAsync(new Regex($"/flash-sales/{saleId}$"));
+        await Expect(page).ToHaveURLAsync(new Regex($"/flash-sales/{saleId}$"));
         await Expect(page.GetByTestId("sale-status")).ToHaveAttributeAsync("data-status", "live");
         await Expect(page.GetByTestId("sale-remaining")).ToHaveTextAsync("47");
         await Expect(page.Locator(".product-name")).ToHaveTextAsync("佳沛金果 12个装");
@@ -57,7 +57,7 @@ public sealed class MerchantConsoleTests(BrowserServer server) : IClassFixture<B
         await Expect(page.GetByTestId("dash-forming")).ToHaveTextAsync("0");
         await Expect(page.GetByTestId("my-campaign")).ToHaveCountAsync(2);
         await page.GetByTestId("my-campaign").First.GetByTestId("campaign-link").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/group-buys/[0-9a-f]{32}$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/group-buys/[0-9a-f]{32}$"));
         await Expect(page.Locator(".hero-flag")).ToHaveTextAsync("2人团");
         await Expect(page.Locator(".price-row .price")).ToHaveTextAsync("¥12.90");
         await Expect(page.GetByTestId("quick-join-button")).ToBeEnabledAsync();

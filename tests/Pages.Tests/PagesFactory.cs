@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace GroupBuy.Pages.Tests;
 
@@ -15,11 +16,16 @@ public sealed class PagesFactory : WebApplicationFactory<Program>
     /// <summary>When set before the server starts, the whole server runs on this clock.</summary>
     public ManualTimeProvider? Clock { get; init; }
 
+    /// <summary>The file the server logs to (see <see cref="ServerLog"/>).</summary>
+    public required string LogPath { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Storage:Provider", "sqlite");
         builder.UseSetting("Storage:Sqlite:Path", _data.File("groupbuy.db"));
+        builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(new ServerLog(LogPath))
+            .AddFilter<ServerLog>("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Information));
         if (Clock is { } clock)
         {
             builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));

@@ -41,7 +41,7 @@ public sealed class ServerClockPageTests(ManualClockBrowserServer server) : ICla
         await BrowserServer.ScreenshotAsync(page, "flash-sale-live");
 
         await page.GetByTestId("buy-button").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/orders/.+$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/orders/.+$"));
         await Expect(page.GetByTestId("order-status")).ToHaveAttributeAsync("data-status", "pending_payment");
         await Expect(page.GetByTestId("order-amount")).ToHaveTextAsync("¥9.90");
         await Expect(page.GetByTestId("pay-countdown")).ToHaveTextAsync(new Regex(@"^00:(05:00|04:\d\d)$"));

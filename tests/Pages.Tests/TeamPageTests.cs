@@ -74,7 +74,7 @@ public sealed class TeamPageTests(BrowserServer server) : IClassFixture<BrowserS
         await BrowserServer.ScreenshotAsync(page, "group-buy");
 
         await page.GetByTestId("quick-join-button").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/teams/[0-9a-f]{32}$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/teams/[0-9a-f]{32}$"));
         await Expect(page.GetByTestId("team-needed")).ToHaveTextAsync("2");
         await Expect(page.GetByTestId("join-button")).ToBeDisabledAsync();   // already in this team
         await Expect(page.GetByTestId("order-link")).ToBeVisibleAsync();
