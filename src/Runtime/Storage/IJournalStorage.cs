@@ -49,7 +49,8 @@ public interface IJournalStorage
     /// Appends what <paramref name="cut"/> answers when the store is ready to write it: a journal promises its next
     /// append while the one before it (<paramref name="previous"/>) is still being written, and the append holds
     /// everything raised until the store takes it. A group-committing store cuts it when the transaction that carries
-    /// it starts, which is after <paramref name="previous"/> has committed, since its queue keeps their order; by
+    /// it starts, which is after <paramref name="previous"/> has committed (its caller may still wait for the log's
+    /// sync), since its queue keeps their order; by
     /// default the cut waits for <paramref name="previous"/> to finish, then runs off the caller's turn. A cut with
     /// nothing in it writes nothing; a cut that throws fails this append alone.
     /// </summary>

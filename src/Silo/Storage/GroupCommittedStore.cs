@@ -13,8 +13,15 @@ namespace GroupBuy.Silo.Storage;
 /// </summary>
 public abstract class GroupCommittedStore
 {
-    private protected GroupCommittedStore(string provider, RuntimeMetrics metrics, ILogger logger) =>
-        Writes = new CommitQueue<StorageWrite>(batch => CommitAsync(batch), provider, metrics, logger, prepare: CutPulledAppends);
+    /// <param name="provider">The provider's name in metrics and logs.</param>
+    /// <param name="metrics">Counts each committed transaction.</param>
+    /// <param name="logger">Logs failed batches.</param>
+    /// <param name="flushesAfterCommit">
+    /// True when the store's commit returns before the transaction is durable: callers then wait for <see cref="FlushAsync"/>.
+    /// </param>
+    private protected GroupCommittedStore(string provider, RuntimeMetrics metrics, ILogger logger, bool flushesAfterCommit = false) =>
+        Writes = new CommitQueue<StorageWrite>(batch => CommitAsync(batch), provider, metrics, logger, prepare: CutPulledAppends,
+            flush: flushesAfterCommit ? () => FlushAsync() : null);
 
     private protected CommitQueue<StorageWrite> Writes { get; }
 
@@ -51,7 +58,8 @@ public abstract class GroupCommittedStore
 
     /// <summary>
     /// Queues the promise of a journal's next append. The queue keeps its order, so the append before it has committed
-    /// by the time this one is cut, at the start of its own transaction (<see cref="CutPulledAppends"/>).
+    /// by the time this one is cut, at the start of its own transaction (<see cref="CutPulledAppends"/>), even when its
+    /// caller still waits for the log's sync: a later transaction is never durable without the earlier ones.
     /// </summary>
     public Task AppendWhenReadyAsync(string journalName, GrainId grainId, Task previous, Func<JournalCut> cut, CancellationToken cancellationToken) =>
         Writes.EnqueueAsync(PulledAppend.Create(journalName, grainId, cut), cancellationToken);
@@ -93,4 +101,7 @@ public abstract class GroupCommittedStore
 
     /// <summary>Commits one batch in one transaction, each row version-checked on its own.</summary>
     private protected abstract Task CommitAsync(CommitBatch<StorageWrite> batch);
+
+    /// <summary>Makes every transaction committed so far durable (only for a store that flushes after commit).</summary>
+    private protected virtual Task FlushAsync() => Task.CompletedTask;
 }

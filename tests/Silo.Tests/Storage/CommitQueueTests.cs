@@ -195,6 +195,60 @@ public sealed class CommitQueueTests : IAsyncDisposable
         await Assert.ThrowsAsync<ObjectDisposedException>(() => _queue.EnqueueAsync("late", Cancellation));
     }
 
+    [Fact]
+    public async Task With_a_flush_callers_wait_for_a_sync_after_their_commit_while_the_next_batch_commits()
+    {
+        _committer.ReleaseFirstBatch();
+        var flusher = new ScriptedFlusher();
+        await using var queue = new CommitQueue<string>(_committer.CommitAsync, "test", _metrics, NullLogger.Instance, flush: flusher.FlushAsync);
+
+        var first = queue.EnqueueAsync("a", Cancellation);
+        await flusher.FirstFlushStarted;
+        var second = queue.EnqueueAsync("bb", Cancellation);
+        await _committer.WhenCommitted(2);
+
+        Assert.False(first.IsCompleted);
+        Assert.False(second.IsCompleted);
+        Assert.Equal(2, _metrics.StorageTransactions);   // both committed; neither is synced yet
+
+        flusher.ReleaseFirstFlush();
+        Assert.Equal(1, await first);
+        Assert.Equal(2, await second);
+        Assert.Equal(2, flusher.Flushes);   // the second batch committed after the first sync began, so it needed its own
+    }
+
+    [Fact]
+    public async Task A_failed_flush_fails_its_callers_and_every_later_write()
+    {
+        _committer.ReleaseFirstBatch();
+        await using var queue = new CommitQueue<string>(_committer.CommitAsync, "test", _metrics, NullLogger.Instance,
+            flush: () => Task.FromException(new IOException("the log could not be synced")));
+
+        var unsynced = await Assert.ThrowsAsync<StorageUnavailableException>(() => queue.EnqueueAsync("a", Cancellation));
+        var later = await Assert.ThrowsAsync<StorageUnavailableException>(() => queue.EnqueueAsync("bb", Cancellation));
+
+        Assert.IsType<IOException>(unsynced.InnerException);
+        Assert.IsType<IOException>(later.InnerException);
+        Assert.Equal([["a"]], _committer.Batches);   // nothing more was committed once the log could not be synced
+    }
+
+    [Fact]
+    public async Task Disposing_waits_for_the_last_flush()
+    {
+        _committer.ReleaseFirstBatch();
+        var flusher = new ScriptedFlusher();
+        var queue = new CommitQueue<string>(_committer.CommitAsync, "test", _metrics, NullLogger.Instance, flush: flusher.FlushAsync);
+        var write = queue.EnqueueAsync("a", Cancellation);
+        await flusher.FirstFlushStarted;
+
+        var disposing = queue.DisposeAsync().AsTask();
+        Assert.False(disposing.IsCompleted);
+
+        flusher.ReleaseFirstFlush();
+        await disposing;
+        Assert.Equal(1, await write);
+    }
+
     private CommitQueue<string> NewQueue(int maxBatchSize) =>
         new(_committer.CommitAsync, "test", _metrics, NullLogger.Instance, maxBatchSize);
 
@@ -212,6 +266,37 @@ public sealed class CommitQueueTests : IAsyncDisposable
         public List<string[]> Batches { get; } = [];
 
         public void ReleaseFirstBatch() => _firstBatchReleased.TrySetResult();
+
+        private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
+
+        /// <summary>Completes once <paramref name="count"/> batches have run (the loop runs one at a time).</summary>
+        public Task WhenCommitted(int count)
+        {
+            lock (_waiters)
+            {
+                if (_committed >= count)
+                {
+                    return Task.CompletedTask;
+                }
+                var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add((count, reached));
+                return reached.Task;
+            }
+        }
+
+        private int _committed;
+
+        private void Committed()
+        {
+            lock (_waiters)
+            {
+                _committed++;
+                foreach (var waiter in _waiters.Where(waiter => waiter.Count <= _committed))
+                {
+                    waiter.Reached.TrySetResult();
+                }
+            }
+        }
 
         public async Task CommitAsync(CommitBatch<string> batch)
         {
@@ -236,6 +321,30 @@ public sealed class CommitQueueTests : IAsyncDisposable
             if (writes.Contains("fail"))
             {
                 throw new IOException("the disk went away");
+            }
+            Committed();
+        }
+    }
+
+    /// <summary>Counts flushes; the first stays open until <see cref="ReleaseFirstFlush"/>.</summary>
+    private sealed class ScriptedFlusher
+    {
+        private readonly TaskCompletionSource _firstFlushStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _firstFlushReleased = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _flushes;
+
+        public Task FirstFlushStarted => _firstFlushStarted.Task;
+
+        public int Flushes => Volatile.Read(ref _flushes);
+
+        public void ReleaseFirstFlush() => _firstFlushReleased.TrySetResult();
+
+        public async Task FlushAsync()
+        {
+            if (Interlocked.Increment(ref _flushes) == 1)
+            {
+                _firstFlushStarted.TrySetResult();
+                await _firstFlushReleased.Task;
             }
         }
     }

@@ -14,6 +14,12 @@ namespace GroupBuy.Silo.Storage.GroupCommit;
 /// caller in the batch gets a <see cref="StorageUnavailableException"/>. Writes arriving during a commit
 /// gather for the next batch, so the number of transactions stays small under load.
 /// </summary>
+/// <remarks>
+/// A store whose commit returns before its log is on disk (SQLite's WAL at <c>synchronous = NORMAL</c>) passes a
+/// <c>flush</c>: committed batches then wait for a flush on a second loop, which syncs once for every batch committed
+/// since the last, while the next transaction already runs. Callers are released only after the flush, in commit order.
+/// A failed flush fails its batches and every later write: what the log held may be gone, so nothing more is promised.
+/// </remarks>
 internal sealed class CommitQueue<TWrite> : IAsyncDisposable
 {
     public const int DefaultMaxBatchSize = 512;
@@ -28,6 +34,11 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly int _maxBatchSize;
     private readonly Task _loop;
+    private readonly Func<Task>? _flush;
+    private readonly Channel<CommitBatch<TWrite>> _committed =
+        Channel.CreateUnbounded<CommitBatch<TWrite>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Task _flusher = Task.CompletedTask;
+    private volatile Exception? _flushFailure;
 
     /// <param name="commit">Runs a batch in one transaction, records each write's outcome on it, and commits; throws if it could not commit.</param>
     /// <param name="provider">The provider's name in metrics and logs (<c>sqlite</c>, <c>postgres</c>).</param>
@@ -38,7 +49,12 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
     /// Runs on each batch just before its transaction: it may replace writes, or settle or fail them without a
     /// statement. A batch left with nothing to write is released without a transaction.
     /// </param>
-    public CommitQueue(Func<CommitBatch<TWrite>, Task> commit, string provider, RuntimeMetrics metrics, ILogger logger, int maxBatchSize = DefaultMaxBatchSize, Action<CommitBatch<TWrite>>? prepare = null)
+    /// <param name="flush">
+    /// For a store whose commit is not yet durable when it returns: makes every transaction committed so far durable.
+    /// Called on a loop of its own, never while another flush runs.
+    /// </param>
+    public CommitQueue(Func<CommitBatch<TWrite>, Task> commit, string provider, RuntimeMetrics metrics, ILogger logger, int maxBatchSize = DefaultMaxBatchSize,
+        Action<CommitBatch<TWrite>>? prepare = null, Func<Task>? flush = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         _commit = commit;
@@ -47,6 +63,11 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
         _metrics = metrics;
         _logger = logger;
         _maxBatchSize = maxBatchSize;
+        _flush = flush;
+        if (flush is not null)
+        {
+            _flusher = Task.Run(FlushLoopAsync);
+        }
         _loop = Task.Run(RunAsync);
     }
 
@@ -75,6 +96,8 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
     {
         _waiting.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        _committed.Writer.TryComplete();
+        await _flusher.ConfigureAwait(false);
     }
 
     private async Task RunAsync()
@@ -83,6 +106,10 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
         var batch = new CommitBatch<TWrite>();
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            if (batch.AwaitingFlush)
+            {
+                batch = new CommitBatch<TWrite>();   // the last one is the flusher's until its callers are released
+            }
             batch.Clear();
             while (batch.Count < _maxBatchSize && reader.TryRead(out var pending))
             {
@@ -117,6 +144,11 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
 
     private async Task CommitAsync(CommitBatch<TWrite> batch)
     {
+        if (_flushFailure is { } unsynced)
+        {
+            batch.FailAll(Unavailable(batch, unsynced));
+            return;
+        }
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -130,7 +162,46 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
         }
         // Counted before the callers resume, so a caller that saw its write complete also sees its transaction.
         _metrics.StorageBatchCommitted(_provider, batch.Count, Stopwatch.GetElapsedTime(started));
-        batch.ReleaseAll();
+        if (_flush is null)
+        {
+            batch.ReleaseAll();
+            return;
+        }
+        batch.AwaitingFlush = true;
+        _committed.Writer.TryWrite(batch);
+    }
+
+    /// <summary>Syncs once for all the batches committed since the last sync, then releases their callers in order.</summary>
+    private async Task FlushLoopAsync()
+    {
+        var reader = _committed.Reader;
+        var batches = new List<CommitBatch<TWrite>>();
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batches.Clear();
+            while (reader.TryRead(out var batch))
+            {
+                batches.Add(batch);
+            }
+            try
+            {
+                if (_flushFailure is { } earlier)
+                {
+                    throw earlier;
+                }
+                await _flush!().ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                _flushFailure ??= exception;
+                var writes = 0;
+                batches.ForEach(batch => writes += batch.Count);
+                CommitQueueLog.FlushFailed(_logger, _provider, writes, exception);
+                batches.ForEach(batch => batch.FailAll(Unavailable(batch, exception)));
+                continue;
+            }
+            batches.ForEach(batch => batch.ReleaseAll());
+        }
     }
 
     private StorageUnavailableException Unavailable(CommitBatch<TWrite> batch, Exception exception) =>

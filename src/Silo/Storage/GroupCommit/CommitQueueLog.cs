@@ -11,4 +11,8 @@ internal static partial class CommitQueueLog
     [LoggerMessage(EventId = 2, Level = LogLevel.Critical,
         Message = "The {Provider} commit loop hit an unexpected error; it failed the batch and goes on")]
     public static partial void LoopFaulted(ILogger logger, string provider, Exception exception);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Critical,
+        Message = "The {Provider} storage could not sync its log; {Writes} committed writes were failed, and every later write will be: restart the process")]
+    public static partial void FlushFailed(ILogger logger, string provider, int writes, Exception exception);
 }

@@ -30,6 +30,7 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
     private readonly StagedJournalEvents _journals;
     private readonly IndexRuns _runs;
     private SqliteWriter? _writer; // used by the commit loop only
+    private volatile WalFile? _wal; // the writer's log, synced by the commit queue's flusher
     private readonly Lock _fileLockGate = new();
     private FileStream? _fileLock;
     private int _disposed;
@@ -46,7 +47,7 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
     /// <summary>As the public constructor, with the merge rounds and the index runs sized by the caller (tests size them small).</summary>
     internal SqliteGrainStore(string path, RuntimeMetrics metrics, TimeProvider timeProvider, ILogger<SqliteGrainStore> logger,
         StagedIndexRows staged, StagedJournalEvents journals, IndexRuns runs)
-        : base(ProviderName, metrics, logger)
+        : base(ProviderName, metrics, logger, flushesAfterCommit: true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -79,8 +80,7 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
             return;
         }
         await Writes.DisposeAsync().ConfigureAwait(false);
-        _writer?.Dispose();
-        _writer = null;
+        CloseWriter();
         lock (_fileLockGate)
         {
             _fileLock?.Dispose();
@@ -93,7 +93,11 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
     private protected override async Task CommitAsync(CommitBatch<StorageWrite> batch)
     {
         await _schema.EnsureAsync(CancellationToken.None).ConfigureAwait(false);
-        _writer ??= SqliteWriter.Open(_writeConnectionString, BusyTimeoutMilliseconds, _staged, _journals, _runs);
+        if (_writer is null)
+        {
+            _writer = SqliteWriter.Open(_writeConnectionString, BusyTimeoutMilliseconds, _staged, _journals, _runs);
+            _wal = _writer.SyncsLogApart ? new WalFile(Path) : null;
+        }
         try
         {
             _writer.Commit(batch, _timeProvider.GetUtcNow());
@@ -101,9 +105,29 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
         catch
         {
             // The transaction rolled back with the failure; a fresh connection is the safe start for the next batch.
-            _writer.Dispose();
-            _writer = null;
+            CloseWriter();
             throw;
+        }
+    }
+
+    private protected override Task FlushAsync()
+    {
+        _wal?.Sync();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Syncs the writer's log, so everything it committed is durable, then closes it.</summary>
+    private void CloseWriter()
+    {
+        try
+        {
+            _wal?.Dispose();
+        }
+        finally
+        {
+            _wal = null;
+            _writer?.Dispose();
+            _writer = null;
         }
     }
 

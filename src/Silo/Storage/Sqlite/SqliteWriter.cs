@@ -77,10 +77,13 @@ internal sealed partial class SqliteWriter : IDisposable
         {
             connection.Open();
             using var pragmas = connection.CreateCommand();
-            // FULL: the WAL is synced at every commit, so an acknowledged write survives a power cut.
-            pragmas.CommandText = $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {busyTimeoutMilliseconds};";
+            pragmas.CommandText = "PRAGMA journal_mode";
+            var wal = string.Equals(pragmas.ExecuteScalar() as string, "wal", StringComparison.OrdinalIgnoreCase);
+            // An acknowledged write must survive a power cut. In WAL mode the store syncs the log itself after each
+            // commit (WalFile), off the writer's thread; in any other mode every commit syncs (FULL).
+            pragmas.CommandText = $"PRAGMA synchronous = {(wal ? "NORMAL" : "FULL")}; PRAGMA busy_timeout = {busyTimeoutMilliseconds};";
             pragmas.ExecuteNonQuery();
-            return new SqliteWriter(connection, staged, journals, runs);
+            return new SqliteWriter(connection, staged, journals, runs) { SyncsLogApart = wal };
         }
         catch
         {
@@ -88,6 +91,9 @@ internal sealed partial class SqliteWriter : IDisposable
             throw;
         }
     }
+
+    /// <summary>True when a commit leaves its log unsynced, for the store to sync with <see cref="WalFile"/>.</summary>
+    public bool SyncsLogApart { get; private init; }
 
     /// <summary>Runs the batch in one transaction, recording each write's outcome, and commits.</summary>
     public void Commit(CommitBatch<StorageWrite> batch, DateTimeOffset now)

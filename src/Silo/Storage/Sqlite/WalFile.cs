@@ -1,0 +1,66 @@
+namespace GroupBuy.Silo.Storage.Sqlite;
+
+/// <summary>
+/// The write-ahead log of one writer connection, synced apart from its commits. The writer commits at
+/// <c>synchronous = NORMAL</c>, which puts a transaction's frames in the log without waiting for the disk; the commit
+/// queue's flusher then syncs the log once for every transaction committed since its last sync, while the writer runs
+/// the next one, and only then releases their callers. The sync leaves the writer's thread, and an acknowledged write
+/// is on disk as before.
+/// </summary>
+/// <remarks>
+/// Syncing any descriptor of a file syncs the file. The log is opened at its first sync, which follows a commit, so it
+/// exists; SQLite deletes it only when the last connection to the database closes, so it stays the same file while the
+/// writer is open. The store disposes of this before it closes the writer, and disposing syncs: every transaction the
+/// writer committed is then durable, and a flush that comes later has nothing left to do.
+/// </remarks>
+internal sealed class WalFile(string databasePath) : IDisposable
+{
+    private readonly string _path = databasePath + "-wal";
+    private readonly Lock _gate = new();
+    private FileStream? _log;
+    private bool _disposed;
+
+    /// <summary>Makes every transaction committed through the writer so far durable.</summary>
+    public void Sync()
+    {
+        lock (_gate)
+        {
+            if (!_disposed)
+            {
+                SyncLog();
+            }
+        }
+    }
+
+    /// <summary>Syncs, then closes the log: call before the writer's connection closes.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            try
+            {
+                // No log yet: the writer committed nothing, so nothing waits for a sync.
+                if (_log is not null || File.Exists(_path))
+                {
+                    SyncLog();
+                }
+            }
+            finally
+            {
+                _log?.Dispose();
+                _log = null;
+            }
+        }
+    }
+
+    private void SyncLog()
+    {
+        _log ??= new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        _log.Flush(flushToDisk: true);
+    }
+}
