@@ -32,14 +32,15 @@ internal readonly record struct Sample(
     TimeSpan StoreBusy,
     TimeSpan CpuTime,
     long LockContentions,
-    long WorkItems)
+    long WorkItems,
+    HostCpu Host)
 {
     public static Sample Take(long acknowledged, long refused, long failed, (long Commits, TimeSpan Busy) store)
     {
         using var process = Process.GetCurrentProcess();
         return new(Stopwatch.GetTimestamp(), acknowledged, refused, failed, GC.GetTotalAllocatedBytes(precise: false),
             GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), store.Commits, store.Busy, process.TotalProcessorTime,
-            Monitor.LockContentionCount, ThreadPool.CompletedWorkItemCount);
+            Monitor.LockContentionCount, ThreadPool.CompletedWorkItemCount, HostCpu.Read());
     }
 }
 
@@ -67,13 +68,17 @@ internal sealed record LoadResult(string Name, int Callers, Sample Start, Sample
     /// <summary>Share of the machine's cores the process used.</summary>
     public double CpuShare => (End.CpuTime - Start.CpuTime).TotalSeconds / Seconds / Environment.ProcessorCount;
 
+    /// <summary>Share of the machine's CPU time the hypervisor gave to other guests during the window.</summary>
+    public double Steal => HostCpu.StealShare(Start.Host, End.Host);
+
     public string Describe() => string.Join(Environment.NewLine,
         $"  {Name}: {PerSecond:N0} acknowledged purchases/s ({Acknowledged:N0} in {Seconds:F1} s, {Callers} callers; run total {TotalAcknowledged:N0} acknowledged, {TotalRefused:N0} refused, {TotalFailed:N0} failed)",
         $"    latency p50 {Latency.Percentile(0.50):F2} ms, p99 {Latency.Percentile(0.99):F2} ms, max {Latency.Max:F1} ms",
         $"    cpu {CpuMicrosPerPurchase:F1} µs/purchase, {CpuShare:P0} of {Environment.ProcessorCount} cores; allocated {BytesPerPurchase:N0} B/purchase; " +
         $"GCs gen0 {End.Gen0 - Start.Gen0}, gen1 {End.Gen1 - Start.Gen1}, gen2 {End.Gen2 - Start.Gen2}; " +
         $"lock contentions {End.LockContentions - Start.LockContentions:N0}; thread-pool items {(End.WorkItems - Start.WorkItems) / Math.Max(1.0, Acknowledged):F1}/purchase, threads ≤ {MaxThreads}" +
-        (Commits > 0 ? $"; {Commits:N0} storage commits, {PerCommit:F1} purchases/commit, store busy {StoreBusyShare:P0} of the time" : ""));
+        (Commits > 0 ? $"; {Commits:N0} storage commits, {PerCommit:F1} purchases/commit, store busy {StoreBusyShare:P0} of the time" : "") +
+        (double.IsNaN(Steal) ? "" : $"; the machine's steal {Steal:P0}"));
 }
 
 /// <summary>

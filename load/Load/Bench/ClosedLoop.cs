@@ -8,6 +8,13 @@ namespace GroupBuy.Load.Bench;
 /// <summary>What one closed-loop run measured.</summary>
 public sealed record LoopResult(string Label, long Ok, long Failed, double Seconds, Latency Latency, double ServerCores, IReadOnlyDictionary<string, long> Errors)
 {
+    /// <summary>Share of the machine's CPU time the hypervisor gave to other guests during the run (NaN: unknown).</summary>
+    public double Steal { get; init; } = double.NaN;
+
+    /// <summary>A share as a table shows it: "12 %", or "?" when unknown.</summary>
+    public static string Percent(double share) =>
+        double.IsNaN(share) ? "?" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{share * 100:F0} %");
+
     public double OkPerSecond => Ok / Seconds;
 
     /// <summary>Server CPU per successful request, µs: steadier than requests/s on a shared machine.</summary>
@@ -30,6 +37,7 @@ public static class ClosedLoop
         using var http = new LoadHttp(server.Address, recorder, connections);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var cpu = server.CpuTime();
+        var host = ProcFs.HostTicks();
         var clock = Stopwatch.StartNew();
         stop.CancelAfter(duration);
         var workers = Enumerable.Range(0, connections).Select(async worker =>
@@ -50,8 +58,13 @@ public static class ClosedLoop
         await Task.WhenAll(workers);
         var seconds = clock.Elapsed.TotalSeconds;
         var cores = (server.CpuTime() - cpu).TotalSeconds / seconds;
+        var hostAfter = ProcFs.HostTicks();
+        var steal = hostAfter.Total > host.Total ? (double)(hostAfter.Steal - host.Steal) / (hostAfter.Total - host.Total) : double.NaN;
         var operations = recorder.Operations.ToList();
         var stats = operations.FirstOrDefault(o => counted is null || o.Name == counted) ?? new OperationStats(label);
-        return new LoopResult(label, stats.Ok, operations.Sum(o => o.Failed), seconds, Latency.Of(stats.Latency), cores, recorder.Errors.ToDictionary());
+        return new LoopResult(label, stats.Ok, operations.Sum(o => o.Failed), seconds, Latency.Of(stats.Latency), cores, recorder.Errors.ToDictionary())
+        {
+            Steal = steal,
+        };
     }
 }

@@ -54,8 +54,8 @@ public static class P4
         {
             Invariant($"{options.Connections} connections, {options.Rounds} rounds of {options.RoundLength.TotalSeconds:F0} s each way after a warm-up; {shoppers.Length} shoppers' tokens in turn."),
             "",
-            "| run | ok/s | ok | failed | p50 ms | p99 ms | max ms | server CPU (cores) | server CPU per request (µs) |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| run | ok/s | ok | failed | p50 ms | p99 ms | max ms | server CPU (cores) | server CPU per request (µs) | the machine's steal |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         };
         lines.AddRange(purchases.Take(1).Concat(health.Zip(measured).SelectMany(p => new[] { p.First, p.Second })).Select(Row));
         lines.Add("");
@@ -66,7 +66,7 @@ public static class P4
     }
 
     private static string Row(LoopResult r) =>
-        Invariant($"| {r.Label} | {r.OkPerSecond:F0} | {r.Ok} | {r.Failed} | {r.Latency.P50:F1} | {r.Latency.P99:F1} | {r.Latency.Max:F1} | {r.ServerCores:F2} | {r.CpuMicrosPerRequest:F0} |");
+        Invariant($"| {r.Label} | {r.OkPerSecond:F0} | {r.Ok} | {r.Failed} | {r.Latency.P50:F1} | {r.Latency.P99:F1} | {r.Latency.Max:F1} | {r.ServerCores:F2} | {r.CpuMicrosPerRequest:F0} | {LoopResult.Percent(r.Steal)} |");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -20,5 +20,21 @@ public static class ProcFs
         return TimeSpan.FromSeconds(ticks / 100.0);
     }
 
+    /// <summary>
+    /// The machine's CPU ticks from /proc/stat, all and stolen: steal is the time the hypervisor gave this machine's
+    /// cores to other guests, so a run with much of it ran on fewer cores than it seems.
+    /// </summary>
+    public static (long Total, long Steal) HostTicks()
+    {
+        if (!File.Exists("/proc/stat"))
+        {
+            return (0, 0);
+        }
+        // cpu  user nice system idle iowait irq softirq steal guest guest_nice (guest time is counted in user already)
+        var ticks = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Skip(1).Take(8).Select(field => long.Parse(field, CultureInfo.InvariantCulture)).ToArray();
+        return ticks.Length < 8 ? (0, 0) : (ticks.Sum(), ticks[7]);
+    }
+
     public static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 }
