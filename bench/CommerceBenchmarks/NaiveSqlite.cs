@@ -5,7 +5,8 @@ namespace GroupBuy.CommerceBenchmarks;
 /// <summary>
 /// P3's baseline on SQLite: per purchase ONE transaction (<c>BEGIN IMMEDIATE</c>) with a conditional stock
 /// <c>UPDATE</c>, a conditional upsert of the shopper's units (the limit check), an order <c>INSERT</c>, then
-/// <c>COMMIT</c>, in WAL mode with <c>synchronous=FULL</c> like our store, on the same file.
+/// <c>COMMIT</c>, in WAL mode with <c>synchronous=FULL</c>, on the same file: the log is synced before a purchase is
+/// acknowledged, as our store syncs it (after the commit, on a loop of its own) before it acknowledges.
 /// </summary>
 /// <remarks>
 /// SQLite has one writer. Left to itself, each of 64 connections would meet <c>SQLITE_BUSY</c> and sleep in the

@@ -28,7 +28,7 @@ internal static class P3
         {
             Directory.CreateDirectory(options.DataFolder);
             var path = Path.Combine(options.DataFolder, $"p3-{Environment.ProcessId}-{Guid.NewGuid():N}.db");
-            Console.WriteLine($"  database: {path} (WAL, synchronous=FULL)");
+            Console.WriteLine($"  database: {path} (WAL; both designs sync the log before acknowledging)");
             try
             {
                 NaiveSqlite.Prepare(path, run.NaiveSale);

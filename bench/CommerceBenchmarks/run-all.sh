@@ -37,7 +37,7 @@ echo "| id | what | ours | baseline | ratio | bar | |"
 echo "| --- | --- | ---: | ---: | ---: | --- | --- |"
 echo "| P2 | flash-sale purchases/s in process, memory storage, ${CALLERS:-50} callers | $(fmt "$(value p2.ours.per_second)") | $(fmt "$(value p2.redis.per_second)") (Redis $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') EVALSHA) | $(value p2.ratio)× | ≥ 5× | $(verdict "$(value p2.ratio)" 5) |"
 for store in sqlite postgres; do
-  name=$([ "$store" = sqlite ] && echo "SQLite (WAL, synchronous=FULL)" || echo "PostgreSQL (fsync on)")
+  name=$([ "$store" = sqlite ] && echo "SQLite (WAL, the log synced before each acknowledgement)" || echo "PostgreSQL (fsync on)")
   echo "| P3 | durable purchases/s, $name, $P3_CALLERS callers; ours: $(value "p3.$store.ours.per_commit") purchases per commit | $(fmt "$(value "p3.$store.ours.per_second")") | $(fmt "$(value "p3.$store.naive.per_second")") (naive: one transaction per purchase) | $(value "p3.$store.ratio")× | ≥ 10× | $(verdict "$(value "p3.$store.ratio")" 10) |"
 done
 echo
