@@ -201,6 +201,7 @@ public sealed class CommitQueueTests : IAsyncDisposable
         _committer.ReleaseFirstBatch();
         var flusher = new ScriptedFlusher();
         await using var queue = new CommitQueue<string>(_committer.CommitAsync, "test", _metrics, NullLogger.Instance, flush: flusher.FlushAsync);
+        using var release = flusher.ReleasedAtTheEnd();   // disposed first: a failed assertion must not leave the queue's disposal waiting
 
         var first = queue.EnqueueAsync("a", Cancellation);
         await flusher.FirstFlushStarted;
@@ -246,6 +247,7 @@ public sealed class CommitQueueTests : IAsyncDisposable
 
         flusher.ReleaseFirstFlush();
         await disposing;
+        Assert.True(write.IsCompletedSuccessfully);   // released by the flush that disposing waited for
         Assert.Equal(1, await write);
     }
 
@@ -338,6 +340,14 @@ public sealed class CommitQueueTests : IAsyncDisposable
         public int Flushes => Volatile.Read(ref _flushes);
 
         public void ReleaseFirstFlush() => _firstFlushReleased.TrySetResult();
+
+        /// <summary>Releases the first flush when disposed, whatever happened before.</summary>
+        public IDisposable ReleasedAtTheEnd() => new Release(this);
+
+        private sealed class Release(ScriptedFlusher flusher) : IDisposable
+        {
+            public void Dispose() => flusher.ReleaseFirstFlush();
+        }
 
         public async Task FlushAsync()
         {
