@@ -31,6 +31,7 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
     private readonly IndexRuns _runs;
     private SqliteWriter? _writer; // used by the commit loop only
     private volatile WalFile? _wal; // the writer's log, synced by the commit queue's flusher
+    private volatile Exception? _unsyncedClose; // a closed writer's log could not be synced: nothing it wrote is sure
     private readonly Lock _fileLockGate = new();
     private FileStream? _fileLock;
     private int _disposed;
@@ -112,7 +113,14 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
 
     private protected override Task FlushAsync()
     {
-        _wal?.Sync();
+        // The log is read before the failure: a writer is closed (its log synced, or the failure recorded) before
+        // the field is cleared.
+        var wal = _wal;
+        if (_unsyncedClose is { } failure)
+        {
+            return Task.FromException(new IOException("The write-ahead log could not be synced as its writer closed.", failure));
+        }
+        wal?.Sync();
         return Task.CompletedTask;
     }
 
@@ -122,6 +130,11 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
         try
         {
             _wal?.Dispose();
+        }
+        catch (Exception exception)
+        {
+            _unsyncedClose ??= exception;
+            throw;
         }
         finally
         {

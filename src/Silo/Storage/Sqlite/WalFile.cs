@@ -19,12 +19,17 @@ internal sealed class WalFile(string databasePath) : IDisposable
     private readonly Lock _gate = new();
     private FileStream? _log;
     private bool _disposed;
+    private Exception? _closingFailure;
 
     /// <summary>Makes every transaction committed through the writer so far durable.</summary>
     public void Sync()
     {
         lock (_gate)
         {
+            if (_closingFailure is not null)
+            {
+                throw new IOException("The write-ahead log could not be synced as its writer closed.", _closingFailure);
+            }
             if (!_disposed)
             {
                 SyncLog();
@@ -49,6 +54,11 @@ internal sealed class WalFile(string databasePath) : IDisposable
                 {
                     SyncLog();
                 }
+            }
+            catch (Exception exception)
+            {
+                _closingFailure = exception;   // a flush still holding this file must not pass for a sync
+                throw;
             }
             finally
             {
