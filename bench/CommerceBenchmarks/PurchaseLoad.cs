@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GroupBuy.Load.Bench;
 
 namespace GroupBuy.CommerceBenchmarks;
 
@@ -33,14 +34,14 @@ internal readonly record struct Sample(
     TimeSpan CpuTime,
     long LockContentions,
     long WorkItems,
-    HostCpu Host)
+    (long Total, long Steal) Host)
 {
     public static Sample Take(long acknowledged, long refused, long failed, (long Commits, TimeSpan Busy) store)
     {
         using var process = Process.GetCurrentProcess();
         return new(Stopwatch.GetTimestamp(), acknowledged, refused, failed, GC.GetTotalAllocatedBytes(precise: false),
             GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), store.Commits, store.Busy, process.TotalProcessorTime,
-            Monitor.LockContentionCount, ThreadPool.CompletedWorkItemCount, HostCpu.Read());
+            Monitor.LockContentionCount, ThreadPool.CompletedWorkItemCount, ProcFs.HostTicks());
     }
 }
 
@@ -69,7 +70,7 @@ internal sealed record LoadResult(string Name, int Callers, Sample Start, Sample
     public double CpuShare => (End.CpuTime - Start.CpuTime).TotalSeconds / Seconds / Environment.ProcessorCount;
 
     /// <summary>Share of the machine's CPU time the hypervisor gave to other guests during the window.</summary>
-    public double Steal => HostCpu.StealShare(Start.Host, End.Host);
+    public double Steal => ProcFs.StealShare(Start.Host, End.Host);
 
     public string Describe() => string.Join(Environment.NewLine,
         $"  {Name}: {PerSecond:N0} acknowledged purchases/s ({Acknowledged:N0} in {Seconds:F1} s, {Callers} callers; run total {TotalAcknowledged:N0} acknowledged, {TotalRefused:N0} refused, {TotalFailed:N0} failed)",

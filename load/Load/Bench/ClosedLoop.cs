@@ -58,8 +58,7 @@ public static class ClosedLoop
         await Task.WhenAll(workers);
         var seconds = clock.Elapsed.TotalSeconds;
         var cores = (server.CpuTime() - cpu).TotalSeconds / seconds;
-        var hostAfter = ProcFs.HostTicks();
-        var steal = hostAfter.Total > host.Total ? (double)(hostAfter.Steal - host.Steal) / (hostAfter.Total - host.Total) : double.NaN;
+        var steal = ProcFs.StealShare(host, ProcFs.HostTicks());
         var operations = recorder.Operations.ToList();
         var stats = operations.FirstOrDefault(o => counted is null || o.Name == counted) ?? new OperationStats(label);
         return new LoopResult(label, stats.Ok, operations.Sum(o => o.Failed), seconds, Latency.Of(stats.Latency), cores, recorder.Errors.ToDictionary())

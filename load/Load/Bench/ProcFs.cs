@@ -36,5 +36,9 @@ public static class ProcFs
         return ticks.Length < 8 ? (0, 0) : (ticks.Sum(), ticks[7]);
     }
 
+    /// <summary>The share of the machine's CPU time stolen between two readings (NaN where /proc/stat is missing).</summary>
+    public static double StealShare((long Total, long Steal) start, (long Total, long Steal) end) =>
+        end.Total > start.Total ? (double)(end.Steal - start.Steal) / (end.Total - start.Total) : double.NaN;
+
     public static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 }

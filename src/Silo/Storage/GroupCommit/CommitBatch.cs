@@ -15,9 +15,6 @@ internal sealed class CommitBatch<TWrite>
 
     public int Count => _entries.Count;
 
-    /// <summary>Committed and handed to the flusher: its callers wait for the log's sync, and the batch is not reused.</summary>
-    internal bool AwaitingFlush { get; set; }
-
     public TWrite this[int index] => _entries[index].Write;
 
     /// <summary>The write at <paramref name="index"/> passed its version check; its caller will receive <paramref name="version"/>.</summary>

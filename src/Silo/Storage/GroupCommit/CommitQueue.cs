@@ -106,9 +106,9 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
         var batch = new CommitBatch<TWrite>();
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            if (batch.AwaitingFlush)
+            if (_flush is not null)
             {
-                batch = new CommitBatch<TWrite>();   // the last one is the flusher's until its callers are released
+                batch = new CommitBatch<TWrite>();   // a committed batch is the flusher's until its callers are released
             }
             batch.Clear();
             while (batch.Count < _maxBatchSize && reader.TryRead(out var pending))
@@ -167,7 +167,6 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
             batch.ReleaseAll();
             return;
         }
-        batch.AwaitingFlush = true;
         _committed.Writer.TryWrite(batch);
     }
 
