@@ -8,6 +8,9 @@ namespace GroupBuy.Load.Bench;
 /// <summary>What one closed-loop run measured.</summary>
 public sealed record LoopResult(string Label, long Ok, long Failed, double Seconds, Latency Latency, double ServerCores, IReadOnlyDictionary<string, long> Errors)
 {
+    /// <summary>Cores this load tool used during the run: it shares the machine with the server.</summary>
+    public double ToolCores { get; init; } = double.NaN;
+
     /// <summary>Share of the machine's CPU time the hypervisor gave to other guests during the run (NaN: unknown).</summary>
     public double Steal { get; init; } = double.NaN;
 
@@ -37,6 +40,7 @@ public static class ClosedLoop
         using var http = new LoadHttp(server.Address, recorder, connections);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var cpu = server.CpuTime();
+        var tool = Process.GetCurrentProcess().TotalProcessorTime;
         var host = ProcFs.HostTicks();
         var clock = Stopwatch.StartNew();
         stop.CancelAfter(duration);
@@ -58,12 +62,14 @@ public static class ClosedLoop
         await Task.WhenAll(workers);
         var seconds = clock.Elapsed.TotalSeconds;
         var cores = (server.CpuTime() - cpu).TotalSeconds / seconds;
+        var toolCores = (Process.GetCurrentProcess().TotalProcessorTime - tool).TotalSeconds / seconds;
         var steal = ProcFs.StealShare(host, ProcFs.HostTicks());
         var operations = recorder.Operations.ToList();
         var stats = operations.FirstOrDefault(o => counted is null || o.Name == counted) ?? new OperationStats(label);
         return new LoopResult(label, stats.Ok, operations.Sum(o => o.Failed), seconds, Latency.Of(stats.Latency), cores, recorder.Errors.ToDictionary())
         {
             Steal = steal,
+            ToolCores = toolCores,
         };
     }
 }

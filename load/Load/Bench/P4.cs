@@ -26,8 +26,9 @@ public static class P4
         var shoppers = await seeder.ShoppersAsync("s", options.Shoppers, cancellationToken);
         await log.WriteLineAsync($"P4: server pid {server.Pid}; sale {saleId}; {shoppers.Length} shoppers");
 
+        var one = JsonBody.Of(new { quantity = 1 });
         Task<ApiResult> Purchase(LoadHttp http, int worker, long n, CancellationToken ct) =>
-            http.PostAsync("purchase", $"/api/flash-sales/{saleId}/purchases", shoppers[(int)((worker * 7919 + n) % shoppers.Length)].Token, new { quantity = 1 }, ct);
+            http.PostAsync("purchase", $"/api/flash-sales/{saleId}/purchases", shoppers[(int)((worker * 7919 + n) % shoppers.Length)].Token, one, ct);
         Task<ApiResult> Health(LoadHttp http, int worker, long n, CancellationToken ct) => http.GetAsync("healthz", "/healthz", null, ct);
 
         var warm = TimeSpan.FromSeconds(Math.Min(5, options.RoundLength.TotalSeconds));
@@ -54,8 +55,8 @@ public static class P4
         {
             Invariant($"{options.Connections} connections, {options.Rounds} rounds of {options.RoundLength.TotalSeconds:F0} s each way after a warm-up; {shoppers.Length} shoppers' tokens in turn."),
             "",
-            "| run | ok/s | ok | failed | p50 ms | p99 ms | max ms | server CPU (cores) | server CPU per request (µs) | the machine's steal |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| run | ok/s | ok | failed | p50 ms | p99 ms | max ms | server CPU (cores) | server CPU per request (µs) | load tool CPU (cores) | the machine's steal |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         };
         lines.AddRange(purchases.Take(1).Concat(health.Zip(measured).SelectMany(p => new[] { p.First, p.Second })).Select(Row));
         lines.Add("");
@@ -66,7 +67,7 @@ public static class P4
     }
 
     private static string Row(LoopResult r) =>
-        Invariant($"| {r.Label} | {r.OkPerSecond:F0} | {r.Ok} | {r.Failed} | {r.Latency.P50:F1} | {r.Latency.P99:F1} | {r.Latency.Max:F1} | {r.ServerCores:F2} | {r.CpuMicrosPerRequest:F0} | {LoopResult.Percent(r.Steal)} |");
+        Invariant($"| {r.Label} | {r.OkPerSecond:F0} | {r.Ok} | {r.Failed} | {r.Latency.P50:F1} | {r.Latency.P99:F1} | {r.Latency.Max:F1} | {r.ServerCores:F2} | {r.CpuMicrosPerRequest:F0} | {r.ToolCores:F2} | {LoopResult.Percent(r.Steal)} |");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

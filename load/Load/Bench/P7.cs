@@ -42,15 +42,15 @@ public static class P7
         {
             Invariant($"Throughput: {options.Connections} connections, rounds of {options.RoundLength.TotalSeconds:F0} s after a warm-up of each; purchases of 1 unit rotating over {options.Shoppers} shoppers; the hot sale vs {options.Campaigns} sales of the same product, each request to the next sale in turn."),
             "",
-            "| run | ok/s | ok | failed | p50 ms | p99 ms | server CPU (cores) | server CPU per request (µs) | the machine's steal |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| run | ok/s | ok | failed | p50 ms | p99 ms | server CPU (cores) | server CPU per request (µs) | load tool CPU (cores) | the machine's steal |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         };
         lines.AddRange(Rows(one, many));
         lines.Add("");
         lines.Add(Invariant($"Group buys, the same way: teams of {TeamSize}, each loop a quick-join then the payment of its seat (ok/s counts joins; failed counts both), on 1 campaign vs {options.Campaigns}."));
         lines.Add("");
-        lines.Add("| run | joins/s | joins | failed | p50 ms | p99 ms | server CPU (cores) | server CPU per join (µs) | the machine's steal |");
-        lines.Add("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        lines.Add("| run | joins/s | joins | failed | p50 ms | p99 ms | server CPU (cores) | server CPU per join (µs) | load tool CPU (cores) | the machine's steal |");
+        lines.Add("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         lines.AddRange(Rows(teamsOne, teamsMany));
         lines.Add("");
         lines.Add(Invariant($"Start-up (process start → `/readyz` 200), then the first read of a stored flash sale (`GET /api/flash-sales/{{id}}`, activation from the store) on the big one:"));
@@ -90,8 +90,9 @@ public static class P7
         var shoppers = await seeder.ShoppersAsync("s", options.Shoppers, cancellationToken);
         await log.WriteLineAsync(Invariant($"P7: server pid {server.Pid}; {sales.Length} sales created in {seeding.Elapsed.TotalSeconds:F1} s"));
 
+        var unit = JsonBody.Of(new { quantity = 1 });
         Func<LoadHttp, int, long, CancellationToken, Task<ApiResult>> Buy(Func<int, long, string> sale) => (client, worker, n, ct) =>
-            client.PostAsync("purchase", $"/api/flash-sales/{sale(worker, n)}/purchases", shoppers[(int)((worker * 7919 + n) % shoppers.Length)].Token, new { quantity = 1 }, ct);
+            client.PostAsync("purchase", $"/api/flash-sales/{sale(worker, n)}/purchases", shoppers[(int)((worker * 7919 + n) % shoppers.Length)].Token, unit, ct);
         var toOne = Buy((_, _) => hot);
         var toMany = Buy((worker, n) => sales[(int)((worker * 104_729L + n * options.Connections) % sales.Length)]);
 
@@ -166,7 +167,7 @@ public static class P7
 
     private static IEnumerable<string> Rows(List<LoopResult> one, List<LoopResult> many) =>
         one.Zip(many).SelectMany(p => new[] { p.First, p.Second }).Select(r =>
-            Invariant($"| {r.Label} | {r.OkPerSecond:F0} | {r.Ok} | {r.Failed} | {r.Latency.P50:F1} | {r.Latency.P99:F1} | {r.ServerCores:F2} | {r.CpuMicrosPerRequest:F0} | {LoopResult.Percent(r.Steal)} |"));
+            Invariant($"| {r.Label} | {r.OkPerSecond:F0} | {r.Ok} | {r.Failed} | {r.Latency.P50:F1} | {r.Latency.P99:F1} | {r.ServerCores:F2} | {r.CpuMicrosPerRequest:F0} | {r.ToolCores:F2} | {LoopResult.Percent(r.Steal)} |"));
 
     private static async Task<(TimeSpan StartUp, double FirstRead)> StartUpAsync(BenchOptions options, string database, string? sale, CancellationToken cancellationToken)
     {

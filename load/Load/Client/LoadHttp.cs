@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using GroupBuy.Load.Metrics;
 
 namespace GroupBuy.Load.Client;
@@ -38,9 +36,13 @@ public sealed class LoadHttp : IDisposable
         SendAsync(operation, HttpMethod.Get, path, token, null, cancellationToken);
 
     public Task<ApiResult> PostAsync(string operation, string path, string? token, object? body, CancellationToken cancellationToken) =>
+        SendAsync(operation, HttpMethod.Post, path, token, body is null ? null : JsonBody.Of(body), cancellationToken);
+
+    /// <summary>Posts a body encoded once (<see cref="JsonBody.Of"/>), for a loop that sends the same one many times.</summary>
+    public Task<ApiResult> PostAsync(string operation, string path, string? token, JsonBody? body, CancellationToken cancellationToken) =>
         SendAsync(operation, HttpMethod.Post, path, token, body, cancellationToken);
 
-    public async Task<ApiResult> SendAsync(string operation, HttpMethod method, string path, string? token, object? body, CancellationToken cancellationToken)
+    public async Task<ApiResult> SendAsync(string operation, HttpMethod method, string path, string? token, JsonBody? body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         if (token is not null)
@@ -49,21 +51,21 @@ public sealed class LoadHttp : IDisposable
         }
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body);
+            request.Content = body.ToContent();
         }
         var started = Stopwatch.GetTimestamp();
         try
         {
             using var response = await _http.SendAsync(request, cancellationToken);
             var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            var json = bytes.Length == 0 ? null : ParseOrNull(bytes);
+            var json = response.Content.Headers.ContentType?.MediaType is { } type && type.EndsWith("json", StringComparison.OrdinalIgnoreCase) ? bytes : null;
             var ok = response.IsSuccessStatusCode;
             _recorder.Request(operation, started, ok);
             if (ok)
             {
                 return new ApiResult(response.StatusCode, json, null);
             }
-            var code = json?["code"]?.GetValue<string>() ?? $"http_{(int)response.StatusCode}";
+            var code = ApiResult.Parse(json)?["code"]?.GetValue<string>() ?? $"http_{(int)response.StatusCode}";
             _recorder.Error(operation, code);
             return new ApiResult(response.StatusCode, json, code);
         }
@@ -77,16 +79,16 @@ public sealed class LoadHttp : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+}
 
-    private static JsonNode? ParseOrNull(byte[] bytes)
-    {
-        try
-        {
-            return JsonNode.Parse(bytes);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+/// <summary>A request body encoded as JSON once.</summary>
+public sealed class JsonBody
+{
+    private readonly byte[] _utf8;
+
+    private JsonBody(byte[] utf8) => _utf8 = utf8;
+
+    public static JsonBody Of(object value) => new(JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), JsonSerializerOptions.Web));
+
+    public HttpContent ToContent() => new ByteArrayContent(_utf8) { Headers = { ContentType = new MediaTypeHeaderValue("application/json", "utf-8") } };
 }
