@@ -40,5 +40,19 @@ public static class ProcFs
     public static double StealShare((long Total, long Steal) start, (long Total, long Steal) end) =>
         end.Total > start.Total ? (double)(end.Steal - start.Steal) / (end.Total - start.Total) : double.NaN;
 
+    /// <summary>
+    /// Bytes the process has handed to <c>write</c> and its kin (<c>wchar</c> of /proc/&lt;pid&gt;/io): what a store writes to
+    /// its files, whether or not the disk has it yet (-1 where the file is missing).
+    /// </summary>
+    public static long WrittenBytes(string ioFile = "/proc/self/io")
+    {
+        if (!File.Exists(ioFile))
+        {
+            return -1;
+        }
+        var line = File.ReadLines(ioFile).FirstOrDefault(l => l.StartsWith("wchar:", StringComparison.Ordinal));
+        return line is null ? -1 : long.Parse(line["wchar:".Length..].Trim(), CultureInfo.InvariantCulture);
+    }
+
     public static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 }
