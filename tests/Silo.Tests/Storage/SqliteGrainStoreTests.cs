@@ -67,7 +67,7 @@ public sealed class SqliteGrainStoreTests : GrainStoreBehaviours
         await command.ExecuteNonQueryAsync(Cancellation);
     }
 
-    protected override IReadOnlyList<long> AllSchemaVersions => [1, 2, 3, 4, 5, 6];
+    protected override IReadOnlyList<long> AllSchemaVersions => [1, 2, 3, 4, 5, 6, 7];
 
     protected override async Task<IReadOnlyList<long>> AppliedSchemaVersionsAsync()
     {

@@ -135,7 +135,7 @@ public sealed partial class SqliteGrainStore
             }
             else
             {
-                blocks.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2)));
+                blocks.Add((reader.GetInt64(0), reader.GetInt64(1), BlockPacking.Unpack(reader.GetFieldValue<byte[]>(2), reader.GetInt64(4))));
             }
         }
         blocks.Sort(static (a, b) => a.Level != b.Level ? a.Level.CompareTo(b.Level) : b.Run.CompareTo(a.Run));

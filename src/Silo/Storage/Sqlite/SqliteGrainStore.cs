@@ -232,7 +232,7 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
         using var blockReader = blocks.ExecuteReader();
         while (blockReader.Read())
         {
-            foreach (var staged in StagedBlock.Events(blockReader.GetFieldValue<byte[]>(0)))
+            foreach (var staged in StagedBlock.Events(BlockPacking.Unpack(blockReader.GetFieldValue<byte[]>(0), blockReader.GetInt64(1))))
             {
                 if (!snapshots.TryGetValue(staged.Journal, out var snapshot))
                 {
@@ -275,7 +275,7 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
         using var blockReader = blocks.ExecuteReader();
         while (blockReader.Read())
         {
-            foreach (var row in StagedBlock.Rows(blockReader.GetFieldValue<byte[]>(0)))
+            foreach (var row in StagedBlock.Rows(BlockPacking.Unpack(blockReader.GetFieldValue<byte[]>(0), blockReader.GetInt64(1))))
             {
                 _staged.Load(row);
             }

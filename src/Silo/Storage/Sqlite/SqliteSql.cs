@@ -72,19 +72,19 @@ internal static class SqliteSql
     /// then the rows merged before script 006 (level and run NULL), which grain_index keeps and never takes again.
     /// </summary>
     public const string SelectKeyRows =
-        "SELECT r.level, r.run, b.rows, NULL FROM grain_index_runs r JOIN grain_index_blocks b " +
+        "SELECT r.level, r.run, b.rows, NULL, b.packing FROM grain_index_runs r JOIN grain_index_blocks b " +
         "ON b.run = r.run AND b.last_key >= $from AND b.last_key < $to WHERE r.listed = 1 " +
         "UNION ALL " +
-        "SELECT r.level, r.run, b.rows, NULL FROM grain_index_runs r JOIN grain_index_blocks b ON b.block = " +
+        "SELECT r.level, r.run, b.rows, NULL, b.packing FROM grain_index_runs r JOIN grain_index_blocks b ON b.block = " +
         "(SELECT s.block FROM grain_index_blocks s WHERE s.run = r.run AND s.last_key >= $to ORDER BY s.last_key LIMIT 1) " +
         "AND b.first_key < $to WHERE r.listed = 1 " +
         "UNION ALL " +
-        "SELECT NULL, NULL, item_id, payload FROM grain_index WHERE index_name = $index AND key = $key";
+        "SELECT NULL, NULL, item_id, payload, NULL FROM grain_index WHERE index_name = $index AND key = $key";
 
     public const string SelectRuns = "SELECT run, level, row_count, listed FROM grain_index_runs ORDER BY run";
 
     /// <summary>A run's blocks from the first holding a row after $after, in key order (compaction reads its inputs so).</summary>
-    public const string SelectBlocksAfter = "SELECT rows FROM grain_index_blocks WHERE run = $run AND last_key > $after ORDER BY last_key";
+    public const string SelectBlocksAfter = "SELECT rows, packing FROM grain_index_blocks WHERE run = $run AND last_key > $after ORDER BY last_key";
 
     public const string InsertRun = "INSERT INTO grain_index_runs (run, level, row_count, listed) VALUES ($run, $level, 0, 0)";
 
@@ -95,7 +95,7 @@ internal static class SqliteSql
     public const string DeleteRun = "DELETE FROM grain_index_runs WHERE run = $run";
 
     public const string InsertBlock =
-        "INSERT INTO grain_index_blocks (run, first_key, last_key, row_count, rows) VALUES ($run, $first, $last, $count, $rows)";
+        "INSERT INTO grain_index_blocks (run, first_key, last_key, row_count, rows, packing) VALUES ($run, $first, $last, $count, $rows, $packing)";
 
     /// <summary>Up to $count blocks of a run being dropped.</summary>
     public const string DeleteBlocks =
@@ -103,7 +103,7 @@ internal static class SqliteSql
 
     /// <summary>A transaction's grain index rows, packed (<see cref="StagedBlock"/>); merged into grain_index later (<see cref="StagedIndexRows"/>).</summary>
     public const string InsertStagedIndexBlock =
-        "INSERT INTO grain_index_staged_blocks (last_sequence, row_count, rows) VALUES ($last, $count, $rows)";
+        "INSERT INTO grain_index_staged_blocks (last_sequence, row_count, rows, packing) VALUES ($last, $count, $rows, $packing)";
 
     /// <summary>Blocks whose rows a round has all taken; rows staged one by one before script 005 go the same way.</summary>
     public const string DeleteStagedIndexBlocks = "DELETE FROM grain_index_staged_blocks WHERE last_sequence <= $last";
@@ -112,11 +112,11 @@ internal static class SqliteSql
 
     public const string SelectStagedIndexRows = "SELECT sequence, index_name, key, item_id, payload FROM grain_index_staged ORDER BY sequence";
 
-    public const string SelectStagedIndexBlocks = "SELECT rows FROM grain_index_staged_blocks ORDER BY last_sequence";
+    public const string SelectStagedIndexBlocks = "SELECT rows, packing FROM grain_index_staged_blocks ORDER BY last_sequence";
 
     /// <summary>A transaction's journal events, packed (<see cref="StagedBlock"/>); merged into journal_events later (<see cref="StagedJournalEvents"/>).</summary>
     public const string InsertStagedEventBlock =
-        "INSERT INTO journal_events_staged_blocks (last_sequence, event_count, events) VALUES ($last, $count, $events)";
+        "INSERT INTO journal_events_staged_blocks (last_sequence, event_count, events, packing) VALUES ($last, $count, $events, $packing)";
 
     /// <summary>Blocks whose events a round has all taken; events staged one by one before script 005 go the same way.</summary>
     public const string DeleteStagedEventBlocks = "DELETE FROM journal_events_staged_blocks WHERE last_sequence <= $last";
@@ -132,7 +132,7 @@ internal static class SqliteSql
     public const string SelectStagedEvents =
         "SELECT sequence, grain_type, grain_key, journal_name, version, payload FROM journal_events_staged ORDER BY sequence";
 
-    public const string SelectStagedEventBlocks = "SELECT events FROM journal_events_staged_blocks ORDER BY last_sequence";
+    public const string SelectStagedEventBlocks = "SELECT events, packing FROM journal_events_staged_blocks ORDER BY last_sequence";
 
     public const string UpsertReminder =
         "INSERT INTO reminders (grain_type, grain_key, name, due_at, period_ms) VALUES ($type, $key, $name, $due, $period) " +

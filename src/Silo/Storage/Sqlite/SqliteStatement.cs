@@ -109,6 +109,8 @@ internal sealed class SqliteStatement : IDisposable
     /// <summary>The current row's column as bytes, copied.</summary>
     public byte[] BlobColumn(int column) => raw.sqlite3_column_blob(_statement, column).ToArray();
 
+    public long Int64Column(int column) => raw.sqlite3_column_int64(_statement, column);
+
     public void Reset() => raw.sqlite3_reset(_statement);
 
     public void Dispose() => _statement.Dispose();

@@ -158,7 +158,7 @@ internal sealed partial class SqliteWriter
     {
         var (first, last, rows, count) = _blocks.Take();
         _lastBlockKey = last;
-        _insertBlock.Int64(0, run).Blob(1, first).Blob(2, last).Int64(3, count).Blob(4, rows).Execute();
+        _insertBlock.Int64(0, run).Blob(1, first).Blob(2, last).Int64(3, count).Blob(4, _packing.Pack(rows.Span)).Int64(5, BlockPacking.Deflate).Execute();
     }
 
     /// <summary>One compaction input, read block by block from the first row after where the last step ended.</summary>
@@ -212,7 +212,7 @@ internal sealed partial class SqliteWriter
                 }
                 else if (blocks.Read())
                 {
-                    _reader = new IndexBlockReader(blocks.BlobColumn(0));
+                    _reader = new IndexBlockReader(BlockPacking.Unpack(blocks.BlobColumn(0), blocks.Int64Column(1)));
                 }
                 else
                 {

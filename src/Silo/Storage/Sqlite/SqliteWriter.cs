@@ -37,6 +37,7 @@ internal sealed partial class SqliteWriter : IDisposable
     private readonly List<StagedRow> _stagedNow = [];
     private readonly List<StagedEvent> _eventsNow = [];
     private readonly StagedBlock _block = new();
+    private readonly BlockPacking _packing = new();
     private readonly Dictionary<JournalKey, long> _versionsNow = [];
     private readonly Dictionary<JournalKey, long> _snapshotsNow = [];
 
@@ -50,19 +51,19 @@ internal sealed partial class SqliteWriter : IDisposable
         _updateState = Prepare(SqliteSql.UpdateState, "$type", "$key", "$name", "$payload", "$now", "$expected");
         _selectJournalVersion = Prepare(SqliteSql.SelectJournalVersion, "$type", "$key", "$name");
         _insertEvent = Prepare(SqliteSql.InsertEvent, "$type", "$key", "$name", "$version", "$payload");
-        _insertStagedEvents = Prepare(SqliteSql.InsertStagedEventBlock, "$last", "$count", "$events");
+        _insertStagedEvents = Prepare(SqliteSql.InsertStagedEventBlock, "$last", "$count", "$events", "$packing");
         _deleteStagedEventBlocks = Prepare(SqliteSql.DeleteStagedEventBlocks, "$last");
         _deleteStagedEvents = Prepare(SqliteSql.DeleteStagedEvents, "$last");
         _upsertSnapshot = Prepare(SqliteSql.UpsertSnapshot, "$type", "$key", "$name", "$version", "$payload", "$now");
         _deleteCoveredEvents = Prepare(SqliteSql.DeleteCoveredEvents, "$type", "$key", "$name", "$version");
-        _insertStagedIndexRows = Prepare(SqliteSql.InsertStagedIndexBlock, "$last", "$count", "$rows");
+        _insertStagedIndexRows = Prepare(SqliteSql.InsertStagedIndexBlock, "$last", "$count", "$rows", "$packing");
         _deleteStagedIndexBlocks = Prepare(SqliteSql.DeleteStagedIndexBlocks, "$last");
         _deleteStagedIndexRows = Prepare(SqliteSql.DeleteStagedIndexRows, "$last");
         _insertRun = Prepare(SqliteSql.InsertRun, "$run", "$level");
         _listRun = Prepare(SqliteSql.ListRun, "$rows", "$run");
         _unlistRun = Prepare(SqliteSql.UnlistRun, "$run");
         _deleteRun = Prepare(SqliteSql.DeleteRun, "$run");
-        _insertBlock = Prepare(SqliteSql.InsertBlock, "$run", "$first", "$last", "$count", "$rows");
+        _insertBlock = Prepare(SqliteSql.InsertBlock, "$run", "$first", "$last", "$count", "$rows", "$packing");
         _deleteBlocks = Prepare(SqliteSql.DeleteBlocks, "$run", "$count");
         _blocks = new IndexBlockBuilder(runs.BlockBytes);
         _upsertReminder = Prepare(SqliteSql.UpsertReminder, "$type", "$key", "$name", "$due", "$period");
@@ -154,6 +155,7 @@ internal sealed partial class SqliteWriter : IDisposable
         }
         _connection.Dispose();
         _block.Dispose();
+        _packing.Dispose();
     }
 
     private void WriteState(CommitBatch<StorageWrite> batch, int index, StateWrite write, long now)
@@ -216,7 +218,8 @@ internal sealed partial class SqliteWriter : IDisposable
             {
                 _block.Add(staged);
             }
-            _insertStagedEvents.Int64(0, _eventsNow[^1].Sequence).Int64(1, _block.Count).Blob(2, _block.Bytes).Execute();
+            _insertStagedEvents.Int64(0, _eventsNow[^1].Sequence).Int64(1, _block.Count).Blob(2, _packing.Pack(_block.Bytes.Span))
+                .Int64(3, BlockPacking.Deflate).Execute();
         }
         if (_stagedNow.Count > 0)
         {
@@ -225,7 +228,8 @@ internal sealed partial class SqliteWriter : IDisposable
             {
                 _block.Add(row);
             }
-            _insertStagedIndexRows.Int64(0, _stagedNow[^1].Sequence).Int64(1, _block.Count).Blob(2, _block.Bytes).Execute();
+            _insertStagedIndexRows.Int64(0, _stagedNow[^1].Sequence).Int64(1, _block.Count).Blob(2, _packing.Pack(_block.Bytes.Span))
+                .Int64(3, BlockPacking.Deflate).Execute();
         }
     }
 
