@@ -64,7 +64,10 @@ internal sealed record LoadResult(string Name, int Callers, Sample Start, Sample
 
     public double BytesPerPurchase => (double)(End.AllocatedBytes - Start.AllocatedBytes) / Math.Max(1, Acknowledged);
 
-    /// <summary>Bytes the process wrote to its files a purchase (log, checkpoints; NaN where /proc is missing).</summary>
+    /// <summary>
+    /// Bytes the process wrote to its files a purchase (log, checkpoints; NaN where /proc is missing). A PostgreSQL run
+    /// writes none itself: the server does.
+    /// </summary>
     public double WrittenPerPurchase => Start.Written < 0 ? double.NaN : (double)(End.Written - Start.Written) / Math.Max(1, Acknowledged);
 
     /// <summary>Process CPU per purchase, in microseconds (both cores count).</summary>
@@ -80,7 +83,7 @@ internal sealed record LoadResult(string Name, int Callers, Sample Start, Sample
         $"  {Name}: {PerSecond:N0} acknowledged purchases/s ({Acknowledged:N0} in {Seconds:F1} s, {Callers} callers; run total {TotalAcknowledged:N0} acknowledged, {TotalRefused:N0} refused, {TotalFailed:N0} failed)",
         $"    latency p50 {Latency.Percentile(0.50):F2} ms, p99 {Latency.Percentile(0.99):F2} ms, max {Latency.Max:F1} ms",
         $"    cpu {CpuMicrosPerPurchase:F1} µs/purchase, {CpuShare:P0} of {Environment.ProcessorCount} cores; allocated {BytesPerPurchase:N0} B/purchase; " +
-        (double.IsNaN(WrittenPerPurchase) ? "" : $"written to files {WrittenPerPurchase:N0} B/purchase; ") +
+        (double.IsNaN(WrittenPerPurchase) || WrittenPerPurchase == 0 ? "" : $"written to files {WrittenPerPurchase:N0} B/purchase; ") +
         $"GCs gen0 {End.Gen0 - Start.Gen0}, gen1 {End.Gen1 - Start.Gen1}, gen2 {End.Gen2 - Start.Gen2}; " +
         $"lock contentions {End.LockContentions - Start.LockContentions:N0}; thread-pool items {(End.WorkItems - Start.WorkItems) / Math.Max(1.0, Acknowledged):F1}/purchase, threads ≤ {MaxThreads}" +
         (Commits > 0 ? $"; {Commits:N0} storage commits, {PerCommit:F1} purchases/commit, store busy {StoreBusyShare:P0} of the time" : "") +
