@@ -1,13 +1,14 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 
 namespace GroupBuy.Silo.Storage.Sqlite;
 
 /// <summary>
 /// How a block (staged rows, staged events, a run's rows) is stored: the <c>packing</c> column of its table (schema
-/// script 007). The writer packs every block it writes with DEFLATE at its fastest level, after the unpacked length:
-/// rows of JSON under long, repeating keys shrink about sevenfold, for about a microsecond a kilobyte, and every byte
-/// not written is also not synced, checkpointed and written again by the checkpoint. Blocks written before the script
-/// stay as they are and read as they were.
+/// script 007). The writer packs every block it writes with DEFLATE at its fastest level, after the unpacked length
+/// (four bytes, little-endian): rows of JSON under long, repeating keys shrink about sevenfold, for about a microsecond
+/// a kilobyte, and every byte not written is also not synced, checkpointed and written again by the checkpoint. Blocks
+/// written before the script stay as they are and read as they were.
 /// </summary>
 internal sealed class BlockPacking : IDisposable
 {
@@ -20,17 +21,9 @@ internal sealed class BlockPacking : IDisposable
     public ReadOnlyMemory<byte> Pack(ReadOnlySpan<byte> block)
     {
         _packed.SetLength(0);
-        Span<byte> length = stackalloc byte[5];
-        var written = 0;
-        for (var rest = (uint)block.Length; ; rest >>= 7)
-        {
-            length[written++] = (byte)(rest < 0x80 ? rest : (rest & 0x7F) | 0x80);
-            if (rest < 0x80)
-            {
-                break;
-            }
-        }
-        _packed.Write(length[..written]);
+        Span<byte> length = stackalloc byte[sizeof(int)];
+        BinaryPrimitives.WriteInt32LittleEndian(length, block.Length);
+        _packed.Write(length);
         using (var deflate = new DeflateStream(_packed, CompressionLevel.Fastest, leaveOpen: true))
         {
             deflate.Write(block);
@@ -49,19 +42,8 @@ internal sealed class BlockPacking : IDisposable
         {
             throw new InvalidDataException($"A block is stored with packing {packing}, which this version does not read.");
         }
-        var at = 0;
-        var length = 0;
-        for (var shift = 0; ; shift += 7)
-        {
-            var part = stored[at++];
-            length |= (part & 0x7F) << shift;
-            if (part < 0x80)
-            {
-                break;
-            }
-        }
-        var block = new byte[length];
-        using var inflate = new DeflateStream(new MemoryStream(stored, at, stored.Length - at, writable: false), CompressionMode.Decompress);
+        var block = new byte[BinaryPrimitives.ReadInt32LittleEndian(stored)];
+        using var inflate = new DeflateStream(new MemoryStream(stored, sizeof(int), stored.Length - sizeof(int), writable: false), CompressionMode.Decompress);
         inflate.ReadExactly(block);
         return block;
     }
