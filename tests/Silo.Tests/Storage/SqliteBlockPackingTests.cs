@@ -62,6 +62,16 @@ public sealed class SqliteBlockPackingTests : SqliteStagingTestBase
         await AssertReadsModelAsync(reopened);
     }
 
+    [Fact]
+    public void A_block_packed_in_a_way_this_version_does_not_know_is_refused_rather_than_misread()
+    {
+        using var packing = new BlockPacking();
+        var packed = packing.Pack("rows"u8).ToArray();
+
+        Assert.Equal("rows"u8.ToArray(), BlockPacking.Unpack(packed, BlockPacking.Deflate));
+        Assert.Throws<InvalidDataException>(() => BlockPacking.Unpack(packed, BlockPacking.Deflate + 1));
+    }
+
     private SqliteGrainStore Open() =>
         Open(new StagedIndexRows(roundRows: 32, chunkRows: 8), new StagedJournalEvents(roundRows: 1_000_000), new IndexRuns(fanIn: 2, compactRows: 8, blockBytes: 2048));
 
