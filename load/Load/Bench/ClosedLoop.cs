@@ -40,7 +40,7 @@ public static class ClosedLoop
         using var http = new LoadHttp(server.Address, recorder, connections);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var cpu = server.CpuTime();
-        var tool = Process.GetCurrentProcess().TotalProcessorTime;
+        var tool = Environment.CpuUsage.TotalTime;
         var host = ProcFs.HostTicks();
         var clock = Stopwatch.StartNew();
         stop.CancelAfter(duration);
@@ -62,7 +62,7 @@ public static class ClosedLoop
         await Task.WhenAll(workers);
         var seconds = clock.Elapsed.TotalSeconds;
         var cores = (server.CpuTime() - cpu).TotalSeconds / seconds;
-        var toolCores = (Process.GetCurrentProcess().TotalProcessorTime - tool).TotalSeconds / seconds;
+        var toolCores = (Environment.CpuUsage.TotalTime - tool).TotalSeconds / seconds;
         var steal = ProcFs.StealShare(host, ProcFs.HostTicks());
         var operations = recorder.Operations.ToList();
         var stats = operations.FirstOrDefault(o => counted is null || o.Name == counted) ?? new OperationStats(label);

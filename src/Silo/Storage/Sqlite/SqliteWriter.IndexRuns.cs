@@ -158,7 +158,7 @@ internal sealed partial class SqliteWriter
     {
         var (first, last, rows, count) = _blocks.Take();
         _lastBlockKey = last;
-        _insertBlock.Int64(0, run).Blob(1, first).Blob(2, last).Int64(3, count).Blob(4, _packing.Pack(rows.Span)).Int64(5, BlockPacking.Deflate).Execute();
+        Packed(_insertBlock.Int64(0, run).Blob(1, first).Blob(2, last).Int64(3, count), 4, rows.Span).Execute();
     }
 
     /// <summary>One compaction input, read block by block from the first row after where the last step ended.</summary>

@@ -218,8 +218,7 @@ internal sealed partial class SqliteWriter : IDisposable
             {
                 _block.Add(staged);
             }
-            _insertStagedEvents.Int64(0, _eventsNow[^1].Sequence).Int64(1, _block.Count).Blob(2, _packing.Pack(_block.Bytes.Span))
-                .Int64(3, BlockPacking.Deflate).Execute();
+            Packed(_insertStagedEvents.Int64(0, _eventsNow[^1].Sequence).Int64(1, _block.Count), 2, _block.Bytes.Span).Execute();
         }
         if (_stagedNow.Count > 0)
         {
@@ -228,8 +227,7 @@ internal sealed partial class SqliteWriter : IDisposable
             {
                 _block.Add(row);
             }
-            _insertStagedIndexRows.Int64(0, _stagedNow[^1].Sequence).Int64(1, _block.Count).Blob(2, _packing.Pack(_block.Bytes.Span))
-                .Int64(3, BlockPacking.Deflate).Execute();
+            Packed(_insertStagedIndexRows.Int64(0, _stagedNow[^1].Sequence).Int64(1, _block.Count), 2, _block.Bytes.Span).Execute();
         }
     }
 
@@ -272,6 +270,10 @@ internal sealed partial class SqliteWriter : IDisposable
             batch.Conflicted(index, snapshot.ConflictMessage);
         }
     }
+
+    /// <summary>Binds <paramref name="block"/>, packed, at <paramref name="parameter"/> and its packing at the next.</summary>
+    private SqliteStatement Packed(SqliteStatement statement, int parameter, ReadOnlySpan<byte> block) =>
+        statement.Blob(parameter, _packing.Pack(block)).Int64(parameter + 1, BlockPacking.Deflate);
 
     /// <summary>Binds the first three parameters every grain-keyed statement starts with: type, key and name.</summary>
     private static SqliteStatement Key(SqliteStatement statement, GrainId grainId, string name) =>
