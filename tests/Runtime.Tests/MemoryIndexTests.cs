@@ -101,6 +101,43 @@ public sealed class MemoryIndexTests
         }
     }
 
+    [Fact]
+    public void Rows_upserted_in_batches_of_any_size_read_back_as_when_upserted_one_by_one()
+    {
+        var oneByOne = new MemoryIndex(blockBytes: 4096);
+        var batched = new MemoryIndex(blockBytes: 4096);
+        var random = new Random(20261123);
+        var keys = new HashSet<(string Index, string Key)>();
+        for (var batch = 0; batch < 200; batch++)
+        {
+            // Sizes below, within and above the passes' stack buffers; the same row twice in a batch, and new keys.
+            var size = batch % 10 == 0 ? random.Next(300, 700) : random.Next(1, 40);
+            var rows = new List<IndexEntry>(size);
+            for (var i = 0; i < size; i++)
+            {
+                var name = random.Next(5) == 0 ? "flash-sale-orders" : "orders-by-shopper";
+                var key = name == "flash-sale-orders" ? $"sale-{random.Next(3)}" : $"shopper-{random.Next(3_000)}";
+                rows.Add(Row(name, key, $"fs.{key}.{random.Next(30)}", $"{{\"batch\":{batch},\"row\":{i}}}"));
+                keys.Add((name, key));
+            }
+            foreach (var row in rows)
+            {
+                oneByOne.Upsert(row);
+            }
+            batched.Upsert(rows);
+        }
+
+        Assert.True(keys.Count > 1_000);
+        foreach (var (name, key) in keys)
+        {
+            // Newest first, as read: the rows' order and payloads, not just the set.
+            Assert.Equal(ReadInOrder(oneByOne, name, key), ReadInOrder(batched, name, key));
+        }
+    }
+
+    private static string[] ReadInOrder(MemoryIndex index, string name, string key) =>
+        [.. index.Read(name, key).Select(item => $"{item.ItemId}={Encoding.UTF8.GetString(item.Payload)}")];
+
     private static IndexEntry Row(string index, string key, string itemId, string payload) =>
         new(index, key, itemId, Encoding.UTF8.GetBytes(payload));
 

@@ -219,11 +219,5 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
     }
 
     /// <summary>Called under the lock, in the same step as the write it came with.</summary>
-    private void Upsert(IReadOnlyList<IndexEntry> rows)
-    {
-        for (var i = 0; i < rows.Count; i++)
-        {
-            _index.Upsert(rows[i]);
-        }
-    }
+    private void Upsert(IReadOnlyList<IndexEntry> rows) => _index.Upsert(rows);
 }

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace GroupBuy.Runtime.Storage;
 
@@ -13,6 +15,10 @@ namespace GroupBuy.Runtime.Storage;
 /// </summary>
 internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockBytes)
 {
+    /// <summary>From this many rows a write's rows are upserted in passes (<see cref="Upsert(IReadOnlyList{IndexEntry})"/>).</summary>
+    private const int BatchRows = 4;
+    private const int StackRows = 256;
+
     private readonly SegmentedList<KeyEntry> _keys = new();
     private readonly SegmentedList<RowEntry> _rows = new();
     /// <summary>
@@ -29,13 +35,68 @@ internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockByt
     public void Upsert(IndexEntry entry)
     {
         var keyHash = KeyHash(entry.Index, entry.Key);
+        var key = KeyOf(entry, keyHash);
+        UpsertRow(entry, key, RowHash(key, entry.ItemId));
+    }
+
+    /// <summary>
+    /// Upserts a write's rows, in their order. Each row's slots lie at random in tables far larger than the caches, so
+    /// one row after another waits for memory three times over. A batch is taken in passes instead: every key's slot is
+    /// asked for, then every key's entry, then every row's slot, each pass before the one that needs it, so that a
+    /// batch's waits overlap.
+    /// </summary>
+    public void Upsert(IReadOnlyList<IndexEntry> entries)
+    {
+        var count = entries.Count;
+        if (count < BatchRows)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                Upsert(entries[i]);
+            }
+            return;
+        }
+        Span<int> keyHashes = count <= StackRows ? stackalloc int[count] : new int[count];
+        Span<int> keys = count <= StackRows ? stackalloc int[count] : new int[count];
+        Span<int> rowHashes = count <= StackRows ? stackalloc int[count] : new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            keyHashes[i] = KeyHash(entries[i].Index, entries[i].Key);
+            Prefetch(ref _keySlots[keyHashes[i] & (_keySlots.Length - 1)]);
+        }
+        for (var i = 0; i < count; i++)
+        {
+            if (Unpack(_keySlots[keyHashes[i] & (_keySlots.Length - 1)]).Position is var position and >= 0)
+            {
+                Prefetch(ref _keys[position]);
+            }
+        }
+        for (var i = 0; i < count; i++)
+        {
+            keys[i] = KeyOf(entries[i], keyHashes[i]);
+            rowHashes[i] = RowHash(keys[i], entries[i].ItemId);
+            Prefetch(ref _rowSlots[rowHashes[i] & (_rowSlots.Length - 1)]);
+        }
+        for (var i = 0; i < count; i++)
+        {
+            UpsertRow(entries[i], keys[i], rowHashes[i]);
+        }
+    }
+
+    /// <summary>The key's position, added if it is new.</summary>
+    private int KeyOf(IndexEntry entry, int keyHash)
+    {
         var key = FindKey(entry.Index, entry.Key, keyHash, out var keySlot);
         if (key < 0)
         {
             key = _keys.Add(new KeyEntry { Index = entry.Index, Key = entry.Key, Last = -1 });
             Occupy(ref _keySlots, keySlot, keyHash, key);
         }
-        var rowHash = HashCode.Combine(key, entry.ItemId.GetHashCode(StringComparison.Ordinal));
+        return key;
+    }
+
+    private void UpsertRow(IndexEntry entry, int key, int rowHash)
+    {
         var row = FindRow(key, entry.ItemId, rowHash, out var rowSlot);
         var item = MemoryMarshal.AsBytes(entry.ItemId.AsSpan());
         if (row >= 0)
@@ -78,6 +139,20 @@ internal sealed class MemoryIndex(int blockBytes = PayloadBlocks.DefaultBlockByt
             items[i] = new IndexedItem(new string(MemoryMarshal.Cast<byte, char>(stored[..entry.ItemBytes])), stored[entry.ItemBytes..].ToArray());
         }
         return items;
+    }
+
+    private static int RowHash(int key, string itemId) => HashCode.Combine(key, itemId.GetHashCode(StringComparison.Ordinal));
+
+    /// <summary>
+    /// Asks the processor to start loading what <paramref name="at"/> refers to: a hint, never a read, so an address the
+    /// collector has since moved costs nothing but the hint. Without the instruction (not x86) there is no hint.
+    /// </summary>
+    private static unsafe void Prefetch<T>(ref T at)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref at));
+        }
     }
 
     private static int KeyHash(string index, string key) =>
