@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GroupBuy.Runtime.Testing;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Playwright;
 
 namespace GroupBuy.Pages.Tests;
@@ -37,9 +38,11 @@ public class BrowserServer : IAsyncLifetime
 
     protected virtual ManualTimeProvider? Clock => null;
 
+    protected virtual IHubFilter? HubFilter => null;
+
     public async ValueTask InitializeAsync()
     {
-        Factory = new PagesFactory { Clock = Clock, LogPath = ServerLog.NextPath(GetType().Name) };
+        Factory = new PagesFactory { Clock = Clock, HubFilter = HubFilter, LogPath = ServerLog.NextPath(GetType().Name) };
         Factory.UseKestrel(0);
         Factory.StartServer();
         Assertions.SetDefaultExpectTimeout(15_000);
@@ -161,4 +164,25 @@ public sealed class ManualClockBrowserServer : BrowserServer
     public ManualTimeProvider ServerClock { get; } = new();
 
     protected override ManualTimeProvider? Clock => ServerClock;
+}
+
+/// <summary>The same with a hub that answers the first <c>Watch</c> of each topic as too busy, as it does under overload.</summary>
+public sealed class BusyHubBrowserServer : BrowserServer
+{
+    public FirstWatchRefused Refusals { get; } = new();
+
+    protected override IHubFilter? HubFilter => Refusals;
+}
+
+/// <summary>Refuses the first <c>Watch</c> of each topic with the hub's <c>overloaded</c> refusal; lets every later call through.</summary>
+public sealed class FirstWatchRefused : IHubFilter
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _refused = new(StringComparer.Ordinal);
+
+    public int Count => _refused.Count;
+
+    public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next) =>
+        invocationContext.HubMethodName == "Watch" && invocationContext.HubMethodArguments[0] is string topic && _refused.TryAdd(topic, true)
+            ? throw new HubException("overloaded: the service cannot take this call now; retry shortly.")
+            : next(invocationContext);
 }

@@ -2,6 +2,7 @@ using GroupBuy.Runtime.Testing;
 using GroupBuy.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -16,6 +17,9 @@ public sealed class PagesFactory : WebApplicationFactory<Program>
     /// <summary>When set before the server starts, the whole server runs on this clock.</summary>
     public ManualTimeProvider? Clock { get; init; }
 
+    /// <summary>When set, a filter every hub call goes through first (to make the hub refuse on cue).</summary>
+    public IHubFilter? HubFilter { get; init; }
+
     /// <summary>The file the server logs to (see <see cref="ServerLog"/>).</summary>
     public required string LogPath { get; init; }
 
@@ -29,6 +33,10 @@ public sealed class PagesFactory : WebApplicationFactory<Program>
         if (Clock is { } clock)
         {
             builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));
+        }
+        if (HubFilter is { } filter)
+        {
+            builder.ConfigureTestServices(services => services.Configure<HubOptions>(options => options.AddFilter(filter)));
         }
     }
 

@@ -1,6 +1,7 @@
 // Live progress over the SignalR hub (@microsoft/signalr, loaded as window.signalR). One connection per page;
 // watch(topic, onSnapshot) answers the current snapshot and then every newer push; after a reconnect every
-// topic is watched again, so the page never keeps a stale value.
+// topic is watched again, so the page never keeps a stale value, and a watch the hub could not take (busy, or cut
+// short) is tried again rather than failing the page.
 import { token } from './api.js';
 import { syncClock } from './clock.js';
 
@@ -50,7 +51,31 @@ async function resubscribe(topic) {
   }
 }
 
-/** Watches a topic; resolves with its current snapshot, and calls onSnapshot for it and every later one. */
+/** A hub refusal that waiting will not change (the hub's message starts with the contract's code). */
+function isRefusal(error) {
+  return /\b(not_found|forbidden|validation|unauthorized): /.test(error?.message ?? '');
+}
+
+const RETRY_DELAYS = [1000, 2000, 5000, 10000, 30000];
+
+/** Watches the topic again after a pause, until the hub answers or the topic is no longer watched. */
+function retryWatch(topic, attempt) {
+  setTimeout(async () => {
+    if (!watchers.has(topic)) return;
+    try {
+      const snapshot = await connection.invoke('Watch', topic);
+      const version = snapshot.version ?? snapshot.lastSeq ?? 0;
+      if (version >= (watchers.get(topic)?.version ?? 0)) deliver(topic, version, snapshot);
+    } catch (error) {
+      if (!isRefusal(error)) retryWatch(topic, attempt + 1);
+    }
+  }, RETRY_DELAYS[Math.min(attempt, RETRY_DELAYS.length - 1)]);
+}
+
+/**
+ * Watches a topic; resolves with its current snapshot, and calls onSnapshot for it and every later one. When the hub
+ * is busy or the call is cut short, it resolves with null and keeps trying, so the page stays as it loaded.
+ */
 export async function watch(topic, onSnapshot) {
   await connect();
   let watch = watchers.get(topic);
@@ -59,7 +84,16 @@ export async function watch(topic, onSnapshot) {
     watchers.set(topic, watch);
   }
   watch.handlers.add(onSnapshot);
-  const snapshot = await connection.invoke('Watch', topic);
+  let snapshot;
+  try {
+    snapshot = await connection.invoke('Watch', topic);
+  } catch (error) {
+    if (isRefusal(error)) throw error;
+    // Busy or cut short: the page keeps what it loaded and the feed starts when the hub answers again.
+    console.warn('watch failed; retrying', topic, error);
+    retryWatch(topic, 0);
+    return null;
+  }
   const version = snapshot.version ?? 0;
   if (version >= watch.version) {
     watch.version = version;
