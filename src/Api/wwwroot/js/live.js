@@ -42,34 +42,31 @@ function deliver(topic, version, data) {
   watch.handlers.forEach(handler => handler(data));
 }
 
-async function resubscribe(topic) {
-  try {
-    const snapshot = await connection.invoke('Watch', topic);
-    deliver(topic, snapshot.version ?? snapshot.lastSeq ?? 0, snapshot);
-  } catch (error) {
-    console.warn('watch failed', topic, error);
-  }
-}
+const RETRY_DELAYS = [1000, 2000, 5000, 10000, 30000];
 
 /** A hub refusal that waiting will not change (the hub's message starts with the contract's code). */
 function isRefusal(error) {
   return /\b(not_found|forbidden|validation|unauthorized): /.test(error?.message ?? '');
 }
 
-const RETRY_DELAYS = [1000, 2000, 5000, 10000, 30000];
+/**
+ * Watches a topic again (after a reconnect, or after the hub could not take its watch) and delivers the snapshot unless
+ * a newer push came first; when the hub is busy or the call is cut short, tries again after a growing pause.
+ */
+async function resubscribe(topic, attempt = 0) {
+  if (!watchers.has(topic)) return;
+  try {
+    const snapshot = await connection.invoke('Watch', topic);
+    const version = snapshot.version ?? snapshot.lastSeq ?? 0;
+    if (version >= (watchers.get(topic)?.version ?? 0)) deliver(topic, version, snapshot);
+  } catch (error) {
+    console.warn('watch failed', topic, error);
+    if (!isRefusal(error)) resubscribeLater(topic, attempt);
+  }
+}
 
-/** Watches the topic again after a pause, until the hub answers or the topic is no longer watched. */
-function retryWatch(topic, attempt) {
-  setTimeout(async () => {
-    if (!watchers.has(topic)) return;
-    try {
-      const snapshot = await connection.invoke('Watch', topic);
-      const version = snapshot.version ?? snapshot.lastSeq ?? 0;
-      if (version >= (watchers.get(topic)?.version ?? 0)) deliver(topic, version, snapshot);
-    } catch (error) {
-      if (!isRefusal(error)) retryWatch(topic, attempt + 1);
-    }
-  }, RETRY_DELAYS[Math.min(attempt, RETRY_DELAYS.length - 1)]);
+function resubscribeLater(topic, attempt) {
+  setTimeout(() => resubscribe(topic, attempt + 1), RETRY_DELAYS[Math.min(attempt, RETRY_DELAYS.length - 1)]);
 }
 
 /**
@@ -91,7 +88,7 @@ export async function watch(topic, onSnapshot) {
     if (isRefusal(error)) throw error;
     // Busy or cut short: the page keeps what it loaded and the feed starts when the hub answers again.
     console.warn('watch failed; retrying', topic, error);
-    retryWatch(topic, 0);
+    resubscribeLater(topic, 0);
     return null;
   }
   const version = snapshot.version ?? 0;
