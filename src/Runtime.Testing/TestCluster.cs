@@ -32,6 +32,8 @@ public sealed class TestCluster : IAsyncDisposable
 {
     private readonly TestClusterOptions _options;
     private IHost? _host;
+    /// <summary>The running silo's handle on <see cref="Storage"/>, cut off when it crashes.</summary>
+    private MemoryGrainStorage? _siloStorage;
 
     private TestCluster(TestClusterOptions options) => _options = options;
 
@@ -68,12 +70,13 @@ public sealed class TestCluster : IAsyncDisposable
 
     /// <summary>
     /// Drops the silo as a crash would: no grain runs <c>OnDeactivateAsync</c>, timers die, and only what
-    /// reached storage remains; then starts a new silo.
+    /// reached storage remains (a write still under way in the memory storage never lands); then starts a new silo.
     /// </summary>
     public async Task CrashAndRestartAsync(CancellationToken cancellationToken = default)
     {
         var host = Host;
         _host = null;
+        _siloStorage?.Crash();
         Clock.DropAllTimers();
         host.Services.GetRequiredService<GrainRuntime>().Abandon();
         await ((IAsyncDisposable)host).DisposeAsync();
@@ -105,7 +108,7 @@ public sealed class TestCluster : IAsyncDisposable
         }
         if (_options.UseMemoryStorage)
         {
-            builder.Services.AddMemoryGrainStorage(Storage);
+            builder.Services.AddMemoryGrainStorage(_siloStorage = Storage.ForSilo());
         }
         _options.ConfigureServices?.Invoke(builder.Services);
         var host = builder.Build();

@@ -9,21 +9,37 @@ namespace GroupBuy.Runtime.Storage;
 /// </summary>
 public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IReminderTable, IGrainIndex
 {
-    private readonly Lock _lock = new();
-    private readonly Dictionary<(GrainId, string), StoredState> _states = [];
-    private readonly Dictionary<(GrainId, string), SortedList<long, byte[]>> _journals = [];
-    private readonly Dictionary<(GrainId, string), JournalSnapshot> _snapshots = [];
-    private readonly Dictionary<(GrainId, string), ReminderEntry> _reminders = [];
-    private readonly MemoryIndex _index = new();
+    private readonly Contents _contents;
+    /// <summary>Set when the silo writing through this handle has crashed: from then on none of its writes lands.</summary>
+    private volatile bool _crashed;
 
-    /// <summary>State writes and journal appends accepted so far (what write-coalescing tests count).</summary>
-    public int Writes { get; private set; }
+    public MemoryGrainStorage() : this(new Contents())
+    {
+    }
+
+    private MemoryGrainStorage(Contents contents) => _contents = contents;
+
+    /// <summary>State writes and journal appends accepted so far, through any handle (what write-coalescing tests count).</summary>
+    public int Writes => _contents.Writes;
+
+    /// <summary>
+    /// A handle on the same contents for one silo. <see cref="Crash"/> cuts it off, so a test can drop a silo as a
+    /// crash would while this storage outlives it.
+    /// </summary>
+    public MemoryGrainStorage ForSilo() => new(_contents);
+
+    /// <summary>
+    /// The silo writing through this handle has died: a write it has under way, or starts later, never lands, as none
+    /// from a dead process would. Writes that landed before stay. Without this, a dropped silo's late append could land
+    /// after its successor read the journal, which no real crash does.
+    /// </summary>
+    public void Crash() => _crashed = true;
 
     public Task<StoredState?> ReadAsync(string stateName, GrainId grainId, CancellationToken cancellationToken)
     {
-        lock (_lock)
+        lock (_contents.Lock)
         {
-            return Task.FromResult(_states.GetValueOrDefault((grainId, stateName)));
+            return Task.FromResult(_contents.States.GetValueOrDefault((grainId, stateName)));
         }
     }
 
@@ -44,17 +60,17 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
 
     public Task<JournalSnapshot?> ReadSnapshotAsync(string journalName, GrainId grainId, CancellationToken cancellationToken)
     {
-        lock (_lock)
+        lock (_contents.Lock)
         {
-            return Task.FromResult(_snapshots.GetValueOrDefault((grainId, journalName)));
+            return Task.FromResult(_contents.Snapshots.GetValueOrDefault((grainId, journalName)));
         }
     }
 
     public Task<IReadOnlyList<JournalEntry>> ReadEventsAsync(string journalName, GrainId grainId, long afterVersion, CancellationToken cancellationToken)
     {
-        lock (_lock)
+        lock (_contents.Lock)
         {
-            IReadOnlyList<JournalEntry> events = _journals.TryGetValue((grainId, journalName), out var journal)
+            IReadOnlyList<JournalEntry> events = _contents.Journals.TryGetValue((grainId, journalName), out var journal)
                 ? [.. journal.Where(e => e.Key > afterVersion).Select(e => new JournalEntry(e.Key, e.Value))]
                 : [];
             return Task.FromResult(events);
@@ -84,11 +100,12 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
 
     private void Append(string journalName, GrainId grainId, long expectedVersion, byte[][] copies, IReadOnlyList<IndexEntry> index)
     {
-        lock (_lock)
+        lock (_contents.Lock)
         {
+            ThrowIfCrashed();
             var key = (grainId, journalName);
-            var journal = _journals.TryGetValue(key, out var existing) ? existing : _journals[key] = [];
-            var head = Math.Max(journal.Count > 0 ? journal.Keys[^1] : 0, _snapshots.GetValueOrDefault(key)?.Version ?? 0);
+            var journal = _contents.Journals.TryGetValue(key, out var existing) ? existing : _contents.Journals[key] = [];
+            var head = Math.Max(journal.Count > 0 ? journal.Keys[^1] : 0, _contents.Snapshots.GetValueOrDefault(key)?.Version ?? 0);
             if (head != expectedVersion)
             {
                 throw new InconsistentStateException($"Journal {journalName} of {grainId} is at version {head}, not {expectedVersion}.");
@@ -98,7 +115,7 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
                 journal.Add(expectedVersion + i + 1, copies[i]);
             }
             Upsert(index);
-            Writes++;
+            _contents.Writes++;
         }
     }
 
@@ -114,16 +131,17 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
 
     private void PutSnapshot(string journalName, GrainId grainId, long version, byte[] payload, IReadOnlyList<IndexEntry> index)
     {
-        lock (_lock)
+        lock (_contents.Lock)
         {
+            ThrowIfCrashed();
             var key = (grainId, journalName);
-            if (_snapshots.GetValueOrDefault(key)?.Version > version)
+            if (_contents.Snapshots.GetValueOrDefault(key)?.Version > version)
             {
                 throw new InconsistentStateException($"Journal {journalName} of {grainId} holds a snapshot later than version {version}.");
             }
-            _snapshots[key] = new JournalSnapshot(payload, version);
+            _contents.Snapshots[key] = new JournalSnapshot(payload, version);
             Upsert(index);
-            if (_journals.TryGetValue(key, out var journal) && journal.Count > 0 && journal.Keys[0] <= version)
+            if (_contents.Journals.TryGetValue(key, out var journal) && journal.Count > 0 && journal.Keys[0] <= version)
             {
                 // Rebuilt rather than trimmed with RemoveAt(0), which shifts the whole list once per dropped event.
                 var kept = new SortedList<long, byte[]>(Math.Max(0, journal.Count - (int)(version - journal.Keys[0] + 1)));
@@ -134,7 +152,7 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
                         kept.Add(eventVersion, stored);
                     }
                 }
-                _journals[key] = kept;
+                _contents.Journals[key] = kept;
             }
         }
     }
@@ -142,60 +160,63 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
     /// <summary>The events a journal still holds (tests check that snapshots drop covered events).</summary>
     public int JournalLength(string journalName, GrainId grainId)
     {
-        lock (_lock)
+        lock (_contents.Lock)
         {
-            return _journals.TryGetValue((grainId, journalName), out var journal) ? journal.Count : 0;
+            return _contents.Journals.TryGetValue((grainId, journalName), out var journal) ? journal.Count : 0;
         }
     }
 
     public Task<IReadOnlyList<ReminderEntry>> ReadAllAsync(CancellationToken cancellationToken)
     {
-        lock (_lock)
+        lock (_contents.Lock)
         {
-            return Task.FromResult<IReadOnlyList<ReminderEntry>>([.. _reminders.Values]);
+            return Task.FromResult<IReadOnlyList<ReminderEntry>>([.. _contents.Reminders.Values]);
         }
     }
 
     public Task UpsertAsync(ReminderEntry entry, CancellationToken cancellationToken)
     {
-        lock (_lock)
+        lock (_contents.Lock)
         {
-            _reminders[(entry.GrainId, entry.Name)] = entry;
+            ThrowIfCrashed();
+            _contents.Reminders[(entry.GrainId, entry.Name)] = entry;
         }
         return Task.CompletedTask;
     }
 
     public Task RemoveAsync(GrainId grainId, string name, CancellationToken cancellationToken)
     {
-        lock (_lock)
+        lock (_contents.Lock)
         {
-            _reminders.Remove((grainId, name));
+            ThrowIfCrashed();
+            _contents.Reminders.Remove((grainId, name));
         }
         return Task.CompletedTask;
     }
 
     private long Put(string stateName, GrainId grainId, byte[]? payload, long expectedVersion, IReadOnlyList<IndexEntry> index)
     {
-        lock (_lock)
+        lock (_contents.Lock)
         {
+            ThrowIfCrashed();
             var key = (grainId, stateName);
-            var current = _states.GetValueOrDefault(key)?.Version ?? 0;
+            var current = _contents.States.GetValueOrDefault(key)?.Version ?? 0;
             if (current != expectedVersion)
             {
                 throw new InconsistentStateException($"State {stateName} of {grainId} is at version {current}, not {expectedVersion}.");
             }
-            _states[key] = new StoredState(payload, current + 1);
+            _contents.States[key] = new StoredState(payload, current + 1);
             Upsert(index);
-            Writes++;
+            _contents.Writes++;
             return current + 1;
         }
     }
 
     public Task<IReadOnlyList<IndexedItem>> ReadIndexAsync(string index, string key, CancellationToken cancellationToken)
     {
-        lock (_lock)
+        lock (_contents.Lock)
         {
-            return Task.FromResult(_index.Read(index, key));
+            return Task.FromResult(_contents.Index.Read(index, key));
         }
     }
 
@@ -219,5 +240,26 @@ public sealed class MemoryGrainStorage : IGrainStorage, IJournalStorage, IRemind
     }
 
     /// <summary>Called under the lock, in the same step as the write it came with.</summary>
-    private void Upsert(IReadOnlyList<IndexEntry> rows) => _index.Upsert(rows);
+    private void Upsert(IReadOnlyList<IndexEntry> rows) => _contents.Index.Upsert(rows);
+
+    /// <summary>Called under the lock, so a write either landed before the crash or never does.</summary>
+    private void ThrowIfCrashed()
+    {
+        if (_crashed)
+        {
+            throw new InvalidOperationException("The silo that made this write has crashed; it never reaches storage.");
+        }
+    }
+
+    /// <summary>What the store holds, shared by every handle on it; guarded by <see cref="Lock"/>.</summary>
+    private sealed class Contents
+    {
+        public readonly Lock Lock = new();
+        public readonly Dictionary<(GrainId, string), StoredState> States = [];
+        public readonly Dictionary<(GrainId, string), SortedList<long, byte[]>> Journals = [];
+        public readonly Dictionary<(GrainId, string), JournalSnapshot> Snapshots = [];
+        public readonly Dictionary<(GrainId, string), ReminderEntry> Reminders = [];
+        public readonly MemoryIndex Index = new();
+        public int Writes;
+    }
 }
