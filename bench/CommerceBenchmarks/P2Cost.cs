@@ -13,11 +13,16 @@ internal static class P2Cost
     {
         var purchases = options.Purchases;
         Console.WriteLine($"P2 cost: {purchases:N0} purchases by {options.Callers} callers over {options.Shoppers:N0} shoppers {ShopperArrival.Describe(options.Shuffled)}, memory storage (after a warm-up of 20,000 on another sale)");
+        if (options.Sales > 1)
+        {
+            Console.WriteLine($"  spread over {options.Sales:N0} sales, each purchase to the next in turn (P7's spread case)");
+        }
         var shoppers = GrainPurchaser.MakeShoppers(options.Shoppers);
         await using var silo = await BenchSilo.StartMemoryAsync();
         var warm = await silo.CreateSaleAsync("p2-warm", P2.Price, options.Quantity, options.PerUserLimit);
         await RunAsync(new GrainPurchaser(warm, GrainPurchaser.MakeShoppers(20_000)), options.Callers, 20_000, ShopperArrival.Create(20_000, options.Shuffled));
-        var sale = await silo.CreateSaleAsync("p2-cost", P2.Price, options.Quantity, options.PerUserLimit);
+        var sales = new SaleRotation(await silo.CreateSalesAsync("p2-cost", options.Sales, P2.Price, options.Quantity, options.PerUserLimit));
+        var sale = sales.Sales[0];
 
         using var sampler = options.SampleAllocations ? new AllocationSampler() : null;
         var retainedBefore = GC.GetTotalMemory(forceFullCollection: true);
@@ -29,9 +34,9 @@ internal static class P2Cost
         var items = ThreadPool.CompletedWorkItemCount;
         var paused = GC.GetTotalPauseDuration();
         var collections = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
-        var acknowledged = await RunAsync(new GrainPurchaser(sale, shoppers), options.Callers, purchases, ShopperArrival.Create(options.Shoppers, options.Shuffled));
+        var acknowledged = await RunAsync(new GrainPurchaser(sales, shoppers), options.Callers, purchases, ShopperArrival.Create(options.Shoppers, options.Shuffled));
         sampler?.Stop();
-        var delivered = await ListCheck.LastOrderListedAsync(silo.OrderLists, sale, "p2-cost", acknowledged);
+        var delivered = await ListCheck.LastOrderListedAsync(silo.OrderLists, sale, "p2-cost", (await sale.Get())!.Reserved);
         process.Refresh();
         var elapsed = Stopwatch.GetElapsedTime(started);
         var cpuPer = (process.TotalProcessorTime - cpu).TotalMicroseconds / purchases;

@@ -21,6 +21,8 @@ public sealed partial class FlashSaleGrain
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _rowChanges = new OrderRowChanges(SaleId, Ledger);
+        _ledger.TakeSnapshotRowsFrom(_rowChanges);
         await LoadOrderRowsAsync(cancellationToken);
         _durable = CurrentView;
         _publishedVersion = _durable.Version;
@@ -41,16 +43,18 @@ public sealed partial class FlashSaleGrain
         // Never created: no rows, since they are only ever written with the sale's events.
         var rows = Ledger.Sale is null ? [] : await _index.ReadIndexAsync<FlashOrder>(FlashSaleLedger.OrderRows, SaleId, cancellationToken);
         var legacy = Ledger.LegacyOrders;
-        foreach (var order in Ledger.Restore(rows))
+        var replayed = Ledger.Restore(rows);
+        _rowChanges.StoredThroughNow();
+        foreach (var order in replayed)
         {
-            WriteRow(order);
+            _rowChanges.Changed(order.Sequence, _ledger.Version);
         }
         if (legacy.Count > 0)
         {
             // Read from a snapshot of the older shape: their rows go with the next snapshot (which leaves them out), their list entries now.
             foreach (var order in legacy)
             {
-                WriteRow(Ledger.Order(order.Id));
+                _rowChanges.Changed(order.Sequence, _ledger.Version);
                 ListOrder(order);
             }
             await _ledger.ConfirmAsync(cancellationToken);

@@ -11,6 +11,8 @@ namespace GroupBuy.Grains.FlashSales;
 public sealed partial class FlashSaleGrain
 {
     private readonly Queue<(long JournalVersion, SaleView View)> _views = new();
+    /// <summary>The orders whose rows the next snapshot writes (until then the events hold them); set on activation.</summary>
+    private OrderRowChanges _rowChanges = null!;
     private SaleView _durable;
     private long _publishedVersion;
     /// <summary>Why the ledger could not be written: this activation serves nothing more while it is being replaced.</summary>
@@ -32,24 +34,21 @@ public sealed partial class FlashSaleGrain
         FlashOrder? changed = null;
         if (@event is OrderPlaced placed)
         {
-            // A purchase's new order is as its event made it: the hot path skips reading it back from the book.
+            // A purchase's new order is as its event made it: the hot path skips reading it back from the book. Its
+            // row needs no note: the next snapshot writes every order above the last one's.
             changed = FlashOrder.PlacedBy(placed);
-            WriteRow(changed);
         }
         else
         {
             foreach (var orderId in FlashSaleLedger.OrdersChangedBy(@event))
             {
                 changed = Ledger.Order(orderId);
-                WriteRow(changed);
+                _rowChanges.Changed(changed.Sequence, _ledger.Version);
             }
         }
         _views.Enqueue((_ledger.Version, CurrentView));
         return changed;
     }
-
-    /// <summary>The order's row as it stands, written with the ledger's next snapshot (until then the events hold it).</summary>
-    private void WriteRow(FlashOrder order) => _ledger.AddToIndexWithSnapshot(FlashSaleLedger.OrderRows, SaleId, order.Id, order);
 
     /// <summary>Makes every event raised so far durable (sharing the append with concurrent callers).</summary>
     private async Task ConfirmAsync()

@@ -157,6 +157,9 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
     public FlashOrder? FindOrder(string orderId) =>
         SequenceOf(orderId) is { } sequence ? _orders.Get(Id!, sequence) : null;
 
+    /// <summary>The order of that sequence, if this sale has it.</summary>
+    public FlashOrder? OrderAt(long sequence) => Id is null ? null : _orders.Get(Id, sequence);
+
     /// <summary>An order this sale has (an id its own events or rows named).</summary>
     public FlashOrder Order(string orderId) =>
         FindOrder(orderId) ?? throw new KeyNotFoundException($"Flash sale {Id} has no order {orderId}.");

@@ -40,4 +40,11 @@ public interface IJournaledState<TState, TEvent> : Storage.IIndexWriter
     /// row of everything the replayed events changed.
     /// </remarks>
     void AddToIndexWithSnapshot<TItem>(string index, string key, string itemId, TItem item);
+
+    /// <summary>
+    /// Has every snapshot from now on ask <paramref name="source"/> for rows as well, when it is taken: the alternative to
+    /// <see cref="AddToIndexWithSnapshot"/> for a state that can name what changed since its last snapshot without
+    /// holding a row for each change. The same load rule applies.
+    /// </summary>
+    void TakeSnapshotRowsFrom(Storage.ISnapshotRowSource source);
 }

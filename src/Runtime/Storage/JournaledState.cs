@@ -34,7 +34,8 @@ namespace GroupBuy.Runtime.Storage;
 /// </para>
 /// <para>
 /// Rows added for the snapshot wait for the next one and go in its commit, each index + key + item id once, however
-/// often it changed in between: the events carry every change until then.
+/// often it changed in between: the events carry every change until then. A row source instead names its rows as the
+/// snapshot is taken, and hears when it is stored.
 /// </para>
 /// </remarks>
 internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJournaledState<TState, TEvent>, IActivationState
@@ -58,6 +59,7 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
     private readonly List<PendingIndexRow> _unconfirmedIndex = [];
     /// <summary>Rows for the next snapshot's commit, the latest of each index + key + item id (touched on turns only).</summary>
     private readonly Dictionary<(string Index, string Key, string ItemId), PendingIndexRow> _snapshotIndex = [];
+    private ISnapshotRowSource? _rowSource;
     /// <summary>The append handed to the store and not cut yet; the next confirmations wait for it.</summary>
     private Pull? _pull;
     /// <summary>The last append cut: what a confirmation with nothing new waits for.</summary>
@@ -141,6 +143,8 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
         ThrowIfFailed();
         _snapshotIndex[(index, key, itemId)] = PendingIndexRow.Of(index, key, itemId, item);
     }
+
+    public void TakeSnapshotRowsFrom(ISnapshotRowSource source) => _rowSource = source;
 
     public Task ConfirmAsync(CancellationToken cancellationToken = default)
     {
@@ -304,7 +308,7 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
         // Counted from here even if the write fails: a lost snapshot is retried after as many events again.
         _snapshotBytes = snapshot.Length;
         Interlocked.Exchange(ref _eventBytesSinceSnapshot, 0);
-        PendingIndexRow[] rows = [.. _snapshotIndex.Values];
+        var rows = RowsOfNow(version);
         try
         {
             await ConfirmAsync();
@@ -314,6 +318,19 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
             return false; // the journal failed: the activation is being dropped, and its snapshot with it
         }
         return await WriteSnapshotAsync(version, snapshot, rows);
+    }
+
+    /// <summary>The rows waiting for the snapshot, and those the row source adds as it is taken.</summary>
+    private PendingIndexRow[] RowsOfNow(long version)
+    {
+        if (_rowSource is null)
+        {
+            return [.. _snapshotIndex.Values];
+        }
+        var taken = new SnapshotRows();
+        _rowSource.AddRows(taken, version);
+        taken.Rows.AddRange(_snapshotIndex.Values);
+        return [.. taken.Rows];
     }
 
     /// <summary>
@@ -328,6 +345,7 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
             var index = rows.Length >= OffTurnRows ? await Task.Run(() => Entries(rows)) : Entries(rows);
             await _storage.WriteSnapshotAsync(binding.StateName, binding.GrainId, version, snapshot, index, CancellationToken.None);
             _snapshotVersion = version;
+            _rowSource?.Stored(version);
             foreach (var row in rows)
             {
                 var key = (row.Index, row.Key, row.ItemId);

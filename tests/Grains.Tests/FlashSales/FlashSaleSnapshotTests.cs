@@ -6,6 +6,7 @@ using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Runtime;
 using GroupBuy.Runtime.Hosting;
 using GroupBuy.Runtime.Storage;
+using GroupBuy.Runtime.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using static GroupBuy.Grains.Tests.FlashSales.FlashSaleTestKit;
 
@@ -120,6 +121,32 @@ public sealed class FlashSaleSnapshotTests
         Assert.Equal(0, silo.Storage.JournalLength("ledger", new GrainId("flash-sale", "later")));
         var (_, orders) = await AuditAsync(silo, "later", acknowledged);
         Assert.Equal([OrderStatus.Paid, OrderStatus.PendingPayment, OrderStatus.PendingPayment, OrderStatus.PendingPayment], orders.Select(o => o.Status));
+    }
+
+    [Fact]
+    public async Task Orders_placed_or_paid_while_a_snapshot_is_written_get_their_rows_with_the_next_one()
+    {
+        var gate = new SnapshotGate();
+        await using var silo = await CommerceSilo.StartAsync(services: s =>
+        {
+            s.Configure<GrainRuntimeOptions>(o => o.JournalSnapshotInterval = 4);
+            gate.AddTo(s);
+        });
+        var sale = await CreateSaleAsync(silo, "held", quantity: 20, perUserLimit: 2);   // created and started: 2 events
+        var held = gate.HoldNext();
+        List<OrderSnapshot> acknowledged = [(await sale.Purchase(Shopper("h1"), 1, null)).Unwrap(), (await sale.Purchase(Shopper("h2"), 1, null)).Unwrap()];
+        await held.Reached.WaitAsync(TimeSpan.FromSeconds(30), CommerceSilo.Token);   // the snapshot of version 4: rows of orders 1 and 2
+
+        acknowledged.Add((await sale.Purchase(Shopper("h3"), 1, null)).Unwrap());   // above the rows it took
+        (await sale.Pay(acknowledged[0].Id, "h1")).Unwrap();                      // its row there says pending
+        held.Release();
+        acknowledged.Add((await sale.Purchase(Shopper("h4"), 1, null)).Unwrap());   // version 8: the next snapshot
+        await silo.RestartAsync(CommerceSilo.Token);
+        Assert.Equal(0, silo.Storage.JournalLength("ledger", new GrainId("flash-sale", "held")));   // every order loads from its row
+
+        var (snapshot, orders) = await AuditAsync(silo, "held", acknowledged);
+        Assert.Equal([OrderStatus.Paid, .. Enumerable.Repeat(OrderStatus.PendingPayment, 3)], orders.Select(o => o.Status));
+        Assert.Equal((1, 3), (snapshot.Sold, snapshot.Reserved));
     }
 
     [Fact]
