@@ -30,21 +30,14 @@ public interface IJournaledState<TState, TEvent> : Storage.IIndexWriter
     Task ConfirmAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Upserts a row of a grain index in the commit of the journal's next snapshot, not of its next append: for a
-    /// row that only restates what the events since that snapshot already hold, so that it is written once per
-    /// snapshot rather than once per change. Adding the same index + key + item id again before then replaces it.
+    /// Has every snapshot from now on ask <paramref name="source"/> for index rows when it is taken, and write them in
+    /// the snapshot's commit, not an append's: for rows that only restate what the events since the last snapshot
+    /// hold, so that each is written once per snapshot rather than once per change.
     /// </summary>
     /// <remarks>
     /// A snapshot drops the events it covers, so the state must read such rows back when it loads and lay the events
-    /// after the snapshot over them. Rows still waiting are held by this activation only: after a load, add again the
-    /// row of everything the replayed events changed.
+    /// after the snapshot over them. What the source has yet to write is known to this activation only: after a load,
+    /// it must count everything the replayed events changed as changed.
     /// </remarks>
-    void AddToIndexWithSnapshot<TItem>(string index, string key, string itemId, TItem item);
-
-    /// <summary>
-    /// Has every snapshot from now on ask <paramref name="source"/> for rows as well, when it is taken: the alternative to
-    /// <see cref="AddToIndexWithSnapshot"/> for a state that can name what changed since its last snapshot without
-    /// holding a row for each change. The same load rule applies.
-    /// </summary>
     void TakeSnapshotRowsFrom(Storage.ISnapshotRowSource source);
 }

@@ -1,10 +1,10 @@
 namespace GroupBuy.Runtime.Storage;
 
 /// <summary>
-/// Supplies the index rows of a journal's snapshots when each is taken, for a state that can tell what changed since
-/// its last stored snapshot more cheaply than by holding a row per change until then (see
-/// <see cref="IJournaledState{TState, TEvent}.AddToIndexWithSnapshot"/>): a sale's new orders are every sequence above a
-/// mark, so it keeps a number instead of an object per order. Both methods run on the grain's turn.
+/// Supplies the index rows of a journal's snapshots when each is taken (see
+/// <see cref="IJournaledState{TState, TEvent}.TakeSnapshotRowsFrom"/>). The state names what changed since its last
+/// stored snapshot however is cheapest, rather than holding a row per change until then: a sale's new orders are every
+/// sequence above a mark, so it keeps a number instead of an object per order. Both methods run on the grain's turn.
 /// </summary>
 public interface ISnapshotRowSource
 {

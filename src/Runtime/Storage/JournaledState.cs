@@ -33,9 +33,8 @@ namespace GroupBuy.Runtime.Storage;
 /// still be lost.
 /// </para>
 /// <para>
-/// Rows added for the snapshot wait for the next one and go in its commit, each index + key + item id once, however
-/// often it changed in between: the events carry every change until then. A row source instead names its rows as the
-/// snapshot is taken, and hears when it is stored.
+/// A snapshot's rows come from the state's row source as it is taken, and go in its commit; the source hears when it is
+/// stored. Until then the events carry every change.
 /// </para>
 /// </remarks>
 internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJournaledState<TState, TEvent>, IActivationState
@@ -57,8 +56,7 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
     private readonly Lock _gate = new();
     private readonly List<TEvent> _unconfirmed = [];
     private readonly List<PendingIndexRow> _unconfirmedIndex = [];
-    /// <summary>Rows for the next snapshot's commit, the latest of each index + key + item id (touched on turns only).</summary>
-    private readonly Dictionary<(string Index, string Key, string ItemId), PendingIndexRow> _snapshotIndex = [];
+    /// <summary>Names the rows of each snapshot's commit (asked on turns only).</summary>
     private ISnapshotRowSource? _rowSource;
     /// <summary>The append handed to the store and not cut yet; the next confirmations wait for it.</summary>
     private Pull? _pull;
@@ -136,12 +134,6 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
         {
             _unconfirmedIndex.Add(row);
         }
-    }
-
-    public void AddToIndexWithSnapshot<TItem>(string index, string key, string itemId, TItem item)
-    {
-        ThrowIfFailed();
-        _snapshotIndex[(index, key, itemId)] = PendingIndexRow.Of(index, key, itemId, item);
     }
 
     public void TakeSnapshotRowsFrom(ISnapshotRowSource source) => _rowSource = source;
@@ -320,22 +312,21 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
         return await WriteSnapshotAsync(version, snapshot, rows);
     }
 
-    /// <summary>The rows waiting for the snapshot, and those the row source adds as it is taken.</summary>
+    /// <summary>The rows the row source names as the snapshot is taken.</summary>
     private PendingIndexRow[] RowsOfNow(long version)
     {
         if (_rowSource is null)
         {
-            return [.. _snapshotIndex.Values];
+            return [];
         }
         var taken = new SnapshotRows();
         _rowSource.AddRows(taken, version);
-        taken.Rows.AddRange(_snapshotIndex.Values);
         return [.. taken.Rows];
     }
 
     /// <summary>
-    /// Writes the snapshot with the rows waiting for it (turned into JSON off the turn when there are many); rows
-    /// added again meanwhile stay for the next one, and so do all of them when the write fails.
+    /// Writes the snapshot with its rows (turned into JSON off the turn when there are many) and tells the row source
+    /// once it is stored; a failed write is not told, so the next snapshot carries those rows again.
     /// </summary>
     private async Task<bool> WriteSnapshotAsync(long version, byte[] snapshot, PendingIndexRow[] rows)
     {
@@ -346,14 +337,6 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
             await _storage.WriteSnapshotAsync(binding.StateName, binding.GrainId, version, snapshot, index, CancellationToken.None);
             _snapshotVersion = version;
             _rowSource?.Stored(version);
-            foreach (var row in rows)
-            {
-                var key = (row.Index, row.Key, row.ItemId);
-                if (_snapshotIndex.TryGetValue(key, out var waiting) && ReferenceEquals(waiting.Item, row.Item))
-                {
-                    _snapshotIndex.Remove(key);
-                }
-            }
             return true;
         }
         catch (Exception exception)

@@ -13,11 +13,8 @@ public interface INotebookGrain : IGrainWithStringKey
     /// <summary>Writes the note as the state and files it under its tag in the same write.</summary>
     Task Keep(string tag, string noteId, string note);
 
-    /// <summary>Journals the note and files it under its tag with the journal's next snapshot.</summary>
+    /// <summary>Journals the note and files it under its tag with the journal's next snapshot (its row source names it).</summary>
     Task JournalFiledLater(string tag, string noteId, string note);
-
-    /// <summary>As <see cref="JournalFiledLater"/>, the row made by the grain's row source when the snapshot is taken.</summary>
-    Task JournalTakenLater(string tag, string noteId, string note);
 }
 
 /// <summary>Writes index rows every way: with a journal append, with a journal snapshot and with a state write.</summary>
@@ -37,13 +34,6 @@ public sealed class NotebookGrain(
     }
 
     public async Task JournalFiledLater(string tag, string noteId, string note)
-    {
-        journal.Raise(new LedgerEntry(1, note));
-        journal.AddToIndexWithSnapshot(Index, tag, noteId, new TaggedNote(note, 1));
-        await journal.ConfirmAsync();
-    }
-
-    public async Task JournalTakenLater(string tag, string noteId, string note)
     {
         journal.Raise(new LedgerEntry(1, note));
         _forSnapshot.Note(tag, noteId, note, journal.Version);
