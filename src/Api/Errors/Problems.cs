@@ -1,6 +1,5 @@
 using GroupBuy.Grains.Interfaces;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace GroupBuy.Api.Errors;
 
@@ -74,12 +73,16 @@ public static class Problems
         app.UseStatusCodePages(context =>
         {
             var status = context.HttpContext.Response.StatusCode;
-            return Of(CodeForStatus(status), ReasonPhrases.GetReasonPhrase(status), status).ExecuteAsync(context.HttpContext);
+            return Of(CodeForStatus(status), BadRequests.DetailOfStatus(status), status).ExecuteAsync(context.HttpContext);
         });
 
     /// <summary>Adds the <c>code</c> (and a matching type) to every problem the framework writes, so none is without one.</summary>
     public static IServiceCollection AddProblems(this IServiceCollection services) =>
-        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        services
+            // A body that does not bind reaches ExceptionProblems in every environment (by default only in Development;
+            // elsewhere it would be a bare 400), so each client learns what was wrong with it.
+            .Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true)
+            .AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;
             if (!problem.Extensions.ContainsKey("code"))

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace GroupBuy.Api.Errors;
+
+/// <summary>
+/// Words a body the framework could not bind for the client who sent it: where the JSON broke or which field had the
+/// wrong kind of value, never the framework's own message, which names C# parameters and types.
+/// </summary>
+internal static class BadRequests
+{
+    private const string JsonContentOnly = "This route takes a JSON body: send it with Content-Type: application/json.";
+
+    /// <summary>The detail of a bodiless refusal the framework answered by its status alone (routing's 415 among them).</summary>
+    public static string DetailOfStatus(int status) =>
+        status == StatusCodes.Status415UnsupportedMediaType ? JsonContentOnly : ReasonPhrases.GetReasonPhrase(status);
+
+    public static string DetailOf(BadHttpRequestException bad, HttpRequest request) => bad switch
+    {
+        { StatusCode: StatusCodes.Status415UnsupportedMediaType } => JsonContentOnly,
+        { InnerException: JsonException json } => DetailOf(json),
+        { StatusCode: StatusCodes.Status400BadRequest } when request.ContentLength == 0 =>
+            "This route takes a JSON body, and the request had none.",
+        _ => bad.Message,
+    };
+
+    /// <summary>
+    /// A reader error (the text is not JSON) arrives wrapped around the reader's own <see cref="JsonException"/>; a
+    /// value that does not fit its field arrives alone, with the field's path.
+    /// </summary>
+    private static string DetailOf(JsonException json)
+    {
+        var at = json.LineNumber is { } line && json.BytePositionInLine is { } position
+            ? $" (line {line + 1}, byte {position + 1})"
+            : "";
+        if (json.InnerException is JsonException)
+        {
+            return $"The body is not valid JSON{at}.";
+        }
+        return json.Path is null or "$"
+            ? "The body must be a JSON object with this route's fields."
+            : $"The value at {json.Path} is of the wrong kind for its field, or out of its range (the request schemas are in /openapi/v1.json).";
+    }
+}
