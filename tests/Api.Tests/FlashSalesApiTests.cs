@@ -66,6 +66,32 @@ public sealed class FlashSalesApiTests(ApiFactory factory) : IClassFixture<ApiFa
     }
 
     [Fact]
+    public async Task A_sale_with_several_wrong_fields_is_told_every_one_of_them_at_once()
+    {
+        var (owner, _) = await ProductAsync(stock: 5);
+
+        var response = await owner.PostAsJsonAsync("/api/flash-sales", new { sku = "not a sku", price = -1, quantity = 1, perUserLimit = 1 }, ApiClient.Token);
+
+        var problem = await response.AssertProblemAsync(400, "validation");
+        var errors = problem["errors"]!.AsObject();
+        Assert.Equal(["sku", "price", "startsAt", "endsAt"], errors.Select(field => field.Key));
+        Assert.Contains("'price' must be a whole number from 0", errors["price"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        var detail = problem["detail"]!.GetValue<string>();
+        Assert.All(errors, field => Assert.Contains(field.Value![0]!.GetValue<string>(), detail, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_single_wrong_field_is_named_in_errors_too()
+    {
+        var (owner, sku) = await ProductAsync(stock: 5);
+
+        var response = await owner.PostAsJsonAsync("/api/flash-sales", Sale(sku, quantity: 0), ApiClient.Token);
+
+        var errors = (await response.AssertProblemAsync(400, "validation"))["errors"]!.AsObject();
+        Assert.Equal(["quantity"], errors.Select(field => field.Key));
+    }
+
+    [Fact]
     public async Task A_shopper_buys_pays_and_finds_the_order()
     {
         var id = await LiveSaleAsync();

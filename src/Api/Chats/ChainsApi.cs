@@ -47,11 +47,12 @@ public static class ChainsApi
         {
             return Validate.Invalid("pickup", "is required");
         }
-        var problem = Validate.Text(request.Title, "title", MaxTitleLength)
-            ?? Validate.Text(request.FlashSaleId, "flashSaleId", 64)
-            ?? Validate.Text(pickup.Place, "pickup.place", MaxTitleLength)
-            ?? (pickup.At is null ? Validate.Invalid("pickup.at", "is required (ISO-8601)") : null)
-            ?? Validate.Text(request.Note, "note", MaxNoteLength, required: false, multiline: true);
+        var problem = Validate.All(
+            Validate.Text(request.Title, "title", MaxTitleLength),
+            Validate.Text(request.FlashSaleId, "flashSaleId", 64),
+            Validate.Text(pickup.Place, "pickup.place", MaxTitleLength),
+            pickup.At is null ? Validate.Invalid("pickup.at", "is required (ISO-8601)") : null,
+            Validate.Text(request.Note, "note", MaxNoteLength, required: false, multiline: true));
         if (problem is not null)
         {
             return problem;

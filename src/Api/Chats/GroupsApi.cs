@@ -112,7 +112,7 @@ public static class GroupsApi
             return Validate.Invalid("text", "or 'share' is required, not both");
         }
         var problem = request.Share is { } s
-            ? Validate.OneOf(s.Kind, "share.kind", "team", "flash_sale", "group_buy") ?? Validate.Text(s.Id, "share.id", 64)
+            ? Validate.All(Validate.OneOf(s.Kind, "share.kind", "team", "flash_sale", "group_buy"), Validate.Text(s.Id, "share.id", 64))
             : Validate.Text(request.Text, "text", MaxTextLength, multiline: true);
         if (problem is not null)
         {

@@ -46,12 +46,20 @@ public static class Problems
         [StatusCodes.Status503ServiceUnavailable] = ErrorCodes.Overloaded,
     };
 
+    /// <summary>The extension of a <c>validation</c> problem that maps each invalid field to its messages.</summary>
+    public const string ErrorsField = "errors";
+
     public static ProblemHttpResult Of(string code, string detail) => Of(code, detail, StatusOf(code));
 
     /// <summary>A problem whose status is not the code's usual one (413 for an oversized body is still <c>validation</c>).</summary>
     public static ProblemHttpResult Of(string code, string detail, int status) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: TitleOf(code), type: TypeOf(code),
             extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    /// <summary>A <c>validation</c> problem with <c>errors</c>: each invalid field and its messages.</summary>
+    public static ProblemHttpResult Of(string code, string detail, Dictionary<string, string[]> errors) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusOf(code), title: TitleOf(code), type: TypeOf(code),
+            extensions: new Dictionary<string, object?> { ["code"] = code, [ErrorsField] = errors });
 
     public static ProblemHttpResult Of(DomainError error) => Of(error.Code, error.Detail);
 

@@ -49,12 +49,57 @@ public static partial class Validate
     {
         if (startsAt is null || endsAt is null)
         {
-            return Invalid(startsAt is null ? "startsAt" : "endsAt", "is required (ISO-8601)");
+            return All(startsAt is null ? Invalid("startsAt", "is required (ISO-8601)") : null, endsAt is null ? Invalid("endsAt", "is required (ISO-8601)") : null);
         }
         return endsAt <= startsAt || endsAt - startsAt > TimeSpan.FromDays(3650) ? Invalid("endsAt", "must be after startsAt, within ten years") : null;
     }
 
-    public static ProblemHttpResult Invalid(string field, string rule) => Problems.Of(ErrorCodes.Validation, $"'{field}' {rule}.");
+    /// <summary>
+    /// Every check's refusal at once, so a form learns all its wrong fields in one answer: the details joined, and
+    /// <c>errors</c> mapping each field to its messages. Null when every check passed.
+    /// </summary>
+    public static ProblemHttpResult? All(params ReadOnlySpan<ProblemHttpResult?> checks)
+    {
+        ProblemHttpResult? first = null;
+        var refusals = 0;
+        foreach (var check in checks)
+        {
+            if (check is not null)
+            {
+                first ??= check;
+                refusals++;
+            }
+        }
+        if (refusals <= 1)
+        {
+            return first;   // nothing to merge, nothing allocated: the path every valid request takes
+        }
+        var details = new List<string>();
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var check in checks)
+        {
+            if (check?.ProblemDetails is not { } problem)
+            {
+                continue;
+            }
+            details.Add(problem.Detail ?? "");
+            if (problem.Extensions.TryGetValue(Problems.ErrorsField, out var fields) && fields is Dictionary<string, string[]> byField)
+            {
+                foreach (var (field, messages) in byField)
+                {
+                    errors[field] = [.. errors.GetValueOrDefault(field, []), .. messages];
+                }
+            }
+        }
+        return Problems.Of(ErrorCodes.Validation, string.Join(" ", details), errors);
+    }
+
+    /// <summary>A <c>validation</c> problem naming <paramref name="field"/>, in its detail and in <c>errors</c>.</summary>
+    public static ProblemHttpResult Invalid(string field, string rule)
+    {
+        var message = $"'{field}' {rule}.";
+        return Problems.Of(ErrorCodes.Validation, message, new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] });
+    }
 
     private static bool IsWellFormed(string value)
     {

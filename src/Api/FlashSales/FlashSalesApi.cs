@@ -33,12 +33,13 @@ public static class FlashSalesApi
     private static async Task<Results<Created<FlashSaleResponse>, ProblemHttpResult>> Create(
         CreateFlashSaleRequest request, ClaimsPrincipal user, IGrainFactory grains, [FromHeader(Name = Idempotency.Header)] string? idempotencyKey)
     {
-        var problem = Validate.Id(request.Sku, "sku")
-            ?? Validate.Range(request.Price, "price", 0, Limits.MaxPrice)
-            ?? Validate.Range(request.Quantity, "quantity", 1, Limits.MaxQuantity)
-            ?? Validate.Range(request.PerUserLimit, "perUserLimit", 1, Limits.MaxQuantity)
-            ?? Validate.Window(request.StartsAt, request.EndsAt)
-            ?? Validate.Rate(request.CommissionRate, "commissionRate");
+        var problem = Validate.All(
+            Validate.Id(request.Sku, "sku"),
+            Validate.Range(request.Price, "price", 0, Limits.MaxPrice),
+            Validate.Range(request.Quantity, "quantity", 1, Limits.MaxQuantity),
+            Validate.Range(request.PerUserLimit, "perUserLimit", 1, Limits.MaxQuantity),
+            Validate.Window(request.StartsAt, request.EndsAt),
+            Validate.Rate(request.CommissionRate, "commissionRate"));
         if (problem is not null)
         {
             return problem;
@@ -69,8 +70,9 @@ public static class FlashSalesApi
         {
             return NotFound(id);
         }
-        var problem = Validate.Range(request.Quantity, "quantity", 1, Limits.MaxQuantity)
-            ?? (idempotencyKey is null ? null : Validate.Text(idempotencyKey, "Idempotency-Key", 128));
+        var problem = Validate.All(
+            Validate.Range(request.Quantity, "quantity", 1, Limits.MaxQuantity),
+            idempotencyKey is null ? null : Validate.Text(idempotencyKey, "Idempotency-Key", 128));
         if (problem is not null)
         {
             return problem;

@@ -39,15 +39,16 @@ public static class GroupBuysApi
     private static async Task<Results<Created<GroupBuyResponse>, ProblemHttpResult>> Create(
         CreateGroupBuyRequest request, ClaimsPrincipal user, IGrainFactory grains, [FromHeader(Name = Idempotency.Header)] string? idempotencyKey)
     {
-        var problem = Validate.Id(request.Sku, "sku")
-            ?? Validate.Range(request.Price, "price", 0, Limits.MaxPrice)
-            ?? (request.LeaderPrice is null ? null : Validate.Range(request.LeaderPrice, "leaderPrice", 0, Limits.MaxPrice))
-            ?? Validate.Range(request.SoloPrice, "soloPrice", 0, Limits.MaxPrice)
-            ?? Validate.Range(request.TeamSize, "teamSize", 2, 100)
-            ?? Validate.Range(request.TeamWindowSeconds, "teamWindowSeconds", 1, 30 * 24 * 3600)
-            ?? Validate.Range(request.Quantity, "quantity", 1, Limits.MaxQuantity)
-            ?? Validate.Window(request.StartsAt, request.EndsAt)
-            ?? Validate.Rate(request.CommissionRate, "commissionRate");
+        var problem = Validate.All(
+            Validate.Id(request.Sku, "sku"),
+            Validate.Range(request.Price, "price", 0, Limits.MaxPrice),
+            request.LeaderPrice is null ? null : Validate.Range(request.LeaderPrice, "leaderPrice", 0, Limits.MaxPrice),
+            Validate.Range(request.SoloPrice, "soloPrice", 0, Limits.MaxPrice),
+            Validate.Range(request.TeamSize, "teamSize", 2, 100),
+            Validate.Range(request.TeamWindowSeconds, "teamWindowSeconds", 1, 30 * 24 * 3600),
+            Validate.Range(request.Quantity, "quantity", 1, Limits.MaxQuantity),
+            Validate.Window(request.StartsAt, request.EndsAt),
+            Validate.Rate(request.CommissionRate, "commissionRate"));
         if (problem is not null)
         {
             return problem;

@@ -26,9 +26,10 @@ public static class DevTokensApi
     private static Results<Ok<DevTokenResponse>, ProblemHttpResult> MintToken(
         DevTokenRequest request, IOptionsMonitor<BearerTokenOptions> bearer, IOptions<AuthOptions> auth, TimeProvider time)
     {
-        var problem = Validate.Id(request.UserId, "userId")
-            ?? Validate.OneOf(request.Role, "role", Roles.Shopper, Roles.Merchant)
-            ?? Validate.Text(request.Name, "name", 64, required: false);
+        var problem = Validate.All(
+            Validate.Id(request.UserId, "userId"),
+            Validate.OneOf(request.Role, "role", Roles.Shopper, Roles.Merchant),
+            Validate.Text(request.Name, "name", 64, required: false));
         if (problem is not null)
         {
             return problem;

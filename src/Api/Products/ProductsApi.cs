@@ -32,10 +32,11 @@ public static class ProductsApi
 
     private static async Task<Results<Created<ProductResponse>, ProblemHttpResult>> Create(CreateProductRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
-        var problem = Validate.Id(request.Sku, "sku")
-            ?? Validate.Text(request.Name, "name", 200)
-            ?? Validate.Range(request.Price, "price", 0, Limits.MaxPrice)
-            ?? Validate.Range(request.Stock, "stock", 0, Limits.MaxQuantity);
+        var problem = Validate.All(
+            Validate.Id(request.Sku, "sku"),
+            Validate.Text(request.Name, "name", 200),
+            Validate.Range(request.Price, "price", 0, Limits.MaxPrice),
+            Validate.Range(request.Stock, "stock", 0, Limits.MaxQuantity));
         if (problem is not null)
         {
             return problem;
