@@ -35,7 +35,7 @@ public static class CampaignsApi
     {
         app.MapGet("/api/campaigns", ListPublic).WithTags("Campaigns").AllowAnonymous();
         app.MapGet("/api/merchant/campaigns", ListOwn).WithTags("Campaigns").RequireAuthorization(Roles.Merchant);
-        app.MapGet("/api/catalog/{sku}", GetProduct).WithTags("Campaigns").AllowAnonymous();
+        app.MapGet("/api/catalog/{sku}", GetProduct).WithTags("Campaigns").AllowAnonymous().Refuses(ErrorCodes.NotFound);
         return app;
     }
 

@@ -27,13 +27,14 @@ public static class ChainsApi
     public static IEndpointRouteBuilder MapChains(this IEndpointRouteBuilder app)
     {
         var inGroup = app.MapGroup("/api/groups/{id}/chains").WithTags("Group chats").RequireAuthorization().WithIdempotency();
-        inGroup.MapPost("/", Start);
-        inGroup.MapGet("/", List);
+        inGroup.MapPost("/", Start).Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember, ErrorCodes.Forbidden);
+        inGroup.MapGet("/", List).Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember);
 
         var chains = app.MapGroup("/api/chains").WithTags("Group chats").RequireAuthorization().WithIdempotency();
-        chains.MapGet("/{chainId}", Get);
-        chains.MapPost("/{chainId}/entries", Enter).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit();
-        chains.MapPost("/{chainId}/close", Close);
+        chains.MapGet("/{chainId}", Get).Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember);
+        chains.MapPost("/{chainId}/entries", Enter).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit()
+            .Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember, ErrorCodes.AlreadyMember, ErrorCodes.Ended);
+        chains.MapPost("/{chainId}/close", Close).Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember, ErrorCodes.Forbidden);
         return app;
     }
 

@@ -28,13 +28,13 @@ public static class GroupsApi
     {
         var groups = app.MapGroup("/api/groups").WithTags("Group chats").RequireAuthorization().WithIdempotency();
         groups.MapPost("/", Create);
-        groups.MapGet("/{id}", Get);
-        groups.MapGet("/{id}/members", Members);
-        groups.MapPost("/{id}/members", Join);
-        groups.MapDelete("/{id}/members/me", Leave);
-        groups.MapDelete("/{id}/members/{userId}", Remove);
-        groups.MapPost("/{id}/messages", Post);
-        groups.MapGet("/{id}/messages", Messages);
+        groups.MapGet("/{id}", Get).Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember);
+        groups.MapGet("/{id}/members", Members).Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember);
+        groups.MapPost("/{id}/members", Join).Refuses(ErrorCodes.NotFound);
+        groups.MapDelete("/{id}/members/me", Leave).Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember, ErrorCodes.Conflict);
+        groups.MapDelete("/{id}/members/{userId}", Remove).Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember, ErrorCodes.Forbidden, ErrorCodes.Conflict);
+        groups.MapPost("/{id}/messages", Post).Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember);
+        groups.MapGet("/{id}/messages", Messages).Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember);
         return app;
     }
 

@@ -24,7 +24,7 @@ public static class Idempotency
 
     public static TBuilder WithIdempotency<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(InvokeAsync);
+        builder.AddEndpointFilter(InvokeAsync).WithMetadata(IdempotentWrites.Marker);
 
     private static async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

@@ -24,9 +24,10 @@ public static class FlashSalesApi
     public static RouteGroupBuilder MapFlashSales(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/flash-sales").WithTags("Flash sales").WithIdempotency();
-        group.MapPost("/", Create).RequireAuthorization(Roles.Merchant).AddEndpointFilter(Campaigns.CampaignDirectory.ListCreated);
-        group.MapGet("/{id}", Get).AllowAnonymous();
-        group.MapPost("/{id}/purchases", Purchase).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit();
+        group.MapPost("/", Create).RequireAuthorization(Roles.Merchant).Refuses(ErrorCodes.NotFound, ErrorCodes.InsufficientStock).AddEndpointFilter(Campaigns.CampaignDirectory.ListCreated);
+        group.MapGet("/{id}", Get).AllowAnonymous().Refuses(ErrorCodes.NotFound);
+        group.MapPost("/{id}/purchases", Purchase).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit()
+            .Refuses(ErrorCodes.NotFound, ErrorCodes.SoldOut, ErrorCodes.NotStarted, ErrorCodes.Ended, ErrorCodes.LimitExceeded);
         return group;
     }
 

@@ -22,17 +22,21 @@ public static class GroupBuysApi
     /// <summary>The optional body of open, join and quick-join: the group whose share card the seat came through.</summary>
     public sealed record SeatRequest(string? GroupId);
 
+    /// <summary>What taking a seat (opening, joining or quick-joining a team) may be refused with.</summary>
+    private static readonly string[] Seating =
+        [ErrorCodes.NotFound, ErrorCodes.SoldOut, ErrorCodes.NotStarted, ErrorCodes.Ended, ErrorCodes.TeamFull, ErrorCodes.AlreadyMember, ErrorCodes.TeamClosed];
+
     public static IEndpointRouteBuilder MapGroupBuys(this IEndpointRouteBuilder app)
     {
         var campaigns = app.MapGroup("/api/group-buys").WithTags("Group buys").WithIdempotency();
-        campaigns.MapPost("/", Create).RequireAuthorization(Roles.Merchant).AddEndpointFilter(Campaigns.CampaignDirectory.ListCreated);
-        campaigns.MapGet("/{id}", Get).AllowAnonymous();
-        campaigns.MapPost("/{id}/teams", OpenTeam).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit();
-        campaigns.MapPost("/{id}/quick-join", QuickJoin).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit();
+        campaigns.MapPost("/", Create).RequireAuthorization(Roles.Merchant).Refuses(ErrorCodes.NotFound, ErrorCodes.InsufficientStock).AddEndpointFilter(Campaigns.CampaignDirectory.ListCreated);
+        campaigns.MapGet("/{id}", Get).AllowAnonymous().Refuses(ErrorCodes.NotFound);
+        campaigns.MapPost("/{id}/teams", OpenTeam).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit().Refuses(Seating);
+        campaigns.MapPost("/{id}/quick-join", QuickJoin).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit().Refuses(Seating);
 
         var teams = app.MapGroup("/api/teams").WithTags("Group buys").WithIdempotency();
-        teams.MapGet("/{teamId}", GetTeam).AllowAnonymous();
-        teams.MapPost("/{teamId}/members", Join).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit();
+        teams.MapGet("/{teamId}", GetTeam).AllowAnonymous().Refuses(ErrorCodes.NotFound);
+        teams.MapPost("/{teamId}/members", Join).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit().Refuses(Seating);
         return app;
     }
 

@@ -18,8 +18,8 @@ public static class OrdersApi
     public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder app)
     {
         var orders = app.MapGroup("/api/orders").WithTags("Orders").RequireAuthorization().WithIdempotency();
-        orders.MapGet("/{id}", Get);
-        orders.MapPost("/{id}/pay", Pay);
+        orders.MapGet("/{id}", Get).Refuses(ErrorCodes.NotFound);
+        orders.MapPost("/{id}/pay", Pay).Refuses(ErrorCodes.NotFound, ErrorCodes.OrderClosed, ErrorCodes.PaymentUnavailable);
         app.MapGet("/api/me/orders", Mine).WithTags("Orders").RequireAuthorization();
         return app;
     }

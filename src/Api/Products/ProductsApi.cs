@@ -24,9 +24,9 @@ public static class ProductsApi
     public static RouteGroupBuilder MapProducts(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/products").WithTags("Products").RequireAuthorization().WithIdempotency();
-        group.MapPost("/", Create).RequireAuthorization(Roles.Merchant);
-        group.MapGet("/{sku}", Get);
-        group.MapPost("/{sku}/restock", Restock).RequireAuthorization(Roles.Merchant);
+        group.MapPost("/", Create).RequireAuthorization(Roles.Merchant).Refuses(ErrorCodes.Conflict);
+        group.MapGet("/{sku}", Get).Refuses(ErrorCodes.Forbidden, ErrorCodes.NotFound);
+        group.MapPost("/{sku}/restock", Restock).RequireAuthorization(Roles.Merchant).Refuses(ErrorCodes.NotFound);
         return group;
     }
 

@@ -90,7 +90,26 @@ public sealed class HttpFuzzTests(FuzzWorld world) : IClassFixture<FuzzWorld>
             {
                 failures.Enqueue($"{@case}: {status} is not a problem detail with a code: {response.Content.Headers.ContentType} {text}");
             }
+            else if (status >= 400 && Undocumented(@case, status, JsonNode.Parse(text)!["code"]!.GetValue<string>()) is { } undocumented)
+            {
+                failures.Enqueue($"{@case}: {undocumented}");
+            }
         }
+    }
+
+    /// <summary>Why a refusal of an <c>/api</c> route is not in the OpenAPI document's responses for it; null when it is.</summary>
+    private string? Undocumented(HttpCase @case, int status, string code)
+    {
+        var pattern = @case.Route[(@case.Route.IndexOf(' ', StringComparison.Ordinal) + 1)..];
+        if (!pattern.StartsWith("/api/", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var responses = world.OpenApi["paths"]?[pattern]?[@case.Method.ToLowerInvariant()]?["responses"];
+        var description = responses?[status.ToString(System.Globalization.CultureInfo.InvariantCulture)]?["description"]?.GetValue<string>();
+        return description?.Contains($"`{code}`", StringComparison.Ordinal) == true
+            ? null
+            : $"{status} {code} is not among the refusals /openapi/v1.json lists for {@case.Route}";
     }
 
     private static bool IsProblemWithCode(MediaTypeHeaderValue? contentType, string text, int status)

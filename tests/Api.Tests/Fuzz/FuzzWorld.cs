@@ -25,6 +25,9 @@ public class FuzzWorld : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The app's OpenAPI document, to check that each refusal met is one the document lists for its route.</summary>
+    public JsonObject OpenApi { get; private set; } = null!;
+
     /// <summary>The time bodies are built around, fixed so that a seed always generates the same bytes.</summary>
     public DateTimeOffset Now { get; } = DateTimeOffset.UtcNow;
 
@@ -44,6 +47,7 @@ public class FuzzWorld : IAsyncLifetime
         Factory.StartServer();
         Client = Factory.CreateClient();
         Routes = MappedRoute.Of(Factory.Services);
+        OpenApi = await (await Client.GetAsync("/openapi/v1.json", ApiClient.Token)).JsonAsync();
         foreach (var (caller, role) in new[] { ("shopper", "shopper"), ("shopper2", "shopper"), ("merchant", "merchant") })
         {
             var minted = await Client.PostAsJsonAsync("/api/dev/tokens", new { userId = $"fz-{caller}", role, name = caller }, ApiClient.Token);

@@ -1,0 +1,67 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using GroupBuy.Grains.Interfaces;
+
+namespace GroupBuy.Api.Tests;
+
+/// <summary>The OpenAPI document lists each route's refusals, so a client generated from it knows its failures.</summary>
+public sealed class OpenApiProblemsTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    [Fact]
+    public async Task Every_api_route_documents_its_refusals_as_problems_with_the_contracts_codes()
+    {
+        var document = await DocumentAsync();
+
+        var codes = document["components"]!["schemas"]!["Problem"]!["properties"]!["code"]!["enum"]!.AsArray().Select(code => code!.GetValue<string>());
+        var contract = typeof(ErrorCodes).GetFields(BindingFlags.Public | BindingFlags.Static).Select(field => (string)field.GetRawConstantValue()!);
+        Assert.Equal(contract.Order(), codes.Order());
+        foreach (var (path, operations) in document["paths"]!.AsObject().Where(path => path.Key.StartsWith("/api/", StringComparison.Ordinal)))
+        {
+            foreach (var (method, operation) in operations!.AsObject())
+            {
+                var overloaded = operation!["responses"]!["503"];
+                Assert.True(overloaded is not null, $"{method} {path} does not document 503");
+                Assert.Contains("`overloaded`", overloaded["description"]!.GetValue<string>(), StringComparison.Ordinal);
+                Assert.Equal("#/components/schemas/Problem", overloaded["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("/api/flash-sales/{id}/purchases", "post", "409", "`sold_out`, `not_started` or `ended`")]
+    [InlineData("/api/flash-sales/{id}/purchases", "post", "422", "`limit_exceeded`")]
+    [InlineData("/api/flash-sales/{id}/purchases", "post", "429", "`rate_limited`")]
+    [InlineData("/api/flash-sales/{id}/purchases", "post", "401", "`unauthorized`")]
+    [InlineData("/api/flash-sales", "post", "409", "`insufficient_stock`")]
+    [InlineData("/api/teams/{teamId}/members", "post", "409", "`team_full`, `already_member`")]
+    [InlineData("/api/teams/{teamId}/members", "post", "409", "`team_closed`")]
+    [InlineData("/api/orders/{id}/pay", "post", "409", "`order_closed`")]
+    [InlineData("/api/orders/{id}", "get", "404", "`not_found`")]
+    [InlineData("/api/groups/{id}/messages", "post", "403", "`not_member`")]
+    [InlineData("/api/products", "post", "400", "`validation`")]
+    public async Task A_route_documents_the_codes_the_contract_gives_it(string path, string method, string status, string codes)
+    {
+        var document = await DocumentAsync();
+
+        var response = document["paths"]![path]![method]!["responses"]![status];
+
+        Assert.True(response is not null, $"{method} {path} does not document {status}");
+        Assert.Contains(codes, response["description"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_public_read_documents_no_authentication_refusal()
+    {
+        var responses = (await DocumentAsync())["paths"]!["/api/flash-sales/{id}"]!["get"]!["responses"]!.AsObject();
+
+        Assert.False(responses.ContainsKey("401"));
+        Assert.True(responses.ContainsKey("404"));
+    }
+
+    private async Task<JsonObject> DocumentAsync()
+    {
+        var response = await factory.CreateClient().GetAsync("/openapi/v1.json", ApiClient.Token);
+        response.EnsureSuccessStatusCode();
+        return await response.JsonAsync();
+    }
+}
