@@ -33,9 +33,22 @@ public static class CampaignsApi
 
     public static IEndpointRouteBuilder MapCampaigns(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/campaigns", ListPublic).WithTags("Campaigns").AllowAnonymous();
-        app.MapGet("/api/merchant/campaigns", ListOwn).WithTags("Campaigns").RequireAuthorization(Roles.Merchant);
-        app.MapGet("/api/catalog/{sku}", GetProduct).WithTags("Campaigns").AllowAnonymous().Refuses(ErrorCodes.NotFound);
+        app.MapGet("/api/campaigns", ListPublic)
+            .WithName("ListLiveCampaigns")
+            .WithSummary("Live flash sales and group buys")
+            .WithTags("Campaigns")
+            .AllowAnonymous();
+        app.MapGet("/api/merchant/campaigns", ListOwn)
+            .WithName("ListMyCampaigns")
+            .WithSummary("The merchant's own campaigns")
+            .WithTags("Campaigns")
+            .RequireAuthorization(Roles.Merchant);
+        app.MapGet("/api/catalog/{sku}", GetProduct)
+            .WithName("GetCatalogProduct")
+            .WithSummary("A product's public name and price")
+            .WithTags("Campaigns")
+            .AllowAnonymous()
+            .Refuses(ErrorCodes.NotFound);
         return app;
     }
 

@@ -27,14 +27,30 @@ public static class ChainsApi
     public static IEndpointRouteBuilder MapChains(this IEndpointRouteBuilder app)
     {
         var inGroup = app.MapGroup("/api/groups/{id}/chains").WithTags("Group chats").RequireAuthorization().WithIdempotency();
-        inGroup.MapPost("/", Start).Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember, ErrorCodes.Forbidden);
-        inGroup.MapGet("/", List).Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember);
+        inGroup.MapPost("/", Start)
+            .WithName("StartChain")
+            .WithSummary("Start a group order chain (接龙) for a flash sale (the leader only)")
+            .Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember, ErrorCodes.Forbidden);
+        inGroup.MapGet("/", List)
+            .WithName("ListChains")
+            .WithSummary("A group's chains (members only)")
+            .Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember);
 
         var chains = app.MapGroup("/api/chains").WithTags("Group chats").RequireAuthorization().WithIdempotency();
-        chains.MapGet("/{chainId}", Get).Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember);
-        chains.MapPost("/{chainId}/entries", Enter).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit()
+        chains.MapGet("/{chainId}", Get)
+            .WithName("GetChain")
+            .WithSummary("A chain and its entries (members only)")
+            .Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember);
+        chains.MapPost("/{chainId}/entries", Enter)
+            .WithName("EnterChain")
+            .WithSummary("Add the caller to a chain with a quantity")
+            .RequireAuthorization(Roles.Shopper)
+            .RequirePerShopperRateLimit()
             .Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember, ErrorCodes.AlreadyMember, ErrorCodes.Ended);
-        chains.MapPost("/{chainId}/close", Close).Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember, ErrorCodes.Forbidden);
+        chains.MapPost("/{chainId}/close", Close)
+            .WithName("CloseChain")
+            .WithSummary("Close a chain (its leader only)")
+            .Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember, ErrorCodes.Forbidden);
         return app;
     }
 

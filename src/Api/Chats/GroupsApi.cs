@@ -27,14 +27,37 @@ public static class GroupsApi
     public static IEndpointRouteBuilder MapGroups(this IEndpointRouteBuilder app)
     {
         var groups = app.MapGroup("/api/groups").WithTags("Group chats").RequireAuthorization().WithIdempotency();
-        groups.MapPost("/", Create);
-        groups.MapGet("/{id}", Get).Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember);
-        groups.MapGet("/{id}/members", Members).Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember);
-        groups.MapPost("/{id}/members", Join).Refuses(ErrorCodes.NotFound);
-        groups.MapDelete("/{id}/members/me", Leave).Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember, ErrorCodes.Conflict);
-        groups.MapDelete("/{id}/members/{userId}", Remove).Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember, ErrorCodes.Forbidden, ErrorCodes.Conflict);
-        groups.MapPost("/{id}/messages", Post).Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember);
-        groups.MapGet("/{id}/messages", Messages).Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember);
+        groups.MapPost("/", Create)
+            .WithName("CreateGroup")
+            .WithSummary("Create a group chat, led by the caller");
+        groups.MapGet("/{id}", Get)
+            .WithName("GetGroup")
+            .WithSummary("A group chat (members only)")
+            .Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember);
+        groups.MapGet("/{id}/members", Members)
+            .WithName("ListGroupMembers")
+            .WithSummary("A group's members (members only)")
+            .Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember);
+        groups.MapPost("/{id}/members", Join)
+            .WithName("JoinGroup")
+            .WithSummary("Join a group chat")
+            .Refuses(ErrorCodes.NotFound);
+        groups.MapDelete("/{id}/members/me", Leave)
+            .WithName("LeaveGroup")
+            .WithSummary("Leave a group chat")
+            .Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember, ErrorCodes.Conflict);
+        groups.MapDelete("/{id}/members/{userId}", Remove)
+            .WithName("RemoveGroupMember")
+            .WithSummary("Remove a member (the leader only)")
+            .Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember, ErrorCodes.Forbidden, ErrorCodes.Conflict);
+        groups.MapPost("/{id}/messages", Post)
+            .WithName("PostMessage")
+            .WithSummary("Post a text or a share card (members only)")
+            .Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember);
+        groups.MapGet("/{id}/messages", Messages)
+            .WithName("ListMessages")
+            .WithSummary("Messages in seq order after afterSeq (members only)")
+            .Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember);
         return app;
     }
 

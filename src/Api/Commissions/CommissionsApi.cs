@@ -21,7 +21,11 @@ public static class CommissionsApi
 
     public static IEndpointRouteBuilder MapCommissions(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/me/commissions", Mine).WithTags("Commissions").RequireAuthorization();
+        app.MapGet("/api/me/commissions", Mine)
+            .WithName("ListMyCommissions")
+            .WithSummary("The commissions the caller earned as a group leader")
+            .WithTags("Commissions")
+            .RequireAuthorization();
         return app;
     }
 

@@ -24,9 +24,22 @@ public static class FlashSalesApi
     public static RouteGroupBuilder MapFlashSales(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/flash-sales").WithTags("Flash sales").WithIdempotency();
-        group.MapPost("/", Create).RequireAuthorization(Roles.Merchant).Refuses(ErrorCodes.NotFound, ErrorCodes.InsufficientStock).AddEndpointFilter(Campaigns.CampaignDirectory.ListCreated);
-        group.MapGet("/{id}", Get).AllowAnonymous().Refuses(ErrorCodes.NotFound);
-        group.MapPost("/{id}/purchases", Purchase).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit()
+        group.MapPost("/", Create)
+            .WithName("CreateFlashSale")
+            .WithSummary("Launch a flash sale, taking its quantity from the product's stock")
+            .RequireAuthorization(Roles.Merchant)
+            .Refuses(ErrorCodes.NotFound, ErrorCodes.InsufficientStock)
+            .AddEndpointFilter(Campaigns.CampaignDirectory.ListCreated);
+        group.MapGet("/{id}", Get)
+            .WithName("GetFlashSale")
+            .WithSummary("A flash sale as it stands")
+            .AllowAnonymous()
+            .Refuses(ErrorCodes.NotFound);
+        group.MapPost("/{id}/purchases", Purchase)
+            .WithName("PurchaseFlashSale")
+            .WithSummary("Buy from a live flash sale: an order pending payment until its pay-by time")
+            .RequireAuthorization(Roles.Shopper)
+            .RequirePerShopperRateLimit()
             .Refuses(ErrorCodes.NotFound, ErrorCodes.SoldOut, ErrorCodes.NotStarted, ErrorCodes.Ended, ErrorCodes.LimitExceeded);
         return group;
     }

@@ -29,14 +29,42 @@ public static class GroupBuysApi
     public static IEndpointRouteBuilder MapGroupBuys(this IEndpointRouteBuilder app)
     {
         var campaigns = app.MapGroup("/api/group-buys").WithTags("Group buys").WithIdempotency();
-        campaigns.MapPost("/", Create).RequireAuthorization(Roles.Merchant).Refuses(ErrorCodes.NotFound, ErrorCodes.InsufficientStock).AddEndpointFilter(Campaigns.CampaignDirectory.ListCreated);
-        campaigns.MapGet("/{id}", Get).AllowAnonymous().Refuses(ErrorCodes.NotFound);
-        campaigns.MapPost("/{id}/teams", OpenTeam).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit().Refuses(Seating);
-        campaigns.MapPost("/{id}/quick-join", QuickJoin).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit().Refuses(Seating);
+        campaigns.MapPost("/", Create)
+            .WithName("CreateGroupBuy")
+            .WithSummary("Launch a group buy")
+            .RequireAuthorization(Roles.Merchant)
+            .Refuses(ErrorCodes.NotFound, ErrorCodes.InsufficientStock)
+            .AddEndpointFilter(Campaigns.CampaignDirectory.ListCreated);
+        campaigns.MapGet("/{id}", Get)
+            .WithName("GetGroupBuy")
+            .WithSummary("A group buy and its forming teams, fewest needed first")
+            .AllowAnonymous()
+            .Refuses(ErrorCodes.NotFound);
+        campaigns.MapPost("/{id}/teams", OpenTeam)
+            .WithName("OpenTeam")
+            .WithSummary("Open a team as its leader, in its first seat")
+            .RequireAuthorization(Roles.Shopper)
+            .RequirePerShopperRateLimit()
+            .Refuses(Seating);
+        campaigns.MapPost("/{id}/quick-join", QuickJoin)
+            .WithName("QuickJoin")
+            .WithSummary("A seat in the forming team that needs the fewest, or a new team")
+            .RequireAuthorization(Roles.Shopper)
+            .RequirePerShopperRateLimit()
+            .Refuses(Seating);
 
         var teams = app.MapGroup("/api/teams").WithTags("Group buys").WithIdempotency();
-        teams.MapGet("/{teamId}", GetTeam).AllowAnonymous().Refuses(ErrorCodes.NotFound);
-        teams.MapPost("/{teamId}/members", Join).RequireAuthorization(Roles.Shopper).RequirePerShopperRateLimit().Refuses(Seating);
+        teams.MapGet("/{teamId}", GetTeam)
+            .WithName("GetTeam")
+            .WithSummary("A team: its seats, who has paid, and how many are still needed")
+            .AllowAnonymous()
+            .Refuses(ErrorCodes.NotFound);
+        teams.MapPost("/{teamId}/members", Join)
+            .WithName("JoinTeam")
+            .WithSummary("Take a seat in a forming team")
+            .RequireAuthorization(Roles.Shopper)
+            .RequirePerShopperRateLimit()
+            .Refuses(Seating);
         return app;
     }
 

@@ -18,7 +18,11 @@ public static class DevTokensApi
     {
         if (app.ServiceProvider.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens)
         {
-            app.MapPost("/api/dev/tokens", MintToken).WithTags("Identity").AllowAnonymous();
+            app.MapPost("/api/dev/tokens", MintToken)
+                .WithName("MintDevToken")
+                .WithSummary("Mint a bearer token without an identity provider (local runs only)")
+                .WithTags("Identity")
+                .AllowAnonymous();
         }
         return app;
     }

@@ -18,9 +18,19 @@ public static class OrdersApi
     public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder app)
     {
         var orders = app.MapGroup("/api/orders").WithTags("Orders").RequireAuthorization().WithIdempotency();
-        orders.MapGet("/{id}", Get).Refuses(ErrorCodes.NotFound);
-        orders.MapPost("/{id}/pay", Pay).Refuses(ErrorCodes.NotFound, ErrorCodes.OrderClosed, ErrorCodes.PaymentUnavailable);
-        app.MapGet("/api/me/orders", Mine).WithTags("Orders").RequireAuthorization();
+        orders.MapGet("/{id}", Get)
+            .WithName("GetOrder")
+            .WithSummary("One of the caller's orders")
+            .Refuses(ErrorCodes.NotFound);
+        orders.MapPost("/{id}/pay", Pay)
+            .WithName("PayOrder")
+            .WithSummary("Pay an order (idempotent; a cancelled order is refused and charged nothing)")
+            .Refuses(ErrorCodes.NotFound, ErrorCodes.OrderClosed, ErrorCodes.PaymentUnavailable);
+        app.MapGet("/api/me/orders", Mine)
+            .WithName("ListMyOrders")
+            .WithSummary("The caller's orders, newest first")
+            .WithTags("Orders")
+            .RequireAuthorization();
         return app;
     }
 

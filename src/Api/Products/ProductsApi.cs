@@ -24,9 +24,20 @@ public static class ProductsApi
     public static RouteGroupBuilder MapProducts(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/products").WithTags("Products").RequireAuthorization().WithIdempotency();
-        group.MapPost("/", Create).RequireAuthorization(Roles.Merchant).Refuses(ErrorCodes.Conflict);
-        group.MapGet("/{sku}", Get).Refuses(ErrorCodes.Forbidden, ErrorCodes.NotFound);
-        group.MapPost("/{sku}/restock", Restock).RequireAuthorization(Roles.Merchant).Refuses(ErrorCodes.NotFound);
+        group.MapPost("/", Create)
+            .WithName("CreateProduct")
+            .WithSummary("Create a product with its stock")
+            .RequireAuthorization(Roles.Merchant)
+            .Refuses(ErrorCodes.Conflict);
+        group.MapGet("/{sku}", Get)
+            .WithName("GetProduct")
+            .WithSummary("A product and its stock (its merchant only)")
+            .Refuses(ErrorCodes.Forbidden, ErrorCodes.NotFound);
+        group.MapPost("/{sku}/restock", Restock)
+            .WithName("RestockProduct")
+            .WithSummary("Add units to a product's stock")
+            .RequireAuthorization(Roles.Merchant)
+            .Refuses(ErrorCodes.NotFound);
         return group;
     }
 

@@ -4,9 +4,24 @@ using GroupBuy.Grains.Interfaces;
 
 namespace GroupBuy.Api.Tests;
 
-/// <summary>The OpenAPI document lists each route's refusals, so a client generated from it knows its failures.</summary>
-public sealed class OpenApiProblemsTests(ApiFactory factory) : IClassFixture<ApiFactory>
+/// <summary>The OpenAPI document is one a client can be generated from: named operations, and each one's refusals.</summary>
+public sealed class OpenApiDocumentTests(ApiFactory factory) : IClassFixture<ApiFactory>
 {
+    [Fact]
+    public async Task Every_api_operation_has_a_unique_name_and_a_summary()
+    {
+        var operations = (await DocumentAsync())["paths"]!.AsObject()
+            .Where(path => path.Key.StartsWith("/api/", StringComparison.Ordinal))
+            .SelectMany(path => path.Value!.AsObject().Select(operation => (Key: $"{operation.Key} {path.Key}", Operation: operation.Value!)))
+            .ToList();
+
+        Assert.NotEmpty(operations);
+        Assert.All(operations, op => Assert.False(string.IsNullOrWhiteSpace(op.Operation["summary"]?.GetValue<string>()), $"{op.Key} has no summary"));
+        var names = operations.Select(op => op.Operation["operationId"]?.GetValue<string>()).ToList();
+        Assert.All(operations, op => Assert.NotNull(op.Operation["operationId"]));
+        Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
+    }
+
     [Fact]
     public async Task Every_api_route_documents_its_refusals_as_problems_with_the_contracts_codes()
     {
