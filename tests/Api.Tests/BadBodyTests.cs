@@ -24,22 +24,27 @@ public sealed class BadBodyTests(ApiFactory factory) : IClassFixture<ApiFactory>
     private static async Task AssertDetailsAsync(HttpClient shopper)
     {
         await AssertDetailAsync(shopper, ApiClient.RawJson(""), 400, "the request had none");
-        await AssertDetailAsync(shopper, ApiClient.RawJson("{\n  \"quantity\": 1,\n  \"groupId\" \"g\"\n}"), 400, "not valid JSON (line 3, byte 13)");
-        await AssertDetailAsync(shopper, ApiClient.RawJson("""{"quantity":"two"}"""), 400, "at $.quantity is of the wrong kind");
-        await AssertDetailAsync(shopper, ApiClient.RawJson("""{"quantity":1,"groupId":7}"""), 400, "at $.groupId is of the wrong kind");
+        var notJson = await AssertDetailAsync(shopper, ApiClient.RawJson("{\n  \"quantity\": 1,\n  \"groupId\" \"g\"\n}"), 400, "not valid JSON (line 3, byte 13)");
+        Assert.Null(notJson["errors"]);   // no field to name: the text itself is broken
+        var wrongKind = await AssertDetailAsync(shopper, ApiClient.RawJson("""{"quantity":"two"}"""), 400, "at $.quantity is of the wrong kind");
+        Assert.Equal(["quantity"], wrongKind["errors"]!.AsObject().Select(field => field.Key));
+        var wrongGroup = await AssertDetailAsync(shopper, ApiClient.RawJson("""{"quantity":1,"groupId":7}"""), 400, "at $.groupId is of the wrong kind");
+        Assert.Equal(["groupId"], wrongGroup["errors"]!.AsObject().Select(field => field.Key));
         await AssertDetailAsync(shopper, ApiClient.RawJson("""{"quantity":99999999999999999999}"""), 400, "out of its range");
         await AssertDetailAsync(shopper, ApiClient.RawJson("[1]"), 400, "must be a JSON object");
         await AssertDetailAsync(shopper, new StringContent("{}", System.Text.Encoding.UTF8, "text/plain"), 415, "Content-Type: application/json");
     }
 
-    private static async Task AssertDetailAsync(HttpClient shopper, HttpContent body, int status, string expected)
+    private static async Task<System.Text.Json.Nodes.JsonObject> AssertDetailAsync(HttpClient shopper, HttpContent body, int status, string expected)
     {
         var response = await shopper.PostAsync("/api/flash-sales/any-sale/purchases", body, ApiClient.Token);
 
-        var detail = (await response.AssertProblemAsync(status, "validation"))["detail"]!.GetValue<string>();
+        var problem = await response.AssertProblemAsync(status, "validation");
+        var detail = problem["detail"]!.GetValue<string>();
         Assert.Contains(expected, detail, StringComparison.Ordinal);
         // The framework's own words name C# parameters and types, which mean nothing to a client.
         Assert.DoesNotContain("PurchaseRequest", detail, StringComparison.Ordinal);
         Assert.DoesNotContain("parameter", detail, StringComparison.OrdinalIgnoreCase);
+        return problem;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace GroupBuy.Api.Errors;
@@ -15,7 +16,23 @@ internal static class BadRequests
     public static string DetailOfStatus(int status) =>
         status == StatusCodes.Status415UnsupportedMediaType ? JsonContentOnly : ReasonPhrases.GetReasonPhrase(status);
 
-    public static string DetailOf(BadHttpRequestException bad, HttpRequest request) => bad switch
+    /// <summary>The refusal of a body that did not bind; one whose field had the wrong value names it in <c>errors</c> too.</summary>
+    public static ProblemHttpResult ProblemOf(BadHttpRequestException bad, HttpRequest request)
+    {
+        var code = Problems.CodeForStatus(bad.StatusCode);
+        var detail = DetailOf(bad, request);
+        return FieldOf(bad) is { } field
+            ? Problems.Of(code, detail, new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [detail] })
+            : Problems.Of(code, detail, bad.StatusCode);
+    }
+
+    /// <summary>The field a value of the wrong kind was sent for, named as the checks name it: <c>$.pickup.at</c> is <c>pickup.at</c>.</summary>
+    private static string? FieldOf(BadHttpRequestException bad) =>
+        bad.InnerException is JsonException { InnerException: not JsonException, Path: { Length: > 2 } path } && path.StartsWith("$.", StringComparison.Ordinal)
+            ? path[2..]
+            : null;
+
+    private static string DetailOf(BadHttpRequestException bad, HttpRequest request) => bad switch
     {
         { StatusCode: StatusCodes.Status415UnsupportedMediaType } => JsonContentOnly,
         { InnerException: JsonException json } => DetailOf(json),

@@ -15,7 +15,7 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         var problem = exception is BadHttpRequestException bad
-            ? Problems.Of(Problems.CodeForStatus(bad.StatusCode), BadRequests.DetailOf(bad, context.Request), bad.StatusCode)
+            ? BadRequests.ProblemOf(bad, context.Request)
             : Unavailability.CauseOf(exception) switch
             {
                 GrainOverloadedException => Unavailable(context, "Too many requests are waiting for this item; retry shortly."),
