@@ -9,13 +9,7 @@ public sealed class MerchantConsoleTests(BrowserServer server) : IClassFixture<B
     [Fact]
     public async Task A_merchant_launches_a_flash_sale_and_a_group_buy_from_the_console_and_their_pages_work()
     {
-        var page = await server.NewPageAsync();
-        await page.GotoAsync("/merchant");
-        await page.GetByTestId("merchant-sign-in").ClickAsync();
-        await page.GetByTestId("sign-in-name").FillAsync("鲜果园");
-        await page.GetByTestId("sign-in-user").FillAsync("mc-merchant");
-        await page.GetByTestId("sign-in-submit").ClickAsync();
-        await Expect(page.Locator(".page-title")).ToHaveTextAsync("商家后台");
+        var page = await SignedInConsoleAsync("鲜果园", "mc-merchant");
         Assert.NotNull(await page.EvaluateAsync<string?>("localStorage.getItem('groupbuy.token')"));
 
         var product = page.GetByTestId("product-form");
@@ -61,5 +55,40 @@ public sealed class MerchantConsoleTests(BrowserServer server) : IClassFixture<B
         await Expect(page.Locator(".hero-flag")).ToHaveTextAsync("2人团");
         await Expect(page.Locator(".price-row .price")).ToHaveTextAsync("¥12.90");
         await Expect(page.GetByTestId("quick-join-button")).ToBeEnabledAsync();
+    }
+
+    [Fact]
+    public async Task A_field_the_server_refuses_is_marked_with_its_message_until_it_is_edited()
+    {
+        var page = await SignedInConsoleAsync("果园二号", "mc-merchant-2");
+        var product = page.GetByTestId("product-form");
+        await product.GetByTestId("field-sku").FillAsync("mc-pear");
+        await product.GetByTestId("field-name").FillAsync("砀山酥梨");
+        await product.GetByTestId("field-stock").FillAsync("10");
+        var price = product.GetByTestId("field-price");
+        await price.FillAsync("200000000");   // ¥200,000,000: over the price limit, which only the server checks
+
+        await product.GetByTestId("product-form-submit").ClickAsync();
+
+        await Expect(price).ToHaveAttributeAsync("aria-invalid", "true");
+        Assert.Contains("'price'", await price.EvaluateAsync<string>("input => input.validationMessage"), StringComparison.Ordinal);
+        await Expect(product.GetByTestId("field-name")).Not.ToHaveAttributeAsync("aria-invalid", "true");
+
+        await price.FillAsync("9.90");
+        await Expect(price).Not.ToHaveAttributeAsync("aria-invalid", "true");
+        await product.GetByTestId("product-form-submit").ClickAsync();
+        await Expect(page.GetByTestId("flash-sale-form").GetByTestId("field-sku")).ToHaveValueAsync("mc-pear");
+    }
+
+    private async Task<Microsoft.Playwright.IPage> SignedInConsoleAsync(string name, string userId)
+    {
+        var page = await server.NewPageAsync();
+        await page.GotoAsync("/merchant");
+        await page.GetByTestId("merchant-sign-in").ClickAsync();
+        await page.GetByTestId("sign-in-name").FillAsync(name);
+        await page.GetByTestId("sign-in-user").FillAsync(userId);
+        await page.GetByTestId("sign-in-submit").ClickAsync();
+        await Expect(page.Locator(".page-title")).ToHaveTextAsync("商家后台");
+        return page;
     }
 }

@@ -6,10 +6,12 @@ export const TOKEN_KEY = 'groupbuy.token';
 const IDENTITY_KEY = 'groupbuy.identity';
 
 export class ApiError extends Error {
-  constructor(status, code, detail) {
+  constructor(status, code, detail, errors) {
     super(detail || code || `HTTP ${status}`);
     this.status = status;
     this.code = code;
+    /** For a validation refusal: each wrong field and its messages. */
+    this.errors = errors ?? {};
   }
 }
 
@@ -47,7 +49,7 @@ export async function request(method, path, body, { idempotent = false } = {}) {
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
-  if (!response.ok) throw new ApiError(response.status, data?.code, data?.detail ?? data?.title);
+  if (!response.ok) throw new ApiError(response.status, data?.code, data?.detail ?? data?.title, data?.errors);
   syncClock(data);
   return data;
 }

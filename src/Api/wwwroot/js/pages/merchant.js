@@ -91,12 +91,32 @@ function form(title, testid, fields, submitText, submit) {
     try {
       await submit(Object.fromEntries(new FormData(element)));
     } catch (error) {
+      markInvalid(element, error.errors ?? {});
       toastError(error);
     } finally {
       button.disabled = false;
     }
   });
   return element;
+}
+
+/** The form's inputs for the API's field names, where they differ (the window is asked for as minutes from now). */
+const INPUT_OF_FIELD = { startsAt: 'startsInMinutes', endsAt: 'durationMinutes' };
+
+/** Marks each field the server refused with its message, until it is edited, and points at the first. */
+function markInvalid(element, errors) {
+  const inputs = Object.entries(errors)
+    .map(([name, messages]) => [element.querySelector(`[name="${INPUT_OF_FIELD[name] ?? name}"]`), messages.join(' ')])
+    .filter(([input]) => input);
+  for (const [input, message] of inputs) {
+    input.setCustomValidity(message);
+    input.setAttribute('aria-invalid', 'true');
+    input.addEventListener('input', () => {
+      input.setCustomValidity('');
+      input.removeAttribute('aria-invalid');
+    }, { once: true });
+  }
+  inputs[0]?.[0].reportValidity();
 }
 
 const fen = yuan => Math.round(Number(yuan) * 100);
