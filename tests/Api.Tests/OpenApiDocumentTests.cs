@@ -73,6 +73,22 @@ public sealed class OpenApiDocumentTests(ApiFactory factory) : IClassFixture<Api
         Assert.True(responses.ContainsKey("404"));
     }
 
+    [Fact]
+    public async Task A_request_schema_requires_what_the_route_requires_and_nothing_else()
+    {
+        var schemas = (await DocumentAsync())["components"]!["schemas"]!;
+
+        Assert.Equal(["quantity"], Required(schemas["PurchaseRequest"]!));
+        Assert.Equal("integer", schemas["PurchaseRequest"]!["properties"]!["quantity"]!["type"]!.GetValue<string>());
+        var groupBuy = Required(schemas["CreateGroupBuyRequest"]!);
+        Assert.Contains("soloPrice", groupBuy);
+        Assert.DoesNotContain("leaderPrice", groupBuy);
+        Assert.DoesNotContain("commissionRate", groupBuy);
+        Assert.Equal("#/components/schemas/PickupRequest", schemas["StartChainRequest"]!["properties"]!["pickup"]!["$ref"]!.GetValue<string>());
+    }
+
+    private static List<string> Required(JsonNode schema) => [.. schema["required"]!.AsArray().Select(name => name!.GetValue<string>())];
+
     private async Task<JsonObject> DocumentAsync()
     {
         var response = await factory.CreateClient().GetAsync("/openapi/v1.json", ApiClient.Token);

@@ -20,7 +20,7 @@ public static class ChainsApi
 
     public sealed record PickupRequest(string? Place, DateTimeOffset? At);
 
-    public sealed record StartChainRequest(string? Title, string? FlashSaleId, PickupRequest? Pickup, string? Note);
+    public sealed record StartChainRequest(string? Title, string? FlashSaleId, PickupRequest? Pickup, string? Note = null);
 
     public sealed record EntryRequest(long? Quantity);
 

@@ -22,7 +22,7 @@ public static class GroupsApi
 
     public sealed record ShareRequest(string? Kind, string? Id);
 
-    public sealed record PostMessageRequest(string? Text, ShareRequest? Share);
+    public sealed record PostMessageRequest(string? Text = null, ShareRequest? Share = null);
 
     public static IEndpointRouteBuilder MapGroups(this IEndpointRouteBuilder app)
     {

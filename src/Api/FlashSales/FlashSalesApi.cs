@@ -16,10 +16,10 @@ namespace GroupBuy.Api.FlashSales;
 /// <summary>Flash sales (秒杀): merchants launch them from their own products; anyone reads; shoppers buy.</summary>
 public static class FlashSalesApi
 {
-    public sealed record CreateFlashSaleRequest(string? Sku, long? Price, long? Quantity, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, long? PerUserLimit, decimal? CommissionRate);
+    public sealed record CreateFlashSaleRequest(string? Sku, long? Price, long? Quantity, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, long? PerUserLimit, decimal? CommissionRate = null);
 
     /// <summary><c>groupId</c>: the group whose share card the purchase came through (its leader becomes the referrer).</summary>
-    public sealed record PurchaseRequest(long? Quantity, string? GroupId);
+    public sealed record PurchaseRequest(long? Quantity, string? GroupId = null);
 
     public static RouteGroupBuilder MapFlashSales(this IEndpointRouteBuilder app)
     {

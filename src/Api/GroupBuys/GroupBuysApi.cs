@@ -16,11 +16,11 @@ namespace GroupBuy.Api.GroupBuys;
 public static class GroupBuysApi
 {
     public sealed record CreateGroupBuyRequest(
-        string? Sku, long? Price, long? LeaderPrice, long? SoloPrice, long? TeamSize, long? TeamWindowSeconds, long? Quantity, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt,
-        decimal? CommissionRate);
+        string? Sku, long? Price, long? SoloPrice, long? TeamSize, long? TeamWindowSeconds, long? Quantity, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt,
+        long? LeaderPrice = null, decimal? CommissionRate = null);
 
     /// <summary>The optional body of open, join and quick-join: the group whose share card the seat came through.</summary>
-    public sealed record SeatRequest(string? GroupId);
+    public sealed record SeatRequest(string? GroupId = null);
 
     /// <summary>What taking a seat (opening, joining or quick-joining a team) may be refused with.</summary>
     private static readonly string[] Seating =

@@ -10,7 +10,7 @@ namespace GroupBuy.Api.Identity;
 /// <summary><c>POST /api/dev/tokens</c>: mints a token without an identity provider, while <c>Auth:DevTokens</c> is on.</summary>
 public static class DevTokensApi
 {
-    public sealed record DevTokenRequest(string? UserId, string? Role, string? Name);
+    public sealed record DevTokenRequest(string? UserId, string? Role, string? Name = null);
 
     public sealed record DevTokenResponse(string Token, DateTimeOffset ExpiresAt);
 

@@ -11,7 +11,7 @@ public static class OperationsApi
 
     public static IServiceCollection AddOperations(this IServiceCollection services)
     {
-        services.AddOpenApi(options => options.AddOperationTransformer<ProblemResponses>());
+        services.AddOpenApi(options => options.AddOperationTransformer<ProblemResponses>().AddDocumentTransformer<RequestSchemas>());
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag]);
         return services;
     }
