@@ -87,6 +87,18 @@ public sealed class OpenApiDocumentTests(ApiFactory factory) : IClassFixture<Api
         Assert.Equal("#/components/schemas/PickupRequest", schemas["StartChainRequest"]!["properties"]!["pickup"]!["$ref"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Routes_that_need_a_signed_in_caller_ask_for_the_bearer_token_and_public_reads_do_not()
+    {
+        var document = await DocumentAsync();
+
+        Assert.Equal("bearer", document["components"]!["securitySchemes"]!["bearer"]!["scheme"]!.GetValue<string>());
+        Assert.NotNull(document["paths"]!["/api/flash-sales/{id}/purchases"]!["post"]!["security"]![0]!["bearer"]);
+        Assert.NotNull(document["paths"]!["/api/me/orders"]!["get"]!["security"]![0]!["bearer"]);
+        Assert.Null(document["paths"]!["/api/flash-sales/{id}"]!["get"]!["security"]);
+        Assert.Null(document["paths"]!["/api/dev/tokens"]!["post"]!["security"]);
+    }
+
     private static List<string> Required(JsonNode schema) => [.. schema["required"]!.AsArray().Select(name => name!.GetValue<string>())];
 
     private async Task<JsonObject> DocumentAsync()

@@ -11,7 +11,10 @@ public static class OperationsApi
 
     public static IServiceCollection AddOperations(this IServiceCollection services)
     {
-        services.AddOpenApi(options => options.AddOperationTransformer<ProblemResponses>().AddDocumentTransformer<RequestSchemas>());
+        services.AddOpenApi(options => options
+            .AddOperationTransformer<ProblemResponses>()
+            .AddOperationTransformer<BearerSecurity>()
+            .AddDocumentTransformer<RequestSchemas>());
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag]);
         return services;
     }

@@ -78,11 +78,10 @@ internal sealed class ProblemResponses : IOpenApiOperationTransformer
         {
             codes.Add(ErrorCodes.Validation);
         }
-        var authorized = metadata.OfType<IAuthorizeData>().ToList();
-        if (authorized.Count > 0 && !metadata.OfType<IAllowAnonymous>().Any())
+        if (BearerSecurity.RequiresSignIn(metadata))
         {
             codes.Add(ErrorCodes.Unauthorized);
-            if (authorized.Any(data => !string.IsNullOrEmpty(data.Policy) || !string.IsNullOrEmpty(data.Roles)))
+            if (metadata.OfType<IAuthorizeData>().Any(data => !string.IsNullOrEmpty(data.Policy) || !string.IsNullOrEmpty(data.Roles)))
             {
                 codes.Add(ErrorCodes.Forbidden);
             }
