@@ -16,6 +16,7 @@ public sealed class OpenApiDocumentTests(ApiFactory factory) : IClassFixture<Api
             .ToList();
 
         Assert.NotEmpty(operations);
+        Assert.Equal("GroupBuy", (await DocumentAsync())["info"]!["title"]!.GetValue<string>());
         Assert.All(operations, op => Assert.False(string.IsNullOrWhiteSpace(op.Operation["summary"]?.GetValue<string>()), $"{op.Key} has no summary"));
         var names = operations.Select(op => op.Operation["operationId"]?.GetValue<string>()).ToList();
         Assert.All(operations, op => Assert.NotNull(op.Operation["operationId"]));

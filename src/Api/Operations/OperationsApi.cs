@@ -12,6 +12,19 @@ public static class OperationsApi
     public static IServiceCollection AddOperations(this IServiceCollection services)
     {
         services.AddOpenApi(options => options
+            .AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new Microsoft.OpenApi.OpenApiInfo
+                {
+                    Title = "GroupBuy",
+                    Version = "1",
+                    Description = "Group buys (拼团) and flash sales (秒杀) for chat communities. Money is an integer number of "
+                        + "minor units (fen); times are ISO-8601 UTC; every snapshot carries serverTime. Every refusal is a problem "
+                        + "detail with a stable code. Writes take an optional Idempotency-Key. Live progress is the SignalR hub at "
+                        + "/hubs/live (JSON protocol; the token as access_token).",
+                };
+                return Task.CompletedTask;
+            })
             .AddOperationTransformer<ProblemResponses>()
             .AddOperationTransformer<BearerSecurity>()
             .AddDocumentTransformer<RequestSchemas>());
