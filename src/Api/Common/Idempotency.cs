@@ -98,3 +98,9 @@ public static class Idempotency
     private static string? LocationOf(object result) =>
         result.GetType().GetProperty(nameof(Created.Location))?.GetValue(result) as string;
 }
+
+/// <summary>Marks a route whose writes take an <c>Idempotency-Key</c>: a key reused for another request is a <c>conflict</c>.</summary>
+public sealed record IdempotentWrites
+{
+    public static readonly IdempotentWrites Marker = new();
+}

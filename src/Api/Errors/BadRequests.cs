@@ -19,11 +19,10 @@ internal static class BadRequests
     /// <summary>The refusal of a body that did not bind; one whose field had the wrong value names it in <c>errors</c> too.</summary>
     public static ProblemHttpResult ProblemOf(BadHttpRequestException bad, HttpRequest request)
     {
-        var code = Problems.CodeForStatus(bad.StatusCode);
         var detail = DetailOf(bad, request);
         return FieldOf(bad) is { } field
-            ? Problems.Of(code, detail, new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [detail] })
-            : Problems.Of(code, detail, bad.StatusCode);
+            ? Problems.InvalidField(field, detail)
+            : Problems.Of(Problems.CodeForStatus(bad.StatusCode), detail, bad.StatusCode);
     }
 
     /// <summary>The field a value of the wrong kind was sent for, named as the checks name it: <c>$.pickup.at</c> is <c>pickup.at</c>.</summary>

@@ -52,14 +52,15 @@ public static class Problems
     public static ProblemHttpResult Of(string code, string detail) => Of(code, detail, StatusOf(code));
 
     /// <summary>A problem whose status is not the code's usual one (413 for an oversized body is still <c>validation</c>).</summary>
-    public static ProblemHttpResult Of(string code, string detail, int status) =>
-        TypedResults.Problem(detail: detail, statusCode: status, title: TitleOf(code), type: TypeOf(code),
-            extensions: new Dictionary<string, object?> { ["code"] = code });
+    public static ProblemHttpResult Of(string code, string detail, int status) => Build(code, detail, status, errors: null);
 
     /// <summary>A <c>validation</c> problem with <c>errors</c>: each invalid field and its messages.</summary>
-    public static ProblemHttpResult Of(string code, string detail, Dictionary<string, string[]> errors) =>
-        TypedResults.Problem(detail: detail, statusCode: StatusOf(code), title: TitleOf(code), type: TypeOf(code),
-            extensions: new Dictionary<string, object?> { ["code"] = code, [ErrorsField] = errors });
+    public static ProblemHttpResult Invalid(string detail, Dictionary<string, string[]> errors) =>
+        Build(ErrorCodes.Validation, detail, StatusOf(ErrorCodes.Validation), errors);
+
+    /// <summary>A <c>validation</c> problem about one field: <paramref name="message"/> is its detail and the field's entry in <c>errors</c>.</summary>
+    public static ProblemHttpResult InvalidField(string field, string message) =>
+        Invalid(message, new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] });
 
     public static ProblemHttpResult Of(DomainError error) => Of(error.Code, error.Detail);
 
@@ -67,6 +68,16 @@ public static class Problems
 
     /// <summary>The code for a problem raised by the framework itself (binding, routing, limits), by its status.</summary>
     public static string CodeForStatus(int status) => CodesByStatus.GetValueOrDefault(status, status >= 500 ? "internal" : ErrorCodes.Validation);
+
+    private static ProblemHttpResult Build(string code, string detail, int status, Dictionary<string, string[]>? errors)
+    {
+        var extensions = new Dictionary<string, object?> { ["code"] = code };
+        if (errors is not null)
+        {
+            extensions[ErrorsField] = errors;
+        }
+        return TypedResults.Problem(detail: detail, statusCode: status, title: TitleOf(code), type: TypeOf(code), extensions: extensions);
+    }
 
     /// <summary>A relative URI naming the problem type; RFC 9457 allows a reference resolved against the request.</summary>
     public static string TypeOf(string code) => $"/problems/{code.Replace('_', '-')}";

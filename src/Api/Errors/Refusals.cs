@@ -6,12 +6,6 @@ namespace GroupBuy.Api.Errors;
 /// </summary>
 public sealed record RefusalCodes(IReadOnlyList<string> Codes);
 
-/// <summary>Marks a route whose writes take an <c>Idempotency-Key</c>: a key reused for another request is a <c>conflict</c>.</summary>
-public sealed record IdempotentWrites
-{
-    public static readonly IdempotentWrites Marker = new();
-}
-
 public static class Refusals
 {
     public static TBuilder Refuses<TBuilder>(this TBuilder builder, params string[] codes)

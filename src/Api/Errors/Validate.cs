@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.Referrals;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -91,14 +90,13 @@ public static partial class Validate
                 }
             }
         }
-        return Problems.Of(ErrorCodes.Validation, string.Join(" ", details), errors);
+        return Problems.Invalid(string.Join(" ", details), errors);
     }
 
     /// <summary>A <c>validation</c> problem naming <paramref name="field"/>, in its detail and in <c>errors</c>.</summary>
     public static ProblemHttpResult Invalid(string field, string rule)
     {
-        var message = $"'{field}' {rule}.";
-        return Problems.Of(ErrorCodes.Validation, message, new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] });
+        return Problems.InvalidField(field, $"'{field}' {rule}.");
     }
 
     private static bool IsWellFormed(string value)

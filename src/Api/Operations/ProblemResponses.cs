@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
+using GroupBuy.Api.Common;
 using GroupBuy.Api.Errors;
 using GroupBuy.Grains.Interfaces;
 using Microsoft.AspNetCore.Authorization;
