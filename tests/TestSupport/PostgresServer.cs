@@ -25,7 +25,7 @@ public sealed class PostgresServer : IAsyncDisposable
         _durable = durable;
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     private string DataDirectory => Path.Combine(_root, "data");
 
@@ -52,8 +52,28 @@ public sealed class PostgresServer : IAsyncDisposable
 
         var server = new PostgresServer(bin, root, FreePort(), durable);
         await server.RunToolAsync("initdb", ["-D", server.DataDirectory, "-U", ServiceUser, "--auth=trust", "-E", "UTF8", "--no-sync"], cancellationToken);
-        await server.StartServerAsync(cancellationToken);
-        return server;
+        // A free port can be taken by another process (tests run side by side) before the server binds it; nothing
+        // has its address yet, so the first start simply tries another.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await server.StartServerAsync(cancellationToken);
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < 5 && server.PortWasTaken())
+            {
+                File.Delete(Path.Combine(root, "server.log"));
+                server.Port = FreePort();
+            }
+        }
+    }
+
+    /// <summary>True when the last start failed because its port was already in use (the server's log says so).</summary>
+    private bool PortWasTaken()
+    {
+        var log = Path.Combine(_root, "server.log");
+        return File.Exists(log) && File.ReadAllText(log).Contains("Address already in use", StringComparison.Ordinal);
     }
 
     /// <summary>Starts the server again after <see cref="StopServerAsync"/> (database outage tests).</summary>
