@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using GroupBuy.Load.Client;
+using System.Net.Sockets;
+using System.Net.WebSockets;
 using GroupBuy.Load.Metrics;
 
 namespace GroupBuy.Load.Bench;
@@ -46,10 +47,11 @@ public sealed class FanOutResult(string name)
 }
 
 /// <summary>
-/// Connects N anonymous watchers of one topic, makes changes one at a time, and for every (change, watcher) times
-/// the arrival of the change's version after the change's HTTP response. A warm-up on another topic comes first.
+/// Connects N watchers of one topic, makes changes one at a time, and for every (change, watcher) times the arrival
+/// of the change's version after the change's HTTP response. A warm-up on another topic comes first. The watchers are
+/// SignalR connections (<see cref="HubWatchers"/>) or, for the floor, plain sockets (<see cref="SocketWatchers"/>).
 /// </summary>
-public sealed class FanOut(ServerProcess server, int connectConcurrency)
+public sealed class FanOut(ServerProcess server, Func<IWatcherPool> watcherPool, int connectConcurrency = 64)
 {
     private static readonly TimeSpan ChangeTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
@@ -63,41 +65,38 @@ public sealed class FanOut(ServerProcess server, int connectConcurrency)
         await Task.Delay(Settle, cancellationToken);
         result.RssBefore = server.RssBytes();
 
-        var recorder = new Recorder();
         var slots = changes + 64;
         var received = new long[watchers * slots];
         var counts = new int[slots];
         long bytes = 0, records = 0;
-        await using var pool = new HubPool(server.Address, recorder, TimeProvider.System, connectConcurrency);
+        await using var pool = watcherPool();
         var connecting = Stopwatch.StartNew();
         var connected = new bool[watchers];
         await Parallel.ForEachAsync(Enumerable.Range(0, watchers), new ParallelOptions { MaxDegreeOfParallelism = connectConcurrency, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             try
             {
-                var hub = await pool.ConnectAsync(null, ct);
-                hub.Pushed = push =>
+                await pool.ConnectAsync(topic, (version, receivedAt, length) =>
                 {
-                    if (push.Topic == topic && push.Version > 0 && push.Version < slots && received[i * slots + push.Version] == 0)
+                    if (version > 0 && version < slots && received[i * slots + version] == 0)
                     {
-                        received[i * slots + push.Version] = push.ReceivedAt.UtcTicks;
-                        Interlocked.Increment(ref counts[push.Version]);
-                        Interlocked.Add(ref bytes, push.Bytes);
+                        received[i * slots + version] = receivedAt.UtcTicks;
+                        Interlocked.Increment(ref counts[version]);
+                        Interlocked.Add(ref bytes, length);
                         Interlocked.Increment(ref records);
                     }
-                };
-                await hub.WatchAsync(topic, ct);
+                }, ct);
                 connected[i] = true;
             }
-            catch (Exception exception) when (exception is InvalidOperationException or System.Net.WebSockets.WebSocketException or TimeoutException or HttpRequestException)
+            catch (Exception exception) when (exception is InvalidOperationException or WebSocketException or SocketException or TimeoutException or HttpRequestException)
             {
-                // Counted by the recorder as a connect failure.
+                // Counted by the pool as a connect failure.
             }
         });
         result.ConnectSeconds = connecting.Elapsed.TotalSeconds;
         result.Connected = connected.Count(c => c);
-        result.ConnectFailures = recorder.ConnectFailures;
-        result.Connect = recorder.HubConnect;
+        result.ConnectFailures = pool.ConnectFailures;
+        result.Connect = pool.ConnectTimes;
         await Task.Delay(Settle, cancellationToken);
         result.RssConnected = server.RssBytes();
 
@@ -141,11 +140,10 @@ public sealed class FanOut(ServerProcess server, int connectConcurrency)
 
     private async Task WarmUpAsync(string warmTopic, Func<string, int, CancellationToken, Task<Change>> change, CancellationToken cancellationToken)
     {
-        await using var pool = new HubPool(server.Address, new Recorder(), TimeProvider.System, connectConcurrency);
+        await using var pool = watcherPool();
         for (var i = 0; i < 50; i++)
         {
-            var hub = await pool.ConnectAsync(null, cancellationToken);
-            await hub.WatchAsync(warmTopic, cancellationToken);
+            await pool.ConnectAsync(warmTopic, static (_, _, _) => { }, cancellationToken);
         }
         for (var k = 1; k <= 2; k++)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using GroupBuy.Load.Client;
 using GroupBuy.Load.Metrics;
 
@@ -8,13 +9,17 @@ namespace GroupBuy.Load.Bench;
 /// P5: live fan-out. N anonymous watchers of one team on the real server; K joins one at a time; for every join and
 /// watcher, the time from the join's HTTP response to that watcher receiving the join's version. The baseline is the
 /// bare hub (<see cref="BareHub"/>), its own process with the API's GC settings, the same watchers and record sizes.
-/// The servers run one after the other. Memory per connection is RSS with the watchers minus before, over N.
+/// The socket floor (<see cref="SocketFloor"/>) shows what the same fan-out takes on this machine with plain sockets and
+/// no protocol at all: no server can do better than it. The servers run one after the other. Memory per connection is
+/// RSS with the watchers minus before, over N.
 /// </summary>
 public static class P5
 {
     public const double P99BarMs = 100;
     public const double RatioBar = 1.25;
     public const double MemoryBarBytes = 100_000;
+
+    private const int ConnectConcurrency = 64;
 
     public static async Task<BenchSection> RunAsync(BenchOptions options, TextWriter log, CancellationToken cancellationToken)
     {
@@ -48,7 +53,7 @@ public static class P5
                     : throw new InvalidOperationException($"join {k} answered {(int)joined.Status} {joined.Code}");
             }
 
-            api = await new FanOut(server, 64).MeasureAsync($"team:{teams[0]}", $"team:{teams[1]}", options.Watchers, joins, Join, cancellationToken);
+            api = await new FanOut(server, () => new HubWatchers(server.Address, ConnectConcurrency)).MeasureAsync($"team:{teams[0]}", $"team:{teams[1]}", options.Watchers, joins, Join, cancellationToken);
         }
 
         FanOutResult bare;
@@ -65,50 +70,78 @@ public static class P5
                 return answer.Ok ? new Change(sent, answered, k) : throw new InvalidOperationException($"broadcast answered {(int)answer.Status}");
             }
 
-            bare = await new FanOut(server, 64).MeasureAsync("team:bare", "team:bare-warm", options.Watchers, joins, Broadcast, cancellationToken);
+            bare = await new FanOut(server, () => new HubWatchers(server.Address, ConnectConcurrency)).MeasureAsync("team:bare", "team:bare-warm", options.Watchers, joins, Broadcast, cancellationToken);
         }
-        return Report(options, api, bare, joins);
+
+        var floor = await MeasureFloorAsync(options, (int)Math.Round(api.RecordBytes), joins, cancellationToken);
+        return Report(options, api, bare, floor, joins);
     }
 
-    private static BenchSection Report(BenchOptions options, FanOutResult api, FanOutResult bare, int joins)
+    private static async Task<FanOutResult> MeasureFloorAsync(BenchOptions options, int size, int changes, CancellationToken cancellationToken)
+    {
+        var self = typeof(P5).Assembly.Location;
+        var port = ServerProcess.FreePort();
+        await using var server = await ServerProcess.StartAsync("p5-socket-floor", self,
+            ["socket-floor", "--SocketFloor:Port", port.ToString(CultureInfo.InvariantCulture)], options.Work, ServerProcess.GcEnvironmentOf(options.ApiDll));
+        using var http = new LoadHttp(server.Address, new Recorder());
+        async Task<Change> Broadcast(string topic, int k, CancellationToken ct)
+        {
+            var sent = TimeProvider.System.GetUtcNow();
+            var answer = await http.PostAsync("broadcast", "/broadcast", null, new { version = k, size }, ct);
+            var answered = TimeProvider.System.GetUtcNow();
+            return answer.Ok ? new Change(sent, answered, k) : throw new InvalidOperationException($"broadcast answered {(int)answer.Status}");
+        }
+
+        var floor = new IPEndPoint(IPAddress.Loopback, port);
+        return await new FanOut(server, () => new SocketWatchers(floor, ConnectConcurrency)).MeasureAsync("floor", "floor-warm", options.Watchers, changes, Broadcast, cancellationToken);
+    }
+
+    private static BenchSection Report(BenchOptions options, FanOutResult api, FanOutResult bare, FanOutResult floor, int joins)
     {
         static string Ms(long micros) => (micros / 1000.0).ToString("F1", CultureInfo.InvariantCulture);
         static string Kb(double bytes) => (bytes / 1000).ToString("F1", CultureInfo.InvariantCulture);
         static string X(double a, double b) => (a / b).ToString("F2", CultureInfo.InvariantCulture) + "×";
+        string Row(string figure, Func<FanOutResult, string> value, string ratio = "") =>
+            $"| {figure} | {value(api)} | {value(bare)} | {ratio} | {value(floor)} |";
 
         var p99 = api.FromResponse.Percentile(99) / 1000.0;
+        var floorP99 = floor.FromResponse.Percentile(99) / 1000.0;
         var ratio = (double)api.FromResponse.Percentile(99) / Math.Max(1, bare.FromResponse.Percentile(99));
         var requestRatio = (double)api.FromRequest.Percentile(99) / Math.Max(1, bare.FromRequest.Percentile(99));
         var bareOrder = options.BareSend == "queued" ? "it answers, then sends, as the API" : "it sends, then answers";
         var memory = Math.Max(api.BytesPerConnection, api.BytesPerConnectionAfter);
         var lines = new List<string>
         {
-            Invariant($"{options.Watchers} watchers (anonymous WebSocket connections, this tool's hub client), {joins} joins one at a time, each after every watcher had the previous one (or 15 s) and a 200 ms pause; the bare hub's send {options.BareSend} ({bareOrder})."),
+            Invariant($"{options.Watchers} watchers (anonymous WebSocket connections, this tool's hub client), {joins} joins one at a time, each after every watcher had the previous one (or 15 s) and a 200 ms pause; the bare hub's send {options.BareSend} ({bareOrder}). The socket floor: the same number of plain TCP sockets, each sent the same record with a blocking `send` one after the other, after its answer (see below)."),
             "",
-            "| figure | GroupBuy API (team join) | bare hub (broadcast) | API ÷ bare |",
-            "| --- | ---: | ---: | ---: |",
-            Invariant($"| watchers connected (failed) | {api.Connected} ({api.ConnectFailures}) | {bare.Connected} ({bare.ConnectFailures}) | |"),
-            Invariant($"| connect all (s) | {api.ConnectSeconds:F1} | {bare.ConnectSeconds:F1} | {X(api.ConnectSeconds, bare.ConnectSeconds)} |"),
-            Invariant($"| connect + handshake p50 / p99 (ms) | {Ms(api.Connect.Percentile(50))} / {Ms(api.Connect.Percentile(99))} | {Ms(bare.Connect.Percentile(50))} / {Ms(bare.Connect.Percentile(99))} | |"),
-            Invariant($"| samples, lost | {api.FromResponse.Count}, {api.Lost} | {bare.FromResponse.Count}, {bare.Lost} | |"),
-            Invariant($"| from the response: p50 / p90 (ms) | {Ms(api.FromResponse.Percentile(50))} / {Ms(api.FromResponse.Percentile(90))} | {Ms(bare.FromResponse.Percentile(50))} / {Ms(bare.FromResponse.Percentile(90))} | |"),
-            Invariant($"| **from the response: p99 (ms)** | {Ms(api.FromResponse.Percentile(99))} | {Ms(bare.FromResponse.Percentile(99))} | {ratio:F2}× |"),
-            Invariant($"| from the response: max (ms); receipts before the response | {Ms(api.FromResponse.Max)}; {api.BeforeResponse} | {Ms(bare.FromResponse.Max)}; {bare.BeforeResponse} | |"),
-            Invariant($"| from the request: p50 / p99 / max (ms) | {Ms(api.FromRequest.Percentile(50))} / {Ms(api.FromRequest.Percentile(99))} / {Ms(api.FromRequest.Max)} | {Ms(bare.FromRequest.Percentile(50))} / {Ms(bare.FromRequest.Percentile(99))} / {Ms(bare.FromRequest.Max)} | {requestRatio:F2}× (p99) |"),
-            Invariant($"| record (bytes, mean) | {api.RecordBytes:F0} | {bare.RecordBytes:F0} | |"),
-            Invariant($"| server CPU during the changes (cores) | {api.ServerCores:F2} | {bare.ServerCores:F2} | |"),
-            Invariant($"| server RSS before / connected / after (MiB) | {api.RssBefore >> 20} / {api.RssConnected >> 20} / {api.RssAfter >> 20} | {bare.RssBefore >> 20} / {bare.RssConnected >> 20} / {bare.RssAfter >> 20} | |"),
-            Invariant($"| **server memory per connection, idle / after the changes (KB)** | {Kb(api.BytesPerConnection)} / {Kb(api.BytesPerConnectionAfter)} | {Kb(bare.BytesPerConnection)} / {Kb(bare.BytesPerConnectionAfter)} | {X(api.BytesPerConnection, bare.BytesPerConnection)} |"),
+            "| figure | GroupBuy API (team join) | bare hub (broadcast) | API ÷ bare | socket floor |",
+            "| --- | ---: | ---: | ---: | ---: |",
+            Row("watchers connected (failed)", r => Invariant($"{r.Connected} ({r.ConnectFailures})")),
+            Row("connect all (s)", r => Invariant($"{r.ConnectSeconds:F1}"), X(api.ConnectSeconds, bare.ConnectSeconds)),
+            Row("connect (+ handshake) p50 / p99 (ms)", r => $"{Ms(r.Connect.Percentile(50))} / {Ms(r.Connect.Percentile(99))}"),
+            Row("samples, lost", r => Invariant($"{r.FromResponse.Count}, {r.Lost}")),
+            Row("from the response: p50 / p90 (ms)", r => $"{Ms(r.FromResponse.Percentile(50))} / {Ms(r.FromResponse.Percentile(90))}"),
+            Row("**from the response: p99 (ms)**", r => Ms(r.FromResponse.Percentile(99)), Invariant($"{ratio:F2}×")),
+            Row("from the response: max (ms); receipts before the response", r => Invariant($"{Ms(r.FromResponse.Max)}; {r.BeforeResponse}")),
+            Row("from the request: p50 / p99 / max (ms)", r => $"{Ms(r.FromRequest.Percentile(50))} / {Ms(r.FromRequest.Percentile(99))} / {Ms(r.FromRequest.Max)}", Invariant($"{requestRatio:F2}× (p99)")),
+            Row("record (bytes, mean)", r => Invariant($"{r.RecordBytes:F0}")),
+            Row("server CPU during the changes (cores)", r => Invariant($"{r.ServerCores:F2}")),
+            Row("server RSS before / connected / after (MiB)", r => Invariant($"{r.RssBefore >> 20} / {r.RssConnected >> 20} / {r.RssAfter >> 20}")),
+            Row("**server memory per connection, idle / after the changes (KB)**", r => $"{Kb(r.BytesPerConnection)} / {Kb(r.BytesPerConnectionAfter)}", X(api.BytesPerConnection, bare.BytesPerConnection)),
         };
         lines.Add("");
         lines.Add("How to read it: a receipt before the change's HTTP response counts as 0 ms. A server that answers only after it has queued the "
             + "fan-out (the bare hub with `--bare-send inline`) has most receipts before its response, which flatters its figure from the response; "
             + "`--bare-send queued` gives the bare hub the API's order. \"From the request\" times the same deliveries from when the change was sent, "
             + "which no ordering can flatter.");
+        lines.Add("");
+        lines.Add("The socket floor is what this machine takes to put one record on each of the sockets and have the tool read it, with no "
+            + "WebSocket, SignalR, JSON or Kestrel on the path (`load socket-floor`, a blocking `send` to each socket in turn from one thread, read "
+            + "by a plain receive loop per socket). No server can deliver faster on the same machine, so a bar under the floor cannot be met here.");
         var met = p99 <= P99BarMs && ratio <= RatioBar && memory <= MemoryBarBytes;
         var parts = new[] { p99 <= P99BarMs ? "p99 yes" : "p99 **no**", ratio <= RatioBar ? "ratio yes" : "ratio **no**", memory <= MemoryBarBytes ? "memory yes" : "memory **no**" };
         return new BenchSection("P5",
-            Invariant($"p99 {p99:F0} ms from the join's response ({ratio:F2}× the bare hub, send {options.BareSend}; {requestRatio:F2}× from the request); {Kb(api.BytesPerConnection)}–{Kb(api.BytesPerConnectionAfter)} KB per connection; {api.Connected} watchers"),
+            Invariant($"p99 {p99:F0} ms from the join's response ({ratio:F2}× the bare hub, send {options.BareSend}; {requestRatio:F2}× from the request); the socket floor's p99 {floorP99:F0} ms; {Kb(api.BytesPerConnection)}–{Kb(api.BytesPerConnectionAfter)} KB per connection; {api.Connected} watchers"),
             "≤ 100 ms; ≤ 1.25×; ≤ 100 KB", met ? "yes" : string.Join(", ", parts), lines);
     }
 

@@ -3,7 +3,7 @@ using GroupBuy.Load.Bench;
 
 namespace GroupBuy.Load.Cli;
 
-/// <summary><c>bench</c> (P4, P5, P7 with their baselines) and <c>bare-hub</c> (P5's baseline server, started by <c>bench</c>).</summary>
+/// <summary><c>bench</c> (P4, P5, P7 with their baselines), <c>bare-hub</c> and <c>socket-floor</c> (P5's baseline and floor servers, started by <c>bench</c>).</summary>
 public static class BenchCommands
 {
     public static IEnumerable<Command> All(string[] args)
@@ -71,5 +71,10 @@ public static class BenchCommands
         bareHub.TreatUnmatchedTokensAsErrors = false;
         bareHub.SetAction((parse, _) => BareHub.RunAsync([.. parse.UnmatchedTokens]));
         yield return bareHub;
+
+        var socketFloor = new Command("socket-floor", "Serves P5's floor: plain sockets, no protocol (started by 'bench').") { Hidden = true };
+        socketFloor.TreatUnmatchedTokensAsErrors = false;
+        socketFloor.SetAction((parse, _) => SocketFloor.RunAsync([.. parse.UnmatchedTokens]));
+        yield return socketFloor;
     }
 }
