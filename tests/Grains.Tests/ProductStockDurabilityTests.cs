@@ -1,4 +1,5 @@
 using GroupBuy.Grains.Interfaces;
+using GroupBuy.Grains.Interfaces.FlashSales;
 using GroupBuy.Grains.Interfaces.Products;
 using GroupBuy.TestSupport;
 
@@ -55,6 +56,26 @@ public sealed class ProductStockDurabilityTests(PostgresFixture postgres) : IDis
         await silo.CrashAndRestartAsync(CommerceSilo.Token);
 
         Assert.Equal(new StockLevels(10, 0, 0), (await silo.GrainFactory.GetGrain<IProductGrain>("rice").Get())!.Stock);
+    }
+
+    [Fact]
+    public async Task A_sale_whose_creation_a_crash_cut_short_cannot_come_back_with_more_units_than_its_product_set_aside()
+    {
+        var gate = new StorageGate();
+        await using var silo = await CommerceSilo.StartAsync(services: gate.AddTo);
+        (await silo.GrainFactory.GetGrain<IProductGrain>("tea").Create(new ProductDraft("tea", "Tea", 100, 10, "m1"))).Unwrap();
+        var now = silo.Clock.GetUtcNow();
+        gate.Hold("flash-sale");
+        _ = silo.GrainFactory.GetGrain<IFlashSaleGrain>("re").Create(new FlashSaleDraft("tea", 100, 2, now, now.AddHours(1), 10, "m1"));
+        await gate.Hit;
+        gate.Stop();
+        await silo.CrashAndRestartAsync(CommerceSilo.Token);
+
+        var again = await silo.GrainFactory.GetGrain<IFlashSaleGrain>("re").Create(new FlashSaleDraft("tea", 100, 8, now, now.AddHours(1), 10, "m1"));
+
+        Assert.Equal(ErrorCodes.Conflict, again.Error?.Code);
+        Assert.Null(await silo.GrainFactory.GetGrain<IFlashSaleGrain>("re").Get());
+        Assert.Equal(new StockLevels(8, 2, 0), (await silo.GrainFactory.GetGrain<IProductGrain>("tea").Get())!.Stock);
     }
 
     public void Dispose() => _folder.Dispose();

@@ -41,6 +41,21 @@ public sealed class ProductStockTests
     }
 
     [Fact]
+    public async Task A_reservation_repeated_with_another_quantity_is_a_conflict_and_takes_nothing()
+    {
+        await using var silo = await CommerceSilo.StartAsync();
+        var product = silo.GrainFactory.GetGrain<IProductGrain>("eggs");
+        await product.Create(Eggs(10));
+        await product.Reserve("flash-sale:s1", 2);
+
+        var repeat = await product.Reserve("flash-sale:s1", 8);
+
+        Assert.Equal(ErrorCodes.Conflict, repeat.Error?.Code);
+        Assert.Equal(new StockLevels(8, 2, 0), (await product.Get())!.Stock);
+        Assert.Equal(new StockLevels(8, 2, 0), (await product.Reserve("flash-sale:s1", 2)).Unwrap());
+    }
+
+    [Fact]
     public async Task A_reservation_larger_than_what_is_available_is_refused()
     {
         await using var silo = await CommerceSilo.StartAsync();

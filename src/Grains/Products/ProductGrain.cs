@@ -67,9 +67,13 @@ public sealed class ProductGrain(
         {
             return NotFound<StockLevels>();
         }
-        if (State.Reservations.ContainsKey(reservationId))
+        if (State.Reservations.TryGetValue(reservationId, out var existing))
         {
-            return await UnchangedAsync();
+            // A repeat is harmless only when it asks for what was taken: a sale created again under the same id with
+            // another quantity would otherwise sell units this product never set aside for it.
+            return existing.Quantity == quantity
+                ? await UnchangedAsync()
+                : Result<StockLevels>.Fail(ErrorCodes.Conflict, $"Reservation {reservationId} already holds {existing.Quantity} units, not {quantity}.");
         }
         if (quantity <= 0)
         {
