@@ -40,6 +40,8 @@ public static class ApiServiceCollectionExtensions
 
     public static WebApplication MapApplication(this WebApplication app)
     {
+        app.UseBodilessRequests();
+        app.UseRouting();
         app.UseSecurityPolicies();
         app.UseExceptionHandler();
         app.UseProblemStatusCodePages();

@@ -24,6 +24,8 @@ public sealed class BadBodyTests(ApiFactory factory) : IClassFixture<ApiFactory>
     private static async Task AssertDetailsAsync(HttpClient shopper)
     {
         await AssertDetailAsync(shopper, ApiClient.RawJson(""), 400, "the request had none");
+        await AssertDetailAsync(shopper, null, 400, "the request had none");
+        await AssertDetailAsync(shopper, ApiClient.RawJson("null"), 400, "must be a JSON object");
         var notJson = await AssertDetailAsync(shopper, ApiClient.RawJson("{\n  \"quantity\": 1,\n  \"groupId\" \"g\"\n}"), 400, "not valid JSON (line 3, byte 13)");
         Assert.Null(notJson["errors"]);   // no field to name: the text itself is broken
         var wrongKind = await AssertDetailAsync(shopper, ApiClient.RawJson("""{"quantity":"two"}"""), 400, "at $.quantity is of the wrong kind");
@@ -35,7 +37,7 @@ public sealed class BadBodyTests(ApiFactory factory) : IClassFixture<ApiFactory>
         await AssertDetailAsync(shopper, new StringContent("{}", System.Text.Encoding.UTF8, "text/plain"), 415, "Content-Type: application/json");
     }
 
-    private static async Task<System.Text.Json.Nodes.JsonObject> AssertDetailAsync(HttpClient shopper, HttpContent body, int status, string expected)
+    private static async Task<System.Text.Json.Nodes.JsonObject> AssertDetailAsync(HttpClient shopper, HttpContent? body, int status, string expected)
     {
         var response = await shopper.PostAsync("/api/flash-sales/any-sale/purchases", body, ApiClient.Token);
 

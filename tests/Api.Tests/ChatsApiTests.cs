@@ -102,6 +102,8 @@ public sealed class ChatsApiTests(ApiFactory factory) : IClassFixture<ApiFactory
         }
         var firstPage = await members[0].GetFromJsonAsync<JsonArray>($"/api/groups/{id}/messages?limit=2", ApiClient.Token);
         var rest = await members[0].GetFromJsonAsync<JsonArray>($"/api/groups/{id}/messages?afterSeq=2&limit=200", ApiClient.Token);
+        // The contract's own template, sent with its values left empty, means "from the start, a default page".
+        var templated = await members[0].GetFromJsonAsync<JsonArray>($"/api/groups/{id}/messages?afterSeq=&limit=", ApiClient.Token);
 
         Assert.Equal(201, (int)text.StatusCode);
         var posted = await text.JsonAsync();
@@ -111,6 +113,7 @@ public sealed class ChatsApiTests(ApiFactory factory) : IClassFixture<ApiFactory
         Assert.Equal(("flash_sale", saleId, $"flash-sale:{saleId}"), (shared["kind"]!.GetValue<string>(), shared["id"]!.GetValue<string>(), shared["topic"]!.GetValue<string>()));
         Assert.Equal(50, shared["snapshot"]!["remaining"]!.GetValue<int>());
         Assert.Equal([1L, 2L], firstPage!.Select(m => m!["seq"]!.GetValue<long>()));
+        Assert.Equal(Enumerable.Range(1, 7).Select(n => (long)n), templated!.Select(m => m!["seq"]!.GetValue<long>()));
         Assert.Equal("早上好\n今天有芒果", firstPage![0]!["text"]!.GetValue<string>());
         // In history the card shows the item as it is now.
         Assert.Equal(48, firstPage![1]!["share"]!["snapshot"]!["remaining"]!.GetValue<int>());

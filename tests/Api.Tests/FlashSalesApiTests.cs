@@ -54,6 +54,29 @@ public sealed class FlashSalesApiTests(ApiFactory factory) : IClassFixture<ApiFa
     }
 
     [Fact]
+    public async Task Times_sent_with_an_offset_are_kept_and_answered_as_the_same_instants_in_utc()
+    {
+        var (merchant, sku) = await ProductAsync();
+        var startsAt = DateTimeOffset.UtcNow.AddHours(2).ToOffset(TimeSpan.FromHours(8));
+        var body = new { sku, price = 3900, quantity = 5, startsAt = startsAt.ToString("O"), endsAt = startsAt.AddHours(1).ToString("O"), perUserLimit = 1 };
+
+        var created = await (await merchant.PostAsJsonAsync("/api/flash-sales", body, ApiClient.Token)).JsonAsync();
+        var id = created["id"]!.GetValue<string>();
+        var read = await (await factory.CreateClient().GetAsync($"/api/flash-sales/{id}", ApiClient.Token)).JsonAsync();
+        var shopper = await factory.SignedInAsync("fs-utc-shopper", "shopper");
+        var early = await (await shopper.PostAsJsonAsync($"/api/flash-sales/{id}/purchases", new { quantity = 1 }, ApiClient.Token)).AssertProblemAsync(409, "not_started");
+
+        foreach (var sale in new[] { created, read })
+        {
+            var answered = sale["startsAt"]!.GetValue<string>();
+            Assert.EndsWith("+00:00", answered);
+            Assert.Equal(startsAt, DateTimeOffset.Parse(answered, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.EndsWith("+00:00", sale["endsAt"]!.GetValue<string>());
+        }
+        Assert.DoesNotContain("+08:00", early["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_sale_needs_the_stock_and_the_merchants_own_product()
     {
         var (owner, sku) = await ProductAsync(stock: 5);

@@ -48,6 +48,23 @@ public sealed class GroupBuysApiTests(ApiFactory factory) : IClassFixture<ApiFac
     }
 
     [Fact]
+    public async Task An_empty_body_sent_with_another_content_type_still_opens_and_joins_teams()
+    {
+        var id = await CampaignAsync(factory, teamSize: 3);
+        var leader = await factory.SignedInAsync("gb-form-leader", "shopper");
+        var friend = await factory.SignedInAsync("gb-form-friend", "shopper");
+        var quick = await factory.SignedInAsync("gb-form-quick", "shopper");
+        static HttpContent Empty(string type) => new StringContent("", System.Text.Encoding.UTF8, type);
+
+        var opened = await leader.PostAsync($"/api/group-buys/{id}/teams", Empty("application/x-www-form-urlencoded"), ApiClient.Token);
+        var teamId = (await opened.JsonAsync())["team"]!["id"]!.GetValue<string>();
+        var joined = await friend.PostAsync($"/api/teams/{teamId}/members", Empty("text/plain"), ApiClient.Token);
+        var quickJoined = await quick.PostAsync($"/api/group-buys/{id}/quick-join", Empty("application/x-www-form-urlencoded"), ApiClient.Token);
+
+        Assert.Equal([201, 201, 201], new[] { opened, joined, quickJoined }.Select(r => (int)r.StatusCode));
+    }
+
+    [Fact]
     public async Task The_campaign_lists_open_teams_fewest_needed_first()
     {
         var id = await CampaignAsync(factory, teamSize: 3);

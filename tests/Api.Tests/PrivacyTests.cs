@@ -45,4 +45,24 @@ public sealed class PrivacyTests(LiveServer server) : IClassFixture<LiveServer>
         Assert.DoesNotContain("shopperId", text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("merchantId", text, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task A_shopper_whose_token_carries_no_name_is_shown_as_anonymous_not_by_user_id()
+    {
+        var merchant = await server.Factory.SignedInAsync($"{Secret}-merchant-2", "merchant", "Shop");
+        var leader = await server.Factory.SignedInAsync($"{Secret}-leader-2", "shopper", "Carol");
+        var nameless = server.Factory.CreateClient();
+        var minted = await (await nameless.PostAsJsonAsync("/api/dev/tokens", new { userId = $"{Secret}-nameless", role = "shopper" }, ApiClient.Token)).JsonAsync();
+        nameless.DefaultRequestHeaders.Authorization = new("Bearer", minted["token"]!.GetValue<string>());
+        var now = DateTimeOffset.UtcNow;
+        (await merchant.PostAsJsonAsync("/api/products", new { sku = "priv-sku-2", name = "Tea", price = 100, stock = 100 }, ApiClient.Token)).EnsureSuccessStatusCode();
+        var campaignId = (await (await merchant.PostAsJsonAsync("/api/group-buys", new { sku = "priv-sku-2", price = 50, soloPrice = 100, teamSize = 3, teamWindowSeconds = 3600, quantity = 10, startsAt = now.AddMinutes(-1), endsAt = now.AddHours(1) }, ApiClient.Token)).JsonAsync())["id"]!.GetValue<string>();
+        var teamId = (await (await leader.PostAsync($"/api/group-buys/{campaignId}/teams", null, ApiClient.Token)).JsonAsync())["team"]!["id"]!.GetValue<string>();
+
+        var joined = await (await nameless.PostAsync($"/api/teams/{teamId}/members", null, ApiClient.Token)).JsonAsync();
+
+        var members = joined["team"]!["members"]!.AsArray().Select(m => m!["name"]!.GetValue<string>());
+        Assert.Equal(["Carol", "匿名用户"], members);
+        Assert.DoesNotContain(Secret, joined.ToJsonString(), StringComparison.Ordinal);
+    }
 }

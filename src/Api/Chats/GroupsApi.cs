@@ -184,7 +184,7 @@ public static class GroupsApi
 
     private static bool TryParse(string? text, long fallback, long min, long max, out long value)
     {
-        if (text is null)
+        if (string.IsNullOrEmpty(text))
         {
             value = fallback;
             return true;

@@ -11,6 +11,7 @@ namespace GroupBuy.Api.Errors;
 internal static class BadRequests
 {
     private const string JsonContentOnly = "This route takes a JSON body: send it with Content-Type: application/json.";
+    private const string ObjectExpected = "The body must be a JSON object with this route's fields.";
 
     /// <summary>The detail of a bodiless refusal the framework answered by its status alone (routing's 415 among them).</summary>
     public static string DetailOfStatus(int status) =>
@@ -35,8 +36,10 @@ internal static class BadRequests
     {
         { StatusCode: StatusCodes.Status415UnsupportedMediaType } => JsonContentOnly,
         { InnerException: JsonException json } => DetailOf(json),
-        { StatusCode: StatusCodes.Status400BadRequest } when request.ContentLength == 0 =>
+        { StatusCode: StatusCodes.Status400BadRequest } when request.ContentLength is null or 0 =>
             "This route takes a JSON body, and the request had none.",
+        // A body of JSON null; the framework's own words for it name the C# parameter.
+        { StatusCode: StatusCodes.Status400BadRequest } => ObjectExpected,
         _ => bad.Message,
     };
 
@@ -54,7 +57,7 @@ internal static class BadRequests
             return $"The body is not valid JSON{at}.";
         }
         return json.Path is null or "$"
-            ? "The body must be a JSON object with this route's fields."
+            ? ObjectExpected
             : $"The value at {json.Path} is of the wrong kind for its field, or out of its range (the request schemas are in /openapi/v1.json).";
     }
 }

@@ -38,9 +38,12 @@ public static class DevTokensApi
         {
             return problem;
         }
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, request.UserId!), new Claim(ClaimTypes.Name, request.Name ?? request.UserId!), new Claim(ClaimTypes.Role, request.Role!)],
-            BearerTokenDefaults.AuthenticationScheme);
+        List<Claim> claims = [new(ClaimTypes.NameIdentifier, request.UserId!), new(ClaimTypes.Role, request.Role!)];
+        if (!string.IsNullOrEmpty(request.Name))
+        {
+            claims.Add(new(ClaimTypes.Name, request.Name));
+        }
+        var identity = new ClaimsIdentity(claims, BearerTokenDefaults.AuthenticationScheme);
         var expiresAt = time.GetUtcNow() + auth.Value.TokenLifetime;
         var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), new AuthenticationProperties { ExpiresUtc = expiresAt }, BearerTokenDefaults.AuthenticationScheme);
         var token = bearer.Get(BearerTokenDefaults.AuthenticationScheme).BearerTokenProtector.Protect(ticket);

@@ -5,11 +5,12 @@ namespace GroupBuy.Api.Json;
 
 public static class JsonSetup
 {
-    /// <summary>camelCase fields and snake_case enum values (<c>pending_payment</c>, <c>flash_sale</c>), as the contract writes them.</summary>
+    /// <summary>camelCase fields, snake_case enum values (<c>pending_payment</c>, <c>flash_sale</c>) and UTC times, as the contract writes them.</summary>
     public static void Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.Converters.Add(new UtcTimeConverter());
         options.NumberHandling = JsonNumberHandling.Strict;
     }
 }

@@ -31,8 +31,8 @@ public static class ProductsApi
             .Refuses(ErrorCodes.Conflict);
         group.MapGet("/{sku}", Get)
             .WithName("GetProduct")
-            .WithSummary("A product and its stock (its merchant only)")
-            .Refuses(ErrorCodes.Forbidden, ErrorCodes.NotFound);
+            .WithSummary("A product and its stock, for any signed-in caller")
+            .Refuses(ErrorCodes.NotFound);
         group.MapPost("/{sku}/restock", Restock)
             .WithName("RestockProduct")
             .WithSummary("Add units to a product's stock")
