@@ -23,14 +23,22 @@ public sealed class LiveHub(LiveFeeds feeds, IGrainFactory grains) : Hub
         {
             throw new HubException($"validation: a connection may watch at most {MaxTopicsPerConnection} topics.");
         }
-        var snapshot = LiveTopic.IsMembersOnly(kind)
-            ? await MembersOnlyTopic.ReadAsync(grains, kind, id, Context.User)
-            : await LiveTopic.ReadAsync(grains, kind, id) ?? throw new HubException($"not_found: {topic} does not exist.");
-        // Idempotent: a connection whose watch the feed ended (its user left the group) may watch again after rejoining.
-        watched.Add(topic);
+        // The first read refuses unknown topics and non-members before anything is sent to them. The answer is read
+        // again once subscribed: a change made between the two is in that snapshot or pushed after it, never lost
+        // (a team that formed while its page opened would otherwise stay "1 more to join"). Clients keep the newer version.
+        await ReadAsync(topic, kind, id);
+        var subscribed = watched.Add(topic);
         await Groups.AddToGroupAsync(Context.ConnectionId, topic, Context.ConnectionAborted);
         feeds.Watch(topic, Context.ConnectionId, Context.UserIdentifier);
-        return snapshot.Data;
+        try
+        {
+            return (await ReadAsync(topic, kind, id)).Data;
+        }
+        catch when (subscribed)
+        {
+            await Unwatch(topic);
+            throw;
+        }
     }
 
     public async Task Unwatch(string topic)
@@ -50,6 +58,11 @@ public sealed class LiveHub(LiveFeeds feeds, IGrainFactory grains) : Hub
         }
         return Task.CompletedTask;
     }
+
+    private async Task<LiveUpdate> ReadAsync(string topic, string kind, string id) =>
+        LiveTopic.IsMembersOnly(kind)
+            ? await MembersOnlyTopic.ReadAsync(grains, kind, id, Context.User)
+            : await LiveTopic.ReadAsync(grains, kind, id) ?? throw new HubException($"not_found: {topic} does not exist.");
 
     private HashSet<string> Watched() =>
         (HashSet<string>)(Context.Items.TryGetValue(nameof(Watched), out var topics) ? topics! : Context.Items[nameof(Watched)] = new HashSet<string>(StringComparer.Ordinal));
