@@ -7,7 +7,7 @@ namespace GroupBuy.Grains.Tests;
 /// <summary>
 /// Holds back every state write and journal append of one grain type on the test silo's memory storage, as a
 /// stalled disk would, so a test can crash the silo at exactly that instant. A held write never completes: the
-/// crash lost it, with the index rows it carried.
+/// crash lost it, with the index rows it carried; unless the test calls <see cref="Resume"/> instead.
 /// </summary>
 internal sealed class StorageGate
 {
@@ -21,6 +21,13 @@ internal sealed class StorageGate
     public void Hold(string grainType) => _heldType = grainType;
 
     public void Stop() => _heldType = null;
+
+    /// <summary>Stops holding and lets the held writes through, as a disk that stalled and recovered would.</summary>
+    public void Resume()
+    {
+        _heldType = null;
+        _lost.TrySetResult();
+    }
 
     /// <summary>Registers the gate in front of the memory storage (the last "Default" registration wins).</summary>
     public void AddTo(IServiceCollection services)

@@ -37,7 +37,7 @@ public sealed partial class TeamGrain
         var now = Now;
         if (now >= terms.ExpiresAt)
         {
-            await FailAsync();
+            Fail(await FindChargedAsync(State.Seats));
         }
         else
         {
@@ -46,19 +46,27 @@ public sealed partial class TeamGrain
             {
                 return;
             }
+            var charged = await FindChargedAsync(due);
             foreach (var seat in due)
             {
-                await CloseUnpaidSeatAsync(seat);
+                CloseUnpaidSeat(seat, charged.Contains(seat.OrderId));
             }
             SucceedIfComplete();
         }
         await CommitAsync();
     }
 
-    /// <summary>Moves the reminder to the next instant; <paramref name="force"/> re-registers it (the current one is firing).</summary>
-    private async Task ArmClockAsync(bool force)
+    /// <summary>
+    /// Moves the reminder to the next instant, or to <paramref name="alsoAt"/> if earlier (a seat about to be added);
+    /// <paramref name="force"/> re-registers it (the current one is firing).
+    /// </summary>
+    private async Task ArmClockAsync(bool force, DateTimeOffset? alsoAt = null)
     {
         var next = NextInstant();
+        if (alsoAt is { } extra && (next is null || extra < next))
+        {
+            next = extra;
+        }
         var current = GetReminder(ClockReminder);
         if (next is not { } due)
         {

@@ -60,11 +60,29 @@ public sealed partial class TeamGrain
         _logger.TeamSucceeded(Id);
     }
 
+    /// <summary>
+    /// The seats' pending orders the gateway shows charged (a crash between charge and write). Every lookup is
+    /// made before the clock changes anything, so one that throws leaves the team as stored and the retry
+    /// (the next reminder, Pay or Join) applies the whole change.
+    /// </summary>
+    private async Task<HashSet<string>> FindChargedAsync(List<TeamSeat> seats)
+    {
+        var charged = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var seat in seats)
+        {
+            if (State.Orders[seat.OrderId].IsOpen && await _gateway.FindChargeAsync(seat.OrderId, CancellationToken.None) is not null)
+            {
+                charged.Add(seat.OrderId);
+            }
+        }
+        return charged;
+    }
+
     /// <summary>An unpaid seat at its pay-by time: released, unless the gateway shows a charge a crash kept from being recorded.</summary>
-    private async Task CloseUnpaidSeatAsync(TeamSeat seat)
+    private void CloseUnpaidSeat(TeamSeat seat, bool charged)
     {
         var order = State.Orders[seat.OrderId];
-        if (await _gateway.FindChargeAsync(seat.OrderId, CancellationToken.None) is not null)
+        if (charged)
         {
             State.Orders[seat.OrderId] = order with { Status = OrderStatus.Paid };
             return;
@@ -75,16 +93,15 @@ public sealed partial class TeamGrain
         _logger.SeatReleased(Id, seat.OrderId);
     }
 
-    /// <summary>The deadline passed first: paid orders are refunded, pending ones cancelled, every unit goes back.</summary>
-    private async Task FailAsync()
+    /// <summary>The deadline passed first: paid (or found charged) orders are refunded, pending ones cancelled, every unit goes back.</summary>
+    private void Fail(HashSet<string> charged)
     {
         foreach (var seat in State.Seats)
         {
             var order = State.Orders[seat.OrderId];
-            var charged = order.Status == OrderStatus.Paid
-                || (order.IsOpen && await _gateway.FindChargeAsync(seat.OrderId, CancellationToken.None) is not null);
-            State.Orders[seat.OrderId] = order with { Status = charged ? OrderStatus.Refunded : OrderStatus.Cancelled };
-            if (charged)
+            var refund = order.Status == OrderStatus.Paid || charged.Contains(seat.OrderId);
+            State.Orders[seat.OrderId] = order with { Status = refund ? OrderStatus.Refunded : OrderStatus.Cancelled };
+            if (refund)
             {
                 State.Outbox.Refunds.Add(seat.OrderId);
             }

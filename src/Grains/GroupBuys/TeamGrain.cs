@@ -75,25 +75,48 @@ public sealed partial class TeamGrain(
 
     private async Task<Result<TeamJoin>> TakeSeatAsync(TeamTerms terms, Shopper shopper, bool leaderSeat, Referral? referral)
     {
-        var orderId = OrderIds.ForTeam(Id, State.NextSeq);
-        var claimed = await GrainFactory.GetGrain<IGroupBuyGrain>(terms.GroupBuyId).ClaimSeat(new SeatRequest(Id, shopper.Id, orderId));
+        var campaign = GrainFactory.GetGrain<IGroupBuyGrain>(terms.GroupBuyId);
+        var claim = new SeatRequest(Id, shopper.Id, OrderIds.ForTeam(Id, State.NextSeq));
+        var claimed = await campaign.ClaimSeat(claim);
         if (!claimed.IsSuccess)
         {
             return Result<TeamJoin>.Fail(claimed.Error!);
         }
+        try
+        {
+            // Armed for the new seat before the seat exists (its pay-by can only be later), so a reminder
+            // table that fails leaves nothing in memory for a later write to store unacknowledged.
+            await ArmClockAsync(force: false, alsoAt: PayBy(terms, Now));
+        }
+        catch
+        {
+            await campaign.ReleaseSeats([claim]);
+            throw;
+        }
         var now = Now;
-        var payBy = now + _paymentWindow < terms.ExpiresAt ? now + _paymentWindow : terms.ExpiresAt;
+        if (now >= terms.ExpiresAt)
+        {
+            // The deadline passed during the awaits: refused as a join to a closed team is, never acknowledged with a pay-by already gone.
+            await campaign.ReleaseSeats([claim]);
+            return Result<TeamJoin>.Fail(ErrorCodes.TeamClosed, $"Team {Id} is no longer forming.");
+        }
+        // Nothing can fail from here to the write (the reminder is early enough already; a failed write drops
+        // the activation), so the seat is in memory only if it is stored and acknowledged.
         var amount = leaderSeat ? terms.LeaderPrice : terms.Price;
-        var order = new OrderSnapshot(orderId, OrderKind.GroupBuy, Id, terms.Sku, 1, amount, OrderStatus.PendingPayment, payBy, now, shopper.Id,
+        var order = new OrderSnapshot(claim.OrderId, OrderKind.GroupBuy, Id, terms.Sku, 1, amount, OrderStatus.PendingPayment, PayBy(terms, now), now, shopper.Id,
             referral is null ? null : new OrderReferral(referral.GroupId, referral.LeaderId, terms.CommissionRate, CommissionRates.Commission(amount, terms.CommissionRate)));
         State.Terms = terms;
-        State.Seats.Add(new TeamSeat(shopper.Id, shopper.Name, orderId));
-        State.Orders[orderId] = order;
+        State.Seats.Add(new TeamSeat(shopper.Id, shopper.Name, claim.OrderId));
+        State.Orders[claim.OrderId] = order;
         State.NextSeq++;
-        OrderIndexes.List(_team, shopper.Id, order.Referral, new OrderRef(orderId, OrderKind.GroupBuy, Id, now));
+        OrderIndexes.List(_team, shopper.Id, order.Referral, new OrderRef(claim.OrderId, OrderKind.GroupBuy, Id, now));
         await CommitAsync();
         return Result<TeamJoin>.Ok(new TeamJoin(order, Snapshot()));
     }
+
+    /// <summary>A seat taken at <paramref name="now"/> is payable for the payment window, but never past the deadline.</summary>
+    private DateTimeOffset PayBy(TeamTerms terms, DateTimeOffset now) =>
+        now + _paymentWindow < terms.ExpiresAt ? now + _paymentWindow : terms.ExpiresAt;
 
     private TeamSnapshot Snapshot()
     {
