@@ -30,4 +30,17 @@ public sealed class TelemetryTests
 
         Assert.True(await received.Task > 0);
     }
+
+    [Fact]
+    public async Task A_protocol_that_is_not_one_of_the_two_stops_the_server_at_start_saying_so()
+    {
+        await using var api = new ApiFactory();
+        var factory = api.WithWebHostBuilder(b => b
+            .UseSetting("OpenTelemetry:OtlpEndpoint", "http://127.0.0.1:4318/v1/metrics")
+            .UseSetting("OpenTelemetry:OtlpProtocol", "http/json"));
+
+        var error = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+
+        Assert.Contains("OpenTelemetry:OtlpProtocol", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -26,4 +26,11 @@ public sealed class OptionsTests
     [InlineData("linear")]
     [InlineData("steps:0x5s")]
     public void A_ramp_that_means_nothing_is_refused(string text) => Assert.Throws<FormatException>(() => Ramp.Parse(text));
+
+    [Theory]
+    [InlineData("flash-sale", "--url", "http://127.0.0.1:9", "--shoppers", "abc")]
+    [InlineData("flash-sale", "--url", "http://127.0.0.1:9", "--no-such-option", "1")]
+    [InlineData("no-such-command")]
+    public async Task Options_the_tool_cannot_read_exit_2_not_the_code_of_a_broken_invariant(params string[] args) =>
+        Assert.Equal(2, await Cli.Program.Main(args));
 }

@@ -5,7 +5,8 @@ namespace GroupBuy.Load.Bench;
 
 /// <summary>
 /// <c>load bench</c>: runs P4, P5 and P7 of the performance spec, each with its baseline in the same run, prints
-/// every section and writes them into docs/benchmarks.md. A benchmark that crashes is reported and the others go on.
+/// every section and writes them into docs/benchmarks.md, each with the command that ran it (a run of one benchmark
+/// leaves the others' sections as they were). A benchmark that crashes is reported and the others go on.
 /// </summary>
 public static class BenchRunner
 {
@@ -14,7 +15,7 @@ public static class BenchRunner
         Directory.CreateDirectory(options.Work);
         var header = new List<string>
         {
-            $"Command: `{options.Command}`. Latest run: {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average at the start {ProcFs.LoadAverage()}.",
+            $"Latest run: {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average at the start {ProcFs.LoadAverage()}.",
             "",
             "Each server is the real API (`src/Api`, Release, durable SQLite) started by the tool as its own process on 127.0.0.1, seeded through the API with dev tokens; "
                 + "the load comes from this tool's own HTTP client (a closed loop of N workers on N pooled connections) and its own SignalR client. "
@@ -27,7 +28,7 @@ public static class BenchRunner
         {
             try
             {
-                var started = string.Create(CultureInfo.InvariantCulture, $"Run of {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC, load average {ProcFs.LoadAverage()} at its start.");
+                var started = string.Create(CultureInfo.InvariantCulture, $"Run of {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC by `{options.Command}`, load average {ProcFs.LoadAverage()} at its start.");
                 var section = await run(options, output, cancellationToken);
                 section = section with { Markdown = [started, "", .. section.Markdown] };
                 sections.Add(section);

@@ -24,6 +24,16 @@ public static class Program
         {
             root.Subcommands.Add(command);
         }
-        return await root.Parse(args).InvokeAsync();
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // Bad options exit 2, as the help says; the parser's own exit code for them would read as a broken invariant.
+            foreach (var error in parsed.Errors)
+            {
+                await Console.Error.WriteLineAsync(error.Message);
+            }
+            return 2;
+        }
+        return await parsed.InvokeAsync();
     }
 }

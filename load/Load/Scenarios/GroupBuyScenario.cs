@@ -5,8 +5,8 @@ namespace GroupBuy.Load.Scenarios;
 
 /// <summary>
 /// Group-buy fill (拼团): shoppers arrive on the ramp, look at the campaign, and either open a team (one in five),
-/// join a nearly full team from its <c>openTeams</c> list (one in five) or quick-join (the rest); then they pay and
-/// watch their team live until it forms (or their patience, a quarter of the run, is over).
+/// join a nearly full team from its <c>openTeams</c> list (one in five; quick-join if it filled meanwhile) or quick-join
+/// (the rest); then they pay and watch their team live until it forms (or their patience, a quarter of the run, is over).
 /// </summary>
 public sealed class GroupBuyScenario(int shoppers) : IScenario
 {
@@ -86,9 +86,21 @@ public sealed class GroupBuyScenario(int shoppers) : IScenario
         return (index % 5) switch
         {
             0 => context.Http.PostAsync("open team", $"/api/group-buys/{_campaignId}/teams", shopper.Token, null, cancellationToken),
-            1 when openTeams is [{ } first, ..] =>
-                context.Http.PostAsync("join team", $"/api/teams/{first["id"]!.GetValue<string>()}/members", shopper.Token, null, cancellationToken),
-            _ => context.Http.PostAsync("quick-join", $"/api/group-buys/{_campaignId}/quick-join", shopper.Token, null, cancellationToken),
+            1 when openTeams is [{ } first, ..] => JoinListedAsync(context, shopper, first["id"]!.GetValue<string>(), cancellationToken),
+            _ => QuickJoinAsync(context, shopper, cancellationToken),
         };
     }
+
+    /// <summary>
+    /// Joins the team the campaign listed first; the list was read before the others arriving with this shopper filled
+    /// it, so one who finds it full (or closed) does what the page offers next: quick-join.
+    /// </summary>
+    private async Task<ApiResult> JoinListedAsync(ScenarioContext context, Shopper shopper, string teamId, CancellationToken cancellationToken)
+    {
+        var joined = await context.Http.PostAsync("join team", $"/api/teams/{teamId}/members", shopper.Token, null, cancellationToken);
+        return joined.Code is "team_full" or "team_closed" ? await QuickJoinAsync(context, shopper, cancellationToken) : joined;
+    }
+
+    private Task<ApiResult> QuickJoinAsync(ScenarioContext context, Shopper shopper, CancellationToken cancellationToken) =>
+        context.Http.PostAsync("quick-join", $"/api/group-buys/{_campaignId}/quick-join", shopper.Token, null, cancellationToken);
 }

@@ -22,7 +22,12 @@ public static class Telemetry
         {
             throw new InvalidOperationException($"OpenTelemetry:OtlpEndpoint '{endpoint}' is not an absolute URI.");
         }
-        var protocol = configuration["OpenTelemetry:OtlpProtocol"] == "http/protobuf" ? OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf : OpenTelemetry.Exporter.OtlpExportProtocol.Grpc;
+        var protocol = configuration["OpenTelemetry:OtlpProtocol"] switch
+        {
+            null or "" or "grpc" => OpenTelemetry.Exporter.OtlpExportProtocol.Grpc,
+            "http/protobuf" => OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf,
+            var other => throw new InvalidOperationException($"OpenTelemetry:OtlpProtocol is 'grpc' or 'http/protobuf', not '{other}'."),
+        };
         // The SDK's own builder, since the hosting extension is not in our package source; disposed with the container.
         services.AddSingleton(_ => Sdk.CreateMeterProviderBuilder()
             .AddMeter(RuntimeMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections")

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace GroupBuy.Silo.Storage.Sqlite;
 
 /// <summary>
-/// The embedded store: grain states, journals and reminders in one SQLite file, write-ahead logged with
-/// <c>synchronous=FULL</c> so a commit is durable. Every write goes through one dedicated writer connection and
+/// The embedded store: grain states, journals and reminders in one SQLite file, write-ahead logged; a commit is
+/// durable once its log is synced (<see cref="WalFile"/>) before its callers are answered. Every write goes through one dedicated writer connection and
 /// is group-committed with the writes waiting beside it; reads run on pooled connections beside the writer. Journal
 /// events and grain index rows are staged in commit order and merged in large rounds: events into their key-ordered
 /// table (<see cref="StagedJournalEvents"/>), index rows as sorted runs compacted by levels (<see cref="StagedIndexRows"/>,
