@@ -57,6 +57,7 @@ public sealed class ChatsLiveTests(LiveServer server) : IClassFixture<LiveServer
 
         Assert.All(pushed, p => Assert.Equal($"group:{id}", p["topic"]!.GetValue<string>()));
         Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), pushed.Select(p => p["message"]!["seq"]!.GetValue<long>()));
+        Assert.All(pushed, p => Assert.True(p["serverTime"]?.GetValue<DateTimeOffset>() > DateTimeOffset.UnixEpoch));
         var textBySeq = posts.ToDictionary(p => p["seq"]!.GetValue<long>(), p => p["text"]!.GetValue<string>());
         Assert.All(pushed, p => Assert.Equal(textBySeq[p["message"]!["seq"]!.GetValue<long>()], p["message"]!["text"]!.GetValue<string>()));
         Assert.Equal(4, progress["data"]!["memberCount"]!.GetValue<int>());

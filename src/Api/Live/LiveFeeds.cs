@@ -184,7 +184,8 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
                 {
                     if (item is ChatMessage message)
                     {
-                        await owner._hub.Clients.Group(topic).SendAsync("message", new { topic, message = await CardOfAsync(message) });
+                        // serverTime as on every live update, so clients keep their clock on the server's.
+                        await owner._hub.Clients.Group(topic).SendAsync("message", new { topic, message = await CardOfAsync(message), serverTime = owner._time.GetUtcNow() });
                     }
                     else if (item is GroupMemberLeft left)
                     {
