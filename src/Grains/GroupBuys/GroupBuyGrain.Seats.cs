@@ -13,6 +13,9 @@ public sealed partial class GroupBuyGrain
     {
         if (Seats.Find(request.OrderId) == request)
         {
+            // A repeat (the team's call timed out on a slow store): answered only once a write holding the seat is
+            // stored, which may still be in flight for the first claim.
+            await _campaign.WriteStateAsync();
             return Result<bool>.Ok(true);
         }
         var dropped = DropStaleClaims(request);

@@ -62,7 +62,9 @@ public sealed partial class GroupBuyGrain(
     {
         if (State.Draft == draft)
         {
-            // The same campaign again (a retry under the same idempotency key after a crash): it already exists.
+            // The same campaign again (a retry under the same idempotency key after a crash): it already exists, and
+            // is answered once stored (the first creation's write may still be in flight).
+            await _campaign.WriteStateAsync();
             return Result<GroupBuySnapshot>.Ok(Snapshot(Now));
         }
         if (State.Draft is not null || _creating)
@@ -76,7 +78,8 @@ public sealed partial class GroupBuyGrain(
         _creating = true;
         try
         {
-            // Reserving is idempotent per id, so a crash before the write below leaves nothing to undo.
+            // Reserving again under the same id with the same quantity changes nothing, so a crash before the write
+            // below leaves nothing to undo (a retry with another quantity is refused as a conflict).
             var reserved = await GrainFactory.GetGrain<IProductGrain>(draft.Sku).Reserve(ReservationId, draft.Quantity);
             if (!reserved.IsSuccess)
             {
