@@ -5,12 +5,17 @@ namespace GroupBuy.Grains.FlashSales;
 
 /// <summary>
 /// Paying an order: a durable "payment started" marker first (expiry leaves such an order alone), then the
-/// charge, keyed by the order id so the gateway never takes it twice, then "paid". A charge interrupted by a
-/// crash is settled on the next activation (or clock tick) by asking the gateway whether it went through.
+/// charge, keyed by the order id so the gateway never takes it twice, then "paid". A charge whose outcome is
+/// unknown (cut off by a crash, or a call that failed: the gateway may have taken the money all the same) stays
+/// "started" until the gateway says whether it went through, asked on the next clock tick, activation or payment.
+/// Only a charge the gateway does not have counts as failed; only then may expiry cancel the order.
 /// </summary>
 public sealed partial class FlashSaleGrain
 {
-    /// <summary>Charges running in this activation, by order id: concurrent payers of one order share one charge.</summary>
+    /// <summary>
+    /// Charges and charge look-ups running in this activation, by order id: one at a time per order, so concurrent
+    /// payers share one charge, and a payer never charges alongside a look-up whose answer would be stale.
+    /// </summary>
     private readonly Dictionary<string, Task<bool>> _charges = new(StringComparer.Ordinal);
 
     public async Task<Result<OrderSnapshot>> Pay(string orderId, string shopperId)
@@ -27,9 +32,9 @@ public sealed partial class FlashSaleGrain
             await ConfirmAsync();
             Publish();
         }
-        else if (order.IsPending && !await ChargeOnceAsync(order))
+        else if (order.IsPending && !await PayOnceAsync(order) && Ledger.Order(orderId).IsPending)
         {
-            return Result<OrderSnapshot>.Fail(ErrorCodes.PaymentUnavailable, $"The payment of order {orderId} could not be taken; the order is still payable, retry shortly.");
+            return Result<OrderSnapshot>.Fail(ErrorCodes.PaymentUnavailable, $"The payment of order {orderId} could not be completed; the order is still payable, retry shortly (it is never charged twice).");
         }
         await EnsureDurableAsync();
         order = Ledger.Order(orderId);
@@ -38,27 +43,34 @@ public sealed partial class FlashSaleGrain
             : Result<OrderSnapshot>.Ok(SnapshotOf(order));
     }
 
-    /// <summary>False when the gateway failed: the order is pending again (or expired, if its time has passed).</summary>
-    private async Task<bool> ChargeOnceAsync(FlashOrder order)
+    /// <summary>True once the order is paid; false when the gateway failed or had no charge (the order may have expired then).</summary>
+    private Task<bool> PayOnceAsync(FlashOrder order) => OnceAsync(order.Id, () => order.Charging && Now >= order.PayBy
+        // Too late to charge: only money the gateway already took can make the order paid.
+        ? SettleUnknownChargeAsync(order.Id, CancellationToken.None)
+        : ChargeAsync(order));
+
+    /// <summary>Runs <paramref name="start"/> for the order, unless a charge or look-up of it is running already: that one is joined.</summary>
+    private async Task<bool> OnceAsync(string orderId, Func<Task<bool>> start)
     {
-        if (!_charges.TryGetValue(order.Id, out var charge))
+        if (!_charges.TryGetValue(orderId, out var running))
         {
-            charge = ChargeAsync(order);
-            _charges[order.Id] = charge;
+            running = start();
+            _charges[orderId] = running;
         }
         try
         {
-            return await charge;
+            return await running;
         }
         finally
         {
-            if (_charges.TryGetValue(order.Id, out var current) && current == charge)
+            if (_charges.TryGetValue(orderId, out var current) && current == running)
             {
-                _charges.Remove(order.Id);
+                _charges.Remove(orderId);
             }
         }
     }
 
+    /// <summary>Charges again if a charge was started before: the gateway takes an order id once and answers with the same receipt.</summary>
     private async Task<bool> ChargeAsync(FlashOrder order)
     {
         if (!order.Charging)
@@ -73,10 +85,10 @@ public sealed partial class FlashSaleGrain
         }
         catch (Exception exception)
         {
+            // No answer is not "not charged" (a timeout may come after the money was taken): the order stays in
+            // payment, out of expiry's reach, and the clock asks the gateway shortly.
             FlashSaleLog.ChargeFailed(_logger, exception, order.Id);
-            SettleCharge(order.Id, receipt: null);
-            await ConfirmAsync();
-            Publish();
+            await ArmClock();
             return false;
         }
         SettleCharge(order.Id, receipt);
@@ -86,7 +98,7 @@ public sealed partial class FlashSaleGrain
         return true;
     }
 
-    /// <summary>Records how a started charge ended: paid, or pending again (and expired if its time has passed).</summary>
+    /// <summary>Records what the gateway says of a started charge: paid, or pending again (and expired if its time has passed).</summary>
     private void SettleCharge(string orderId, PaymentReceipt? receipt)
     {
         if (Ledger.Order(orderId) is not { IsPending: true } order)
@@ -108,36 +120,34 @@ public sealed partial class FlashSaleGrain
         }
     }
 
-    /// <summary>Charges left "started" by an earlier activation: the gateway says whether they went through.</summary>
+    /// <summary>Started charges this activation is not running (cut off by a crash, or failed with no answer): the gateway settles them.</summary>
     private async Task SettleStrandedChargesAsync(CancellationToken cancellationToken)
     {
+        // A charge running here settles its order itself, however long the gateway holds it: the tick does not wait on it.
         var stranded = Ledger.ChargingOrders.Where(id => !_charges.ContainsKey(id)).ToList();
-        if (stranded.Count == 0)
-        {
-            return;
-        }
-        var lookups = await Task.WhenAll(stranded.Select(id => FindChargeAsync(id, cancellationToken)));
-        foreach (var (orderId, found, receipt) in lookups)
-        {
-            // A payer who came in meanwhile runs a charge of its own, which settles the order.
-            if (found && !_charges.ContainsKey(orderId))
-            {
-                SettleCharge(orderId, receipt);
-            }
-        }
+        await Task.WhenAll(stranded.Select(id => OnceAsync(id, () => SettleUnknownChargeAsync(id, cancellationToken))));
     }
 
-    private async Task<(string OrderId, bool Found, PaymentReceipt? Receipt)> FindChargeAsync(string orderId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks the gateway about a started charge: found, the order is paid; not found, the payment failed. If the
+    /// gateway cannot say, the order stays in payment and the next tick, activation or payment asks again.
+    /// </summary>
+    private async Task<bool> SettleUnknownChargeAsync(string orderId, CancellationToken cancellationToken)
     {
+        PaymentReceipt? receipt;
         try
         {
-            return (orderId, true, await _payments.FindChargeAsync(orderId, cancellationToken));
+            receipt = await _payments.FindChargeAsync(orderId, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // Left as it is: the next clock tick or activation asks again, and expiry keeps away from it.
             FlashSaleLog.ChargeLookupFailed(_logger, exception, orderId);
-            return (orderId, false, null);
+            return false;
         }
+        SettleCharge(orderId, receipt);
+        await ConfirmAsync();
+        Publish();
+        _ = SettleStockAsync();
+        return receipt is not null;
     }
 }

@@ -4,7 +4,7 @@ namespace GroupBuy.Grains.FlashSales;
 
 internal static partial class FlashSaleLog
 {
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Charging order {OrderId} failed; the order is pending again")]
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Charging order {OrderId} failed with no answer; it stays in payment until the gateway is asked")]
     public static partial void ChargeFailed(ILogger logger, Exception exception, string orderId);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Looking up the charge of order {OrderId} failed; it stays in payment")]

@@ -61,7 +61,10 @@ internal sealed class LiveWatcher : IDisposable
     }
 }
 
-/// <summary>A gateway that counts charge calls and can hold the charge of one payment id before or after the money is taken.</summary>
+/// <summary>
+/// A gateway that counts charge calls and can hold the charge of one payment id before or after the money is taken,
+/// fail it before (declined) or after (no answer, money taken), and fail look-ups.
+/// </summary>
 internal sealed class ControlledGateway : IPaymentGateway
 {
     private readonly ConcurrentDictionary<string, PaymentReceipt> _charges = new(StringComparer.Ordinal);
@@ -69,9 +72,16 @@ internal sealed class ControlledGateway : IPaymentGateway
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _holdAfter = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _called = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _declined = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _unanswered = new(StringComparer.Ordinal);
+    private readonly Lock _lookupLock = new();
+    private int _lookupFailures;
+    private TaskCompletionSource _lookupsFailed = NewSource();
     private int _chargeCalls;
+    private int _lookups;
 
     public int ChargeCalls => Volatile.Read(ref _chargeCalls);
+
+    public int Lookups => Volatile.Read(ref _lookups);
 
     public IReadOnlyDictionary<string, PaymentReceipt> Charges => _charges;
 
@@ -84,7 +94,24 @@ internal sealed class ControlledGateway : IPaymentGateway
     /// <summary>Charges of the id fail (a declined card, an unreachable gateway) until <see cref="Accept"/>.</summary>
     public void Decline(string paymentId) => _declined[paymentId] = true;
 
-    public void Accept(string paymentId) => _declined.TryRemove(paymentId, out _);
+    /// <summary>Charges of the id take the money, then fail (a timeout after the fact) until <see cref="Accept"/>.</summary>
+    public void FailAfterCharge(string paymentId) => _unanswered[paymentId] = true;
+
+    public void Accept(string paymentId)
+    {
+        _declined.TryRemove(paymentId, out _);
+        _unanswered.TryRemove(paymentId, out _);
+    }
+
+    /// <summary>The next <paramref name="count"/> look-ups fail; the task completes once the last of them has (bounded, so a missing one fails the test).</summary>
+    public Task FailLookups(int count)
+    {
+        lock (_lookupLock)
+        {
+            (_lookupFailures, _lookupsFailed) = (count, NewSource());
+            return _lookupsFailed.Task.WaitAsync(TimeSpan.FromSeconds(20), CommerceSilo.Token);
+        }
+    }
 
     /// <summary>Completes when a charge of the id comes in.</summary>
     public Task Called(string paymentId) => _called.GetOrAdd(paymentId, _ => NewSource()).Task.WaitAsync(CommerceSilo.Token);
@@ -106,13 +133,31 @@ internal sealed class ControlledGateway : IPaymentGateway
         {
             await after.Task;
         }
+        if (_unanswered.ContainsKey(paymentId))
+        {
+            throw new TimeoutException($"charge {paymentId} taken, then timed out (injected)");
+        }
         return receipt;
     }
 
     public Task RefundAsync(string paymentId, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task<PaymentReceipt?> FindChargeAsync(string paymentId, CancellationToken cancellationToken) =>
-        Task.FromResult(_charges.GetValueOrDefault(paymentId));
+    public Task<PaymentReceipt?> FindChargeAsync(string paymentId, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _lookups);
+        lock (_lookupLock)
+        {
+            if (_lookupFailures > 0)
+            {
+                if (--_lookupFailures == 0)
+                {
+                    _lookupsFailed.TrySetResult();
+                }
+                throw new InjectedFaultException($"look-up of {paymentId} failed (injected)");
+            }
+        }
+        return Task.FromResult(_charges.GetValueOrDefault(paymentId));
+    }
 
     private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
