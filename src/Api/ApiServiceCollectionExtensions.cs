@@ -31,6 +31,7 @@ public static class ApiServiceCollectionExtensions
         builder.Services.AddSecurityPolicies();
         builder.Services.AddIdentity();
         builder.Services.AddPerShopperRateLimiting();
+        builder.Services.AddIdempotency();
         builder.Services.AddOperations();
         builder.Services.AddTelemetry(builder.Configuration);
         builder.Services.AddSignalR(hub => hub.AddFilter<HubProblems>()).AddJsonProtocol(options => JsonSetup.Configure(options.PayloadSerializerOptions));

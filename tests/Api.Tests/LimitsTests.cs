@@ -53,23 +53,4 @@ public sealed class LimitsTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.Equal(200, (int)(await paying).StatusCode);
         Assert.Equal(200, (int)(await reads.Single()).StatusCode);
     }
-
-    /// <summary>A payment gateway that holds each charge until the test releases it.</summary>
-    private sealed class HeldGateway : IPaymentGateway
-    {
-        public TaskCompletionSource Charging { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public async Task<PaymentReceipt> ChargeAsync(string paymentId, string shopperId, long amount, CancellationToken cancellationToken)
-        {
-            Charging.TrySetResult();
-            await Release.Task;
-            return new PaymentReceipt(paymentId, amount, DateTimeOffset.UtcNow);
-        }
-
-        public Task RefundAsync(string paymentId, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task<PaymentReceipt?> FindChargeAsync(string paymentId, CancellationToken cancellationToken) => Task.FromResult<PaymentReceipt?>(null);
-    }
 }

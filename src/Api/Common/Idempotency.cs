@@ -14,13 +14,17 @@ namespace GroupBuy.Api.Common;
 
 /// <summary>
 /// <c>Idempotency-Key</c> on writes: the same key from the same caller on the same route answers the first
-/// result again, kept durably by the caller's <see cref="IIdempotencyGrain"/>. A key reused for a different
-/// request, or while its first request still runs, is a <c>409 conflict</c>. Answers of 5xx are not kept, so a
-/// retry after an outage runs again.
+/// result again, kept durably by the caller's <see cref="IIdempotencyGrain"/>. A retry that arrives while its first
+/// attempt still runs waits for it (<see cref="RunningWrites"/>). A key reused for a different request is a
+/// <c>409 conflict</c>, as is a retry whose first attempt is still running once a grain call would have timed out.
+/// Answers of 5xx are not kept, so a retry after an outage runs again; nor are <c>validation</c> refusals, which
+/// change nothing, so the corrected request may reuse the key.
 /// </summary>
 public static class Idempotency
 {
     public const string Header = "Idempotency-Key";
+
+    public static IServiceCollection AddIdempotency(this IServiceCollection services) => services.AddSingleton<RunningWrites>();
 
     public static TBuilder WithIdempotency<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
@@ -41,19 +45,54 @@ public static class Idempotency
         var json = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var scope = $"{http.Request.Method} {http.Request.Path}:{key}";
         var fingerprint = Fingerprint(context, json);
-        var keys = http.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IIdempotencyGrain>(http.User.UserId());
+        var running = http.RequestServices.GetRequiredService<RunningWrites>();
+        // Only the same request waits for its twin; a different body under the key goes on to be refused by the store.
+        var request = $"{http.User.UserId()}\n{scope}\n{fingerprint}";
+        var arrived = running.Now();
+        TaskCompletionSource<StoredResponse?> attempt;
+        while (!running.TryStart(request, out attempt))
+        {
+            StoredResponse? first;
+            try
+            {
+                first = await running.WaitAsync(attempt, arrived, http.Request.Path, http.RequestAborted);
+            }
+            catch (TimeoutException)
+            {
+                return Problems.Of(ErrorCodes.Conflict, IdempotencyClaim.StillRunning);
+            }
+            if (first is not null)
+            {
+                return Replay(http, first);
+            }
+            // The first attempt left nothing to replay (it failed, or its answer is not kept), so this retry runs
+            // afresh, just as it would have had it arrived a moment later.
+        }
+        StoredResponse? answer = null;
+        try
+        {
+            var keys = http.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IIdempotencyGrain>(http.User.UserId());
+            (var result, answer) = await RunOnceAsync(context, next, keys, scope, fingerprint, json);
+            return result;
+        }
+        finally
+        {
+            running.Finish(request, attempt, answer);
+        }
+    }
+
+    /// <summary>Runs the request under its key unless the key already has an answer; returns the result and the answer kept, if any.</summary>
+    private static async Task<(object? Result, StoredResponse? Kept)> RunOnceAsync(
+        EndpointFilterInvocationContext context, EndpointFilterDelegate next, IIdempotencyGrain keys, string scope, string fingerprint, JsonSerializerOptions json)
+    {
         var claim = await keys.Begin(scope, fingerprint);
         if (claim.Replay is { } first)
         {
-            if (first.Location is not null)
-            {
-                http.Response.Headers.Location = first.Location;
-            }
-            return Results.Text(first.Body, first.ContentType, Encoding.UTF8, first.Status);
+            return (Replay(context.HttpContext, first), first);
         }
         if (!claim.Started)
         {
-            return Problems.Of(ErrorCodes.Conflict, claim.Refusal!);
+            return (Problems.Of(ErrorCodes.Conflict, claim.Refusal!), null);
         }
         object? result;
         try
@@ -68,12 +107,21 @@ public static class Idempotency
         if (Capture(result, json) is { } response)
         {
             await keys.Complete(scope, fingerprint, response);
+            return (result, response);
         }
-        else
+        await keys.Abandon(scope, fingerprint);
+        return (result, null);
+    }
+
+    private static IResult Replay(HttpContext http, StoredResponse first)
+    {
+        if (first.Location is not null)
         {
-            await keys.Abandon(scope, fingerprint);
+            http.Response.Headers.Location = first.Location;
         }
-        return result;
+        return first.Body is null
+            ? Results.StatusCode(first.Status)
+            : Results.Text(first.Body, first.ContentType, Encoding.UTF8, first.Status);
     }
 
     /// <summary>The request as the handler sees it: its bound arguments other than services and the caller.</summary>
@@ -84,15 +132,22 @@ public static class Idempotency
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
+    /// <summary>The answer to keep for replays: results and refusals, but not 5xx nor a <c>validation</c> refusal (a write that did nothing).</summary>
     private static StoredResponse? Capture(object? result, JsonSerializerOptions json) => result switch
     {
-        ProblemHttpResult problem when problem.StatusCode < 500 =>
+        ProblemHttpResult problem when problem.StatusCode >= 500 || CodeOf(problem) == ErrorCodes.Validation => null,
+        ProblemHttpResult problem =>
             new StoredResponse(problem.StatusCode, null, "application/problem+json", JsonSerializer.Serialize(problem.ProblemDetails, json)),
         IStatusCodeHttpResult { StatusCode: { } status } and IValueHttpResult { Value: { } value } when status < 500 =>
             new StoredResponse(status, LocationOf(result), "application/json", JsonSerializer.Serialize(value, value.GetType(), json)),
         INestedHttpResult nested => Capture(nested.Result, json),
+        IStatusCodeHttpResult { StatusCode: >= 200 and < 300 and var status } and not IValueHttpResult =>
+            new StoredResponse(status, LocationOf(result), null, null),
         _ => null,
     };
+
+    private static string? CodeOf(ProblemHttpResult problem) =>
+        problem.ProblemDetails.Extensions.TryGetValue("code", out var code) ? code as string : null;
 
     /// <summary>The <c>Location</c> of a <c>Created&lt;T&gt;</c> result, whatever its T.</summary>
     private static string? LocationOf(object result) =>

@@ -2,14 +2,22 @@ using GroupBuy.Runtime;
 
 namespace GroupBuy.Grains.Interfaces.Requests;
 
-/// <summary>A write's first answer, kept so a retry with the same key gets it again.</summary>
-public sealed record StoredResponse(int Status, string? Location, string ContentType, string Body);
+/// <summary>
+/// A write's first answer, kept so a retry with the same key gets it again; <see cref="ContentType"/> and
+/// <see cref="Body"/> are null for an answer without a body (204).
+/// </summary>
+public sealed record StoredResponse(int Status, string? Location, string? ContentType, string? Body);
 
 /// <summary>
 /// What <see cref="IIdempotencyGrain.Begin"/> says: go ahead (<see cref="Started"/>), here is the first answer
 /// (<see cref="Replay"/>), or the key is in use by a request still running or by a different request.
 /// </summary>
-public sealed record IdempotencyClaim(bool Started, StoredResponse? Replay, string? Refusal);
+public sealed record IdempotencyClaim(bool Started, StoredResponse? Replay, string? Refusal)
+{
+    public const string DifferentRequest = "This Idempotency-Key was used for a different request.";
+
+    public const string StillRunning = "A request with this Idempotency-Key is still being processed.";
+}
 
 /// <summary>
 /// One caller's idempotency keys (key: user id). A key is bound to one request (route + body fingerprint);

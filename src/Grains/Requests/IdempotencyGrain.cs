@@ -24,7 +24,7 @@ public sealed class IdempotencyGrain(TimeProvider time, [PersistentState("idempo
         {
             if (record.Fingerprint != fingerprint)
             {
-                return new IdempotencyClaim(false, null, "This Idempotency-Key was used for a different request.");
+                return new IdempotencyClaim(false, null, IdempotencyClaim.DifferentRequest);
             }
             if (record.Response is not null)
             {
@@ -32,7 +32,7 @@ public sealed class IdempotencyGrain(TimeProvider time, [PersistentState("idempo
             }
             if (now - record.StartedAt < AbandonedAfter)
             {
-                return new IdempotencyClaim(false, null, "A request with this Idempotency-Key is still being processed.");
+                return new IdempotencyClaim(false, null, IdempotencyClaim.StillRunning);
             }
         }
         keys.State.Keys[key] = new IdempotencyRecord(fingerprint, now, null);
