@@ -144,6 +144,9 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
         }
     }
 
+    /// <summary>Why loading the staged data failed part-way, if it did: the store then refuses to load again.</summary>
+    private Exception? _loadFailure;
+
     private Task ApplySchema()
     {
         lock (_fileLockGate)
@@ -185,9 +188,23 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
             StorageLog.SchemaScriptApplied(_logger, ProviderName, script.Name);
         }
         transaction.Commit();
-        LoadStagedJournalEvents(connection);
-        LoadStagedIndexRows(connection);
-        _runs.Load(connection);
+        if (_loadFailure is not null)
+        {
+            // Loading is not repeatable: a second load would add the staged events it already holds again, and a
+            // grain would apply them twice. A store whose load failed part-way stays unavailable until a restart.
+            throw Unavailable(_loadFailure);
+        }
+        try
+        {
+            LoadStagedJournalEvents(connection);
+            LoadStagedIndexRows(connection);
+            _runs.Load(connection);
+        }
+        catch (Exception exception)
+        {
+            _loadFailure = exception;
+            throw Unavailable(exception);
+        }
         return Task.CompletedTask;
     }
 
@@ -297,7 +314,7 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
         {
             await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (SqliteException exception)
+        catch (Exception exception) when (exception is SqliteException or InvalidDataException)
         {
             throw Unavailable(exception);
         }
