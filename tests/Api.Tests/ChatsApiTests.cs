@@ -209,6 +209,7 @@ public sealed class ChatsApiTests(ApiFactory factory) : IClassFixture<ApiFactory
         var referred1 = await (await members[0].PostAsJsonAsync($"/api/flash-sales/{saleId}/purchases", new { quantity = 1, groupId = id }, ApiClient.Token)).JsonAsync();
         var referred2 = await (await members[1].PostAsJsonAsync($"/api/flash-sales/{saleId}/purchases", new { quantity = 3, groupId = id }, ApiClient.Token)).JsonAsync();
         var forwarded = await stranger.PostAsJsonAsync($"/api/flash-sales/{saleId}/purchases", new { quantity = 1, groupId = id }, ApiClient.Token);
+        var own = await leader.PostAsJsonAsync($"/api/flash-sales/{saleId}/purchases", new { quantity = 2, groupId = id }, ApiClient.Token);
         (await members[0].PostAsync($"/api/orders/{referred1["id"]!.GetValue<string>()}/pay", null, ApiClient.Token)).EnsureSuccessStatusCode();
         var campaignId = await GroupBuysApiTests.CampaignAsync(factory);
         var seat = await members[1].PostAsJsonAsync($"/api/group-buys/{campaignId}/teams", new { groupId = id }, ApiClient.Token);
@@ -217,6 +218,8 @@ public sealed class ChatsApiTests(ApiFactory factory) : IClassFixture<ApiFactory
 
         Assert.Equal(201, (int)forwarded.StatusCode);
         Assert.Null((await forwarded.JsonAsync())["groupId"]);
+        Assert.Equal(201, (int)own.StatusCode);
+        Assert.Null((await own.JsonAsync())["groupId"]);   // the leader's own purchase earns the leader nothing
         Assert.Equal(id, referred2["groupId"]!.GetValue<string>());
         Assert.Equal(201, (int)seat.StatusCode);
         Assert.Equal(id, (await seat.JsonAsync())["order"]!["groupId"]!.GetValue<string>());

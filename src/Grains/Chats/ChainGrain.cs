@@ -67,7 +67,7 @@ public sealed class ChainGrain(
             return Result<ChainEntered>.Fail(ErrorCodes.AlreadyMember, "You are on this chain already.");
         }
         var bought = await GrainFactory.GetGrain<IFlashSaleGrain>(terms.Draft.FlashSaleId)
-            .Purchase(shopper, quantity, $"chain.{Id}", new Referral(terms.GroupId, leaderId));
+            .Purchase(shopper, quantity, $"chain.{Id}", leaderId == shopper.Id ? null : new Referral(terms.GroupId, leaderId));   // a leader's own entry earns no commission
         if (!bought.IsSuccess)
         {
             return Result<ChainEntered>.Fail(bought.Error!);
