@@ -60,7 +60,8 @@ public static class ApiServiceCollectionExtensions
         app.MapGroups();
         app.MapChains();
         app.MapCommissions();
-        app.MapHub<LiveHub>("/hubs/live");
+        // A connection ends when its token expires: members-only topics are not watched on an expired token.
+        app.MapHub<LiveHub>("/hubs/live", hub => hub.CloseOnAuthenticationExpiration = true);
         app.MapCampaigns();
         app.MapPages();
         return app;

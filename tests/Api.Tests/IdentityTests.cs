@@ -57,4 +57,20 @@ public sealed class IdentityTests(ApiFactory factory) : IClassFixture<ApiFactory
 
         await response.AssertProblemAsync(404, "not_found");
     }
+
+    [Fact]
+    public async Task A_dev_token_is_refused_by_a_server_whose_dev_tokens_are_off()
+    {
+        var minted = await factory.SignedInAsync("dev-elsewhere", "merchant");
+        await using var api = new ApiFactory();
+        api.Settings["Auth:DevTokens"] = "false";
+        var production = api.CreateClient();
+        production.DefaultRequestHeaders.Authorization = minted.DefaultRequestHeaders.Authorization;
+
+        var mine = await minted.GetAsync("/api/me/orders", ApiClient.Token);
+        var there = await production.GetAsync("/api/me/orders", ApiClient.Token);
+
+        Assert.Equal(200, (int)mine.StatusCode);
+        await there.AssertProblemAsync(401, "unauthorized");
+    }
 }

@@ -38,7 +38,7 @@ public static class DevTokensApi
         {
             return problem;
         }
-        List<Claim> claims = [new(ClaimTypes.NameIdentifier, request.UserId!), new(ClaimTypes.Role, request.Role!)];
+        List<Claim> claims = [new(ClaimTypes.NameIdentifier, request.UserId!), new(ClaimTypes.Role, request.Role!), new(DevTokenGate.Claim, "true")];
         if (!string.IsNullOrEmpty(request.Name))
         {
             claims.Add(new(ClaimTypes.Name, request.Name));

@@ -9,7 +9,8 @@ public static class IdentityExtensions
     /// Bearer tokens (ASP.NET Core's own, protected with data protection and checked for expiry), the shopper
     /// and merchant policies, and problem-detail answers for 401 and 403. SignalR clients send the token as
     /// the <c>access_token</c> query value, which is honoured on the hub's path only. Decrypted tokens are
-    /// remembered (<see cref="ValidatedTokenCache"/>); expiry is still checked on every request.
+    /// remembered (<see cref="ValidatedTokenCache"/>); expiry is still checked on every request. A dev token is refused
+    /// by a server whose dev tokens are off (<see cref="DevTokenGate"/>).
     /// </summary>
     public static IServiceCollection AddIdentity(this IServiceCollection services)
     {
@@ -27,7 +28,8 @@ public static class IdentityExtensions
         });
         services.AddOptions<BearerTokenOptions>(BearerTokenDefaults.AuthenticationScheme)
             .Configure<Microsoft.Extensions.Options.IOptions<AuthOptions>>((bearer, auth) => bearer.BearerTokenExpiration = auth.Value.TokenLifetime)
-            .PostConfigure<TimeProvider>((bearer, time) => bearer.BearerTokenProtector = new ValidatedTokenCache(bearer.BearerTokenProtector, time));
+            .PostConfigure<TimeProvider, Microsoft.Extensions.Options.IOptions<AuthOptions>>((bearer, time, auth) =>
+                bearer.BearerTokenProtector = new ValidatedTokenCache(new DevTokenGate(bearer.BearerTokenProtector, auth.Value.DevTokens), time));
         services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Shopper, policy => policy.RequireRole(Roles.Shopper))
             .AddPolicy(Roles.Merchant, policy => policy.RequireRole(Roles.Merchant));
