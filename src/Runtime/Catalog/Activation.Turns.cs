@@ -49,6 +49,18 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
     private int _inFlightWriters;
     private bool _watchedForTimeouts;
 
+    /// <summary>
+    /// Set when the activation must serve no new call (its state failed, or the grain asked to go): new calls, inline or
+    /// queued, wait in the queue while the calls in flight finish, and then go to the next activation. Only those two
+    /// causes close it, not the collector (which takes idle activations only) nor shutdown.
+    /// </summary>
+    /// <remarks>
+    /// The price, as in Orleans: a call in flight that awaits a call back into this grain (a campaign awaiting a team that
+    /// calls the campaign) waits for a call held here, and the cycle ends only at <c>ResponseTimeout</c>. Serving that
+    /// call from this activation instead would hand it the state that failed to write.
+    /// </remarks>
+    private bool _admissionClosed;
+
     public Admission TryEnterInline(GrainMethodOptions options)
     {
         lock (_lock)
@@ -398,7 +410,7 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
         {
             return true;
         }
-        if (_status != ActivationStatus.Valid)
+        if (_status != ActivationStatus.Valid || _admissionClosed)
         {
             return false;
         }
@@ -419,10 +431,19 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
     }
 
     private bool CanStartLocked(GrainMethodOptions options) =>
-        _inFlight == 0
-        || Class.IsReentrant
-        || (options & GrainMethodOptions.AlwaysInterleave) != 0
-        || ((options & GrainMethodOptions.ReadOnly) != 0 && _inFlightWriters == 0);
+        !_admissionClosed
+        && (_inFlight == 0
+            || Class.IsReentrant
+            || (options & GrainMethodOptions.AlwaysInterleave) != 0
+            || ((options & GrainMethodOptions.ReadOnly) != 0 && _inFlightWriters == 0));
+
+    private void CloseAdmission()
+    {
+        lock (_lock)
+        {
+            _admissionClosed = true;
+        }
+    }
 
     private void BeginLocked(GrainMethodOptions options)
     {

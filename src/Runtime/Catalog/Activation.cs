@@ -94,8 +94,12 @@ internal sealed partial class Activation(GrainId grainId, GrainClass grainClass,
         }
     }
 
-    public void DeactivateOnIdle() =>
+    /// <summary>As in Orleans, the grain's own request also admits no new call: a busy reentrant grain leaves once its calls end.</summary>
+    public void DeactivateOnIdle()
+    {
+        CloseAdmission();
         RequestDeactivation(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "DeactivateOnIdle was called."));
+    }
 
     public void DelayDeactivation(TimeSpan timeSpan)
     {
@@ -158,9 +162,15 @@ internal sealed partial class Activation(GrainId grainId, GrainClass grainClass,
         }
     }
 
-    /// <summary>Drops the activation after its state could not be written: the next call reloads the stored truth.</summary>
-    internal void StateFailed(Exception exception) =>
+    /// <summary>
+    /// Drops the activation after its state could not be written: it admits no new call, since its memory holds changes
+    /// that were never stored, and the calls that arrive meanwhile go to the next activation, which reloads the stored truth.
+    /// </summary>
+    internal void StateFailed(Exception exception)
+    {
+        CloseAdmission();
         RequestDeactivation(new DeactivationReason(DeactivationReasonCode.StateFailure, exception.Message));
+    }
 
     private bool StartActivationLocked()
     {

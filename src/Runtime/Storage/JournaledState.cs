@@ -296,11 +296,22 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
     private async Task<bool> WriteSnapshotOfNowAsync()
     {
         var version = Version;
-        var snapshot = JsonSerializer.SerializeToUtf8Bytes(State, StateJson);
+        byte[] snapshot;
+        PendingIndexRow[] rows;
+        try
+        {
+            snapshot = JsonSerializer.SerializeToUtf8Bytes(State, StateJson);
+            rows = RowsOfNow(version);
+        }
+        catch (Exception exception)
+        {
+            // The committed events still hold the truth, so the journal goes on: only this snapshot is missed.
+            binding.Activation.Runtime.Log.StateWriteFailed(exception, binding.GrainId, binding.StateName + " snapshot");
+            return false;
+        }
         // Counted from here even if the write fails: a lost snapshot is retried after as many events again.
         _snapshotBytes = snapshot.Length;
         Interlocked.Exchange(ref _eventBytesSinceSnapshot, 0);
-        var rows = RowsOfNow(version);
         try
         {
             await ConfirmAsync();

@@ -7,7 +7,8 @@ namespace GroupBuy.Runtime.Storage;
 /// <summary>
 /// <see cref="IPersistentState{TState}"/> over an <see cref="IGrainStorage"/>. Writes are coalesced: while one
 /// write is in flight, callers join the next one, which serializes the state only when it starts and so
-/// carries every change made before it. A failed write drops the activation so the next call reloads.
+/// carries every change made before it. A failed write, or a state the serializer refuses, drops the activation so
+/// the next call reloads.
 /// </summary>
 internal sealed class PersistentState<TState>(StateBinding binding) : IPersistentState<TState>, IActivationState
 {
@@ -80,11 +81,13 @@ internal sealed class PersistentState<TState>(StateBinding binding) : IPersisten
             while (_nextWrite is { } batch)
             {
                 _nextWrite = null;
-                var payload = JsonSerializer.SerializeToUtf8Bytes(State, StateBinding.Json);
-                IndexEntry[] index = _unwrittenIndex is { } rows ? [.. rows.Select(row => row.ToEntry())] : [];
-                _unwrittenIndex = null;
                 try
                 {
+                    // A state or row the serializer refuses fails like a write: the grain's memory holds changes that
+                    // can never be stored (and the batch's rows are taken), so the activation goes and the next reloads.
+                    var payload = JsonSerializer.SerializeToUtf8Bytes(State, StateBinding.Json);
+                    IndexEntry[] index = _unwrittenIndex is { } rows ? [.. rows.Select(row => row.ToEntry())] : [];
+                    _unwrittenIndex = null;
                     // The write is shared by several callers, so no one caller's token may cancel it.
                     _version = await _storage.WriteAsync(binding.StateName, binding.GrainId, payload, _version, index, CancellationToken.None);
                     RecordExists = true;
@@ -93,11 +96,12 @@ internal sealed class PersistentState<TState>(StateBinding binding) : IPersisten
                 catch (Exception exception)
                 {
                     _failure = exception;
+                    binding.Activation.Runtime.Log.StateWriteFailed(exception, binding.GrainId, binding.StateName);
+                    // Before the callers hear: none of them may find the activation still admitting calls.
+                    binding.Activation.StateFailed(exception);
                     batch.TrySetException(exception);
                     _nextWrite?.TrySetException(exception);
                     _nextWrite = null;
-                    binding.Activation.Runtime.Log.StateWriteFailed(exception, binding.GrainId, binding.StateName);
-                    binding.Activation.StateFailed(exception);
                     return;
                 }
             }

@@ -1,0 +1,151 @@
+using GroupBuy.Runtime.Storage;
+
+namespace GroupBuy.Runtime.Tests.Grains;
+
+public interface IFlakyCounterGrain : IGrainWithStringKey
+{
+    Task Set(int value);
+
+    Task<int> Get();
+
+    /// <summary>Stays in flight until the probe's gate opens, so that later calls overlap it.</summary>
+    Task Hold(string gate);
+
+    /// <summary>Asks to be deactivated once idle.</summary>
+    Task Leave();
+}
+
+/// <summary>Reentrant, as every production grain is: calls overlap while one is held.</summary>
+[Reentrant]
+public sealed class FlakyCounterGrain(Probe probe, [PersistentState("counter", FlakyStorage.Name)] IPersistentState<Tally> counter) : Grain, IFlakyCounterGrain
+{
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        probe.Activated();
+        return Task.CompletedTask;
+    }
+
+    public async Task Set(int value)
+    {
+        counter.State = new Tally(value);
+        await counter.WriteStateAsync();
+    }
+
+    public Task<int> Get() => Task.FromResult(counter.State?.Value ?? 0);
+
+    public async Task Hold(string gate)
+    {
+        probe.Signal($"in:{gate}");
+        await probe.Gate(gate);
+    }
+
+    public Task Leave()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+}
+
+public interface IFlakyLedgerGrain : IGrainWithStringKey
+{
+    Task Record(int amount);
+
+    Task<int> Total();
+
+    Task Hold(string gate);
+}
+
+[Reentrant]
+public sealed class FlakyLedgerGrain(Probe probe, [PersistentState("flaky-ledger", FlakyStorage.Name)] IJournaledState<Ledger, LedgerEntry> ledger) : Grain, IFlakyLedgerGrain
+{
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        probe.Activated();
+        return Task.CompletedTask;
+    }
+
+    public async Task Record(int amount)
+    {
+        ledger.Raise(new LedgerEntry(amount, $"n{amount}"));
+        await ledger.ConfirmAsync();
+    }
+
+    public Task<int> Total() => Task.FromResult(ledger.State.Total);
+
+    public async Task Hold(string gate)
+    {
+        probe.Signal($"in:{gate}");
+        await probe.Gate(gate);
+    }
+}
+
+/// <summary>Memory storage whose next write or append fails, as a store that lost its connection would.</summary>
+public sealed class FlakyStorage : IGrainStorage, IJournalStorage
+{
+    public const string Name = "flaky";
+
+    private readonly MemoryGrainStorage _inner = new();
+
+    public bool FailNext { get; set; }
+
+    public Task<StoredState?> ReadAsync(string stateName, GrainId grainId, CancellationToken cancellationToken) =>
+        _inner.ReadAsync(stateName, grainId, cancellationToken);
+
+    public Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
+        => TakeFailure() is { } failure ? Task.FromException<long>(failure) : _inner.WriteAsync(stateName, grainId, payload, expectedVersion, index, cancellationToken);
+
+    public Task<long> ClearAsync(string stateName, GrainId grainId, long expectedVersion, CancellationToken cancellationToken) =>
+        _inner.ClearAsync(stateName, grainId, expectedVersion, cancellationToken);
+
+    public Task<JournalSnapshot?> ReadSnapshotAsync(string journalName, GrainId grainId, CancellationToken cancellationToken) =>
+        _inner.ReadSnapshotAsync(journalName, grainId, cancellationToken);
+
+    public Task<IReadOnlyList<JournalEntry>> ReadEventsAsync(string journalName, GrainId grainId, long afterVersion, CancellationToken cancellationToken) =>
+        _inner.ReadEventsAsync(journalName, grainId, afterVersion, cancellationToken);
+
+    public Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
+        => TakeFailure() is { } failure ? Task.FromException(failure) : _inner.AppendAsync(journalName, grainId, expectedVersion, events, index, cancellationToken);
+
+    public Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken) =>
+        _inner.WriteSnapshotAsync(journalName, grainId, version, payload, index, cancellationToken);
+
+    private StorageUnavailableException? TakeFailure()
+    {
+        if (!FailNext)
+        {
+            return null;
+        }
+        FailNext = false;
+        return new StorageUnavailableException("The test cut the store off.", new IOException("connection lost"));
+    }
+}
+
+public sealed class Gauge
+{
+    public double Reading { get; set; }
+}
+
+public interface IGaugeGrain : IGrainWithStringKey
+{
+    Task Save(double reading);
+
+    Task<double> Read();
+}
+
+/// <summary>Not reentrant: a wedged call would block every later one.</summary>
+public sealed class GaugeGrain(Probe probe, [PersistentState("gauge")] IPersistentState<Gauge> gauge) : Grain, IGaugeGrain
+{
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        probe.Activated();
+        return Task.CompletedTask;
+    }
+
+    public async Task Save(double reading)
+    {
+        gauge.State.Reading = reading;
+        await gauge.WriteStateAsync();
+    }
+
+    public Task<double> Read() => Task.FromResult(gauge.State.Reading);
+}

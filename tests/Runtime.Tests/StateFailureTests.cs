@@ -1,0 +1,108 @@
+using System.Text.Json;
+using GroupBuy.Runtime.Storage;
+using GroupBuy.Runtime.Tests.Grains;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GroupBuy.Runtime.Tests;
+
+/// <summary>
+/// A state that failed to write is never served again: the activation admits no new call, leaves once its calls in
+/// flight end, and the next activation reloads what storage holds. Reentrant grains included, while calls overlap.
+/// </summary>
+public sealed class StateFailureTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
+    private readonly Probe _probe = new();
+    private readonly FlakyStorage _flaky = new();
+
+    [Fact]
+    public async Task After_a_failed_write_a_busy_reentrant_grain_serves_no_new_call_and_the_next_activation_reads_the_stored_value()
+    {
+        await using var silo = await StartAsync();
+        var counter = silo.GrainFactory.GetGrain<IFlakyCounterGrain>("c");
+        await counter.Set(1);
+        var held = counter.Hold("g1");
+        await _probe.Signaled("in:g1").WaitAsync(Bound, TestSilo.Token);
+
+        _flaky.FailNext = true;
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => counter.Set(2));
+        var read = counter.Get();
+
+        // Held back while the call in flight runs: the failed activation's memory holds 2, storage holds 1.
+        Assert.False(read.IsCompleted);
+        _probe.Open("g1");
+        await held.WaitAsync(Bound, TestSilo.Token);
+        Assert.Equal(1, await read.WaitAsync(Bound, TestSilo.Token));
+        Assert.Equal(2, _probe.Activations);
+
+        await counter.Set(3);
+        Assert.Equal(3, await counter.Get());
+    }
+
+    [Fact]
+    public async Task After_a_failed_append_a_busy_reentrant_grain_serves_no_new_call_and_the_next_activation_replays_the_stored_events()
+    {
+        await using var silo = await StartAsync();
+        var ledger = silo.GrainFactory.GetGrain<IFlakyLedgerGrain>("l");
+        await ledger.Record(1);
+        var held = ledger.Hold("g1");
+        await _probe.Signaled("in:g1").WaitAsync(Bound, TestSilo.Token);
+
+        _flaky.FailNext = true;
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => ledger.Record(10));
+        var total = ledger.Total();
+
+        Assert.False(total.IsCompleted);
+        _probe.Open("g1");
+        await held.WaitAsync(Bound, TestSilo.Token);
+        Assert.Equal(1, await total.WaitAsync(Bound, TestSilo.Token));
+
+        await ledger.Record(100);
+        Assert.Equal(101, await ledger.Total());
+    }
+
+    [Fact]
+    public async Task DeactivateOnIdle_on_a_busy_reentrant_grain_holds_new_calls_for_the_next_activation()
+    {
+        await using var silo = await StartAsync();
+        var counter = silo.GrainFactory.GetGrain<IFlakyCounterGrain>("leaving");
+        await counter.Set(5);
+        var held = counter.Hold("g1");
+        await _probe.Signaled("in:g1").WaitAsync(Bound, TestSilo.Token);
+
+        await counter.Leave();
+        var read = counter.Get();
+
+        Assert.False(read.IsCompleted);
+        _probe.Open("g1");
+        await held.WaitAsync(Bound, TestSilo.Token);
+        Assert.Equal(5, await read.WaitAsync(Bound, TestSilo.Token));
+        Assert.Equal(2, _probe.Activations);
+    }
+
+    [Fact]
+    public async Task A_state_that_cannot_be_serialized_fails_its_caller_at_once_and_the_grain_serves_the_next_call_from_storage()
+    {
+        await using var silo = await StartAsync();
+        var gauge = silo.GrainFactory.GetGrain<IGaugeGrain>("g");
+        await gauge.Save(1.5);
+
+        // No clock advance: the serializer's own exception, not a response timeout.
+        var failure = await Assert.ThrowsAnyAsync<ArgumentException>(() => gauge.Save(double.NaN).WaitAsync(Bound, TestSilo.Token));
+        var serializers = Assert.ThrowsAny<ArgumentException>(() => JsonSerializer.SerializeToUtf8Bytes(new Gauge { Reading = double.NaN }, StateBinding.Json));
+        Assert.Equal((serializers.GetType(), serializers.Message), (failure.GetType(), failure.Message));
+
+        Assert.Equal(1.5, await gauge.Read().WaitAsync(Bound, TestSilo.Token));
+        await gauge.Save(2.5).WaitAsync(Bound, TestSilo.Token);
+        Assert.Equal(2.5, await gauge.Read());
+        Assert.Equal(2, _probe.Activations);
+    }
+
+    private Task<Testing.TestCluster> StartAsync() =>
+        TestSilo.StartAsync(_probe, services: s =>
+        {
+            s.AddKeyedSingleton<IGrainStorage>(FlakyStorage.Name, _flaky);
+            s.AddKeyedSingleton<IJournalStorage>(FlakyStorage.Name, _flaky);
+        });
+}
