@@ -3,6 +3,7 @@ namespace GroupBuy.Runtime.Testing;
 /// <summary>
 /// A clock that moves only when a test says so. <see cref="Advance"/> fires the timers that fall due, in
 /// due order, on the calling thread; a timer set to fire at or before now fires at once on the thread pool.
+/// Its timers refuse the due times and periods a system timer refuses, so the limit shows in tests too.
 /// </summary>
 public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
@@ -118,6 +119,9 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 
     private sealed class ManualTimer(ManualTimeProvider clock, TimerCallback callback, object? state) : ITimer
     {
+        /// <summary>The longest due time or period a system timer accepts, in milliseconds.</summary>
+        private const long MaxSupportedTimeout = 0xfffffffe;
+
         public DateTimeOffset DueAt { get; private set; } = DateTimeOffset.MaxValue;
 
         public TimeSpan LastDueTime { get; private set; } = Timeout.InfiniteTimeSpan;
@@ -126,6 +130,8 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
+            ThrowIfUnsupported(dueTime, nameof(dueTime));
+            ThrowIfUnsupported(period, nameof(period));
             bool fireNow;
             lock (clock._lock)
             {
@@ -153,6 +159,17 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
                 ThreadPool.UnsafeQueueUserWorkItem(static self => self.Fire(), this, preferLocal: false);
             }
             return true;
+        }
+
+        /// <summary>Refuses what a system timer refuses (negative, or past 4,294,967,294 ms, about 49.7 days), so tests catch it.</summary>
+        private static void ThrowIfUnsupported(TimeSpan time, string name)
+        {
+            // The same test as System.Threading.Timer's: whole milliseconds, -1 meaning never.
+            var milliseconds = (long)time.TotalMilliseconds;
+            if (milliseconds is < -1 or > MaxSupportedTimeout)
+            {
+                throw new ArgumentOutOfRangeException(name, time, $"A timer accepts {Timeout.InfiniteTimeSpan} or 0 to {MaxSupportedTimeout} ms.");
+            }
         }
 
         /// <summary>Moves the due time past the current firing (under the clock's lock).</summary>

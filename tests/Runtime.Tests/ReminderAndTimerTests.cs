@@ -4,6 +4,9 @@ namespace GroupBuy.Runtime.Tests;
 
 public sealed class ReminderAndTimerTests
 {
+    /// <summary>How long a test waits, in real time, for what must happen.</summary>
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
     private readonly Probe _probe = new();
 
     [Fact]
@@ -83,6 +86,34 @@ public sealed class ReminderAndTimerTests
 
         await _probe.Signaled("failing:deadline:2");
         Assert.Equal(["failing:deadline:08:01"], _probe.Events);
+    }
+
+    [Fact]
+    public async Task A_reminder_further_out_than_a_system_timer_can_wait_registers_and_the_silo_restarts_with_it()
+    {
+        // The manual clock refuses what a system timer refuses (over ~49.7 days), so this is the real limit.
+        await using var silo = await TestSilo.StartAsync(_probe);
+        await silo.GrainFactory.GetGrain<IAlarmGrain>("far").SetDeadline(silo.Clock.GetUtcNow().AddDays(60));
+
+        await silo.RestartAsync(TestSilo.Token);
+
+        await silo.Clock.WhenTimerSet(TimeSpan.FromDays(1)).WaitAsync(Bound, TestSilo.Token);   // the wait is taken a day at a time
+        Assert.Single(await silo.Storage.ReadAllAsync(TestSilo.Token));
+    }
+
+    [Fact]
+    public async Task A_reminder_days_out_fires_on_time_after_day_long_waits_that_find_nothing_due()
+    {
+        await using var silo = await TestSilo.StartAsync(_probe);
+        await silo.GrainFactory.GetGrain<IAlarmGrain>("days").SetDeadline(silo.Clock.GetUtcNow().AddDays(2.5));
+        await silo.Clock.WhenTimerSet(TimeSpan.FromDays(1)).WaitAsync(Bound, TestSilo.Token);
+
+        silo.Clock.Advance(TimeSpan.FromDays(2.5) - TimeSpan.FromMinutes(1));
+        Assert.Empty(_probe.Events);
+        silo.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        await _probe.Signaled("days:deadline:1").WaitAsync(Bound, TestSilo.Token);
+        Assert.Equal(["days:deadline:20:00"], _probe.Events);
     }
 
     [Fact]

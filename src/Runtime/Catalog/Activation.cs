@@ -223,6 +223,26 @@ internal sealed partial class Activation(GrainId grainId, GrainClass grainClass,
         }
     }
 
+    /// <summary>
+    /// Runs <c>OnDeactivateAsync</c> within <c>DeactivationTimeout</c> on the runtime's clock, as Orleans does: its
+    /// token cancels then, and deactivation goes on without waiting more, whether or not the grain heeded the token.
+    /// </summary>
+    private async Task DeactivateGrainAsync(Grain grain)
+    {
+        var timeout = Runtime.Options.DeactivationTimeout;
+        using var expired = new CancellationTokenSource(timeout, Runtime.TimeProvider);
+        using var token = CancellationTokenSource.CreateLinkedTokenSource(Runtime.ShutdownToken, expired.Token);
+        var deactivating = grain.OnDeactivateAsync(_deactivationReason, token.Token);
+        try
+        {
+            await deactivating.WaitAsync(token.Token);
+        }
+        catch (OperationCanceledException) when (!deactivating.IsCompleted)
+        {
+            Runtime.Log.DeactivationAbandoned(GrainId, timeout);
+        }
+    }
+
     /// <summary>Leaves the catalog for good and hands back the requests still waiting.</summary>
     private List<Request> Retire()
     {
@@ -259,9 +279,7 @@ internal sealed partial class Activation(GrainId grainId, GrainClass grainClass,
         {
             if (_grain is not null)
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Runtime.ShutdownToken);
-                timeout.CancelAfter(Runtime.Options.DeactivationTimeout);
-                await _grain.OnDeactivateAsync(_deactivationReason, timeout.Token);
+                await DeactivateGrainAsync(_grain);
             }
         }
         catch (Exception exception)
@@ -280,10 +298,18 @@ internal sealed partial class Activation(GrainId grainId, GrainClass grainClass,
             Runtime.Log.DeactivationFailed(exception, GrainId);
         }
 
-        // Requests that arrived while deactivating go to the next activation, created only now.
+        // Requests that arrived while deactivating go to the next activation, created only now; a timer tick
+        // lives and dies with this activation, so it must not wake the grain again.
         foreach (var request in Retire())
         {
-            Runtime.Redispatch(GrainId, request);
+            if (request.StaysWithActivation)
+            {
+                request.Fail(new OperationCanceledException($"{GrainId} was deactivated before {request.Name} ran."));
+            }
+            else
+            {
+                Runtime.Redispatch(GrainId, request);
+            }
         }
         _deactivated?.TrySetResult();
     }

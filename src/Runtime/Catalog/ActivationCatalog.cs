@@ -8,6 +8,9 @@ namespace GroupBuy.Runtime.Catalog;
 /// </summary>
 internal sealed class ActivationCatalog(GrainRuntime runtime)
 {
+    /// <summary>Enough for chains of grains that call others while deactivating; grains that wake each other forever are not waited for.</summary>
+    private const int MaxShutdownPasses = 16;
+
     private readonly ConcurrentDictionary<GrainId, Activation> _activations = new();
     private ITimer? _collector;
 
@@ -50,13 +53,29 @@ internal sealed class ActivationCatalog(GrainRuntime runtime)
         return collected;
     }
 
+    /// <summary>
+    /// Deactivates every activation, including those created meanwhile (a grain's <c>OnDeactivateAsync</c> calling
+    /// another grain, a request sent on to a grain's next activation): pass after pass until the catalog is empty.
+    /// The passes are bounded, since grains that keep waking each other while stopping would never let it empty.
+    /// </summary>
     public async Task DeactivateAllAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        var activations = _activations.Values.ToList();
-        foreach (var activation in activations)
+        for (var pass = 1; pass <= MaxShutdownPasses; pass++)
         {
-            activation.RequestDeactivation(reason);
+            var activations = _activations.Values.ToList();
+            if (activations.Count == 0)
+            {
+                return;
+            }
+            foreach (var activation in activations)
+            {
+                activation.RequestDeactivation(reason);
+            }
+            await Task.WhenAll(activations.Select(a => a.WhenDeactivated)).WaitAsync(cancellationToken);
         }
-        await Task.WhenAll(activations.Select(a => a.WhenDeactivated)).WaitAsync(cancellationToken);
+        if (!_activations.IsEmpty)
+        {
+            runtime.Log.ShutdownPassesExhausted(_activations.Count, MaxShutdownPasses);
+        }
     }
 }

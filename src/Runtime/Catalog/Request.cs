@@ -15,6 +15,9 @@ internal abstract class Request(GrainMethodOptions options, long calledAt)
 
     public abstract string Name { get; }
 
+    /// <summary>Work of this activation only (a timer tick): dropped, not sent on, when the activation goes.</summary>
+    public bool StaysWithActivation { get; init; }
+
     /// <summary>The caller has its answer (a result, a failure, or a timeout).</summary>
     public abstract bool IsAnswered { get; }
 

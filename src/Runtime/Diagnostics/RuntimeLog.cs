@@ -27,4 +27,10 @@ internal sealed partial class RuntimeLog(ILogger logger)
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "The silo stopped before {Count} activations finished deactivating, among them {Sample}")]
     public partial void ShutdownIncomplete(int count, string sample);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "OnDeactivateAsync of {GrainId} did not finish within {Timeout} or before the silo stopped; deactivation goes on without it")]
+    public partial void DeactivationAbandoned(GrainId grainId, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Activations kept appearing while the silo stopped; {Count} remain after {Passes} passes")]
+    public partial void ShutdownPassesExhausted(int count, int passes);
 }

@@ -11,6 +11,9 @@ namespace GroupBuy.Runtime.Reminders;
 /// </summary>
 internal sealed class ReminderService(GrainRuntime runtime)
 {
+    /// <summary>The longest single wait for the next due reminder, well under a system timer's limit.</summary>
+    internal static readonly TimeSpan MaxArmDelay = TimeSpan.FromDays(1);
+
     private readonly Lock _lock = new();
     private readonly Dictionary<(GrainId, string), ReminderEntry> _current = [];
     private readonly PriorityQueue<ReminderEntry, DateTimeOffset> _due = new();
@@ -103,8 +106,10 @@ internal sealed class ReminderService(GrainRuntime runtime)
             }
             if (_timer is not null && _due.TryPeek(out _, out var dueAt))
             {
+                // System timers refuse delays past ~49.7 days; a far reminder is reached in hops, each one
+                // finding nothing due and arming for the head again.
                 var delay = dueAt - runtime.TimeProvider.GetUtcNow();
-                _timer.Change(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
+                _timer.Change(delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxArmDelay ? MaxArmDelay : delay, Timeout.InfiniteTimeSpan);
             }
         }
     }
