@@ -55,7 +55,8 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
         Path = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        // A folder made here is synced into the one above it: SQLite syncs only the folder of the files it creates.
+        DirectorySync.Create(System.IO.Path.GetDirectoryName(Path)!);
         var connection = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true };
         _readConnectionString = connection.ToString();
         connection.Pooling = false;
