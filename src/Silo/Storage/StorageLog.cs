@@ -14,4 +14,8 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 12, Level = LogLevel.Information,
         Message = "A journal append raced another writer's transaction; re-running a batch of {BatchSize} writes (attempt {Attempt})")]
     public static partial void PostgresBatchRetried(ILogger logger, int batchSize, int attempt);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Critical,
+        Message = "The SQLite store {Path} committed a transaction but could not take it into memory; it refuses every operation until the process restarts")]
+    public static partial void SqliteCommitNotKept(ILogger logger, string path, Exception exception);
 }

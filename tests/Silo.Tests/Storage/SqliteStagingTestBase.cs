@@ -28,11 +28,14 @@ public abstract class SqliteStagingTestBase : IAsyncDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>A store on the file; the test disposes it to reopen the file, or leaves it to the end.</summary>
-    private protected SqliteGrainStore Open(StagedIndexRows indexRows, StagedJournalEvents journalEvents, IndexRuns? runs = null)
+    /// <summary>
+    /// A store on the file; the test disposes it to reopen the file, or leaves it to the end. <paramref name="afterCommit"/>
+    /// runs after each commit, part-way through the store taking it into memory.
+    /// </summary>
+    private protected SqliteGrainStore Open(StagedIndexRows indexRows, StagedJournalEvents journalEvents, IndexRuns? runs = null, Action? afterCommit = null)
     {
         var store = new SqliteGrainStore(DatabasePath, GrainStoreBehaviours.NewMetrics(), TimeProvider.System,
-            NullLogger<SqliteGrainStore>.Instance, indexRows, journalEvents, runs ?? new IndexRuns());
+            NullLogger<SqliteGrainStore>.Instance, indexRows, journalEvents, runs ?? new IndexRuns(), afterCommit);
         _stores.Add(store);
         return store;
     }

@@ -191,6 +191,7 @@ public sealed partial class SqliteGrainStore
 
     private async Task<T> QueryAsync<T>(string sql, Action<SqliteParameterCollection> bind, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
     {
+        ThrowIfBroken();
         try
         {
             await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);

@@ -29,7 +29,9 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
     private readonly StagedIndexRows _staged;
     private readonly StagedJournalEvents _journals;
     private readonly IndexRuns _runs;
+    private readonly Action? _afterCommit; // a test's fault, run part-way through each commit's bookkeeping
     private SqliteWriter? _writer; // used by the commit loop only
+    private volatile Exception? _broken; // a commit its memory could not take: the store refuses everything until restarted
     private volatile WalFile? _wal; // the writer's log, synced by the commit queue's flusher
     private volatile Exception? _unsyncedClose; // a closed writer's log could not be synced: nothing it wrote is sure
     private readonly Lock _fileLockGate = new();
@@ -45,9 +47,12 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
     {
     }
 
-    /// <summary>As the public constructor, with the merge rounds and the index runs sized by the caller (tests size them small).</summary>
+    /// <summary>
+    /// As the public constructor, with the merge rounds and the index runs sized by the caller (tests size them small), and
+    /// <paramref name="afterCommit"/> run after each commit, part-way through taking it into memory (tests throw from it).
+    /// </summary>
     internal SqliteGrainStore(string path, RuntimeMetrics metrics, TimeProvider timeProvider, ILogger<SqliteGrainStore> logger,
-        StagedIndexRows staged, StagedJournalEvents journals, IndexRuns runs)
+        StagedIndexRows staged, StagedJournalEvents journals, IndexRuns runs, Action? afterCommit = null)
         : base(ProviderName, metrics, logger, flushesAfterCommit: true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -66,6 +71,7 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
         _staged = staged;
         _journals = journals;
         _runs = runs;
+        _afterCommit = afterCommit;
         _schema = new SchemaGate(_ => ApplySchema());
     }
 
@@ -94,15 +100,33 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
 
     private protected override async Task CommitAsync(CommitBatch<StorageWrite> batch)
     {
+        ThrowIfBroken();
         await _schema.EnsureAsync(CancellationToken.None).ConfigureAwait(false);
         if (_writer is null)
         {
-            _writer = SqliteWriter.Open(_writeConnectionString, BusyTimeoutMilliseconds, _staged, _journals, _runs);
+            _writer = SqliteWriter.Open(_writeConnectionString, BusyTimeoutMilliseconds, _staged, _journals, _runs, _afterCommit);
             _wal = _writer.SyncsLogApart ? new WalFile(Path) : null;
         }
         try
         {
             _writer.Commit(batch, _timeProvider.GetUtcNow());
+        }
+        catch (CommittedNotKeptException exception)
+        {
+            // The file holds the transaction, the memory only part of it: reads would miss committed rows, version checks
+            // would pass stale writes, and merge rounds would delete staged rows never merged. Nothing more is served;
+            // a restart loads the file again. Set before the writer closes, so no read or batch slips in between.
+            _broken = exception;
+            StorageLog.SqliteCommitNotKept(_logger, Path, exception.InnerException!);
+            try
+            {
+                CloseWriter(); // syncs the log: what committed, this transaction included, is there after the restart
+            }
+            catch (Exception closing)
+            {
+                throw Unavailable(new AggregateException(exception, closing));
+            }
+            throw Unavailable(exception);
         }
         catch
         {
@@ -311,6 +335,7 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
     /// <summary>The schema applied and the staged index rows loaded, once; a file that fails reads as unavailable.</summary>
     private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
     {
+        ThrowIfBroken();
         try
         {
             await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
@@ -318,6 +343,16 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
         catch (Exception exception) when (exception is SqliteException or InvalidDataException)
         {
             throw Unavailable(exception);
+        }
+    }
+
+    /// <summary>Refuses every operation once a commit could not be taken into memory (<see cref="CommittedNotKeptException"/>).</summary>
+    private void ThrowIfBroken()
+    {
+        if (_broken is { } broken)
+        {
+            throw new StorageUnavailableException(
+                $"The SQLite database {Path} is unavailable until a restart: {broken.Message}", broken);
         }
     }
 

@@ -41,9 +41,13 @@ internal sealed partial class SqliteWriter : IDisposable
     private readonly Dictionary<JournalKey, long> _versionsNow = [];
     private readonly Dictionary<JournalKey, long> _snapshotsNow = [];
 
-    private SqliteWriter(SqliteConnection connection, StagedIndexRows staged, StagedJournalEvents journals, IndexRuns runs)
+    /// <summary>Runs after each commit, part-way through taking it into memory (tests fail it there).</summary>
+    private readonly Action? _afterCommit;
+
+    private SqliteWriter(SqliteConnection connection, StagedIndexRows staged, StagedJournalEvents journals, IndexRuns runs, Action? afterCommit)
     {
         _connection = connection;
+        _afterCommit = afterCommit;
         _staged = staged;
         _journals = journals;
         _runs = runs;
@@ -71,7 +75,7 @@ internal sealed partial class SqliteWriter : IDisposable
     }
 
     public static SqliteWriter Open(string connectionString, int busyTimeoutMilliseconds, StagedIndexRows staged, StagedJournalEvents journals,
-        IndexRuns runs)
+        IndexRuns runs, Action? afterCommit = null)
     {
         var connection = new SqliteConnection(connectionString);
         try
@@ -84,7 +88,7 @@ internal sealed partial class SqliteWriter : IDisposable
             // commit (WalFile), off the writer's thread; in any other mode every commit syncs (FULL).
             pragmas.CommandText = $"PRAGMA synchronous = {(wal ? "NORMAL" : "FULL")}; PRAGMA busy_timeout = {busyTimeoutMilliseconds};";
             pragmas.ExecuteNonQuery();
-            return new SqliteWriter(connection, staged, journals, runs) { SyncsLogApart = wal };
+            return new SqliteWriter(connection, staged, journals, runs, afterCommit) { SyncsLogApart = wal };
         }
         catch
         {
@@ -96,7 +100,10 @@ internal sealed partial class SqliteWriter : IDisposable
     /// <summary>True when a commit leaves its log unsynced, for the store to sync with <see cref="WalFile"/>.</summary>
     public bool SyncsLogApart { get; private init; }
 
-    /// <summary>Runs the batch in one transaction, recording each write's outcome, and commits.</summary>
+    /// <summary>
+    /// Runs the batch in one transaction, recording each write's outcome, and commits. A failure once the transaction
+    /// has committed, while the staged rows and runs in memory take it, is a <see cref="CommittedNotKeptException"/>.
+    /// </summary>
     public void Commit(CommitBatch<StorageWrite> batch, DateTimeOffset now)
     {
         _stagedNow.Clear();
@@ -139,11 +146,20 @@ internal sealed partial class SqliteWriter : IDisposable
         CompactionStep();
         DropStep();
         transaction.Commit();
-        _journals.Committed(_eventsNow, _snapshotsNow);
-        _journals.StepCommitted(eventsStep);
-        _staged.Committed(_stagedNow);
-        _staged.StepCommitted(indexStep);
-        _runs.Committed(_runsNow);
+        try
+        {
+            // The file holds the transaction now; the memory that reads and the next version checks go by must follow.
+            _journals.Committed(_eventsNow, _snapshotsNow);
+            _afterCommit?.Invoke();
+            _journals.StepCommitted(eventsStep);
+            _staged.Committed(_stagedNow);
+            _staged.StepCommitted(indexStep);
+            _runs.Committed(_runsNow);
+        }
+        catch (Exception exception)
+        {
+            throw new CommittedNotKeptException(exception);
+        }
     }
 
     public void Dispose()
@@ -286,3 +302,10 @@ internal sealed partial class SqliteWriter : IDisposable
         return statement;
     }
 }
+
+/// <summary>
+/// A transaction committed, but the writer's memory (staged events and index rows, merge rounds, index runs) failed
+/// part-way through taking it: memory and file no longer agree, and only loading the file again can make them.
+/// </summary>
+internal sealed class CommittedNotKeptException(Exception inner)
+    : Exception($"A transaction committed, but the store's memory could not take it: {inner.Message}", inner);
