@@ -51,27 +51,37 @@ internal sealed partial class SqliteWriter : IDisposable
         _staged = staged;
         _journals = journals;
         _runs = runs;
-        _insertState = Prepare(SqliteSql.InsertState, "$type", "$key", "$name", "$payload", "$now");
-        _updateState = Prepare(SqliteSql.UpdateState, "$type", "$key", "$name", "$payload", "$now", "$expected");
-        _selectJournalVersion = Prepare(SqliteSql.SelectJournalVersion, "$type", "$key", "$name");
-        _insertEvent = Prepare(SqliteSql.InsertEvent, "$type", "$key", "$name", "$version", "$payload");
-        _insertStagedEvents = Prepare(SqliteSql.InsertStagedEventBlock, "$last", "$count", "$events", "$packing");
-        _deleteStagedEventBlocks = Prepare(SqliteSql.DeleteStagedEventBlocks, "$last");
-        _deleteStagedEvents = Prepare(SqliteSql.DeleteStagedEvents, "$last");
-        _upsertSnapshot = Prepare(SqliteSql.UpsertSnapshot, "$type", "$key", "$name", "$version", "$payload", "$now");
-        _deleteCoveredEvents = Prepare(SqliteSql.DeleteCoveredEvents, "$type", "$key", "$name", "$version");
-        _insertStagedIndexRows = Prepare(SqliteSql.InsertStagedIndexBlock, "$last", "$count", "$rows", "$packing");
-        _deleteStagedIndexBlocks = Prepare(SqliteSql.DeleteStagedIndexBlocks, "$last");
-        _deleteStagedIndexRows = Prepare(SqliteSql.DeleteStagedIndexRows, "$last");
-        _insertRun = Prepare(SqliteSql.InsertRun, "$run", "$level");
-        _listRun = Prepare(SqliteSql.ListRun, "$rows", "$run");
-        _unlistRun = Prepare(SqliteSql.UnlistRun, "$run");
-        _deleteRun = Prepare(SqliteSql.DeleteRun, "$run");
-        _insertBlock = Prepare(SqliteSql.InsertBlock, "$run", "$first", "$last", "$count", "$rows", "$packing");
-        _deleteBlocks = Prepare(SqliteSql.DeleteBlocks, "$run", "$count");
-        _blocks = new IndexBlockBuilder(runs.BlockBytes);
-        _upsertReminder = Prepare(SqliteSql.UpsertReminder, "$type", "$key", "$name", "$due", "$period");
-        _deleteReminder = Prepare(SqliteSql.DeleteReminder, "$type", "$key", "$name");
+        try
+        {
+            _insertState = Prepare(SqliteSql.InsertState, "$type", "$key", "$name", "$payload", "$now");
+            _updateState = Prepare(SqliteSql.UpdateState, "$type", "$key", "$name", "$payload", "$now", "$expected");
+            _selectJournalVersion = Prepare(SqliteSql.SelectJournalVersion, "$type", "$key", "$name");
+            _insertEvent = Prepare(SqliteSql.InsertEvent, "$type", "$key", "$name", "$version", "$payload");
+            _insertStagedEvents = Prepare(SqliteSql.InsertStagedEventBlock, "$last", "$count", "$events", "$packing");
+            _deleteStagedEventBlocks = Prepare(SqliteSql.DeleteStagedEventBlocks, "$last");
+            _deleteStagedEvents = Prepare(SqliteSql.DeleteStagedEvents, "$last");
+            _upsertSnapshot = Prepare(SqliteSql.UpsertSnapshot, "$type", "$key", "$name", "$version", "$payload", "$now");
+            _deleteCoveredEvents = Prepare(SqliteSql.DeleteCoveredEvents, "$type", "$key", "$name", "$version");
+            _insertStagedIndexRows = Prepare(SqliteSql.InsertStagedIndexBlock, "$last", "$count", "$rows", "$packing");
+            _deleteStagedIndexBlocks = Prepare(SqliteSql.DeleteStagedIndexBlocks, "$last");
+            _deleteStagedIndexRows = Prepare(SqliteSql.DeleteStagedIndexRows, "$last");
+            _insertRun = Prepare(SqliteSql.InsertRun, "$run", "$level");
+            _listRun = Prepare(SqliteSql.ListRun, "$rows", "$run");
+            _unlistRun = Prepare(SqliteSql.UnlistRun, "$run");
+            _deleteRun = Prepare(SqliteSql.DeleteRun, "$run");
+            _insertBlock = Prepare(SqliteSql.InsertBlock, "$run", "$first", "$last", "$count", "$rows", "$packing");
+            _deleteBlocks = Prepare(SqliteSql.DeleteBlocks, "$run", "$count");
+            _blocks = new IndexBlockBuilder(runs.BlockBytes);
+            _upsertReminder = Prepare(SqliteSql.UpsertReminder, "$type", "$key", "$name", "$due", "$period");
+            _deleteReminder = Prepare(SqliteSql.DeleteReminder, "$type", "$key", "$name");
+        }
+        catch
+        {
+            // Open closes the connection; the statements prepared on it so far must be finalized first, or the closed
+            // connection stays open underneath, with the database and its log, until the garbage collector finalizes them.
+            ReleaseStatements();
+            throw;
+        }
     }
 
     public static SqliteWriter Open(string connectionString, int busyTimeoutMilliseconds, StagedIndexRows staged, StagedJournalEvents journals,
@@ -165,11 +175,18 @@ internal sealed partial class SqliteWriter : IDisposable
     public void Dispose()
     {
         // Every statement is finalized before its connection closes.
+        ReleaseStatements();
+        _connection.Dispose();
+    }
+
+    /// <summary>Finalizes the prepared statements and returns the packing buffers: all the writer holds but its connection.</summary>
+    private void ReleaseStatements()
+    {
         foreach (var statement in _statements)
         {
             statement.Dispose();
         }
-        _connection.Dispose();
+        _statements.Clear();
         _block.Dispose();
         _packing.Dispose();
     }
