@@ -8,6 +8,9 @@ namespace GroupBuy.Api.Tests;
 /// </summary>
 public sealed class HeldGateway : IPaymentGateway
 {
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, PaymentReceipt> _taken = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _closed = new(StringComparer.Ordinal);
     private int _failures;
     private int _charges;
 
@@ -29,12 +32,36 @@ public sealed class HeldGateway : IPaymentGateway
         Interlocked.Increment(ref _charges);
         Charging.TrySetResult();
         await Release.Task;
-        return Interlocked.Decrement(ref _failures) >= 0
-            ? throw new HttpRequestException("gateway unreachable")
-            : new PaymentReceipt(paymentId, amount, DateTimeOffset.UtcNow);
+        if (Interlocked.Decrement(ref _failures) >= 0)
+        {
+            throw new HttpRequestException("gateway unreachable");
+        }
+        lock (_lock)
+        {
+            if (_closed.Contains(paymentId))
+            {
+                throw new PaymentIdClosedException(paymentId);
+            }
+            if (!_taken.TryGetValue(paymentId, out var receipt))
+            {
+                _taken[paymentId] = receipt = new PaymentReceipt(paymentId, amount, DateTimeOffset.UnixEpoch);
+            }
+            return receipt;
+        }
     }
 
     public Task RefundAsync(string paymentId, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task<PaymentReceipt?> FindChargeAsync(string paymentId, CancellationToken cancellationToken) => Task.FromResult<PaymentReceipt?>(null);
+    public Task<PaymentReceipt?> SettleChargeAsync(string paymentId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_taken.TryGetValue(paymentId, out var receipt))
+            {
+                return Task.FromResult<PaymentReceipt?>(receipt);
+            }
+            _closed.Add(paymentId);
+            return Task.FromResult<PaymentReceipt?>(null);
+        }
+    }
 }

@@ -72,7 +72,7 @@ public sealed class PaymentFailureTests : IAsyncDisposable
 
         public Task RefundAsync(string paymentId, CancellationToken cancellationToken) => _inner.RefundAsync(paymentId, cancellationToken);
 
-        public Task<PaymentReceipt?> FindChargeAsync(string paymentId, CancellationToken cancellationToken) =>
-            Failing ? throw new HttpRequestException("gateway unreachable") : _inner.FindChargeAsync(paymentId, cancellationToken);
+        public Task<PaymentReceipt?> SettleChargeAsync(string paymentId, CancellationToken cancellationToken) =>
+            Failing ? throw new HttpRequestException("gateway unreachable") : _inner.SettleChargeAsync(paymentId, cancellationToken);
     }
 }

@@ -22,6 +22,16 @@ public sealed record FlashOrder(
     /// <summary>A charge was started and is not settled yet: expiry must not cancel the order.</summary>
     public bool Charging { get; init; }
 
+    /// <summary>
+    /// How many of the order's payment ids the gateway has closed as never charged (an unknown outcome settled as
+    /// "not charged"): a closed id can never be charged, so the next payment goes under a fresh one.
+    /// </summary>
+    public int ClosedCharges { get; init; }
+
+    /// <summary>The id the gateway charges the order under now: the order id, then <c>{orderId}#2</c>, <c>#3</c>, … after each closed one.</summary>
+    [JsonIgnore]
+    public string PaymentId => ClosedCharges == 0 ? Id : $"{Id}#{ClosedCharges + 1}";
+
     /// <summary>The group the order came through, if any.</summary>
     public OrderReferral? Referral { get; init; }
 

@@ -45,8 +45,12 @@ public sealed record OrderPlaced(
 /// <summary>A charge is about to be made: from now on expiry leaves the order alone until the charge is settled.</summary>
 public sealed record PaymentStarted(string OrderId) : FlashSaleEvent;
 
-/// <summary>The charge did not go through (or was never made): the order is an ordinary pending one again.</summary>
-public sealed record PaymentFailed(string OrderId) : FlashSaleEvent;
+/// <summary>
+/// The charge did not go through (or was never made): the order is an ordinary pending one again. The gateway
+/// closed the id it was charged under, so the order's closed ids number <paramref name="ClosedCharges"/> now and
+/// its next payment goes under a fresh id (0 in events written before ids were closed: the id stays in use).
+/// </summary>
+public sealed record PaymentFailed(string OrderId, int ClosedCharges = 0) : FlashSaleEvent;
 
 /// <summary>The gateway took the payment: the order's units are sold.</summary>
 public sealed record OrderPaid(string OrderId, string PaymentId, DateTimeOffset PaidAt) : FlashSaleEvent;

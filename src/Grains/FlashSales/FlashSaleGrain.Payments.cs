@@ -5,10 +5,13 @@ namespace GroupBuy.Grains.FlashSales;
 
 /// <summary>
 /// Paying an order: a durable "payment started" marker first (expiry leaves such an order alone), then the
-/// charge, keyed by the order id so the gateway never takes it twice, then "paid". A charge whose outcome is
-/// unknown (cut off by a crash, or a call that failed: the gateway may have taken the money all the same) stays
-/// "started" until the gateway says whether it went through, asked on the next clock tick, activation or payment.
-/// Only a charge the gateway does not have counts as failed; only then may expiry cancel the order.
+/// charge, keyed by the order's payment id so the gateway never takes it twice, then "paid". A charge whose outcome
+/// is unknown (cut off by a crash, or a call that failed: the gateway may have taken the money all the same) stays
+/// "started" until the gateway settles it, asked on the next clock tick, activation or payment. Settling closes a
+/// payment id the gateway has no charge for, in the same step, so a charge of it still on its way (from an
+/// activation that was replaced, or a process that crashed) is refused, never taken for an order cancelled since.
+/// Only then does the charge count as failed, and may expiry cancel the order; a payment after that goes under
+/// the order's next payment id.
 /// </summary>
 public sealed partial class FlashSaleGrain
 {
@@ -70,9 +73,10 @@ public sealed partial class FlashSaleGrain
         }
     }
 
-    /// <summary>Charges again if a charge was started before: the gateway takes an order id once and answers with the same receipt.</summary>
+    /// <summary>Charges again if a charge was started before: the gateway takes a payment id once and answers with the same receipt.</summary>
     private async Task<bool> ChargeAsync(FlashOrder order)
     {
+        var paymentId = order.PaymentId;
         if (!order.Charging)
         {
             Raise(new PaymentStarted(order.Id));
@@ -81,7 +85,19 @@ public sealed partial class FlashSaleGrain
         PaymentReceipt receipt;
         try
         {
-            receipt = await _payments.ChargeAsync(order.Id, order.ShopperId, order.Amount, CancellationToken.None);
+            receipt = await _payments.ChargeAsync(paymentId, order.ShopperId, order.Amount, CancellationToken.None);
+        }
+        catch (PaymentIdClosedException)
+        {
+            // Settled as never charged while this charge was on its way (by an activation that replaced this one,
+            // whose answer is the stored truth): certainly not charged. Recorded as the settlement would, so a
+            // ledger that is still current moves on to the next payment id; a stale one fails its write.
+            FlashSaleLog.ChargeRefusedAsClosed(_logger, order.Id, paymentId);
+            SettleCharge(order.Id, paymentId, null);
+            await ConfirmAsync();
+            Publish();
+            _ = SettleStockAsync();
+            return false;
         }
         catch (Exception exception)
         {
@@ -91,15 +107,18 @@ public sealed partial class FlashSaleGrain
             await ArmClock();
             return false;
         }
-        SettleCharge(order.Id, receipt);
+        SettleCharge(order.Id, paymentId, receipt);
         await ConfirmAsync();
         Publish();
         _ = SettleStockAsync();
         return true;
     }
 
-    /// <summary>Records what the gateway says of a started charge: paid, or pending again (and expired if its time has passed).</summary>
-    private void SettleCharge(string orderId, PaymentReceipt? receipt)
+    /// <summary>
+    /// Records what the gateway says of a started charge under <paramref name="paymentId"/>: paid; or, with the id
+    /// closed as never charged, pending again under the next payment id (and expired if its time has passed).
+    /// </summary>
+    private void SettleCharge(string orderId, string paymentId, PaymentReceipt? receipt)
     {
         if (Ledger.Order(orderId) is not { IsPending: true } order)
         {
@@ -110,9 +129,13 @@ public sealed partial class FlashSaleGrain
             Raise(new OrderPaid(orderId, receipt.PaymentId, receipt.ChargedAt));
             return;
         }
+        if (order.PaymentId != paymentId)
+        {
+            return;   // that id was settled before: the order has moved on already
+        }
         if (order.Charging)
         {
-            Raise(new PaymentFailed(orderId));
+            Raise(new PaymentFailed(orderId, order.ClosedCharges + 1));
         }
         if (Now >= order.PayBy)
         {
@@ -129,22 +152,24 @@ public sealed partial class FlashSaleGrain
     }
 
     /// <summary>
-    /// Asks the gateway about a started charge: found, the order is paid; not found, the payment failed. If the
-    /// gateway cannot say, the order stays in payment and the next tick, activation or payment asks again.
+    /// Has the gateway settle a started charge: found, the order is paid; not found, the gateway has closed its
+    /// payment id (a charge of it still on its way is refused) and the payment failed. If the gateway cannot say,
+    /// the order stays in payment and the next tick, activation or payment asks again.
     /// </summary>
     private async Task<bool> SettleUnknownChargeAsync(string orderId, CancellationToken cancellationToken)
     {
+        var paymentId = Ledger.Order(orderId).PaymentId;
         PaymentReceipt? receipt;
         try
         {
-            receipt = await _payments.FindChargeAsync(orderId, cancellationToken);
+            receipt = await _payments.SettleChargeAsync(paymentId, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             FlashSaleLog.ChargeLookupFailed(_logger, exception, orderId);
             return false;
         }
-        SettleCharge(orderId, receipt);
+        SettleCharge(orderId, paymentId, receipt);
         await ConfirmAsync();
         Publish();
         _ = SettleStockAsync();

@@ -98,7 +98,7 @@ public sealed partial class FlashSaleLedger : IEventSourced<FlashSaleEvent>, IJs
                 Replace(order, order with { Charging = true });
                 break;
             case PaymentFailed failed when Find(failed.OrderId) is { IsPending: true, Charging: true } order:
-                Replace(order, order with { Charging = false });
+                Replace(order, order with { Charging = false, ClosedCharges = Math.Max(order.ClosedCharges, failed.ClosedCharges) });
                 break;
             case OrderPaid paid when Find(paid.OrderId) is { IsPending: true } unpaid:
                 Replace(unpaid, unpaid with { Status = OrderStatus.Paid, Charging = false });

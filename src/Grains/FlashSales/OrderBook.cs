@@ -6,9 +6,10 @@ namespace GroupBuy.Grains.FlashSales;
 /// <summary>
 /// A sale's orders by sequence, kept where the collector never has to look: each order is a struct without references,
 /// in segments small enough to stay off the large object heap; its shopper is a number in the book's table of shoppers,
-/// and the rare parts (an idempotency key, a referral) sit in a side table. A hot sale holds millions of orders for its
-/// whole life. As objects (a record, its id string and a dictionary entry each) every order was promoted through the
-/// generations and marked again by every full collection. An order becomes a <see cref="FlashOrder"/> when asked for.
+/// and the rare parts (an idempotency key, a referral, a count of payment ids closed as never charged) sit in a side
+/// table. A hot sale holds millions of orders for its whole life. As objects (a record, its id string and a dictionary
+/// entry each) every order was promoted through the generations and marked again by every full collection. An order
+/// becomes a <see cref="FlashOrder"/> when asked for.
 /// The first segment starts small and doubles as it fills, so that a sale with a handful of orders (one of ten thousand)
 /// holds a few hundred bytes, not a whole segment.
 /// </summary>
@@ -42,6 +43,7 @@ internal sealed class OrderBook
             Status = entry.Status,
             Charging = entry.Charging,
             Referral = extras.Referral,
+            ClosedCharges = extras.ClosedCharges,
         };
     }
 
@@ -77,10 +79,10 @@ internal sealed class OrderBook
         }
         LastSequence = Math.Max(LastSequence, order.Sequence);
         ref var entry = ref Slot(order.Sequence);
-        var hasExtras = order.IdempotencyKey is not null || order.Referral is not null;
+        var hasExtras = order.IdempotencyKey is not null || order.Referral is not null || order.ClosedCharges > 0;
         if (hasExtras)
         {
-            _extras[order.Sequence] = new Extras(order.IdempotencyKey, order.Referral);
+            _extras[order.Sequence] = new Extras(order.IdempotencyKey, order.Referral, order.ClosedCharges);
         }
         else if (entry.HasExtras)
         {
@@ -152,5 +154,5 @@ internal sealed class OrderBook
         public bool HasExtras;
     }
 
-    private readonly record struct Extras(string? IdempotencyKey, OrderReferral? Referral);
+    private readonly record struct Extras(string? IdempotencyKey, OrderReferral? Referral, int ClosedCharges);
 }

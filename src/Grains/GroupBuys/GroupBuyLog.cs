@@ -16,6 +16,9 @@ internal static partial class GroupBuyLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "The charge of order {OrderId} failed; the seat stays payable")]
     public static partial void ChargeFailed(this ILogger logger, Exception exception, string orderId);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The gateway refused the charge of order {OrderId}: another activation settled it as never charged and closed it")]
+    public static partial void ChargeRefusedAsClosed(this ILogger logger, string orderId);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Team {TeamId} could not deliver its outbox; it tries again later")]
     public static partial void OutboxDeliveryFailed(this ILogger logger, Exception exception, string teamId);
 

@@ -37,7 +37,7 @@ public sealed partial class TeamGrain
         var now = Now;
         if (now >= terms.ExpiresAt)
         {
-            Fail(await FindChargedAsync(State.Seats));
+            Fail(await SettleChargesAsync(State.Seats));
         }
         else
         {
@@ -46,7 +46,7 @@ public sealed partial class TeamGrain
             {
                 return;
             }
-            var charged = await FindChargedAsync(due);
+            var charged = await SettleChargesAsync(due);
             foreach (var seat in due)
             {
                 CloseUnpaidSeat(seat, charged.Contains(seat.OrderId));

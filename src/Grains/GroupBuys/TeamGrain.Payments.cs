@@ -6,8 +6,10 @@ namespace GroupBuy.Grains.GroupBuys;
 
 /// <summary>
 /// Payments. Paying is idempotent: a paid or confirmed order is returned as it is, and the gateway is keyed
-/// by order id, so a payment repeated after a crash charges once. A closed order is never charged. The last
-/// seat paid makes the team succeed: every order is confirmed and the campaign counts the units sold.
+/// by order id, so a payment repeated after a crash charges once. A closed order is never charged: the clock
+/// closes a seat only after the gateway has settled its charge, which closes the order id at the gateway when it
+/// has no charge, so a charge still on its way from an activation that was replaced is refused, not taken. The
+/// last seat paid makes the team succeed: every order is confirmed and the campaign counts the units sold.
 /// </summary>
 public sealed partial class TeamGrain
 {
@@ -30,6 +32,14 @@ public sealed partial class TeamGrain
         try
         {
             await _gateway.ChargeAsync(orderId, shopperId, order.Amount, CancellationToken.None);
+        }
+        catch (PaymentIdClosedException)
+        {
+            // The gateway settled the seat as never charged while this charge was on its way: another activation
+            // (this one's state is stale, so it steps aside for the stored truth) closed it at its pay-by time.
+            _logger.ChargeRefusedAsClosed(orderId);
+            DeactivateOnIdle();
+            return Result<OrderSnapshot>.Fail(ErrorCodes.OrderClosed, $"Order {orderId} was closed while its payment was under way; nothing was charged.");
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -61,16 +71,19 @@ public sealed partial class TeamGrain
     }
 
     /// <summary>
-    /// The seats' pending orders the gateway shows charged (a crash between charge and write). Every lookup is
-    /// made before the clock changes anything, so one that throws leaves the team as stored and the retry
-    /// (the next reminder, Pay or Join) applies the whole change.
+    /// Settles the charges of the seats' pending orders, which the clock is about to close: those the gateway shows
+    /// charged (a crash between charge and write) are returned; the others' order ids are closed at the gateway,
+    /// so a charge still on its way (from an activation replaced, or a process that crashed) is refused rather than
+    /// taken for an order about to be cancelled. Every settlement is made before the clock changes anything, so one
+    /// that throws leaves the team as stored and the retry (the next reminder, Pay or Join) applies the whole
+    /// change; settling an id again answers the same.
     /// </summary>
-    private async Task<HashSet<string>> FindChargedAsync(List<TeamSeat> seats)
+    private async Task<HashSet<string>> SettleChargesAsync(List<TeamSeat> seats)
     {
         var charged = new HashSet<string>(StringComparer.Ordinal);
         foreach (var seat in seats)
         {
-            if (State.Orders[seat.OrderId].IsOpen && await _gateway.FindChargeAsync(seat.OrderId, CancellationToken.None) is not null)
+            if (State.Orders[seat.OrderId].IsOpen && await _gateway.SettleChargeAsync(seat.OrderId, CancellationToken.None) is not null)
             {
                 charged.Add(seat.OrderId);
             }

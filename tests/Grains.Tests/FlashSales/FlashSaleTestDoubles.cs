@@ -63,11 +63,15 @@ internal sealed class LiveWatcher : IDisposable
 
 /// <summary>
 /// A gateway that counts charge calls and can hold the charge of one payment id before or after the money is taken,
-/// fail it before (declined) or after (no answer, money taken), and fail look-ups.
+/// fail it before (declined) or after (no answer, money taken), and fail look-ups (settlements). A settlement that
+/// finds no charge closes the id, as the real contract says: a charge of it, held or later, is refused.
 /// </summary>
 internal sealed class ControlledGateway : IPaymentGateway
 {
+    private readonly Lock _chargeLock = new();
     private readonly ConcurrentDictionary<string, PaymentReceipt> _charges = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _closed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _finished = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _holdBefore = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _holdAfter = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _called = new(StringComparer.Ordinal);
@@ -84,6 +88,9 @@ internal sealed class ControlledGateway : IPaymentGateway
     public int Lookups => Volatile.Read(ref _lookups);
 
     public IReadOnlyDictionary<string, PaymentReceipt> Charges => _charges;
+
+    /// <summary>Ids settled as never charged: closed, no charge of them is taken.</summary>
+    public ICollection<string> Closed => _closed.Keys;
 
     /// <summary>Holds charges of the id before the money is taken until the returned source completes.</summary>
     public TaskCompletionSource HoldBefore(string paymentId) => _holdBefore.GetOrAdd(paymentId, _ => NewSource());
@@ -116,7 +123,23 @@ internal sealed class ControlledGateway : IPaymentGateway
     /// <summary>Completes when a charge of the id comes in.</summary>
     public Task Called(string paymentId) => _called.GetOrAdd(paymentId, _ => NewSource()).Task.WaitAsync(CommerceSilo.Token);
 
+    /// <summary>Completes when a charge of the id has been answered, with a receipt or an exception (bounded, so a missing one fails the test).</summary>
+    public Task Finished(string paymentId) =>
+        _finished.GetOrAdd(paymentId, _ => NewSource()).Task.WaitAsync(TimeSpan.FromSeconds(20), CommerceSilo.Token);
+
     public async Task<PaymentReceipt> ChargeAsync(string paymentId, string shopperId, long amount, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TakeAsync(paymentId, amount);
+        }
+        finally
+        {
+            _finished.GetOrAdd(paymentId, _ => NewSource()).TrySetResult();
+        }
+    }
+
+    private async Task<PaymentReceipt> TakeAsync(string paymentId, long amount)
     {
         Interlocked.Increment(ref _chargeCalls);
         _called.GetOrAdd(paymentId, _ => NewSource()).TrySetResult();
@@ -128,7 +151,15 @@ internal sealed class ControlledGateway : IPaymentGateway
         {
             throw new InjectedFaultException($"charge {paymentId} declined (injected)");
         }
-        var receipt = _charges.GetOrAdd(paymentId, id => new PaymentReceipt(id, amount, DateTimeOffset.UnixEpoch));
+        PaymentReceipt receipt;
+        lock (_chargeLock)
+        {
+            if (_closed.ContainsKey(paymentId))
+            {
+                throw new PaymentIdClosedException(paymentId);
+            }
+            receipt = _charges.GetOrAdd(paymentId, id => new PaymentReceipt(id, amount, DateTimeOffset.UnixEpoch));
+        }
         if (_holdAfter.TryGetValue(paymentId, out var after))
         {
             await after.Task;
@@ -142,7 +173,7 @@ internal sealed class ControlledGateway : IPaymentGateway
 
     public Task RefundAsync(string paymentId, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task<PaymentReceipt?> FindChargeAsync(string paymentId, CancellationToken cancellationToken)
+    public Task<PaymentReceipt?> SettleChargeAsync(string paymentId, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _lookups);
         lock (_lookupLock)
@@ -156,7 +187,15 @@ internal sealed class ControlledGateway : IPaymentGateway
                 throw new InjectedFaultException($"look-up of {paymentId} failed (injected)");
             }
         }
-        return Task.FromResult(_charges.GetValueOrDefault(paymentId));
+        lock (_chargeLock)
+        {
+            if (_charges.TryGetValue(paymentId, out var receipt))
+            {
+                return Task.FromResult<PaymentReceipt?>(receipt);
+            }
+            _closed[paymentId] = true;
+            return Task.FromResult<PaymentReceipt?>(null);
+        }
     }
 
     private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);

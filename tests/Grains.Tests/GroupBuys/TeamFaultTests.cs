@@ -45,6 +45,38 @@ public sealed class TeamFaultTests
     }
 
     [Fact]
+    public async Task A_charge_landing_after_a_new_activation_released_the_unpaid_seat_is_refused_and_the_shopper_is_not_charged()
+    {
+        var gateway = new ControlledGateway();
+        await using var silo = await CommerceSilo.StartAsync(services: s => s.AddSingleton<IPaymentGateway>(gateway));
+        var campaign = await silo.StartCampaignAsync(teamSize: 3, quantity: 30);
+        var joins = await campaign.FormAsync(silo, 1, 2);
+        var (teamId, leader) = (joins[0].Team.Id, joins[0].Order);
+
+        // The leader's charge is on its way to the gateway when the silo dies, just before the pay-by time.
+        var held = gateway.HoldBefore(leader.Id);
+        _ = silo.Team(teamId).Pay(leader.Id, leader.ShopperId);
+        await gateway.Called(leader.Id);
+        silo.Clock.Advance(CommerceSilo.PaymentWindow);
+        await silo.CrashAndRestartAsync(CommerceSilo.Token);
+
+        // The new activation settles both seats at their pay-by time: no charge taken, both released.
+        var released = await silo.TeamWhenAsync(teamId, t => t.Joined == 0);
+        Assert.Equal(TeamStatus.Forming, released.Status);
+
+        // Then the dead process's charge reaches the gateway: refused, since the settlement closed the order id.
+        held.TrySetResult();
+        await gateway.Finished(leader.Id);
+
+        Assert.Empty(gateway.Charges);
+        Assert.Equal([joins[0].Order.Id, joins[1].Order.Id], gateway.Closed.Order(StringComparer.Ordinal));
+        var team = silo.Team(teamId);
+        Assert.Equal(OrderStatus.Cancelled, (await team.GetOrder(leader.Id))!.Status);
+        Assert.Equal(ErrorCodes.OrderClosed, (await team.Pay(leader.Id, leader.ShopperId)).Error?.Code);
+        Assert.Equal(30, (await silo.Campaign().Get())!.Remaining);
+    }
+
+    [Fact]
     public async Task A_join_whose_seat_claim_outlasts_the_team_deadline_is_refused_as_closed_and_its_unit_returns()
     {
         var gate = new StorageGate();
@@ -131,10 +163,12 @@ internal sealed class FailingReminderTable
     }
 }
 
-/// <summary>Charges and refunds in memory; the next lookups can be made to fail, as an unreachable gateway would.</summary>
+/// <summary>Charges, refunds and closed ids in memory; the next settlements can be made to fail, as an unreachable gateway would.</summary>
 internal sealed class LookupFailingGateway : IPaymentGateway
 {
+    private readonly Lock _lock = new();
     private readonly ConcurrentDictionary<string, PaymentReceipt> _charges = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _closed = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _refunded = new();
     private readonly TaskCompletionSource _lookupFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _failingLookups;
@@ -148,8 +182,15 @@ internal sealed class LookupFailingGateway : IPaymentGateway
     /// <summary>The next <paramref name="count"/> lookups throw.</summary>
     public void FailLookups(int count) => Volatile.Write(ref _failingLookups, count);
 
-    public Task<PaymentReceipt> ChargeAsync(string paymentId, string shopperId, long amount, CancellationToken cancellationToken) =>
-        Task.FromResult(_charges.GetOrAdd(paymentId, id => new PaymentReceipt(id, amount, DateTimeOffset.UnixEpoch)));
+    public Task<PaymentReceipt> ChargeAsync(string paymentId, string shopperId, long amount, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return _closed.Contains(paymentId)
+                ? Task.FromException<PaymentReceipt>(new PaymentIdClosedException(paymentId))
+                : Task.FromResult(_charges.GetOrAdd(paymentId, id => new PaymentReceipt(id, amount, DateTimeOffset.UnixEpoch)));
+        }
+    }
 
     public Task RefundAsync(string paymentId, CancellationToken cancellationToken)
     {
@@ -157,13 +198,21 @@ internal sealed class LookupFailingGateway : IPaymentGateway
         return Task.CompletedTask;
     }
 
-    public Task<PaymentReceipt?> FindChargeAsync(string paymentId, CancellationToken cancellationToken)
+    public Task<PaymentReceipt?> SettleChargeAsync(string paymentId, CancellationToken cancellationToken)
     {
         if (Interlocked.Decrement(ref _failingLookups) >= 0)
         {
             _lookupFailed.TrySetResult();
             throw new InjectedFaultException($"lookup of {paymentId} failed (injected)");
         }
-        return Task.FromResult(_charges.GetValueOrDefault(paymentId));
+        lock (_lock)
+        {
+            if (_charges.TryGetValue(paymentId, out var receipt))
+            {
+                return Task.FromResult<PaymentReceipt?>(receipt);
+            }
+            _closed.Add(paymentId);
+            return Task.FromResult<PaymentReceipt?>(null);
+        }
     }
 }
