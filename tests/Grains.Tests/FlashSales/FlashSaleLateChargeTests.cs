@@ -1,5 +1,6 @@
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.Orders;
+using GroupBuy.Runtime.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using static GroupBuy.Grains.Tests.FlashSales.FlashSaleTestKit;
 
@@ -48,10 +49,14 @@ public sealed class FlashSaleLateChargeTests
         Assert.Equal([resold.Id], _gateway.Charges.Keys);
     }
 
-    [Fact]
-    public async Task A_still_payable_order_whose_late_charge_was_refused_is_paid_under_a_fresh_payment_id_once()
+    [Theory]
+    [InlineData(1)]       // every event goes into a snapshot at once: the order is loaded from its row
+    [InlineData(1_000)]   // no snapshot: the order is rebuilt from its events
+    public async Task A_still_payable_order_whose_late_charge_was_refused_is_paid_under_a_fresh_payment_id_once(int snapshotInterval)
     {
-        await using var silo = await CommerceSilo.StartAsync(services: s => s.AddSingleton<IPaymentGateway>(_gateway));
+        await using var silo = await CommerceSilo.StartAsync(services: s => s
+            .AddSingleton<IPaymentGateway>(_gateway)
+            .Configure<GrainRuntimeOptions>(o => o.JournalSnapshotInterval = snapshotInterval));
         var sale = await CreateSaleAsync(silo, "fresh", quantity: 1, perUserLimit: 1);
         var order = (await sale.Purchase(Shopper("u1"), 1, null)).Unwrap();
         var held = _gateway.HoldBefore(order.Id);
