@@ -25,7 +25,55 @@ public sealed class SecurityTests(ApiFactory factory) : IClassFixture<ApiFactory
         Assert.Contains("style-src 'self'", csp);
         Assert.Contains("frame-ancestors 'none'", csp);
         Assert.Contains("object-src 'none'", csp);
-        Assert.Contains(csp, d => d.StartsWith("connect-src 'self' ws://localhost", StringComparison.Ordinal));
+        Assert.Contains("connect-src 'self'", csp);
+    }
+
+    [Theory]
+    [InlineData("evil.example")]
+    [InlineData("evil.example:8443")]
+    [InlineData("evil.example;script-src *")]
+    public async Task The_content_security_policy_never_echoes_the_request_s_Host(string host)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+        request.Headers.TryAddWithoutValidation("Host", host);
+
+        var response = await factory.CreateClient().SendAsync(request, ApiClient.Token);
+
+        var policy = Header(response, "Content-Security-Policy")!;
+        Assert.DoesNotContain("evil", policy, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("connect-src 'self';", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("*", policy, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Configured_public_origins_name_their_websockets_in_the_policy_whatever_the_Host()
+    {
+        await using var configured = new ApiFactory
+        {
+            Settings = { ["Security:PublicOrigins:0"] = "https://shop.example", ["Security:PublicOrigins:1"] = "http://127.0.0.1:5000" },
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+        request.Headers.TryAddWithoutValidation("Host", "evil.example");
+
+        var response = await configured.CreateClient().SendAsync(request, ApiClient.Token);
+
+        var csp = Header(response, "Content-Security-Policy")!.Split(';', StringSplitOptions.TrimEntries);
+        Assert.Contains("connect-src 'self' wss://shop.example ws://127.0.0.1:5000", csp);
+    }
+
+    [Theory]
+    [InlineData("shop.example")]
+    [InlineData("https://shop.example/pages")]
+    [InlineData("ftp://shop.example")]
+    [InlineData("https://user@shop.example")]
+    public async Task A_public_origin_that_is_not_an_origin_stops_the_server_at_start_up(string origin)
+    {
+        await using var api = new ApiFactory();
+        var configured = api.WithWebHostBuilder(b => b.UseSetting("Security:PublicOrigins:0", origin));
+
+        var error = Assert.ThrowsAny<Exception>(() => configured.CreateClient());
+
+        Assert.Contains("PublicOrigins", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
