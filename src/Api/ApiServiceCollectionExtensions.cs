@@ -30,7 +30,7 @@ public static class ApiServiceCollectionExtensions
         builder.Services.AddExceptionHandler<ExceptionProblems>();
         builder.Services.AddSecurityPolicies();
         builder.Services.AddIdentity();
-        builder.Services.AddPerShopperRateLimiting();
+        builder.Services.AddRateLimits();
         builder.Services.AddIdempotency();
         builder.Services.AddOperations();
         builder.Services.AddTelemetry(builder.Configuration);

@@ -30,6 +30,10 @@ public sealed class MatrixWorld : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        // One leader seeds a group and a chain for every group route: more than a caller may create at once, so the
+        // chat and group-creation limits are raised here (RateLimitTests proves them).
+        Factory.Settings["RateLimits:GroupCreationBurst"] = "1000";
+        Factory.Settings["RateLimits:ChatBurst"] = "1000";
         Factory.UseKestrel(0);   // a real socket, so the hub is reached over a WebSocket
         Factory.StartServer();
         Callers["anonymous"] = Factory.CreateClient();

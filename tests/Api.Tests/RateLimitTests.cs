@@ -1,3 +1,8 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using GroupBuy.Api.Common;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace GroupBuy.Api.Tests;
 
@@ -45,5 +50,87 @@ public sealed class RateLimitTests
         {
             Assert.Equal(200, (int)(await reader.GetAsync($"/api/group-buys/{campaign}", ApiClient.Token)).StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task A_caller_posting_over_the_chat_limit_gets_429_and_other_members_are_not_held_back()
+    {
+        await using var api = new ApiFactory();
+        var limited = api.WithWebHostBuilder(b => b
+            .UseSetting("RateLimits:ChatBurst", "3")
+            .UseSetting("RateLimits:ChatPerPeriod", "1")
+            .UseSetting("RateLimits:ChatPeriod", "01:00:00"));
+        var (group, chatty, members) = await ChatsApiTests.GroupAsync(limited, "rl-chatty", "rl-member");
+        var saleId = await ChatsApiTests.SaleAsync(limited);
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 3; i++)
+        {
+            statuses.Add((int)(await chatty.PostAsJsonAsync($"/api/groups/{group}/messages", new { text = $"#{i}" }, ApiClient.Token)).StatusCode);
+        }
+        var refused = await chatty.PostAsJsonAsync($"/api/groups/{group}/messages", new { text = "one too many" }, ApiClient.Token);
+        var chain = await chatty.PostAsJsonAsync($"/api/groups/{group}/chains", new
+        {
+            title = "接龙", flashSaleId = saleId, pickup = new { place = "门口", at = DateTimeOffset.UtcNow.AddDays(1) },
+        }, ApiClient.Token);
+        var other = await members[0].PostAsJsonAsync($"/api/groups/{group}/messages", new { text = "我还能说话" }, ApiClient.Token);
+        var history = await chatty.GetAsync($"/api/groups/{group}/messages", ApiClient.Token);
+
+        Assert.Equal([201, 201, 201], statuses);
+        await refused.AssertProblemAsync(429, "rate_limited");
+        Assert.NotNull(refused.Headers.RetryAfter);
+        await chain.AssertProblemAsync(429, "rate_limited");   // a chain is a post to the group: the same bucket
+        Assert.Equal(201, (int)other.StatusCode);
+        Assert.Equal(4, (await history.Content.ReadFromJsonAsync<JsonArray>(ApiClient.Token))!.Count);
+    }
+
+    [Fact]
+    public async Task A_caller_creating_groups_over_the_limit_gets_429_and_another_caller_is_not_held_back()
+    {
+        await using var api = new ApiFactory();
+        var limited = api.WithWebHostBuilder(b => b
+            .UseSetting("RateLimits:GroupCreationBurst", "2")
+            .UseSetting("RateLimits:GroupCreationPerPeriod", "1")
+            .UseSetting("RateLimits:GroupCreationPeriod", "01:00:00"));
+        var founder = await limited.SignedInAsync("rl-founder", "shopper");
+        var calm = await limited.SignedInAsync("rl-founder-calm", "merchant");
+
+        var first = await founder.PostAsJsonAsync("/api/groups", new { name = "一群" }, ApiClient.Token);
+        var second = await founder.PostAsJsonAsync("/api/groups", new { name = "二群" }, ApiClient.Token);
+        var refused = await founder.PostAsJsonAsync("/api/groups", new { name = "三群" }, ApiClient.Token);
+        var other = await calm.PostAsJsonAsync("/api/groups", new { name = "供应商群" }, ApiClient.Token);
+
+        Assert.Equal(201, (int)first.StatusCode);
+        Assert.Equal(201, (int)second.StatusCode);
+        await refused.AssertProblemAsync(429, "rate_limited");
+        Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromMinutes(59), $"Retry-After: {refused.Headers.RetryAfter}");
+        Assert.Equal(201, (int)other.StatusCode);
+    }
+
+    [Fact]
+    public async Task Chat_writes_and_group_creation_are_limited_by_default_as_the_readme_says()
+    {
+        await using var api = new ApiFactory();
+
+        var options = api.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+
+        Assert.Equal((20, 1, TimeSpan.FromSeconds(1)), (options.ChatBurst, options.ChatPerPeriod, options.ChatPeriod));
+        Assert.Equal((10, 10, TimeSpan.FromHours(1)), (options.GroupCreationBurst, options.GroupCreationPerPeriod, options.GroupCreationPeriod));
+    }
+
+    [Theory]
+    [InlineData("RateLimits:ChatBurst", "0")]
+    [InlineData("RateLimits:ChatPerPeriod", "0")]
+    [InlineData("RateLimits:ChatPeriod", "00:00:00")]
+    [InlineData("RateLimits:GroupCreationBurst", "0")]
+    [InlineData("RateLimits:GroupCreationPeriod", "2.00:00:00")]
+    public async Task A_chat_limit_out_of_range_stops_the_server_at_start_up(string key, string value)
+    {
+        await using var api = new ApiFactory();
+        var configured = api.WithWebHostBuilder(b => b.UseSetting(key, value));
+
+        var error = Assert.ThrowsAny<Exception>(() => configured.CreateClient());
+
+        Assert.Contains(key.Split(':')[1], error.Message, StringComparison.Ordinal);
     }
 }

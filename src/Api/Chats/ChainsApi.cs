@@ -30,6 +30,7 @@ public static class ChainsApi
         inGroup.MapPost("/", Start)
             .WithName("StartChain")
             .WithSummary("Start a group order chain (接龙) for a flash sale (the leader only)")
+            .RequirePerCallerChatRateLimit()
             .Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember, ErrorCodes.Forbidden);
         inGroup.MapGet("/", List)
             .WithName("ListChains")

@@ -29,7 +29,8 @@ public static class GroupsApi
         var groups = app.MapGroup("/api/groups").WithTags("Group chats").RequireAuthorization().WithIdempotency();
         groups.MapPost("/", Create)
             .WithName("CreateGroup")
-            .WithSummary("Create a group chat, led by the caller");
+            .WithSummary("Create a group chat, led by the caller")
+            .RequirePerCallerGroupCreationRateLimit();
         groups.MapGet("/{id}", Get)
             .WithName("GetGroup")
             .WithSummary("A group chat (members only)")
@@ -53,6 +54,7 @@ public static class GroupsApi
         groups.MapPost("/{id}/messages", Post)
             .WithName("PostMessage")
             .WithSummary("Post a text or a share card (members only)")
+            .RequirePerCallerChatRateLimit()
             .Refuses(ErrorCodes.NotFound, ErrorCodes.NotMember);
         groups.MapGet("/{id}/messages", Messages)
             .WithName("ListMessages")

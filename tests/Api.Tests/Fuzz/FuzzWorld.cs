@@ -38,6 +38,10 @@ public class FuzzWorld : IAsyncLifetime
     {
         Factory.Settings["RateLimits:PerShopperBurst"] = "100000";
         Factory.Settings["RateLimits:PerShopperPerPeriod"] = "100000";
+        Factory.Settings["RateLimits:ChatBurst"] = "100000";
+        Factory.Settings["RateLimits:ChatPerPeriod"] = "100000";
+        Factory.Settings["RateLimits:GroupCreationBurst"] = "100000";
+        Factory.Settings["RateLimits:GroupCreationPerPeriod"] = "100000";
         Factory.Settings["Logging:LogLevel:Default"] = "Critical";
         Factory.Settings["Logging:LogLevel:Microsoft.AspNetCore"] = "None";
         if (OverSockets)
