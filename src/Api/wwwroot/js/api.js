@@ -54,5 +54,14 @@ export async function request(method, path, body, { idempotent = false } = {}) {
   return data;
 }
 
+/**
+ * A URL from a template whose every interpolated value is percent-encoded (encodeURIComponent), so an id, from the
+ * address bar or from an answer, stays one path segment or one query value: never a '/', '?', '#' or '&' of its own.
+ * url`/api/groups/${id}/messages?afterSeq=${seq}`
+ */
+export function url(strings, ...values) {
+  return strings.reduce((built, text, i) => built + encodeURIComponent(String(values[i - 1])) + text);
+}
+
 export const get = path => request('GET', path);
 export const post = (path, body, options) => request('POST', path, body ?? {}, options);

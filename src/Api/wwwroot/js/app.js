@@ -1,4 +1,6 @@
-// The page shell: picks the page by path, and runs the header (sign-in and the language switch).
+// The page shell: picks the page by path, and runs the header (sign-in and the language switch). A page's id must
+// have the shape the server mints (32 hex digits; an order's fs|gb.{hex}.{n}): any other address is not found, so a
+// crafted link never reaches a page that builds API URLs from it.
 import { identity } from './api.js';
 import { lang, setLang, t } from './i18n.js';
 import { h, fill, notFound } from './ui.js';
@@ -10,8 +12,8 @@ const routes = [
   [/^\/group-buys\/([0-9a-f]{32})$/, () => import('./pages/group-buy.js')],
   [/^\/teams\/([0-9a-f]{32})$/, () => import('./pages/team.js')],
   [/^\/flash-sales\/([0-9a-f]{32})$/, () => import('./pages/flash-sale.js')],
-  [/^\/orders\/([^/]+)$/, () => import('./pages/order.js')],
-  [/^\/groups\/([^/]+)$/, () => import('./pages/group.js')],
+  [/^\/orders\/((?:fs|gb)\.[0-9a-f]{32}\.[1-9][0-9]{0,18})$/, () => import('./pages/order.js')],
+  [/^\/groups\/([0-9a-f]{32})$/, () => import('./pages/group.js')],
   [/^\/merchant$/, () => import('./pages/merchant.js')],
 ];
 

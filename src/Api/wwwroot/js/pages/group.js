@@ -1,5 +1,5 @@
 // `/groups/{id}`: a group chat — live messages, shared deals as live cards, and sign-up chains (接龙).
-import { ApiError, get, identity, post } from '../api.js';
+import { ApiError, get, identity, post, url } from '../api.js';
 import { money, t } from '../i18n.js';
 import { onMessage, watch } from '../live.js';
 import { requireSignIn } from '../session.js';
@@ -14,11 +14,11 @@ export async function render(main, id) {
   }
   let group;
   try {
-    group = await get(`/api/groups/${id}`);
+    group = await get(url`/api/groups/${id}`);
   } catch (error) {
     if (!(error instanceof ApiError) || error.code !== 'not_member') throw error;
     const joinButton = h('button', { type: 'button', class: 'btn primary', testid: 'join-group-button' }, t('joinGroup'));
-    action(joinButton, async () => { await post(`/api/groups/${id}/members`); location.reload(); });
+    action(joinButton, async () => { await post(url`/api/groups/${id}/members`); location.reload(); });
     fill(main, h('section', { class: 'empty' }, h('p', {}, t('notMember')), joinButton));
     return;
   }
@@ -39,7 +39,7 @@ export async function render(main, id) {
     if (!text) return;
     send.disabled = true;
     try {
-      append(await post(`/api/groups/${id}/messages`, { text }, { idempotent: true }));
+      append(await post(url`/api/groups/${id}/messages`, { text }, { idempotent: true }));
       input.value = '';
     } catch (error) {
       toast(error.message);
@@ -53,7 +53,7 @@ export async function render(main, id) {
   function append(message) {
     if (message.seq <= lastSeq) return;
     lastSeq = message.seq;
-    feed.append(bubble(message, me));
+    feed.append(bubble(message, me, id));
     feed.lastElementChild.scrollIntoView({ block: 'end' });
   }
 
@@ -61,7 +61,7 @@ export async function render(main, id) {
   function catchUp() {
     catchingUp ??= (async () => {
       for (;;) {
-        const page = await get(`/api/groups/${id}/messages?afterSeq=${lastSeq}&limit=${PAGE}`);
+        const page = await get(url`/api/groups/${id}/messages?afterSeq=${lastSeq}&limit=${PAGE}`);
         page.forEach(append);
         if (page.length < PAGE && (lastSeq >= pushedSeq || page.length === 0)) break;
       }
@@ -81,19 +81,19 @@ export async function render(main, id) {
   await catchUp();
 }
 
-function bubble(message, me) {
+function bubble(message, me, groupId) {
   const mine = message.author === me?.userId;
   const content = message.chain ? chainCard(message.chain.id)
-    : message.share ? shareCard(message.share)
+    : message.share ? shareCard(message.share, groupId)
       : h('div', { class: 'bubble-text' }, message.text);
   return h('li', { class: `message ${mine ? 'mine' : ''}`, testid: 'message', 'data-seq': message.seq },
     avatar(message.authorName ?? '?'),
     h('div', { class: 'message-body' }, h('span', { class: 'message-author' }, message.authorName), content));
 }
 
-/** A shared team, flash sale or group buy, kept live on its topic. */
-function shareCard(share) {
-  const groupQuery = `?groupId=${encodeURIComponent(location.pathname.split('/').pop())}`;
+/** A shared team, flash sale or group buy, kept live on its topic; its link carries the group it was shared in. */
+function shareCard(share, groupId) {
+  const groupQuery = url`?groupId=${groupId}`;
   const card = h('a', { class: 'deal-card', testid: 'deal-card' });
   const tile = h('div', {}, productTile('拼', 'small'));
   const title = h('strong', {});
@@ -106,18 +106,18 @@ function shareCard(share) {
   fill(card, tile, h('div', { class: 'deal-body' }, title, price, progress, line));
   const show = snapshot => {
     if (share.kind === 'team') {
-      card.href = `/teams/${share.id}${groupQuery}`;
+      card.href = url`/teams/${share.id}` + groupQuery;
       label = t('groupBuy');
       line.textContent = snapshot.status === 'forming' ? t('moreToJoin', snapshot.needed) : t(snapshot.status);
       setBar(progress, snapshot.joined, snapshot.size);
     } else if (share.kind === 'flash_sale') {
-      card.href = `/flash-sales/${share.id}${groupQuery}`;
+      card.href = url`/flash-sales/${share.id}` + groupQuery;
       label = t('flashSale');
       price.textContent = money(snapshot.price);
       line.textContent = snapshot.status === 'sold_out' ? t('soldOut') : t('left', snapshot.remaining);
       setBar(progress, snapshot.quantity - snapshot.remaining, snapshot.quantity);
     } else {
-      card.href = `/group-buys/${share.id}${groupQuery}`;
+      card.href = url`/group-buys/${share.id}` + groupQuery;
       label = t('teamOf', snapshot.teamSize);
       price.textContent = money(snapshot.price);
       line.textContent = snapshot.openTeams?.length ? t('moreToJoin', snapshot.openTeams[0].needed) : t('noOpenTeams');
@@ -137,8 +137,8 @@ function shareCard(share) {
 
 /** A team's snapshot has no sku: its campaign has. */
 async function productNameOf(share) {
-  const sku = share.kind === 'team' ? (await get(`/api/group-buys/${share.snapshot.groupBuyId}`)).sku : share.snapshot.sku;
-  return (await get(`/api/catalog/${encodeURIComponent(sku)}`)).name;
+  const sku = share.kind === 'team' ? (await get(url`/api/group-buys/${share.snapshot.groupBuyId}`)).sku : share.snapshot.sku;
+  return (await get(url`/api/catalog/${sku}`)).name;
 }
 
 /** A sign-up chain: the list of entries, live, and a button to add oneself. */
@@ -146,9 +146,9 @@ function chainCard(chainId) {
   const card = h('div', { class: 'chain-card', testid: 'chain-card' });
   const join = h('button', { type: 'button', class: 'btn primary small', testid: 'chain-join-button' }, t('chainJoin'));
   action(join, async () => {
-    const { order } = await post(`/api/chains/${chainId}/entries`, { quantity: 1 }, { idempotent: true });
+    const { order } = await post(url`/api/chains/${chainId}/entries`, { quantity: 1 }, { idempotent: true });
     toast(t('orderPlaced'));
-    location.href = `/orders/${order.id}`;
+    location.href = url`/orders/${order.id}`;
   });
   const show = chain => {
     fill(card,
@@ -160,6 +160,6 @@ function chainCard(chainId) {
         h('span', {}, `${t('total')} ${money(chain.totals.amount)}`), join));
     lock(join, chain.status !== 'open');
   };
-  watch(`chain:${chainId}`, show).catch(() => get(`/api/chains/${chainId}`).then(show).catch(() => {}));
+  watch(`chain:${chainId}`, show).catch(() => get(url`/api/chains/${chainId}`).then(show).catch(() => {}));
   return card;
 }
