@@ -1,6 +1,7 @@
 using GroupBuy.Grains.Common;
 using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Grains.Orders;
+using GroupBuy.Grains.Requests;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -8,10 +9,11 @@ namespace GroupBuy.Grains;
 
 public static class GrainServiceCollectionExtensions
 {
-    /// <summary>What the commerce grains need besides the runtime: order settings, the payment gateway, and the order lists.</summary>
+    /// <summary>What the commerce grains need besides the runtime: order and idempotency settings, the payment gateway, and the order lists.</summary>
     public static IServiceCollection AddCommerceGrains(this IServiceCollection services)
     {
         services.AddOptions<OrderOptions>().BindConfiguration(OrderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IdempotencyOptions>().BindConfiguration(IdempotencyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SimulatedPaymentGateway>();
         services.TryAddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SimulatedPaymentGateway>());

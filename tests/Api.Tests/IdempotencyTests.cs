@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using GroupBuy.Grains.Interfaces.Orders;
+using GroupBuy.Runtime.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -197,5 +198,38 @@ public sealed class IdempotencyTests(ApiFactory factory) : IClassFixture<ApiFact
         var response = await merchant.SendAsync(Post("/api/products", new { sku = "idem-5", name = "Rice", price = 1, stock = 1 }, new string('k', 129)), ApiClient.Token);
 
         await response.AssertProblemAsync(400, "validation");
+    }
+
+    [Fact]
+    public async Task A_caller_at_its_key_limit_gets_429_with_Retry_After_until_its_oldest_key_expires()
+    {
+        await using var api = new ApiFactory { Clock = new ManualTimeProvider(DateTimeOffset.UtcNow) };
+        api.Settings["Idempotency:MaxKeysPerCaller"] = "2";
+        var merchant = await api.SignedInAsync("idem-cap", "merchant");
+        (await merchant.PostAsJsonAsync("/api/products", new { sku = "idem-cap", name = "Rice", price = 100, stock = 5 }, ApiClient.Token)).EnsureSuccessStatusCode();
+        var first = await merchant.SendAsync(Post("/api/products/idem-cap/restock", new { quantity = 1 }, "cap-1"), ApiClient.Token);
+        api.Clock.Advance(TimeSpan.FromHours(1));
+        (await merchant.SendAsync(Post("/api/products/idem-cap/restock", new { quantity = 1 }, "cap-2"), ApiClient.Token)).EnsureSuccessStatusCode();
+
+        var refused = await merchant.SendAsync(Post("/api/products/idem-cap/restock", new { quantity = 1 }, "cap-3"), ApiClient.Token);
+        var withoutKey = await merchant.PostAsJsonAsync("/api/products/idem-cap/restock", new { quantity = 1 }, ApiClient.Token);
+        var replayed = await merchant.SendAsync(Post("/api/products/idem-cap/restock", new { quantity = 1 }, "cap-1"), ApiClient.Token);
+
+        await refused.AssertProblemAsync(429, "rate_limited");
+        Assert.Equal(TimeSpan.FromHours(23), refused.Headers.RetryAfter?.Delta);
+        Assert.Equal(200, (int)withoutKey.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(ApiClient.Token), await replayed.Content.ReadAsStringAsync(ApiClient.Token));
+
+        api.Clock.Advance(TimeSpan.FromHours(23) - TimeSpan.FromMilliseconds(1));
+        merchant = await api.SignedInAsync("idem-cap", "merchant");   // the first token has expired meanwhile
+        var stillFull = await merchant.SendAsync(Post("/api/products/idem-cap/restock", new { quantity = 1 }, "cap-3"), ApiClient.Token);
+        await stillFull.AssertProblemAsync(429, "rate_limited");
+        Assert.Equal(TimeSpan.FromSeconds(1), stillFull.Headers.RetryAfter?.Delta);
+        api.Clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        var accepted = await merchant.SendAsync(Post("/api/products/idem-cap/restock", new { quantity = 1 }, "cap-3"), ApiClient.Token);
+
+        Assert.Equal(200, (int)accepted.StatusCode);
+        Assert.Equal(9, (await accepted.JsonAsync())["stock"]!["available"]!.GetValue<int>());
     }
 }

@@ -55,6 +55,7 @@ public sealed class OpenApiDocumentTests(ApiFactory factory) : IClassFixture<Api
     [InlineData("/api/orders/{id}", "get", "404", "`not_found`")]
     [InlineData("/api/groups/{id}/messages", "post", "403", "`not_member`")]
     [InlineData("/api/products", "post", "400", "`validation`")]
+    [InlineData("/api/products/{sku}/restock", "post", "429", "`rate_limited`")]
     public async Task A_route_documents_the_codes_the_contract_gives_it(string path, string method, string status, string codes)
     {
         var document = await DocumentAsync();

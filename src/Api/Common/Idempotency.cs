@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -18,7 +19,9 @@ namespace GroupBuy.Api.Common;
 /// attempt still runs waits for it (<see cref="RunningWrites"/>). A key reused for a different request is a
 /// <c>409 conflict</c>, as is a retry whose first attempt is still running once a grain call would have timed out.
 /// Answers of 5xx are not kept, so a retry after an outage runs again; nor are <c>validation</c> refusals, which
-/// change nothing, so the corrected request may reuse the key.
+/// change nothing, so the corrected request may reuse the key. A caller holding as many live keys as it may
+/// (<c>Idempotency:MaxKeysPerCaller</c>) is refused a new one with <c>429 rate_limited</c> and <c>Retry-After</c>
+/// (when its oldest key expires); requests without a key are not affected.
 /// </summary>
 public static class Idempotency
 {
@@ -89,6 +92,13 @@ public static class Idempotency
         if (claim.Replay is { } first)
         {
             return (Replay(context.HttpContext, first), first);
+        }
+        if (claim.RetryAfter is { } wait)
+        {
+            // The caller holds as many live keys as it may: refused, never by dropping a key a retry still needs.
+            var seconds = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds));
+            context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return (Problems.Of(ErrorCodes.RateLimited, claim.Refusal!), null);
         }
         if (!claim.Started)
         {

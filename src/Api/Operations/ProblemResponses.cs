@@ -95,6 +95,7 @@ internal sealed class ProblemResponses : IOpenApiOperationTransformer
         {
             codes.Add(ErrorCodes.Validation);
             codes.Add(ErrorCodes.Conflict);
+            codes.Add(ErrorCodes.RateLimited);   // a new key past the caller's limit of live keys
         }
         if (description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true)
         {

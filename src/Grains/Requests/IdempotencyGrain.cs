@@ -1,26 +1,50 @@
+using System.Text;
 using GroupBuy.Grains.Interfaces.Requests;
 using GroupBuy.Runtime;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace GroupBuy.Grains.Requests;
 
-public sealed record IdempotencyRecord(string Fingerprint, DateTimeOffset StartedAt, StoredResponse? Response);
-
-public sealed class IdempotencyState
+/// <summary>
+/// Keeps a caller's idempotency keys; non-reentrant, so two retries of one key are decided one after the other. The
+/// keys are journaled: a claim, an answer or a release appends one event about one key, and snapshots (which hold
+/// only live keys) drop the events before them, so a keyed write costs the same however many keys the caller holds.
+/// A caller holds at most <see cref="IdempotencyOptions.MaxKeysPerCaller"/> live keys: past that a new key is
+/// refused until the oldest expires, rather than dropping a live key whose retry must still replay.
+/// </summary>
+public sealed class IdempotencyGrain(
+    TimeProvider time,
+    IOptions<IdempotencyOptions> options,
+    ILogger<IdempotencyGrain> logger,
+    [PersistentState("keys")] IJournaledState<IdempotencyKeys, IdempotencyEvent> keys,
+    [PersistentState("idempotency")] IPersistentState<IdempotencyState> earlier) : Grain, IIdempotencyGrain
 {
-    public Dictionary<string, IdempotencyRecord> Keys { get; set; } = new(StringComparer.Ordinal);
-}
-
-/// <summary>Keeps a caller's idempotency keys; non-reentrant, so two retries of one key are decided one after the other.</summary>
-public sealed class IdempotencyGrain(TimeProvider time, [PersistentState("idempotency")] IPersistentState<IdempotencyState> keys) : Grain, IIdempotencyGrain
-{
-    private static readonly TimeSpan Retention = TimeSpan.FromDays(1);
     private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(1);
+
+    private IdempotencyKeys State => keys.State;
+
+    /// <summary>A caller stored before the keys were journaled brings its live keys across, once, and its old row is cleared.</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!earlier.RecordExists)
+        {
+            return;
+        }
+        if (keys.Version == 0)
+        {
+            var now = time.GetUtcNow();
+            var live = earlier.State.Keys.Where(k => IdempotencyKeys.IsLive(k.Value, now)).ToDictionary(StringComparer.Ordinal);
+            keys.Raise(new KeysImported(live));
+            await keys.ConfirmAsync(cancellationToken);
+        }
+        await earlier.ClearStateAsync(cancellationToken);
+    }
 
     public async Task<IdempotencyClaim> Begin(string key, string fingerprint)
     {
         var now = time.GetUtcNow();
-        Forget(now);
-        if (keys.State.Keys.TryGetValue(key, out var record))
+        if (State.Find(key, now) is { } record)
         {
             if (record.Fingerprint != fingerprint)
             {
@@ -28,44 +52,71 @@ public sealed class IdempotencyGrain(TimeProvider time, [PersistentState("idempo
             }
             if (record.Response is not null)
             {
+                await DurableAsync();
                 return new IdempotencyClaim(false, record.Response, null);
             }
             if (now - record.StartedAt < AbandonedAfter)
             {
                 return new IdempotencyClaim(false, null, IdempotencyClaim.StillRunning);
             }
+            // A claim its request left behind long ago: retaken below, as the same key, not a new one.
         }
-        keys.State.Keys[key] = new IdempotencyRecord(fingerprint, now, null);
-        await keys.WriteStateAsync();
+        else if (Full(now) is { } retryAfter)
+        {
+            logger.KeyLimitReached(GrainId.Key, options.Value.MaxKeysPerCaller, retryAfter);
+            return new IdempotencyClaim(false, null, IdempotencyClaim.TooManyKeys(options.Value.MaxKeysPerCaller), retryAfter);
+        }
+        keys.Raise(new KeyClaimed(key, fingerprint, now));
+        await DurableAsync();
         return new IdempotencyClaim(true, null, null);
     }
 
     public async Task Complete(string key, string fingerprint, StoredResponse response)
     {
-        if (keys.State.Keys.TryGetValue(key, out var record) && record.Fingerprint == fingerprint)
+        if (!keys.State.Keys.TryGetValue(key, out var record) || record.Fingerprint != fingerprint || record.Response is not null)
         {
-            keys.State.Keys[key] = record with { Response = response };
-            await keys.WriteStateAsync();
+            return;
         }
+        var bytes = Encoding.UTF8.GetByteCount(response.Body ?? "") + Encoding.UTF8.GetByteCount(response.Location ?? "");
+        if (bytes > options.Value.MaxStoredResponseBytes)
+        {
+            logger.AnswerNotKept(GrainId.Key, bytes, options.Value.MaxStoredResponseBytes);
+            keys.Raise(new KeyReleased(key));
+        }
+        else
+        {
+            keys.Raise(new KeyAnswered(key, response));
+        }
+        await DurableAsync();
     }
 
     public async Task Abandon(string key, string fingerprint)
     {
         if (keys.State.Keys.TryGetValue(key, out var record) && record.Fingerprint == fingerprint && record.Response is null)
         {
-            keys.State.Keys.Remove(key);
-            await keys.WriteStateAsync();
+            keys.Raise(new KeyReleased(key));
+            await DurableAsync();
         }
     }
 
-    private void Forget(DateTimeOffset now)
+    /// <summary>When the caller may take a new key, if it holds as many live keys as it may now: once its oldest expires.</summary>
+    private TimeSpan? Full(DateTimeOffset now)
     {
-        foreach (var (key, record) in keys.State.Keys)
+        var limit = options.Value.MaxKeysPerCaller;
+        if (State.Keys.Count < limit)
         {
-            if (now - record.StartedAt > Retention)
-            {
-                keys.State.Keys.Remove(key);
-            }
+            return null;
+        }
+        var (count, oldest) = State.Live(now);
+        return count < limit ? null : oldest + IdempotencyKeys.Retention - now;
+    }
+
+    /// <summary>Every event raised so far made durable; a failed append drops this activation, and the next reloads the stored truth.</summary>
+    private async Task DurableAsync()
+    {
+        if (keys.ConfirmedVersion != keys.Version)
+        {
+            await keys.ConfirmAsync();
         }
     }
 }
