@@ -142,10 +142,10 @@ public static class Idempotency
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
-    /// <summary>The answer to keep for replays: results and refusals, but not 5xx nor a <c>validation</c> refusal (a write that did nothing).</summary>
+    /// <summary>The answer to keep for replays: results and refusals, but not 5xx nor a <c>validation</c> or <c>rate_limited</c> refusal (a write that did nothing, to be retried).</summary>
     private static StoredResponse? Capture(object? result, JsonSerializerOptions json) => result switch
     {
-        ProblemHttpResult problem when problem.StatusCode >= 500 || CodeOf(problem) == ErrorCodes.Validation => null,
+        ProblemHttpResult problem when problem.StatusCode >= 500 || CodeOf(problem) is ErrorCodes.Validation or ErrorCodes.RateLimited => null,
         ProblemHttpResult problem =>
             new StoredResponse(problem.StatusCode, null, "application/problem+json", JsonSerializer.Serialize(problem.ProblemDetails, json)),
         IStatusCodeHttpResult { StatusCode: { } status } and IValueHttpResult { Value: { } value } when status < 500 =>

@@ -5,7 +5,6 @@ using GroupBuy.Api.Errors;
 using GroupBuy.Api.Identity;
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Runtime.Hosting;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace GroupBuy.Api.Common;
@@ -60,8 +59,6 @@ public sealed class RateLimitOptions
 public static class RateLimiting
 {
     private const string PerShopperPolicy = "per-shopper";
-    private const string ChatPolicy = "per-caller-chat";
-    private const string GroupCreationPolicy = "per-caller-group-creation";
 
     public static IServiceCollection AddRateLimits(this IServiceCollection services)
     {
@@ -69,21 +66,14 @@ public static class RateLimiting
         services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(PerShopperPolicy, context => TokenBucket(context, o => (o.PerShopperBurst, o.PerShopperPerPeriod, o.Period)));
-            limiter.AddPolicy(ChatPolicy, context => TokenBucket(context, o => (o.ChatBurst, o.ChatPerPeriod, o.ChatPeriod)));
-            limiter.AddPolicy(GroupCreationPolicy, context => TokenBucket(context, o => (o.GroupCreationBurst, o.GroupCreationPerPeriod, o.GroupCreationPeriod)));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
                 context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                var detail = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName switch
-                {
-                    ChatPolicy => "Too many messages from this caller; slow down.",
-                    GroupCreationPolicy => "Too many groups created by this caller; try again later.",
-                    _ => "Too many requests from this shopper; slow down.",
-                };
-                await Problems.Of(ErrorCodes.RateLimited, detail).ExecuteAsync(context.HttpContext);
+                await Problems.Of(ErrorCodes.RateLimited, "Too many requests from this shopper; slow down.").ExecuteAsync(context.HttpContext);
             };
         });
+        services.AddSingleton<CallerRateLimiters>();
         return services;
     }
 
@@ -92,15 +82,51 @@ public static class RateLimiting
         where TBuilder : IEndpointConventionBuilder =>
         builder.RequireRateLimiting(PerShopperPolicy);
 
-    /// <summary>Chat writes (messages, chains): a bucket per caller, shared by all their groups.</summary>
+    /// <summary>Chat writes (messages, chains): a bucket per caller, shared by all their groups. Taken after a keyed retry has replayed.</summary>
     public static TBuilder RequirePerCallerChatRateLimit<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireRateLimiting(ChatPolicy);
+        builder.LimitedAfterReplay(static l => l.Chat, "Too many messages from this caller; slow down.");
 
-    /// <summary>Creating groups: a bucket per caller.</summary>
+    /// <summary>Creating groups: a bucket per caller. Taken after a keyed retry has replayed.</summary>
     public static TBuilder RequirePerCallerGroupCreationRateLimit<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireRateLimiting(GroupCreationPolicy);
+        builder.LimitedAfterReplay(static l => l.GroupCreation, "Too many groups created by this caller; try again later.");
+
+    /// <summary>
+    /// Limits the route from an endpoint filter, which runs inside the route group's idempotency filter: a retry under an
+    /// <c>Idempotency-Key</c> whose first attempt was answered gets that answer (the key's contract), and only new work
+    /// takes a token. A refusal is not kept as the key's answer, so the retry after <c>Retry-After</c> runs.
+    /// </summary>
+    private static TBuilder LimitedAfterReplay<TBuilder>(this TBuilder builder, Func<CallerRateLimiters, PartitionedRateLimiter<HttpContext>> select, string detail)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            using var lease = select(http.RequestServices.GetRequiredService<CallerRateLimiters>()).AttemptAcquire(http);
+            if (!lease.IsAcquired)
+            {
+                var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)) : 1;
+                http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                return Problems.Of(ErrorCodes.RateLimited, detail);
+            }
+            return await next(context);
+        });
+
+    /// <summary>The chat and group-creation buckets, one per caller each.</summary>
+    internal sealed class CallerRateLimiters : IDisposable
+    {
+        public PartitionedRateLimiter<HttpContext> Chat { get; } =
+            PartitionedRateLimiter.Create<HttpContext, string>(context => TokenBucket(context, o => (o.ChatBurst, o.ChatPerPeriod, o.ChatPeriod)));
+
+        public PartitionedRateLimiter<HttpContext> GroupCreation { get; } =
+            PartitionedRateLimiter.Create<HttpContext, string>(context => TokenBucket(context, o => (o.GroupCreationBurst, o.GroupCreationPerPeriod, o.GroupCreationPeriod)));
+
+        public void Dispose()
+        {
+            Chat.Dispose();
+            GroupCreation.Dispose();
+        }
+    }
 
     /// <summary>The caller's bucket (by user id; by address for a caller not signed in), sized from the current options.</summary>
     private static RateLimitPartition<string> TokenBucket(HttpContext context, Func<RateLimitOptions, (int Burst, int PerPeriod, TimeSpan Period)> select)

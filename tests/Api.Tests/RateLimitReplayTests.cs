@@ -1,0 +1,37 @@
+using System.Net.Http.Json;
+
+namespace GroupBuy.Api.Tests;
+
+/// <summary>A keyed write whose answer was lost is retried with its key: the retry must get the first answer, not a rate limit.</summary>
+public sealed class RateLimitReplayTests
+{
+    [Fact]
+    public async Task A_retried_group_creation_replays_its_answer_even_when_the_caller_has_no_creations_left()
+    {
+        await using var api = new ApiFactory();
+        var limited = api.WithWebHostBuilder(b => b
+            .UseSetting("RateLimits:GroupCreationBurst", "1")
+            .UseSetting("RateLimits:GroupCreationPerPeriod", "1")
+            .UseSetting("RateLimits:GroupCreationPeriod", "01:00:00"));
+        var founder = await limited.SignedInAsync("rl-replay", "shopper");
+
+        var first = await founder.SendAsync(Keyed("/api/groups", new { name = "一群" }, "group-1"), ApiClient.Token);
+        var retry = await founder.SendAsync(Keyed("/api/groups", new { name = "一群" }, "group-1"), ApiClient.Token);
+        var another = await founder.SendAsync(Keyed("/api/groups", new { name = "二群" }, "group-2"), ApiClient.Token);
+        var unkeyed = await founder.PostAsJsonAsync("/api/groups", new { name = "三群" }, ApiClient.Token);
+
+        Assert.Equal(201, (int)first.StatusCode);
+        Assert.Equal(201, (int)retry.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(ApiClient.Token), await retry.Content.ReadAsStringAsync(ApiClient.Token));
+        await another.AssertProblemAsync(429, "rate_limited");   // new work is still limited
+        Assert.NotNull(another.Headers.RetryAfter);
+        await unkeyed.AssertProblemAsync(429, "rate_limited");
+    }
+
+    private static HttpRequestMessage Keyed(string path, object body, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        return request;
+    }
+}
