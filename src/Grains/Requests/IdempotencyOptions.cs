@@ -7,12 +7,14 @@ public sealed class IdempotencyOptions
 {
     public const string Section = "Idempotency";
 
-    public const int DefaultMaxKeysPerCaller = 1_000;
+    public const int DefaultMaxKeysPerCaller = 10_000;
 
     public const int DefaultMaxStoredResponseBytes = 64 * 1024;
 
     /// <summary>
-    /// Live keys (used within the retention, a day) one caller may hold. A new key past this is refused until the
+    /// Live keys (used within the retention, a day) one caller may hold. The pages send a key with every chat message,
+    /// so the default leaves a busy group leader room for ten thousand keyed writes a day; answers are small (a posted
+    /// message's is about half a kilobyte), so a caller at the limit keeps a few megabytes. A new key past this is refused until the
     /// oldest expires; no live key is ever dropped to make room, since that would break its replay.
     /// </summary>
     [Range(1, 1_000_000)]
