@@ -50,7 +50,6 @@ public static class ApiServiceCollectionExtensions
         app.UseRequestSizeLimit();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
         app.MapOperations();
         app.MapDevTokens();
         app.MapProducts();

@@ -28,6 +28,32 @@ public sealed class RateLimitReplayTests
         await unkeyed.AssertProblemAsync(429, "rate_limited");
     }
 
+    [Fact]
+    public async Task A_retried_purchase_replays_its_order_even_when_the_shopper_has_no_requests_left()
+    {
+        await using var api = new ApiFactory();
+        var limited = api.WithWebHostBuilder(b => b
+            .UseSetting("RateLimits:PerShopperBurst", "1")
+            .UseSetting("RateLimits:PerShopperPerPeriod", "1")
+            .UseSetting("RateLimits:Period", "01:00:00"));
+        var sale = await ChatsApiTests.SaleAsync(limited);
+        var shopper = await limited.SignedInAsync("rl-buyer", "shopper");
+        var path = $"/api/flash-sales/{sale}/purchases";
+
+        var first = await shopper.SendAsync(Keyed(path, new { quantity = 1 }, "buy-1"), ApiClient.Token);
+        var retry = await shopper.SendAsync(Keyed(path, new { quantity = 1 }, "buy-1"), ApiClient.Token);
+        var another = await shopper.SendAsync(Keyed(path, new { quantity = 1 }, "buy-2"), ApiClient.Token);
+        var unkeyed = await shopper.PostAsJsonAsync(path, new { quantity = 1 }, ApiClient.Token);
+
+        Assert.Equal(201, (int)first.StatusCode);
+        Assert.Equal(201, (int)retry.StatusCode);
+        Assert.Equal(first.Headers.Location, retry.Headers.Location);
+        Assert.Equal(await first.Content.ReadAsStringAsync(ApiClient.Token), await retry.Content.ReadAsStringAsync(ApiClient.Token));
+        await another.AssertProblemAsync(429, "rate_limited");
+        Assert.NotNull(another.Headers.RetryAfter);
+        await unkeyed.AssertProblemAsync(429, "rate_limited");
+    }
+
     private static HttpRequestMessage Keyed(string path, object body, string key)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };

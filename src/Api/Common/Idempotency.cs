@@ -88,6 +88,19 @@ public static class Idempotency
     private static async Task<(object? Result, StoredResponse? Kept)> RunOnceAsync(
         EndpointFilterInvocationContext context, EndpointFilterDelegate next, IIdempotencyGrain keys, string scope, string fingerprint, JsonSerializerOptions json)
     {
+        if (RateLimiting.IsLimited(context.HttpContext))
+        {
+            // A rate-limited route: a retry whose first attempt was answered gets that answer without taking a token,
+            // and a request refused by its limit writes nothing, not even a claim on its key.
+            if (await keys.Answered(scope, fingerprint) is { } answered)
+            {
+                return (Replay(context.HttpContext, answered), answered);
+            }
+            if (RateLimiting.Take(context.HttpContext) is { } refused)
+            {
+                return (refused, null);
+            }
+        }
         var claim = await keys.Begin(scope, fingerprint);
         if (claim.Replay is { } first)
         {

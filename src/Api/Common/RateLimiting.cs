@@ -5,6 +5,7 @@ using GroupBuy.Api.Errors;
 using GroupBuy.Api.Identity;
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Runtime.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace GroupBuy.Api.Common;
@@ -56,23 +57,23 @@ public sealed class RateLimitOptions
     public TimeSpan GroupCreationPeriod { get; set; } = TimeSpan.FromHours(1);
 }
 
+/// <summary>A route's per-caller limit: which bucket, and what a refusal says.</summary>
+public sealed record RouteRateLimit(Func<CallerRateLimiters, PartitionedRateLimiter<HttpContext>> Bucket, string Detail);
+
+/// <summary>
+/// The limits are taken by endpoint filters, inside the route group's idempotency filter: a retry under an
+/// <c>Idempotency-Key</c> whose first attempt was answered gets that answer (the key's contract) and takes no token,
+/// and a refused request writes nothing, not even a claim on its key (<see cref="Idempotency"/> asks the key's answer
+/// first, then takes the token, then claims). A refusal is <c>429 rate_limited</c> with <c>Retry-After</c>, never
+/// kept as a key's answer.
+/// </summary>
 public static class RateLimiting
 {
-    private const string PerShopperPolicy = "per-shopper";
+    private static readonly object Taken = new();
 
     public static IServiceCollection AddRateLimits(this IServiceCollection services)
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddRateLimiter(limiter =>
-        {
-            limiter.AddPolicy(PerShopperPolicy, context => TokenBucket(context, o => (o.PerShopperBurst, o.PerShopperPerPeriod, o.Period)));
-            limiter.OnRejected = async (context, cancellationToken) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
-                context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                await Problems.Of(ErrorCodes.RateLimited, "Too many requests from this shopper; slow down.").ExecuteAsync(context.HttpContext);
-            };
-        });
         services.AddSingleton<CallerRateLimiters>();
         return services;
     }
@@ -80,56 +81,45 @@ public static class RateLimiting
     /// <summary>Purchases and joins: a bucket per shopper.</summary>
     public static TBuilder RequirePerShopperRateLimit<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireRateLimiting(PerShopperPolicy);
+        builder.Limited(new RouteRateLimit(static l => l.PerShopper, "Too many requests from this shopper; slow down."));
 
-    /// <summary>Chat writes (messages, chains): a bucket per caller, shared by all their groups. Taken after a keyed retry has replayed.</summary>
+    /// <summary>Chat writes (messages, chains): a bucket per caller, shared by all their groups.</summary>
     public static TBuilder RequirePerCallerChatRateLimit<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.LimitedAfterReplay(static l => l.Chat, "Too many messages from this caller; slow down.");
+        builder.Limited(new RouteRateLimit(static l => l.Chat, "Too many messages from this caller; slow down."));
 
-    /// <summary>Creating groups: a bucket per caller. Taken after a keyed retry has replayed.</summary>
+    /// <summary>Creating groups: a bucket per caller.</summary>
     public static TBuilder RequirePerCallerGroupCreationRateLimit<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.LimitedAfterReplay(static l => l.GroupCreation, "Too many groups created by this caller; try again later.");
+        builder.Limited(new RouteRateLimit(static l => l.GroupCreation, "Too many groups created by this caller; try again later."));
 
-    /// <summary>
-    /// Limits the route from an endpoint filter, which runs inside the route group's idempotency filter: a retry under an
-    /// <c>Idempotency-Key</c> whose first attempt was answered gets that answer (the key's contract), and only new work
-    /// takes a token. A refusal is not kept as the key's answer, so the retry after <c>Retry-After</c> runs.
-    /// </summary>
-    private static TBuilder LimitedAfterReplay<TBuilder>(this TBuilder builder, Func<CallerRateLimiters, PartitionedRateLimiter<HttpContext>> select, string detail)
-        where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            var http = context.HttpContext;
-            using var lease = select(http.RequestServices.GetRequiredService<CallerRateLimiters>()).AttemptAcquire(http);
-            if (!lease.IsAcquired)
-            {
-                var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)) : 1;
-                http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                return Problems.Of(ErrorCodes.RateLimited, detail);
-            }
-            return await next(context);
-        });
+    /// <summary>True when the request's route is rate limited.</summary>
+    public static bool IsLimited(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<RouteRateLimit>() is not null;
 
-    /// <summary>The chat and group-creation buckets, one per caller each.</summary>
-    internal sealed class CallerRateLimiters : IDisposable
+    /// <summary>Takes a token for the request from its route's bucket, once per request: the refusal when there is none.</summary>
+    public static ProblemHttpResult? Take(HttpContext http)
     {
-        public PartitionedRateLimiter<HttpContext> Chat { get; } =
-            PartitionedRateLimiter.Create<HttpContext, string>(context => TokenBucket(context, o => (o.ChatBurst, o.ChatPerPeriod, o.ChatPeriod)));
-
-        public PartitionedRateLimiter<HttpContext> GroupCreation { get; } =
-            PartitionedRateLimiter.Create<HttpContext, string>(context => TokenBucket(context, o => (o.GroupCreationBurst, o.GroupCreationPerPeriod, o.GroupCreationPeriod)));
-
-        public void Dispose()
+        if (http.GetEndpoint()?.Metadata.GetMetadata<RouteRateLimit>() is not { } limit || !http.Items.TryAdd(Taken, null))
         {
-            Chat.Dispose();
-            GroupCreation.Dispose();
+            return null;
         }
+        using var lease = limit.Bucket(http.RequestServices.GetRequiredService<CallerRateLimiters>()).AttemptAcquire(http);
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)) : 1;
+        http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        return Problems.Of(ErrorCodes.RateLimited, limit.Detail);
     }
 
+    private static TBuilder Limited<TBuilder>(this TBuilder builder, RouteRateLimit limit)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(limit).AddEndpointFilter(static (context, next) =>
+            Take(context.HttpContext) is { } refused ? ValueTask.FromResult<object?>(refused) : next(context));
+
     /// <summary>The caller's bucket (by user id; by address for a caller not signed in), sized from the current options.</summary>
-    private static RateLimitPartition<string> TokenBucket(HttpContext context, Func<RateLimitOptions, (int Burst, int PerPeriod, TimeSpan Period)> select)
+    internal static RateLimitPartition<string> TokenBucket(HttpContext context, Func<RateLimitOptions, (int Burst, int PerPeriod, TimeSpan Period)> select)
     {
         var (burst, perPeriod, period) = select(context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value);
         var partition = context.User.Identity?.IsAuthenticated == true ? context.User.UserId() : context.Connection.RemoteIpAddress?.ToString() ?? "anonymous";
@@ -141,5 +131,25 @@ public static class RateLimiting
             QueueLimit = 0,
             AutoReplenishment = true,
         });
+    }
+}
+
+/// <summary>The purchase-and-join, chat and group-creation buckets, one per caller each.</summary>
+public sealed class CallerRateLimiters : IDisposable
+{
+    public PartitionedRateLimiter<HttpContext> PerShopper { get; } =
+        PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimiting.TokenBucket(context, o => (o.PerShopperBurst, o.PerShopperPerPeriod, o.Period)));
+
+    public PartitionedRateLimiter<HttpContext> Chat { get; } =
+        PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimiting.TokenBucket(context, o => (o.ChatBurst, o.ChatPerPeriod, o.ChatPeriod)));
+
+    public PartitionedRateLimiter<HttpContext> GroupCreation { get; } =
+        PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimiting.TokenBucket(context, o => (o.GroupCreationBurst, o.GroupCreationPerPeriod, o.GroupCreationPeriod)));
+
+    public void Dispose()
+    {
+        PerShopper.Dispose();
+        Chat.Dispose();
+        GroupCreation.Dispose();
     }
 }

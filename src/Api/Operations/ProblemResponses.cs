@@ -5,7 +5,6 @@ using GroupBuy.Api.Errors;
 using GroupBuy.Grains.Interfaces;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.OpenApi;
 
 namespace GroupBuy.Api.Operations;
@@ -87,7 +86,7 @@ internal sealed class ProblemResponses : IOpenApiOperationTransformer
                 codes.Add(ErrorCodes.Forbidden);
             }
         }
-        if (metadata.OfType<EnableRateLimitingAttribute>().Any())
+        if (metadata.OfType<RouteRateLimit>().Any())
         {
             codes.Add(ErrorCodes.RateLimited);
         }

@@ -33,6 +33,10 @@ public interface IIdempotencyGrain : IGrainWithStringKey
 {
     Task<IdempotencyClaim> Begin(string key, string fingerprint);
 
+    /// <summary>The key's kept answer when it was for this request, without claiming anything (a rate-limited route asks first).</summary>
+    [ReadOnly]
+    Task<StoredResponse?> Answered(string key, string fingerprint);
+
     /// <summary>Keeps the answer for replays; an answer too large to keep releases the key instead, so a retry runs afresh.</summary>
     Task Complete(string key, string fingerprint, StoredResponse response);
 

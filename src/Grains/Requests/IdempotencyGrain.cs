@@ -71,6 +71,16 @@ public sealed class IdempotencyGrain(
         return new IdempotencyClaim(true, null, null);
     }
 
+    public async Task<StoredResponse?> Answered(string key, string fingerprint)
+    {
+        if (State.Find(key, time.GetUtcNow()) is { Response: { } response } record && record.Fingerprint == fingerprint)
+        {
+            await DurableAsync();
+            return response;
+        }
+        return null;
+    }
+
     public async Task Complete(string key, string fingerprint, StoredResponse response)
     {
         if (!keys.State.Keys.TryGetValue(key, out var record) || record.Fingerprint != fingerprint || record.Response is not null)
