@@ -9,10 +9,7 @@ public sealed class RateLimitReplayTests
     public async Task A_retried_group_creation_replays_its_answer_even_when_the_caller_has_no_creations_left()
     {
         await using var api = new ApiFactory();
-        var limited = api.WithWebHostBuilder(b => b
-            .UseSetting("RateLimits:GroupCreationBurst", "1")
-            .UseSetting("RateLimits:GroupCreationPerPeriod", "1")
-            .UseSetting("RateLimits:GroupCreationPeriod", "01:00:00"));
+        var limited = RateLimitTests.Limited(api, "GroupCreation", burst: 1);
         var founder = await limited.SignedInAsync("rl-replay", "shopper");
 
         var first = await founder.SendAsync(Keyed("/api/groups", new { name = "一群" }, "group-1"), ApiClient.Token);
@@ -32,10 +29,7 @@ public sealed class RateLimitReplayTests
     public async Task A_retried_purchase_replays_its_order_even_when_the_shopper_has_no_requests_left()
     {
         await using var api = new ApiFactory();
-        var limited = api.WithWebHostBuilder(b => b
-            .UseSetting("RateLimits:PerShopperBurst", "1")
-            .UseSetting("RateLimits:PerShopperPerPeriod", "1")
-            .UseSetting("RateLimits:Period", "01:00:00"));
+        var limited = RateLimitTests.Limited(api, "PerShopper", burst: 1);
         var sale = await ChatsApiTests.SaleAsync(limited);
         var shopper = await limited.SignedInAsync("rl-buyer", "shopper");
         var path = $"/api/flash-sales/{sale}/purchases";

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using GroupBuy.Api.Common;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -8,14 +10,21 @@ namespace GroupBuy.Api.Tests;
 
 public sealed class RateLimitTests
 {
+    /// <summary>The server with one of its limits (<c>PerShopper</c>, <c>Chat</c>, <c>GroupCreation</c>) at <paramref name="burst"/> requests, then one an hour.</summary>
+    internal static WebApplicationFactory<Program> Limited(ApiFactory api, string bucket, int burst)
+    {
+        var period = bucket == "PerShopper" ? "Period" : $"{bucket}Period";
+        return api.WithWebHostBuilder(b => b
+            .UseSetting($"RateLimits:{bucket}Burst", burst.ToString(CultureInfo.InvariantCulture))
+            .UseSetting($"RateLimits:{bucket}PerPeriod", "1")
+            .UseSetting($"RateLimits:{period}", "01:00:00"));
+    }
+
     [Fact]
     public async Task A_shopper_over_the_limit_gets_429_and_another_shopper_is_not_held_back()
     {
         await using var api = new ApiFactory();
-        var limited = api.WithWebHostBuilder(b => b
-            .UseSetting("RateLimits:PerShopperBurst", "3")
-            .UseSetting("RateLimits:PerShopperPerPeriod", "1")
-            .UseSetting("RateLimits:Period", "01:00:00"));
+        var limited = Limited(api, "PerShopper", burst: 3);
         var campaign = await GroupBuysApiTests.CampaignAsync(limited, teamSize: 10);
         var eager = await limited.SignedInAsync("rl-eager", "shopper");
         var calm = await limited.SignedInAsync("rl-calm", "shopper");
@@ -39,10 +48,7 @@ public sealed class RateLimitTests
     public async Task Reads_are_not_rate_limited()
     {
         await using var api = new ApiFactory();
-        var limited = api.WithWebHostBuilder(b => b
-            .UseSetting("RateLimits:PerShopperBurst", "1")
-            .UseSetting("RateLimits:PerShopperPerPeriod", "1")
-            .UseSetting("RateLimits:Period", "01:00:00"));
+        var limited = Limited(api, "PerShopper", burst: 1);
         var campaign = await GroupBuysApiTests.CampaignAsync(limited);
         var reader = limited.CreateClient();
 
@@ -56,10 +62,7 @@ public sealed class RateLimitTests
     public async Task A_caller_posting_over_the_chat_limit_gets_429_and_other_members_are_not_held_back()
     {
         await using var api = new ApiFactory();
-        var limited = api.WithWebHostBuilder(b => b
-            .UseSetting("RateLimits:ChatBurst", "3")
-            .UseSetting("RateLimits:ChatPerPeriod", "1")
-            .UseSetting("RateLimits:ChatPeriod", "01:00:00"));
+        var limited = Limited(api, "Chat", burst: 3);
         var (group, chatty, members) = await ChatsApiTests.GroupAsync(limited, "rl-chatty", "rl-member");
         var saleId = await ChatsApiTests.SaleAsync(limited);
 
@@ -88,10 +91,7 @@ public sealed class RateLimitTests
     public async Task A_caller_creating_groups_over_the_limit_gets_429_and_another_caller_is_not_held_back()
     {
         await using var api = new ApiFactory();
-        var limited = api.WithWebHostBuilder(b => b
-            .UseSetting("RateLimits:GroupCreationBurst", "2")
-            .UseSetting("RateLimits:GroupCreationPerPeriod", "1")
-            .UseSetting("RateLimits:GroupCreationPeriod", "01:00:00"));
+        var limited = Limited(api, "GroupCreation", burst: 2);
         var founder = await limited.SignedInAsync("rl-founder", "shopper");
         var calm = await limited.SignedInAsync("rl-founder-calm", "merchant");
 
