@@ -147,6 +147,29 @@ public sealed class TurnSchedulingTests
         await Task.WhenAll([holding, .. queued]);
         Assert.Equal(10, await grain.Count());
     }
+
+    [Fact]
+    public async Task The_queue_bound_counts_every_waiting_call_of_an_activation_interleaving_ones_included()
+    {
+        await using var silo = await TestSilo.StartAsync(_probe, runtime => runtime.MaxQueuedRequests = 4);
+        var grain = silo.GrainFactory.GetGrain<IReentrantTurnGrain>("bound");
+        var holding = grain.Hold("a");
+        // From here the activation admits no new call until "a" ends, so every call waits: two in line, two interleaving.
+        await grain.Leave();
+        Task[] queued = [grain.Increment(), grain.Increment(), grain.Ping("p1"), grain.Ping("p2")];
+
+        var interleaving = grain.Ping("p3");
+        var inLine = grain.Increment();
+
+        var waiting = queued.Count(call => !call.IsCompleted);
+        var rejectedAtOnce = (interleaving.IsFaulted, inLine.IsFaulted);
+        _probe.Open("a");
+        await Task.WhenAll([holding, .. queued]).WaitAsync(TimeSpan.FromSeconds(10), TestSilo.Token);
+        Assert.Equal(4, waiting);
+        Assert.Equal((true, true), rejectedAtOnce);
+        await Assert.ThrowsAsync<GrainOverloadedException>(() => interleaving);
+        await Assert.ThrowsAsync<GrainOverloadedException>(() => inLine);
+    }
 }
 
 internal static class TurnGrainExtensions

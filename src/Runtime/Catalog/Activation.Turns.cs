@@ -223,14 +223,16 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
             var queue = (request.Options & GrainMethodOptions.AlwaysInterleave) != 0 && _status == ActivationStatus.Valid
                 ? _interleaving ??= new()
                 : _pending ??= new();
-            if (queue.Count >= Runtime.Options.MaxQueuedRequests)
+            // The bound counts every waiting call of the activation, interleaving or in line.
+            var queued = (_pending?.Count ?? 0) + (_interleaving?.Count ?? 0);
+            if (queued >= Runtime.Options.MaxQueuedRequests)
             {
                 Runtime.Metrics.CallRejected(Class.GrainType);
                 request.Fail(new GrainOverloadedException(GrainId, Runtime.Options.MaxQueuedRequests));
                 return true;
             }
             queue.Enqueue(request);
-            Runtime.Metrics.RequestQueued(queue.Count);
+            Runtime.Metrics.RequestQueued(queued + 1);
             WatchForTimeoutsLocked();
             schedule = startActivation ? StartActivationLocked() : TryTakeTurnLocked();
         }

@@ -11,7 +11,7 @@ public sealed class GrainRuntimeOptions
     [TimeSpanRange("00:00:00.001", "01:00:00")]
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Requests that may wait on one activation; past that, calls fail fast with <see cref="GrainOverloadedException"/>.</summary>
+    /// <summary>Requests that may wait on one activation, in all its queues together; past that, calls fail fast with <see cref="GrainOverloadedException"/>.</summary>
     [Range(1, 10_000_000)]
     public int MaxQueuedRequests { get; set; } = 20_000;
 

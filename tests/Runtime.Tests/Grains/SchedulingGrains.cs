@@ -21,6 +21,9 @@ public interface ITurnGrain : IGrainWithStringKey
 
     /// <summary>Whether each continuation came back on this activation's context.</summary>
     Task<bool> ContinuationsStayOnTheActivation();
+
+    /// <summary>Asks to be deactivated once idle: until then the activation admits no new call.</summary>
+    Task Leave();
 }
 
 public interface IReentrantTurnGrain : ITurnGrain;
@@ -51,6 +54,12 @@ public class TurnGrainBase(Probe probe) : Grain
     }
 
     public Task HoldReading(string name) => Hold(name);
+
+    public Task Leave()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
 
     public Task<string> Ping(string name)
     {
