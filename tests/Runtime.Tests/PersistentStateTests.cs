@@ -1,10 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
 using GroupBuy.Runtime.Tests.Grains;
 
 namespace GroupBuy.Runtime.Tests;
 
 public sealed class PersistentStateTests
 {
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
     private readonly Probe _probe = new();
+    private readonly GatedStorage _gated = new();
 
     [Fact]
     public async Task State_is_loaded_before_activation_and_survives_a_restart()
@@ -110,4 +114,66 @@ public sealed class PersistentStateTests
         var (_, notes, version) = await silo.GrainFactory.GetGrain<ILedgerGrain>("large").Read();
         Assert.Equal((150, 150L), (notes, version));
     }
+
+    [Fact]
+    public async Task A_clear_issued_while_a_write_is_in_flight_applies_before_a_write_issued_after_it()
+    {
+        await using var silo = await StartGatedAsync();
+        var grain = silo.GrainFactory.GetGrain<IClearingGrain>("after");
+        await grain.Set(1);
+        _gated.Closed = true;
+        var first = grain.Set(2);
+        Assert.True(SpinWait.SpinUntil(() => _gated.Waiting == 1, Bound));
+
+        var clear = grain.Clear();
+        var second = grain.Set(3);
+        _gated.Open();
+        await Task.WhenAll(first, clear, second).WaitAsync(Bound, TestSilo.Token);
+
+        var stored = await _gated.Inner.ReadAsync("clearing", Testing.TestCluster.IdOf(grain), TestSilo.Token);
+        Assert.Equal(3, System.Text.Json.JsonSerializer.Deserialize<Tally>(stored!.Payload, Storage.StateBinding.Json)!.Value);
+        Assert.Equal((3, stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), true), await grain.Read());
+    }
+
+    [Fact]
+    public async Task A_write_issued_while_a_clear_is_in_flight_lands_after_it()
+    {
+        await using var silo = await StartGatedAsync();
+        var grain = silo.GrainFactory.GetGrain<IClearingGrain>("during");
+        await grain.Set(1);
+        _gated.Closed = true;
+        var clear = grain.Clear();
+        Assert.True(SpinWait.SpinUntil(() => _gated.Waiting == 1, Bound));
+
+        var write = grain.Set(2);
+        _gated.Open();
+        await Task.WhenAll(clear, write).WaitAsync(Bound, TestSilo.Token);
+
+        var stored = await _gated.Inner.ReadAsync("clearing", Testing.TestCluster.IdOf(grain), TestSilo.Token);
+        Assert.Equal(2, System.Text.Json.JsonSerializer.Deserialize<Tally>(stored!.Payload, Storage.StateBinding.Json)!.Value);
+        Assert.Equal((2, stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), true), await grain.Read());
+    }
+
+    [Fact]
+    public async Task A_clear_issued_after_writes_leaves_storage_and_memory_cleared()
+    {
+        await using var silo = await StartGatedAsync();
+        var grain = silo.GrainFactory.GetGrain<IClearingGrain>("last");
+        await grain.Set(1);
+        _gated.Closed = true;
+        var first = grain.Set(2);
+        Assert.True(SpinWait.SpinUntil(() => _gated.Waiting == 1, Bound));
+
+        var second = grain.Set(3);
+        var clear = grain.Clear();
+        _gated.Open();
+        await Task.WhenAll(first, second, clear).WaitAsync(Bound, TestSilo.Token);
+
+        var stored = await _gated.Inner.ReadAsync("clearing", Testing.TestCluster.IdOf(grain), TestSilo.Token);
+        Assert.Null(stored!.Payload);
+        Assert.Equal((0, stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), false), await grain.Read());
+    }
+
+    private Task<Testing.TestCluster> StartGatedAsync() =>
+        TestSilo.StartAsync(_probe, services: s => s.AddKeyedSingleton<Storage.IGrainStorage>(GatedStorage.Name, _gated));
 }

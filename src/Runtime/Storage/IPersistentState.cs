@@ -22,5 +22,9 @@ public interface IPersistentState<TState> : Storage.IIndexWriter
     /// </summary>
     Task WriteStateAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Clears the stored state after the writes issued before it and ahead of those issued after it; <see cref="State"/>
+    /// is reset at once. A failed clear drops the activation, as a failed write does.
+    /// </summary>
     Task ClearStateAsync(CancellationToken cancellationToken = default);
 }

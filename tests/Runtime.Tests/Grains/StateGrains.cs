@@ -1,3 +1,5 @@
+using GroupBuy.Runtime.Storage;
+
 namespace GroupBuy.Runtime.Tests.Grains;
 
 public interface ICoalescingGrain : IGrainWithStringKey
@@ -59,4 +61,87 @@ public sealed class LedgerGrain([PersistentState("ledger")] IJournaledState<Ledg
         Task.FromResult((ledger.State.Total, ledger.State.Notes.Count, ledger.ConfirmedVersion));
 
     public Task<IReadOnlyList<string>> Notes() => Task.FromResult<IReadOnlyList<string>>([.. ledger.State.Notes]);
+}
+
+public interface IClearingGrain : IGrainWithStringKey
+{
+    Task Set(int value);
+
+    Task Clear();
+
+    /// <summary>The state as the activation holds it: value (0 when none), etag, whether a record exists.</summary>
+    Task<(int Value, string? Etag, bool RecordExists)> Read();
+}
+
+/// <summary>Reentrant, so a clear and a write of its one state overlap.</summary>
+[Reentrant]
+public sealed class ClearingGrain([PersistentState("clearing", GatedStorage.Name)] IPersistentState<Tally> tally) : Grain, IClearingGrain
+{
+    public async Task Set(int value)
+    {
+        tally.State = new Tally(value);
+        await tally.WriteStateAsync();
+    }
+
+    public Task Clear() => tally.ClearStateAsync();
+
+    public Task<(int Value, string? Etag, bool RecordExists)> Read() => Task.FromResult((tally.State?.Value ?? 0, tally.Etag, tally.RecordExists));
+}
+
+/// <summary>Memory storage whose writes and clears wait, while <see cref="Closed"/>, until <see cref="Open"/> is called.</summary>
+public sealed class GatedStorage : IGrainStorage
+{
+    public const string Name = "gated";
+
+    private readonly MemoryGrainStorage _inner = new();
+    private TaskCompletionSource _gate = NewGate();
+    private int _waiting;
+
+    public bool Closed { get; set; }
+
+    /// <summary>Writes and clears waiting at the gate.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
+    public IGrainStorage Inner => _inner;
+
+    public void Open()
+    {
+        Closed = false;
+        _gate.TrySetResult();
+        _gate = NewGate();
+    }
+
+    public Task<StoredState?> ReadAsync(string stateName, GrainId grainId, CancellationToken cancellationToken) =>
+        _inner.ReadAsync(stateName, grainId, cancellationToken);
+
+    public async Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
+    {
+        await PassAsync();
+        return await _inner.WriteAsync(stateName, grainId, payload, expectedVersion, index, cancellationToken);
+    }
+
+    public async Task<long> ClearAsync(string stateName, GrainId grainId, long expectedVersion, CancellationToken cancellationToken)
+    {
+        await PassAsync();
+        return await _inner.ClearAsync(stateName, grainId, expectedVersion, cancellationToken);
+    }
+
+    private async Task PassAsync()
+    {
+        if (!Closed)
+        {
+            return;
+        }
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await _gate.Task;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+    }
+
+    private static TaskCompletionSource NewGate() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
