@@ -99,8 +99,33 @@ public sealed class StateFailureTests
         Assert.Equal(2, _probe.Activations);
     }
 
-    private Task<Testing.TestCluster> StartAsync() =>
-        TestSilo.StartAsync(_probe, services: s =>
+    [Fact]
+    public async Task A_call_held_for_the_next_activation_times_out_counted_from_when_it_was_issued()
+    {
+        await using var silo = await StartAsync(runtime => runtime.ResponseTimeout = TimeSpan.FromSeconds(10));
+        var counter = silo.GrainFactory.GetGrain<IFlakyCounterGrain>("late");
+        var held = counter.Hold("g1");
+        await _probe.Signaled("in:g1").WaitAsync(Bound, TestSilo.Token);
+        await counter.Leave();
+
+        // Issued now, held while "g1" runs, then sent on to the next activation, where it waits for a gate never opened.
+        var late = counter.Hold("g2");
+        silo.Clock.Advance(TimeSpan.FromSeconds(6));
+        _probe.Open("g1");
+        await held.WaitAsync(Bound, TestSilo.Token);
+        await _probe.Signaled("in:g2").WaitAsync(Bound, TestSilo.Token);
+        Assert.False(late.IsCompleted);
+
+        // Ten seconds after it was issued, four after it was sent on.
+        silo.Clock.Advance(TimeSpan.FromSeconds(4));
+        var timedOut = await Assert.ThrowsAsync<TimeoutException>(() => late.WaitAsync(Bound, TestSilo.Token));
+        Assert.Contains("got no response", timedOut.Message, StringComparison.Ordinal);  // the runtime's, not the test's bound
+        Assert.Equal(2, _probe.Activations);
+        _probe.Open("g2");  // so that the silo stops without waiting for the grain
+    }
+
+    private Task<Testing.TestCluster> StartAsync(Action<Hosting.GrainRuntimeOptions>? runtime = null) =>
+        TestSilo.StartAsync(_probe, runtime, services: s =>
         {
             s.AddKeyedSingleton<IGrainStorage>(FlakyStorage.Name, _flaky);
             s.AddKeyedSingleton<IJournalStorage>(FlakyStorage.Name, _flaky);
