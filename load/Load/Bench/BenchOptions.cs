@@ -57,10 +57,15 @@ public sealed record BenchOptions
         return arguments;
     }
 
-    /// <summary>Arguments every API server gets: dev tokens on, per-shopper limits out of the way, no order expiring mid-run.</summary>
+    /// <summary>
+    /// Arguments every API server gets: the request pipeline as deployed (an environment of its own rather than
+    /// Development, which adds the developer exception page and checks every scoped service's lifetime), dev tokens on
+    /// for seeding, per-shopper limits out of the way, no order expiring mid-run.
+    /// </summary>
     public IEnumerable<string> ServerArgs(string database) =>
     [
-        "--environment", "Development",
+        "--environment", "Benchmark",
+        "--Auth:DevTokens", "true",
         "--Storage:Provider", "sqlite",
         "--Storage:Sqlite:Path", database,
         "--RateLimits:PerShopperBurst", "100000",
