@@ -12,6 +12,7 @@ namespace GroupBuy.Grains.Requests;
 [JsonDerivedType(typeof(KeyAnswered), "answered")]
 [JsonDerivedType(typeof(KeyReleased), "released")]
 [JsonDerivedType(typeof(KeysImported), "imported")]
+[JsonDerivedType(typeof(KeysExpired), "expired")]
 public abstract record IdempotencyEvent;
 
 /// <summary>A request began under the key; applying it also forgets the keys that expired by <paramref name="At"/>.</summary>
@@ -24,3 +25,6 @@ public sealed record KeyReleased(string Key) : IdempotencyEvent;
 
 /// <summary>The live keys of the caller's earlier state (a whole dictionary rewritten on every write), once, as the journal takes over.</summary>
 public sealed record KeysImported(IReadOnlyDictionary<string, IdempotencyRecord> Keys) : IdempotencyEvent;
+
+/// <summary>The keys expired by <paramref name="At"/> are forgotten: the caller's reminder sweeps them when no claim has.</summary>
+public sealed record KeysExpired(DateTimeOffset At) : IdempotencyEvent;

@@ -11,15 +11,18 @@ namespace GroupBuy.Grains.Requests;
 /// keys are journaled: a claim, an answer or a release appends one event about one key, and snapshots (which hold
 /// only live keys) drop the events before them, so a keyed write costs the same however many keys the caller holds.
 /// A caller holds at most <see cref="IdempotencyOptions.MaxKeysPerCaller"/> live keys: past that a new key is
-/// refused until the oldest expires, rather than dropping a live key whose retry must still replay.
+/// refused until the oldest expires, rather than dropping a live key whose retry must still replay. A reminder set
+/// for when the oldest key expires sweeps the caller's keys even if it never comes back: once none is left, a snapshot
+/// of no keys replaces the journal's events, and the caller leaves nothing else stored.
 /// </summary>
 public sealed class IdempotencyGrain(
     TimeProvider time,
     IOptions<IdempotencyOptions> options,
     ILogger<IdempotencyGrain> logger,
     [PersistentState("keys")] IJournaledState<IdempotencyKeys, IdempotencyEvent> keys,
-    [PersistentState("idempotency")] IPersistentState<IdempotencyState> earlier) : Grain, IIdempotencyGrain
+    [PersistentState("idempotency")] IPersistentState<IdempotencyState> earlier) : Grain, IIdempotencyGrain, IRemindable
 {
+    private const string ExpiryReminder = "expire-keys";
     private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(1);
 
     private IdempotencyKeys State => keys.State;
@@ -37,6 +40,10 @@ public sealed class IdempotencyGrain(
             var live = earlier.State.Keys.Where(k => IdempotencyKeys.IsLive(k.Value, now)).ToDictionary(StringComparer.Ordinal);
             keys.Raise(new KeysImported(live));
             await keys.ConfirmAsync(cancellationToken);
+            if (live.Count > 0)
+            {
+                await ArmExpiryAsync(live.Values.Min(k => k.StartedAt) + IdempotencyKeys.Retention);
+            }
         }
         await earlier.ClearStateAsync(cancellationToken);
     }
@@ -68,7 +75,31 @@ public sealed class IdempotencyGrain(
         }
         keys.Raise(new KeyClaimed(key, fingerprint, now));
         await DurableAsync();
+        await ArmExpiryAsync(now + IdempotencyKeys.Retention);
         return new IdempotencyClaim(true, null, null);
+    }
+
+    /// <summary>Forgets the keys that have expired; sets the reminder again for the oldest left, or rests once none is.</summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ExpiryReminder)
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
+        var (live, oldest) = State.Live(now);
+        if (live < State.Keys.Count)
+        {
+            keys.Raise(new KeysExpired(now));
+            await DurableAsync();
+        }
+        if (live > 0)
+        {
+            await RegisterOrUpdateReminder(ExpiryReminder, oldest + IdempotencyKeys.Retention);
+            return;
+        }
+        await keys.TakeSnapshotAsync();
+        DeactivateOnIdle();
     }
 
     public async Task<StoredResponse?> Answered(string key, string fingerprint)
@@ -119,6 +150,26 @@ public sealed class IdempotencyGrain(
         }
         var (count, oldest) = State.Live(now);
         return count < limit ? null : oldest + IdempotencyKeys.Retention - now;
+    }
+
+    /// <summary>
+    /// Sets the sweep's reminder if none is set: one write a sweep, not one a claim, since a set reminder is due no later
+    /// than the newest key expires. The claim stands if this fails; the caller's next claim tries again.
+    /// </summary>
+    private async Task ArmExpiryAsync(DateTimeOffset dueAt)
+    {
+        if (GetReminder(ExpiryReminder) is not null)
+        {
+            return;
+        }
+        try
+        {
+            await RegisterOrUpdateReminder(ExpiryReminder, dueAt);
+        }
+        catch (Exception exception)
+        {
+            logger.ExpiryNotArmed(exception, GrainId.Key);
+        }
     }
 
     /// <summary>Every event raised so far made durable; a failed append drops this activation, and the next reloads the stored truth.</summary>

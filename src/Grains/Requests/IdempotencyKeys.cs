@@ -62,6 +62,9 @@ public sealed class IdempotencyKeys : IEventSourced<IdempotencyEvent>
             case KeyReleased released:
                 Keys.Remove(released.Key);
                 break;
+            case KeysExpired expired:
+                Forget(expired.At);
+                break;
             case KeysImported imported:
                 foreach (var (key, record) in imported.Keys)
                 {

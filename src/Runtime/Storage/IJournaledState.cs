@@ -40,4 +40,11 @@ public interface IJournaledState<TState, TEvent> : Storage.IIndexWriter
     /// it must count everything the replayed events changed as changed.
     /// </remarks>
     void TakeSnapshotRowsFrom(Storage.ISnapshotRowSource source);
+
+    /// <summary>
+    /// Writes a snapshot of the state as it is now, once every event raised so far is durable, so that the store drops
+    /// the events it covers: for a journal about to rest, whose events would otherwise stay stored until the next
+    /// interval's snapshot. False when none could be stored (the journal failed, or the write did; either is logged).
+    /// </summary>
+    Task<bool> TakeSnapshotAsync(CancellationToken cancellationToken = default);
 }

@@ -138,6 +138,23 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
 
     public void TakeSnapshotRowsFrom(ISnapshotRowSource source) => _rowSource = source;
 
+    public async Task<bool> TakeSnapshotAsync(CancellationToken cancellationToken = default)
+    {
+        // One snapshot at a time: one under way may already cover every event.
+        while (!_snapshotting.IsCompleted)
+        {
+            await _snapshotting;
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_failure is null && _snapshotVersion == Version)
+        {
+            return true;
+        }
+        var taken = WriteSnapshotOfNowAsync();
+        _snapshotting = taken;
+        return await taken;
+    }
+
     public Task ConfirmAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
