@@ -1,5 +1,6 @@
 using GroupBuy.Runtime;
 using GroupBuy.Runtime.Storage;
+using GroupBuy.Runtime.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GroupBuy.Grains.Tests;
@@ -46,33 +47,18 @@ internal sealed class StorageGate
         }
     }
 
-    private sealed class GatedStorage(MemoryGrainStorage inner, StorageGate gate) : IGrainStorage, IJournalStorage
+    private sealed class GatedStorage(MemoryGrainStorage inner, StorageGate gate) : DelegatingGrainStorage(inner)
     {
-        public Task<StoredState?> ReadAsync(string stateName, GrainId grainId, CancellationToken cancellationToken) =>
-            inner.ReadAsync(stateName, grainId, cancellationToken);
-
-        public async Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
+        public override async Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
         {
             await gate.PassAsync(grainId);
-            return await inner.WriteAsync(stateName, grainId, payload, expectedVersion, index, cancellationToken);
+            return await base.WriteAsync(stateName, grainId, payload, expectedVersion, index, cancellationToken);
         }
 
-        public Task<long> ClearAsync(string stateName, GrainId grainId, long expectedVersion, CancellationToken cancellationToken) =>
-            inner.ClearAsync(stateName, grainId, expectedVersion, cancellationToken);
-
-        public Task<JournalSnapshot?> ReadSnapshotAsync(string journalName, GrainId grainId, CancellationToken cancellationToken) =>
-            inner.ReadSnapshotAsync(journalName, grainId, cancellationToken);
-
-        public Task<IReadOnlyList<JournalEntry>> ReadEventsAsync(string journalName, GrainId grainId, long afterVersion, CancellationToken cancellationToken) =>
-            inner.ReadEventsAsync(journalName, grainId, afterVersion, cancellationToken);
-
-        public async Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
+        public override async Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
         {
             await gate.PassAsync(grainId);
-            await inner.AppendAsync(journalName, grainId, expectedVersion, events, index, cancellationToken);
+            await base.AppendAsync(journalName, grainId, expectedVersion, events, index, cancellationToken);
         }
-
-        public Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken) =>
-            inner.WriteSnapshotAsync(journalName, grainId, version, payload, index, cancellationToken);
     }
 }

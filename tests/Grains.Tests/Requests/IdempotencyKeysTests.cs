@@ -222,36 +222,24 @@ public sealed class IdempotencyKeysTests : IDisposable
             }
         }
 
-        private sealed class Counting(MemoryGrainStorage inner, WrittenBytes written) : IGrainStorage, IJournalStorage
+        private sealed class Counting(MemoryGrainStorage inner, WrittenBytes written) : DelegatingGrainStorage(inner)
         {
-            public Task<StoredState?> ReadAsync(string stateName, GrainId grainId, CancellationToken cancellationToken) =>
-                inner.ReadAsync(stateName, grainId, cancellationToken);
-
-            public Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
+            public override Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
             {
                 written.Add(grainId, ref written._states, payload.Length);
-                return inner.WriteAsync(stateName, grainId, payload, expectedVersion, index, cancellationToken);
+                return base.WriteAsync(stateName, grainId, payload, expectedVersion, index, cancellationToken);
             }
 
-            public Task<long> ClearAsync(string stateName, GrainId grainId, long expectedVersion, CancellationToken cancellationToken) =>
-                inner.ClearAsync(stateName, grainId, expectedVersion, cancellationToken);
-
-            public Task<JournalSnapshot?> ReadSnapshotAsync(string journalName, GrainId grainId, CancellationToken cancellationToken) =>
-                inner.ReadSnapshotAsync(journalName, grainId, cancellationToken);
-
-            public Task<IReadOnlyList<JournalEntry>> ReadEventsAsync(string journalName, GrainId grainId, long afterVersion, CancellationToken cancellationToken) =>
-                inner.ReadEventsAsync(journalName, grainId, afterVersion, cancellationToken);
-
-            public Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
+            public override Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
             {
                 written.Add(grainId, ref written._events, events.Sum(e => (long)e.Length));
-                return inner.AppendAsync(journalName, grainId, expectedVersion, events, index, cancellationToken);
+                return base.AppendAsync(journalName, grainId, expectedVersion, events, index, cancellationToken);
             }
 
-            public Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
+            public override Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
             {
                 written.Add(grainId, ref written._snapshots, payload.Length);
-                return inner.WriteSnapshotAsync(journalName, grainId, version, payload, index, cancellationToken);
+                return base.WriteSnapshotAsync(journalName, grainId, version, payload, index, cancellationToken);
             }
         }
     }

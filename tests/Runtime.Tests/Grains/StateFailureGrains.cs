@@ -1,4 +1,5 @@
 using GroupBuy.Runtime.Storage;
+using GroupBuy.Runtime.Testing;
 
 namespace GroupBuy.Runtime.Tests.Grains;
 
@@ -80,34 +81,17 @@ public sealed class FlakyLedgerGrain(Probe probe, [PersistentState("flaky-ledger
 }
 
 /// <summary>Memory storage whose next write or append fails, as a store that lost its connection would.</summary>
-public sealed class FlakyStorage : IGrainStorage, IJournalStorage
+public sealed class FlakyStorage() : DelegatingGrainStorage(new MemoryGrainStorage())
 {
     public const string Name = "flaky";
 
-    private readonly MemoryGrainStorage _inner = new();
-
     public bool FailNext { get; set; }
 
-    public Task<StoredState?> ReadAsync(string stateName, GrainId grainId, CancellationToken cancellationToken) =>
-        _inner.ReadAsync(stateName, grainId, cancellationToken);
+    public override Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
+        => TakeFailure() is { } failure ? Task.FromException<long>(failure) : base.WriteAsync(stateName, grainId, payload, expectedVersion, index, cancellationToken);
 
-    public Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
-        => TakeFailure() is { } failure ? Task.FromException<long>(failure) : _inner.WriteAsync(stateName, grainId, payload, expectedVersion, index, cancellationToken);
-
-    public Task<long> ClearAsync(string stateName, GrainId grainId, long expectedVersion, CancellationToken cancellationToken) =>
-        _inner.ClearAsync(stateName, grainId, expectedVersion, cancellationToken);
-
-    public Task<JournalSnapshot?> ReadSnapshotAsync(string journalName, GrainId grainId, CancellationToken cancellationToken) =>
-        _inner.ReadSnapshotAsync(journalName, grainId, cancellationToken);
-
-    public Task<IReadOnlyList<JournalEntry>> ReadEventsAsync(string journalName, GrainId grainId, long afterVersion, CancellationToken cancellationToken) =>
-        _inner.ReadEventsAsync(journalName, grainId, afterVersion, cancellationToken);
-
-    public Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
-        => TakeFailure() is { } failure ? Task.FromException(failure) : _inner.AppendAsync(journalName, grainId, expectedVersion, events, index, cancellationToken);
-
-    public Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken) =>
-        _inner.WriteSnapshotAsync(journalName, grainId, version, payload, index, cancellationToken);
+    public override Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
+        => TakeFailure() is { } failure ? Task.FromException(failure) : base.AppendAsync(journalName, grainId, expectedVersion, events, index, cancellationToken);
 
     private StorageUnavailableException? TakeFailure()
     {

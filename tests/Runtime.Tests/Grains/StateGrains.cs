@@ -1,4 +1,5 @@
 using GroupBuy.Runtime.Storage;
+using GroupBuy.Runtime.Testing;
 
 namespace GroupBuy.Runtime.Tests.Grains;
 
@@ -89,11 +90,10 @@ public sealed class ClearingGrain([PersistentState("clearing", GatedStorage.Name
 }
 
 /// <summary>Memory storage whose writes and clears wait, while <see cref="Closed"/>, until <see cref="Open"/> is called.</summary>
-public sealed class GatedStorage : IGrainStorage
+public sealed class GatedStorage() : DelegatingGrainStorage(new MemoryGrainStorage())
 {
     public const string Name = "gated";
 
-    private readonly MemoryGrainStorage _inner = new();
     private TaskCompletionSource _gate = NewGate();
     private int _waiting;
 
@@ -102,8 +102,6 @@ public sealed class GatedStorage : IGrainStorage
     /// <summary>Writes and clears waiting at the gate.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
 
-    public IGrainStorage Inner => _inner;
-
     public void Open()
     {
         Closed = false;
@@ -111,19 +109,16 @@ public sealed class GatedStorage : IGrainStorage
         _gate = NewGate();
     }
 
-    public Task<StoredState?> ReadAsync(string stateName, GrainId grainId, CancellationToken cancellationToken) =>
-        _inner.ReadAsync(stateName, grainId, cancellationToken);
-
-    public async Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
+    public override async Task<long> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> payload, long expectedVersion, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
     {
         await PassAsync();
-        return await _inner.WriteAsync(stateName, grainId, payload, expectedVersion, index, cancellationToken);
+        return await base.WriteAsync(stateName, grainId, payload, expectedVersion, index, cancellationToken);
     }
 
-    public async Task<long> ClearAsync(string stateName, GrainId grainId, long expectedVersion, CancellationToken cancellationToken)
+    public override async Task<long> ClearAsync(string stateName, GrainId grainId, long expectedVersion, CancellationToken cancellationToken)
     {
         await PassAsync();
-        return await _inner.ClearAsync(stateName, grainId, expectedVersion, cancellationToken);
+        return await base.ClearAsync(stateName, grainId, expectedVersion, cancellationToken);
     }
 
     private async Task PassAsync()
