@@ -153,12 +153,13 @@ public sealed class IdempotencyGrain(
     }
 
     /// <summary>
-    /// Sets the sweep's reminder if none is set: one write a sweep, not one a claim, since a set reminder is due no later
-    /// than the newest key expires. The claim stands if this fails; the caller's next claim tries again.
+    /// Sets the sweep's reminder if none is due: one write a sweep, not one a claim, since a set reminder is due no later
+    /// than the newest key expires. One already due has fired (it is removed once its sweep is done), so it is set again.
+    /// The claim stands if this fails; the caller's next claim tries again.
     /// </summary>
     private async Task ArmExpiryAsync(DateTimeOffset dueAt)
     {
-        if (GetReminder(ExpiryReminder) is not null)
+        if (GetReminder(ExpiryReminder) is { } set && set.DueAt > time.GetUtcNow())
         {
             return;
         }
