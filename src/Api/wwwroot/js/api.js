@@ -57,10 +57,15 @@ export async function request(method, path, body, { idempotent = false } = {}) {
 /**
  * A URL from a template whose every interpolated value is percent-encoded (encodeURIComponent), so an id, from the
  * address bar or from an answer, stays one path segment or one query value: never a '/', '?', '#' or '&' of its own.
- * url`/api/groups/${id}/messages?afterSeq=${seq}`
+ * Encoding leaves '.' and '..' as they are, and in a path the browser resolves them to another route, so such a
+ * value there is refused (an Error) rather than requested. url`/api/groups/${id}/messages?afterSeq=${seq}`
  */
 export function url(strings, ...values) {
-  return strings.reduce((built, text, i) => built + encodeURIComponent(String(values[i - 1])) + text);
+  return strings.reduce((built, text, i) => {
+    const value = encodeURIComponent(String(values[i - 1]));
+    if ((value === '.' || value === '..') && !built.includes('?')) throw new Error(`not an id: '${value}'`);
+    return built + value + text;
+  });
 }
 
 export const get = path => request('GET', path);

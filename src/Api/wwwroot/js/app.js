@@ -1,11 +1,14 @@
 // The page shell: picks the page by path, and runs the header (sign-in and the language switch). A page's id must
-// have the shape the server mints (32 hex digits; an order's fs|gb.{hex}.{n}): any other address is not found, so a
-// crafted link never reaches a page that builds API URLs from it.
+// have the shape the server mints (32 hex digits; an order's fs|gb.{hex}.{n}), and so must the group a link was shared
+// in (?groupId=, 32 hex digits): any other address is not found, so a crafted link never reaches a page that builds
+// API URLs or requests from it. Pages take both from here and never read the address themselves.
 import { identity } from './api.js';
 import { lang, setLang, t } from './i18n.js';
 import { h, fill, notFound } from './ui.js';
 import { openSignIn } from './session.js';
 import { onConnectionStatus } from './live.js';
+
+const HEX_ID = /^[0-9a-f]{32}$/;
 
 const routes = [
   [/^\/$/, () => import('./pages/home.js')],
@@ -36,12 +39,14 @@ async function route() {
   header();
   const main = document.getElementById('page');
   onConnectionStatus(status => document.body.classList.toggle('offline', status === 'reconnecting'));
+  const groupId = new URLSearchParams(location.search).get('groupId');
+  const wellFormed = groupId === null || HEX_ID.test(groupId);
   for (const [pattern, load] of routes) {
-    const match = location.pathname.match(pattern);
+    const match = wellFormed && location.pathname.match(pattern);
     if (match) {
       try {
         const page = await load();
-        await page.render(main, decodeURIComponent(match[1] ?? ''));
+        await page.render(main, decodeURIComponent(match[1] ?? ''), { groupId });
       } catch (error) {
         console.error(error);
         fill(main, error?.code === 'not_found' ? notFound() : h('section', { class: 'empty' }, h('p', {}, t('loadFailed'))));

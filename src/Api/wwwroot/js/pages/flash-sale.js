@@ -1,14 +1,13 @@
 // `/flash-sales/{id}`: the live remaining stock, the countdown to the start and then the end, and the buy button.
-import { get, post } from '../api.js';
+import { get, post, url } from '../api.js';
 import { money, t } from '../i18n.js';
 import { watch } from '../live.js';
 import { requireSignIn } from '../session.js';
 import { action, bar, countdown, h, fill, lock, productTile, setBar, setDeadline, statusBadge } from '../ui.js';
 
-export async function render(main, id) {
-  const sale = await get(`/api/flash-sales/${id}`);
-  const product = await get(`/api/catalog/${encodeURIComponent(sale.sku)}`).catch(() => ({ name: sale.sku }));
-  const groupId = new URLSearchParams(location.search).get('groupId');
+export async function render(main, id, { groupId }) {
+  const sale = await get(url`/api/flash-sales/${id}`);
+  const product = await get(url`/api/catalog/${sale.sku}`).catch(() => ({ name: sale.sku }));
 
   const status = statusBadge('sale-status');
   const remaining = h('strong', { testid: 'sale-remaining' });
@@ -20,8 +19,8 @@ export async function render(main, id) {
 
   action(buy, async () => {
     if (!requireSignIn()) return;
-    const order = await post(`/api/flash-sales/${id}/purchases`, { quantity: 1, ...(groupId ? { groupId } : {}) }, { idempotent: true });
-    location.href = `/orders/${order.id}`;
+    const order = await post(url`/api/flash-sales/${id}/purchases`, { quantity: 1, ...(groupId ? { groupId } : {}) }, { idempotent: true });
+    location.href = url`/orders/${order.id}`;
   });
 
   fill(main,

@@ -1,16 +1,15 @@
 // `/group-buys/{id}`: the product and its prices, the forming teams nearest completion (live), open and quick-join.
-import { get, post } from '../api.js';
+import { get, post, url } from '../api.js';
 import { money, t } from '../i18n.js';
 import { watch } from '../live.js';
 import { requireSignIn } from '../session.js';
 import { rememberSeat } from './team.js';
 import { action, avatar, countdown, fill, h, lock, productTile, setDeadline } from '../ui.js';
 
-export async function render(main, id) {
-  const campaign = await get(`/api/group-buys/${id}`);
-  const product = await get(`/api/catalog/${encodeURIComponent(campaign.sku)}`).catch(() => ({ name: campaign.sku }));
-  const groupId = new URLSearchParams(location.search).get('groupId');
-  const query = groupId ? `?groupId=${encodeURIComponent(groupId)}` : '';
+export async function render(main, id, { groupId }) {
+  const campaign = await get(url`/api/group-buys/${id}`);
+  const product = await get(url`/api/catalog/${campaign.sku}`).catch(() => ({ name: campaign.sku }));
+  const query = groupId ? url`?groupId=${groupId}` : '';
   const body = groupId ? { groupId } : {};
 
   const teams = h('ul', { class: 'team-list', testid: 'open-teams' });
@@ -24,10 +23,10 @@ export async function render(main, id) {
 
   const go = join => {
     rememberSeat(join.team.id, join.order.id);
-    location.href = `/teams/${join.team.id}${query}`;
+    location.href = url`/teams/${join.team.id}` + query;
   };
-  action(open, async () => { if (requireSignIn()) go(await post(`/api/group-buys/${id}/teams`, body, { idempotent: true })); });
-  action(quick, async () => { if (requireSignIn()) go(await post(`/api/group-buys/${id}/quick-join`, body, { idempotent: true })); });
+  action(open, async () => { if (requireSignIn()) go(await post(url`/api/group-buys/${id}/teams`, body, { idempotent: true })); });
+  action(quick, async () => { if (requireSignIn()) go(await post(url`/api/group-buys/${id}/quick-join`, body, { idempotent: true })); });
 
   fill(main,
     h('section', { class: 'hero' }, productTile(product.name, 'large'), h('div', { class: 'hero-flag team' }, t('teamOf', campaign.teamSize))),
@@ -59,7 +58,7 @@ export async function render(main, id) {
         h('div', { class: 'team-row-body' },
           h('strong', {}, t('moreToJoin', team.needed)),
           h('span', { class: 'muted' }, t('teamExpiresIn'), ' ', countdown(team.expiresAt))),
-        h('a', { class: 'btn small primary', href: `/teams/${team.id}${query}` }, t('join')))));
+        h('a', { class: 'btn small primary', href: url`/teams/${team.id}` + query }, t('join')))));
   };
   show(campaign);
   await watch(`group-buy:${id}`, show);

@@ -1,5 +1,5 @@
 // `/`: the live campaigns, each a card that opens its page.
-import { get } from '../api.js';
+import { get, url } from '../api.js';
 import { syncClock } from '../clock.js';
 import { money, t } from '../i18n.js';
 import { bar, countdown, fill, h, productTile } from '../ui.js';
@@ -21,7 +21,7 @@ function card(campaign) {
 
 function flashSaleCard({ id, productName, flashSale: sale }) {
   const scheduled = sale.status === 'scheduled';
-  return h('a', { class: 'card campaign', href: `/flash-sales/${id}`, testid: 'campaign-card' },
+  return h('a', { class: 'card campaign', href: url`/flash-sales/${id}`, testid: 'campaign-card' },
     productTile(productName),
     h('div', { class: 'campaign-body' },
       h('div', { class: 'campaign-head' }, h('span', { class: 'badge hot' }, t('flashSale')), h('h2', {}, productName)),
@@ -33,7 +33,7 @@ function flashSaleCard({ id, productName, flashSale: sale }) {
 }
 
 function groupBuyCard({ id, productName, groupBuy: campaign }) {
-  return h('a', { class: 'card campaign', href: `/group-buys/${id}`, testid: 'campaign-card' },
+  return h('a', { class: 'card campaign', href: url`/group-buys/${id}`, testid: 'campaign-card' },
     productTile(productName),
     h('div', { class: 'campaign-body' },
       h('div', { class: 'campaign-head' }, h('span', { class: 'badge team' }, t('teamOf', campaign.teamSize)), h('h2', {}, productName)),

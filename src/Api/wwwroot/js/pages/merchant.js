@@ -1,5 +1,5 @@
 // `/merchant`: create products, launch flash sales and group buys, and watch each campaign on a live dashboard.
-import { get, identity, post } from '../api.js';
+import { get, identity, post, url } from '../api.js';
 import { serverNow, syncClock } from '../clock.js';
 import { money, t } from '../i18n.js';
 import { watch, unwatch } from '../live.js';
@@ -29,7 +29,7 @@ export async function render(main) {
   };
   const row = campaign => {
     const snapshot = campaign.flashSale ?? campaign.groupBuy;
-    const href = campaign.flashSale ? `/flash-sales/${campaign.id}` : `/group-buys/${campaign.id}`;
+    const href = campaign.flashSale ? url`/flash-sales/${campaign.id}` : url`/group-buys/${campaign.id}`;
     return h('li', { class: 'console-row', testid: 'my-campaign' },
       h('div', {},
         h('div', {}, h('span', { class: `badge ${campaign.flashSale ? 'hot' : 'team'}` }, campaign.flashSale ? t('flashSale') : t('groupBuy')), ' ',

@@ -1,5 +1,5 @@
 // `/orders/{id}`: the shopper's order, the pay button and the pay-by countdown.
-import { get, post } from '../api.js';
+import { get, post, url } from '../api.js';
 import { money, t } from '../i18n.js';
 import { watch } from '../live.js';
 import { requireSignIn } from '../session.js';
@@ -10,19 +10,19 @@ export async function render(main, id) {
     fill(main, h('section', { class: 'empty' }, h('p', {}, t('signInFirst'))));
     return;
   }
-  const order = await get(`/api/orders/${encodeURIComponent(id)}`);
-  const product = await get(`/api/catalog/${encodeURIComponent(order.sku)}`).catch(() => ({ name: order.sku }));
+  const order = await get(url`/api/orders/${id}`);
+  const product = await get(url`/api/catalog/${order.sku}`).catch(() => ({ name: order.sku }));
   // An order has no serverTime of its own; its sale's or team's snapshot sets the clock the pay-by countdown runs on.
-  await get(order.kind === 'flash_sale' ? `/api/flash-sales/${order.refId}` : `/api/teams/${order.refId}`).catch(() => null);
+  await get(order.kind === 'flash_sale' ? url`/api/flash-sales/${order.refId}` : url`/api/teams/${order.refId}`).catch(() => null);
 
   const status = h('span', { class: 'badge', testid: 'order-status' });
   const clock = countdown(order.payBy, { testid: 'pay-countdown' });
   const clockRow = h('div', { class: 'countdown-row center' }, h('span', { class: 'countdown-label' }, t('payBy')), clock);
   const pay = h('button', { type: 'button', class: 'btn primary block big', testid: 'pay-button' });
-  const back = order.kind === 'flash_sale' ? `/flash-sales/${order.refId}` : `/teams/${order.refId}`;
+  const back = order.kind === 'flash_sale' ? url`/flash-sales/${order.refId}` : url`/teams/${order.refId}`;
 
   action(pay, async () => {
-    show(await post(`/api/orders/${encodeURIComponent(id)}/pay`));
+    show(await post(url`/api/orders/${id}/pay`));
     toast(t('paid'));
   });
 
@@ -52,6 +52,6 @@ export async function render(main, id) {
   show(order);
   if (order.kind === 'group_buy') {
     // A team's success confirms its orders; follow the team and read the order again when it changes.
-    await watch(`team:${order.refId}`, async () => show(await get(`/api/orders/${encodeURIComponent(id)}`)));
+    await watch(`team:${order.refId}`, async () => show(await get(url`/api/orders/${id}`)));
   }
 }

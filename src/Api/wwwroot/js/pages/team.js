@@ -1,6 +1,6 @@
 // `/teams/{id}`: the seats (members as avatars, empty seats drawn), live "n more to join", the countdown on the
 // server's clock, the join button, a share link, and the success and failure states.
-import { get, post } from '../api.js';
+import { get, post, url } from '../api.js';
 import { money, t } from '../i18n.js';
 import { watch } from '../live.js';
 import { requireSignIn } from '../session.js';
@@ -19,11 +19,10 @@ function seatOrder(teamId) {
   return JSON.parse(localStorage.getItem(SEATS_KEY) ?? '{}')[teamId];
 }
 
-export async function render(main, id) {
-  const team = await get(`/api/teams/${id}`);
-  const campaign = await get(`/api/group-buys/${team.groupBuyId}`);
-  const product = await get(`/api/catalog/${encodeURIComponent(campaign.sku)}`).catch(() => ({ name: campaign.sku }));
-  const groupId = new URLSearchParams(location.search).get('groupId');
+export async function render(main, id, { groupId }) {
+  const team = await get(url`/api/teams/${id}`);
+  const campaign = await get(url`/api/group-buys/${team.groupBuyId}`);
+  const product = await get(url`/api/catalog/${campaign.sku}`).catch(() => ({ name: campaign.sku }));
 
   const status = statusBadge('team-status');
   const needed = h('strong', { class: 'needed', testid: 'team-needed' });
@@ -38,23 +37,23 @@ export async function render(main, id) {
 
   action(join, async () => {
     if (!requireSignIn()) return;
-    const result = await post(`/api/teams/${id}/members`, groupId ? { groupId } : {}, { idempotent: true });
+    const result = await post(url`/api/teams/${id}/members`, groupId ? { groupId } : {}, { idempotent: true });
     rememberSeat(id, result.order.id);
     show(result.team);
   });
   share.addEventListener('click', async () => {
-    const url = `${location.origin}/teams/${id}`;
+    const link = location.origin + url`/teams/${id}`;
     const text = `${product.name} ${money(campaign.price)}`;
     if (navigator.share) {
-      await navigator.share({ title: text, url }).catch(() => {});
+      await navigator.share({ title: text, url: link }).catch(() => {});
     } else {
-      await navigator.clipboard?.writeText(url).catch(() => {});
+      await navigator.clipboard?.writeText(link).catch(() => {});
       toast(t('copied'));
     }
   });
 
   fill(main,
-    h('a', { class: 'card product-strip', href: `/group-buys/${team.groupBuyId}` },
+    h('a', { class: 'card product-strip', href: url`/group-buys/${team.groupBuyId}` },
       productTile(product.name, 'small'),
       h('div', {}, h('div', { class: 'product-name small' }, product.name),
         h('div', { class: 'price-row' }, h('span', { class: 'price' }, money(campaign.price)), h('span', { class: 'strike' }, money(campaign.soloPrice))))),
@@ -89,7 +88,7 @@ export async function render(main, id) {
     share.hidden = !forming;
     const mine = seatOrder(id);
     orderLink.hidden = !mine;
-    if (mine) orderLink.href = `/orders/${mine}`;
+    if (mine) orderLink.href = url`/orders/${mine}`;
     join.textContent = mine && forming ? t('joinedAlready') : forming ? `${t('join')} · ${money(campaign.price)}` : t(snapshot.status);
     lock(join, !forming || snapshot.needed === 0 || !!mine);
   }
