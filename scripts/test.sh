@@ -25,7 +25,32 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+# The tests' throwaway PostgreSQL servers are made in a folder of this run's own (PostgresServer honours
+# GROUPBUY_PG_TEMP), so that one left running by a test host that ended early is found and stopped below, and no other
+# run's server is touched. Its path stays short: a server's unix socket is in its folder (at most 107 bytes).
+pg_temp=$(mktemp -d)
+chmod 711 "$pg_temp"   # as root the servers run as the postgres user, who must reach their folders
+export GROUPBUY_PG_TEMP="$pg_temp"
+
+stop_leftover_servers() {
+  local data pg_ctl
+  for data in "$pg_temp"/groupbuy-pg-*/data; do
+    [ -e "$data/postmaster.pid" ] || continue
+    if [ -n "${GROUPBUY_PG_BIN:-}" ]; then
+      pg_ctl=$GROUPBUY_PG_BIN/pg_ctl
+    else
+      pg_ctl=$(printf '%s\n' /usr/lib/postgresql/*/bin/pg_ctl | sort -V | tail -n 1)
+    fi
+    echo "test.sh: stopping a PostgreSQL server left running in $data" >&2
+    if [ "$(id -u)" -eq 0 ]; then
+      runuser -u postgres -- "$pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1
+    else
+      "$pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1
+    fi
+  done
+  rm -rf "$pg_temp"
+}
+trap 'stop_leftover_servers; rm -rf "$results"' EXIT
 
 dotnet build GroupBuy.sln -c Release -warnaserror --nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
 # Each test project gets its own result file; projects run one after another, tests inside in parallel.
@@ -36,6 +61,7 @@ for project in tests/*/*.csproj; do
   dotnet test "$project" -c Release --no-build --nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
     || status=1
 done
+stop_leftover_servers
 
 passed=0; failed=0
 for trx in "$results"/*.trx; do

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -9,9 +10,19 @@ namespace GroupBuy.TestSupport;
 /// A throwaway PostgreSQL server: <c>initdb</c> into a temp folder, started on a free loopback port,
 /// stopped and deleted on dispose. Nothing is shared with a system service.
 /// </summary>
+/// <remarks>
+/// The folder is made under <c>GROUPBUY_PG_TEMP</c> when set (scripts/test.sh gives each run a folder of its own and
+/// stops whatever is left in it), else under the system's temp folder. A server whose process ends without its
+/// dispose having run (a test host shut down early) is stopped and deleted on <see cref="AppDomain.ProcessExit"/>.
+/// </remarks>
 public sealed class PostgresServer : IAsyncDisposable
 {
     private const string ServiceUser = "postgres";
+
+    /// <summary>Servers made and not yet disposed: what <see cref="AppDomain.ProcessExit"/> stops.</summary>
+    private static readonly ConcurrentDictionary<PostgresServer, byte> Undisposed = new();
+    private static int _exitHooked;
+
     private readonly string _binDirectory;
     private readonly string _root;
     private readonly bool _durable;
@@ -43,28 +54,93 @@ public sealed class PostgresServer : IAsyncDisposable
     public static async Task<PostgresServer> StartAsync(CancellationToken cancellationToken, bool durable = false)
     {
         var bin = FindBinDirectory();
-        var root = Directory.CreateTempSubdirectory("groupbuy-pg-").FullName;
-        if (Environment.IsPrivilegedProcess)
-        {
-            // initdb refuses to run as root; the server runs as the package's service account.
-            await RunAsync("chown", [ServiceUser, root], asServiceUser: false, cancellationToken);
-        }
-
+        var root = CreateRoot();
         var server = new PostgresServer(bin, root, FreePort(), durable);
-        await server.RunToolAsync("initdb", ["-D", server.DataDirectory, "-U", ServiceUser, "--auth=trust", "-E", "UTF8", "--no-sync"], cancellationToken);
-        // A free port can be taken by another process (tests run side by side) before the server binds it; nothing
-        // has its address yet, so the first start simply tries another.
-        for (var attempt = 1; ; attempt++)
+        Track(server);
+        try
         {
+            if (Environment.IsPrivilegedProcess)
+            {
+                // initdb refuses to run as root; the server runs as the package's service account.
+                await RunAsync("chown", [ServiceUser, root], asServiceUser: false, cancellationToken);
+            }
+            await server.RunToolAsync("initdb", ["-D", server.DataDirectory, "-U", ServiceUser, "--auth=trust", "-E", "UTF8", "--no-sync"], cancellationToken);
+            // A free port can be taken by another process (tests run side by side) before the server binds it; nothing
+            // has its address yet, so the first start simply tries another.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await server.StartServerAsync(cancellationToken);
+                    return server;
+                }
+                catch (InvalidOperationException) when (attempt < 5 && server.PortWasTaken())
+                {
+                    File.Delete(Path.Combine(root, "server.log"));
+                    server.Port = FreePort();
+                }
+            }
+        }
+        catch
+        {
+            // No caller holds the server to dispose it: a start that failed or timed out (pg_ctl gives up waiting
+            // while the server may still come up) would leave it running and its folder behind.
             try
             {
-                await server.StartServerAsync(cancellationToken);
-                return server;
+                await server.DisposeAsync();
             }
-            catch (InvalidOperationException) when (attempt < 5 && server.PortWasTaken())
+            catch (Exception cleanup) when (cleanup is InvalidOperationException or IOException)
             {
-                File.Delete(Path.Combine(root, "server.log"));
-                server.Port = FreePort();
+                // The start's failure is the one to report.
+            }
+            throw;
+        }
+    }
+
+    private static string CreateRoot()
+    {
+        var parent = Environment.GetEnvironmentVariable("GROUPBUY_PG_TEMP");
+        if (string.IsNullOrEmpty(parent))
+        {
+            return Directory.CreateTempSubdirectory("groupbuy-pg-").FullName;
+        }
+        // The server's unix socket lives in this folder, and a socket's path is limited to 107 bytes.
+        var root = Path.Combine(Path.GetFullPath(parent), $"groupbuy-pg-{Guid.NewGuid():N}"[..20]);
+        Directory.CreateDirectory(root);
+        return root;
+    }
+
+    private static void Track(PostgresServer server)
+    {
+        if (Interlocked.Exchange(ref _exitHooked, 1) == 0)
+        {
+            AppDomain.CurrentDomain.ProcessExit += StopUndisposed;
+        }
+        Undisposed.TryAdd(server, 0);
+    }
+
+    /// <summary>
+    /// The process is ending with servers not disposed (a fixture whose dispose never ran): stops them at once and
+    /// deletes their folders, so that no server outlives the process that started it.
+    /// </summary>
+    private static void StopUndisposed(object? sender, EventArgs e)
+    {
+        foreach (var server in Undisposed.Keys)
+        {
+            if (!Undisposed.TryRemove(server, out _))
+            {
+                continue;
+            }
+            try
+            {
+                // Synchronous: the process is ending, nothing else will run its continuations for long.
+                using var stop = Start(server.ToolPath("pg_ctl"), ["-D", server.DataDirectory, "-m", "immediate", "-w", "stop"], Environment.IsPrivilegedProcess);
+                stop.WaitForExit(TimeSpan.FromSeconds(30));
+                Directory.Delete(server._root, recursive: true);
+            }
+            catch (Exception failure) when (failure is InvalidOperationException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+            {
+                // Ending anyway; the other servers are still stopped.
             }
         }
     }
@@ -99,12 +175,24 @@ public sealed class PostgresServer : IAsyncDisposable
         return ConnectionStringFor(name);
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() =>
+        Undisposed.TryRemove(this, out _) ? StopAndDeleteAsync() : ValueTask.CompletedTask;
+
+    private async ValueTask StopAndDeleteAsync()
     {
         NpgsqlConnection.ClearAllPools();
         try
         {
-            await StopServerAsync(CancellationToken.None);
+            // Not running when never started, or when a test failed while its server was stopped for an outage.
+            if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
+            {
+                var stop = await RunAsync(ToolPath("pg_ctl"), ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], Environment.IsPrivilegedProcess, CancellationToken.None, check: false);
+                // pg_ctl status exits 3 when no server runs (a stale pid file left by a crash is not one).
+                if (stop.ExitCode != 0 && (await RunAsync(ToolPath("pg_ctl"), ["-D", DataDirectory, "status"], Environment.IsPrivilegedProcess, CancellationToken.None, check: false)).ExitCode != 3)
+                {
+                    throw new InvalidOperationException($"pg_ctl stop exited {stop.ExitCode}: {stop.Output}");
+                }
+            }
         }
         finally
         {
@@ -112,10 +200,32 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
-    private Task RunToolAsync(string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
-        RunAsync(Path.Combine(_binDirectory, tool), arguments, asServiceUser: Environment.IsPrivilegedProcess, cancellationToken);
+    private string ToolPath(string tool) => Path.Combine(_binDirectory, tool);
 
-    private static async Task RunAsync(string file, IReadOnlyList<string> arguments, bool asServiceUser, CancellationToken cancellationToken)
+    private async Task RunToolAsync(string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
+        await RunAsync(ToolPath(tool), arguments, asServiceUser: Environment.IsPrivilegedProcess, cancellationToken);
+
+    /// <summary>
+    /// Runs a tool to its end. A cancellation does not abandon a running tool (pg_ctl waits at most a minute): a
+    /// server still coming up after the call returned would be stopped by nobody.
+    /// </summary>
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, IReadOnlyList<string> arguments, bool asServiceUser, CancellationToken cancellationToken, bool check = true)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var process = Start(file, arguments, asServiceUser);
+        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        await process.WaitForExitAsync(CancellationToken.None);
+        var text = await output + await error;
+        if (check && process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited {process.ExitCode}: {text}");
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return (process.ExitCode, text);
+    }
+
+    private static Process Start(string file, IReadOnlyList<string> arguments, bool asServiceUser)
     {
         var start = new ProcessStartInfo(asServiceUser ? "runuser" : file)
         {
@@ -135,14 +245,7 @@ public sealed class PostgresServer : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited {process.ExitCode}: {await output}{await error}");
-        }
+        return Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
     }
 
     private static string FindBinDirectory()
