@@ -81,11 +81,17 @@ public class BrowserServer : IAsyncLifetime
         }
         var page = await context.NewPageAsync();
         var faults = Faults.GetOrCreateValue(page);
+        // Playwright raises the page's events on its own thread, outside the test's context: the output is taken here.
+        var output = TestContext.Current.TestOutputHelper;
         page.Console += (_, message) =>
         {
+            if (message.Type is "warning")
+            {
+                output?.WriteLine($"[browser warning] {message.Text}");
+            }
             if (message.Type == "error")
             {
-                TestContext.Current.TestOutputHelper?.WriteLine($"[browser] {message.Text}");
+                output?.WriteLine($"[browser] {message.Text}");
                 if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
                 {
                     lock (faults)
@@ -96,13 +102,12 @@ public class BrowserServer : IAsyncLifetime
             }
         };
         // The page's traffic, in the test's output: when a wait times out it shows which request never finished.
-        var output = TestContext.Current.TestOutputHelper;
         page.Request += (_, request) => output?.WriteLine($"[net {DateTime.UtcNow:HH:mm:ss.fff}] {request.Method} {request.Url}");
         page.Response += (_, response) => output?.WriteLine($"[net {DateTime.UtcNow:HH:mm:ss.fff}] {response.Status} {response.Url}");
         page.RequestFailed += (_, request) => output?.WriteLine($"[net {DateTime.UtcNow:HH:mm:ss.fff}] failed {request.Url}: {request.Failure}");
         page.PageError += (_, error) =>
         {
-            TestContext.Current.TestOutputHelper?.WriteLine($"[page error] {error}");
+            output?.WriteLine($"[page error] {error}");
             lock (faults)
             {
                 faults.Add(error);
@@ -161,9 +166,42 @@ public class BrowserServer : IAsyncLifetime
 /// <summary>The same on a manual clock, far from the browser's, for what depends on the server's time.</summary>
 public sealed class ManualClockBrowserServer : BrowserServer
 {
-    public ManualTimeProvider ServerClock { get; } = new();
+    /// <summary>
+    /// Weeks ahead of the browser's clock, never behind it: tokens expire on the server's clock, and the hub closes a
+    /// connection whose token has expired by the real clock, which a server clock in the past would do within a second.
+    /// </summary>
+    public ManualTimeProvider ServerClock { get; } = new(TimeProvider.System.GetUtcNow().AddDays(30));
+
+    /// <summary>The hub's answered watches: a test moves the clock only once the page watches what will change.</summary>
+    public AnsweredWatches Watches { get; } = new();
 
     protected override ManualTimeProvider? Clock => ServerClock;
+
+    protected override IHubFilter? HubFilter => Watches;
+}
+
+/// <summary>
+/// Completes a topic's task once the hub has answered a <c>Watch</c> of it, by when the feed is subscribed: a change made
+/// before that reaches the page in the answer's snapshot, not as a push.
+/// </summary>
+public sealed class AnsweredWatches : IHubFilter
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> _answered = new(StringComparer.Ordinal);
+
+    public Task AnsweredAsync(string topic) => Answered(topic).Task.WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
+
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        var result = await next(invocationContext);
+        if (invocationContext.HubMethodName == "Watch" && invocationContext.HubMethodArguments[0] is string topic)
+        {
+            Answered(topic).TrySetResult();
+        }
+        return result;
+    }
+
+    private TaskCompletionSource Answered(string topic) =>
+        _answered.GetOrAdd(topic, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 }
 
 /// <summary>The same with a hub that answers the first <c>Watch</c> of each topic as too busy, as it does under overload.</summary>

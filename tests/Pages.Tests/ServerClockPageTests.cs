@@ -26,6 +26,8 @@ public sealed class ServerClockPageTests(ManualClockBrowserServer server) : ICla
         await Expect(page.GetByTestId("sale-remaining")).ToHaveTextAsync("20");
         await Expect(page.Locator(".price-row .price")).ToHaveTextAsync("¥9.90");
         await BrowserServer.ScreenshotAsync(page, "flash-sale-scheduled");
+        // The page shows what it read before it watches: the start must come after the watch, to arrive as a push.
+        await server.Watches.AnsweredAsync($"flash-sale:{sale.Id()}");
 
         clock.Advance(TimeSpan.FromMinutes(10));   // the start: the sale publishes "live"
         await Expect(page.GetByTestId("sale-status")).ToHaveAttributeAsync("data-status", "live");
@@ -33,7 +35,7 @@ public sealed class ServerClockPageTests(ManualClockBrowserServer server) : ICla
         await Expect(page.GetByTestId("buy-button")).ToBeEnabledAsync();
 
         // Someone else buys; the feed holds pushes back for a coalescing window, which passes on the server's clock.
-        await clock.WhenTimerSet(LiveFeeds.CoalescingInterval);
+        await clock.WhenTimerSet(LiveFeeds.CoalescingInterval).WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
         var other = await server.ApiAsync("fs-other", name: "小李");
         await other.PostJsonAsync($"/api/flash-sales/{sale.Id()}/purchases", new { quantity = 3 });
         clock.Advance(LiveFeeds.CoalescingInterval);
@@ -92,6 +94,7 @@ public sealed class ServerClockPageTests(ManualClockBrowserServer server) : ICla
         await Expect(page.GetByTestId("team-needed")).ToHaveTextAsync("1");
         await Expect(page.GetByTestId("team-countdown")).ToHaveTextAsync(new Regex(@"^00:(10:00|09:\d\d)$"));
 
+        await server.Watches.AnsweredAsync($"team:{team.Id("team.id")}");
         clock.Advance(TimeSpan.FromMinutes(11));   // past the team's deadline with a seat still open
         await Expect(page.GetByTestId("team-status")).ToHaveAttributeAsync("data-status", "failed");
         await Expect(page.GetByTestId("team-status")).ToHaveTextAsync("failed");   // the contract's value, for outside tests
