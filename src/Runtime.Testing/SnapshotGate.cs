@@ -39,18 +39,9 @@ public sealed class SnapshotGate
         }
     }
 
-    private sealed class Journals(MemoryGrainStorage inner, SnapshotGate gate) : IJournalStorage
+    private sealed class Journals(MemoryGrainStorage inner, SnapshotGate gate) : DelegatingGrainStorage(inner)
     {
-        public Task<JournalSnapshot?> ReadSnapshotAsync(string journalName, GrainId grainId, CancellationToken cancellationToken) =>
-            inner.ReadSnapshotAsync(journalName, grainId, cancellationToken);
-
-        public Task<IReadOnlyList<JournalEntry>> ReadEventsAsync(string journalName, GrainId grainId, long afterVersion, CancellationToken cancellationToken) =>
-            inner.ReadEventsAsync(journalName, grainId, afterVersion, cancellationToken);
-
-        public Task AppendAsync(string journalName, GrainId grainId, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken) =>
-            inner.AppendAsync(journalName, grainId, expectedVersion, events, index, cancellationToken);
-
-        public async Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
+        public override async Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
         {
             if (gate.RefuseNext)
             {
@@ -61,7 +52,7 @@ public sealed class SnapshotGate
             {
                 await held.PassAsync();
             }
-            await inner.WriteSnapshotAsync(journalName, grainId, version, payload, index, cancellationToken);
+            await Inner.WriteSnapshotAsync(journalName, grainId, version, payload, index, cancellationToken);
         }
     }
 }
