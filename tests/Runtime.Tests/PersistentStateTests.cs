@@ -130,9 +130,7 @@ public sealed class PersistentStateTests
         _gated.Open();
         await Task.WhenAll(first, clear, second).WaitAsync(Bound, TestSilo.Token);
 
-        var stored = await _gated.Inner.ReadAsync("clearing", Testing.TestCluster.IdOf(grain), TestSilo.Token);
-        Assert.Equal(3, System.Text.Json.JsonSerializer.Deserialize<Tally>(stored!.Payload, Storage.StateBinding.Json)!.Value);
-        Assert.Equal((3, stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), true), await grain.Read());
+        await AssertStoredAsync(grain, 3);
     }
 
     [Fact]
@@ -149,9 +147,7 @@ public sealed class PersistentStateTests
         _gated.Open();
         await Task.WhenAll(clear, write).WaitAsync(Bound, TestSilo.Token);
 
-        var stored = await _gated.Inner.ReadAsync("clearing", Testing.TestCluster.IdOf(grain), TestSilo.Token);
-        Assert.Equal(2, System.Text.Json.JsonSerializer.Deserialize<Tally>(stored!.Payload, Storage.StateBinding.Json)!.Value);
-        Assert.Equal((2, stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), true), await grain.Read());
+        await AssertStoredAsync(grain, 2);
     }
 
     [Fact]
@@ -172,6 +168,14 @@ public sealed class PersistentStateTests
         var stored = await _gated.Inner.ReadAsync("clearing", Testing.TestCluster.IdOf(grain), TestSilo.Token);
         Assert.Null(stored!.Payload);
         Assert.Equal((0, stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), false), await grain.Read());
+    }
+
+    /// <summary>Storage holds <paramref name="value"/>, and the grain reads that value at the stored version.</summary>
+    private async Task AssertStoredAsync(IClearingGrain grain, int value)
+    {
+        var stored = await _gated.Inner.ReadAsync("clearing", Testing.TestCluster.IdOf(grain), TestSilo.Token);
+        Assert.Equal(value, System.Text.Json.JsonSerializer.Deserialize<Tally>(stored!.Payload, Storage.StateBinding.Json)!.Value);
+        Assert.Equal((value, stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), true), await grain.Read());
     }
 
     private Task<Testing.TestCluster> StartGatedAsync() =>

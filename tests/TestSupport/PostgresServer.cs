@@ -134,7 +134,7 @@ public sealed class PostgresServer : IAsyncDisposable
             try
             {
                 // Synchronous: the process is ending, nothing else will run its continuations for long.
-                using var stop = Start(server.ToolPath("pg_ctl"), ["-D", server.DataDirectory, "-m", "immediate", "-w", "stop"], Environment.IsPrivilegedProcess);
+                using var stop = Start(server.ToolPath("pg_ctl"), server.StopImmediately, Environment.IsPrivilegedProcess);
                 stop.WaitForExit(TimeSpan.FromSeconds(30));
                 Directory.Delete(server._root, recursive: true);
             }
@@ -162,7 +162,10 @@ public sealed class PostgresServer : IAsyncDisposable
 
     /// <summary>Stops the server at once, as a crash or an outage would.</summary>
     public Task StopServerAsync(CancellationToken cancellationToken) =>
-        RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], cancellationToken);
+        RunToolAsync("pg_ctl", StopImmediately, cancellationToken);
+
+    /// <summary>pg_ctl's arguments to stop the server at once, as a crash would, and wait until it has.</summary>
+    private string[] StopImmediately => ["-D", DataDirectory, "-m", "immediate", "-w", "stop"];
 
     /// <summary>Creates an empty database of its own and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(CancellationToken cancellationToken)
@@ -186,7 +189,7 @@ public sealed class PostgresServer : IAsyncDisposable
             // Not running when never started, or when a test failed while its server was stopped for an outage.
             if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
             {
-                var stop = await RunAsync(ToolPath("pg_ctl"), ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], Environment.IsPrivilegedProcess, CancellationToken.None, check: false);
+                var stop = await RunAsync(ToolPath("pg_ctl"), StopImmediately, Environment.IsPrivilegedProcess, CancellationToken.None, check: false);
                 // pg_ctl status exits 3 when no server runs (a stale pid file left by a crash is not one).
                 if (stop.ExitCode != 0 && (await RunAsync(ToolPath("pg_ctl"), ["-D", DataDirectory, "status"], Environment.IsPrivilegedProcess, CancellationToken.None, check: false)).ExitCode != 3)
                 {
