@@ -35,11 +35,13 @@ public sealed class CampaignsApiTests(ApiFactory factory) : IClassFixture<ApiFac
         var saleListing = listed.Single(c => c!["id"]!.GetValue<string>() == sale)!;
         Assert.Equal("flash_sale", saleListing["kind"]!.GetValue<string>());
         Assert.Equal("Lychee 2kg", saleListing["productName"]!.GetValue<string>());
+        Assert.Equal(3900, saleListing["productPrice"]!.GetValue<long>());   // the product's own price, for the card to strike through
         Assert.Equal(10, saleListing["flashSale"]!["remaining"]!.GetValue<int>());
         Assert.Null(saleListing["flashSale"]!["merchantId"]);
         var groupListing = listed.Single(c => c!["id"]!.GetValue<string>() == groupBuy)!;
         Assert.Equal("group_buy", groupListing["kind"]!.GetValue<string>());
         Assert.Equal(3, groupListing["groupBuy"]!["teamSize"]!.GetValue<int>());
+        Assert.Equal(3900, groupListing["productPrice"]!.GetValue<long>());
         Assert.Null(groupListing["flashSale"]);
     }
 

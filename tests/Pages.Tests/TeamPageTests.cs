@@ -93,6 +93,7 @@ public sealed class TeamPageTests(BrowserServer server) : IClassFixture<BrowserS
         var cards = page.GetByTestId("campaign-card").Filter(new() { HasText = "五常大米 10kg" });
         await Expect(cards).ToHaveCountAsync(2);
         await Expect(cards.Filter(new() { HasText = "秒杀" })).ToContainTextAsync("¥9.90");
+        await Expect(cards.Filter(new() { HasText = "秒杀" }).GetByTestId("list-price")).ToHaveTextAsync("¥129.00");   // the product's own price, struck through
         await Expect(page.Locator(".page-title")).ToHaveTextAsync("正在进行");
         await BrowserServer.ScreenshotAsync(page, "home");
 

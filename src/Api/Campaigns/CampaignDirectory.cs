@@ -36,7 +36,7 @@ public static class CampaignDirectory
     public static async Task RegisterAsync(IGrainFactory grains, CampaignKind kind, string id, string sku, DateTimeOffset startsAt, DateTimeOffset endsAt, string merchantId)
     {
         var product = await grains.GetGrain<IProductGrain>(sku).Get();
-        var entry = new CampaignEntry(kind, id, sku, product?.Name ?? sku, merchantId, startsAt, endsAt);
+        var entry = new CampaignEntry(kind, id, sku, product?.Name ?? sku, merchantId, startsAt, endsAt, product?.Price);
         await Task.WhenAll(
             grains.GetGrain<ICampaignDirectoryGrain>(CampaignDirectories.Public).Register(entry),
             grains.GetGrain<ICampaignDirectoryGrain>(CampaignDirectories.ForMerchant(merchantId)).Register(entry));

@@ -14,10 +14,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace GroupBuy.Api.Campaigns;
 
 /// <summary>
-/// A campaign in a list: its kind, the product's name, and exactly one of <c>flashSale</c> or <c>groupBuy</c>,
-/// the public snapshot its own GET returns.
+/// A campaign in a list: its kind, the product's name and its own price when the campaign launched (what a card
+/// strikes through), and exactly one of <c>flashSale</c> or <c>groupBuy</c>, the public snapshot its own GET returns.
 /// </summary>
-public sealed record CampaignListing(CampaignKind Kind, string Id, string Sku, string ProductName, FlashSaleResponse? FlashSale, GroupBuyResponse? GroupBuy);
+public sealed record CampaignListing(CampaignKind Kind, string Id, string Sku, string ProductName, long? ProductPrice, FlashSaleResponse? FlashSale, GroupBuyResponse? GroupBuy);
 
 /// <summary>A product as anyone may see it: no merchant id, no stock levels.</summary>
 public sealed record ProductSummary(string Sku, string Name, long Price);
@@ -82,10 +82,10 @@ public static class CampaignsApi
         if (entry.Kind == CampaignKind.FlashSale)
         {
             var sale = await grains.GetGrain<IFlashSaleGrain>(entry.Id).Get();
-            return sale is null ? null : new(entry.Kind, entry.Id, entry.Sku, entry.ProductName, FlashSaleResponse.From(sale), null);
+            return sale is null ? null : new(entry.Kind, entry.Id, entry.Sku, entry.ProductName, entry.ProductPrice, FlashSaleResponse.From(sale), null);
         }
         var campaign = await grains.GetGrain<IGroupBuyGrain>(entry.Id).Get();
-        return campaign is null ? null : new(entry.Kind, entry.Id, entry.Sku, entry.ProductName, null, GroupBuyResponse.From(campaign));
+        return campaign is null ? null : new(entry.Kind, entry.Id, entry.Sku, entry.ProductName, entry.ProductPrice, null, GroupBuyResponse.From(campaign));
     }
 
     private static bool IsOnSale(CampaignListing listing) =>

@@ -9,8 +9,13 @@ public enum CampaignKind
     GroupBuy,
 }
 
-/// <summary>A campaign as a directory lists it: enough to find it and to title it; its live state is read from its own grain.</summary>
-public sealed record CampaignEntry(CampaignKind Kind, string Id, string Sku, string ProductName, string MerchantId, DateTimeOffset StartsAt, DateTimeOffset EndsAt);
+/// <summary>
+/// A campaign as a directory lists it: enough to find it and to title it; its live state is read from its own grain.
+/// <paramref name="ProductPrice"/> is the product's own price when the campaign launched, the price a list strikes
+/// through beside the campaign's (none in entries listed before it was kept).
+/// </summary>
+public sealed record CampaignEntry(CampaignKind Kind, string Id, string Sku, string ProductName, string MerchantId, DateTimeOffset StartsAt, DateTimeOffset EndsAt,
+    long? ProductPrice = null);
 
 /// <summary>The directories' keys.</summary>
 public static class CampaignDirectories

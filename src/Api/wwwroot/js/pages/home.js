@@ -19,13 +19,15 @@ function card(campaign) {
   return h('li', {}, campaign.flashSale ? flashSaleCard(campaign) : groupBuyCard(campaign));
 }
 
-function flashSaleCard({ id, productName, flashSale: sale }) {
+function flashSaleCard({ id, productName, productPrice, flashSale: sale }) {
   const scheduled = sale.status === 'scheduled';
   return h('a', { class: 'card campaign', href: url`/flash-sales/${id}`, testid: 'campaign-card' },
     productTile(productName),
     h('div', { class: 'campaign-body' },
       h('div', { class: 'campaign-head' }, h('span', { class: 'badge hot' }, t('flashSale')), h('h2', {}, productName)),
-      h('div', { class: 'price-row' }, h('span', { class: 'price' }, money(sale.price))),
+      h('div', { class: 'price-row' },
+        h('span', { class: 'price' }, money(sale.price)),
+        productPrice > sale.price ? h('span', { class: 'strike', testid: 'list-price' }, money(productPrice)) : null),
       bar(sale.quantity - sale.remaining, sale.quantity),
       h('div', { class: 'meta' },
         h('span', {}, sale.status === 'sold_out' ? t('soldOut') : t('left', sale.remaining)),
