@@ -26,6 +26,7 @@ public sealed class GroupPageTests(BrowserServer server) : IClassFixture<Browser
         await Expect(page.GetByTestId("message")).ToHaveCountAsync(2);
         await Expect(page.GetByTestId("deal-card")).ToContainTextAsync("仅剩 20 件");
         await Expect(page.GetByTestId("deal-card")).ToContainTextAsync("¥9.90");
+        await Expect(page.GetByTestId("deal-card").GetByTestId("list-price")).ToHaveTextAsync("¥59.90");   // the product's own price, struck through
 
         await leader.PostJsonAsync($"/api/groups/{groupId}/messages", new { text = "还有 20 份" });
         await Expect(page.GetByTestId("message")).ToHaveCountAsync(3);

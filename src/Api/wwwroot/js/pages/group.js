@@ -100,11 +100,19 @@ function shareCard(share, groupId) {
   const line = h('span', { class: 'muted' });
   const progress = bar(0, 1);
   const price = h('span', { class: 'price' });
+  const wasPrice = h('span', { class: 'strike', testid: 'list-price', hidden: true });
   let productName = '';
   let label = '';
+  let listPrice = null;   // the product's own price, struck through beside a flash sale's
+  let latest = share.snapshot;
   const showTitle = () => { title.textContent = productName ? `${label} · ${productName}` : label; };
-  fill(card, tile, h('div', { class: 'deal-body' }, title, price, progress, line));
+  const showWasPrice = was => {
+    wasPrice.hidden = !(was > latest?.price);
+    wasPrice.textContent = wasPrice.hidden ? '' : money(was);
+  };
+  fill(card, tile, h('div', { class: 'deal-body' }, title, h('div', { class: 'price-row' }, price, wasPrice), progress, line));
   const show = snapshot => {
+    latest = snapshot;
     if (share.kind === 'team') {
       card.href = url`/teams/${share.id}` + groupQuery;
       label = t('groupBuy');
@@ -114,12 +122,14 @@ function shareCard(share, groupId) {
       card.href = url`/flash-sales/${share.id}` + groupQuery;
       label = t('flashSale');
       price.textContent = money(snapshot.price);
+      showWasPrice(listPrice);
       line.textContent = snapshot.status === 'sold_out' ? t('soldOut') : t('left', snapshot.remaining);
       setBar(progress, snapshot.quantity - snapshot.remaining, snapshot.quantity);
     } else {
       card.href = url`/group-buys/${share.id}` + groupQuery;
       label = t('teamOf', snapshot.teamSize);
       price.textContent = money(snapshot.price);
+      showWasPrice(snapshot.soloPrice);
       line.textContent = snapshot.openTeams?.length ? t('moreToJoin', snapshot.openTeams[0].needed) : t('noOpenTeams');
       setBar(progress, snapshot.quantity - snapshot.remaining, snapshot.quantity);
     }
@@ -127,18 +137,22 @@ function shareCard(share, groupId) {
   };
   if (share.snapshot) show(share.snapshot);
   watch(share.topic, show).catch(() => {});
-  productNameOf(share).then(name => {
-    productName = name;
-    fill(tile, productTile(name, 'small'));
+  productOf(share).then(product => {
+    productName = product.name;
+    fill(tile, productTile(product.name, 'small'));
     showTitle();
+    if (share.kind === 'flash_sale') {
+      listPrice = product.price;
+      showWasPrice(listPrice);
+    }
   }).catch(() => {});
   return card;
 }
 
-/** A team's snapshot has no sku: its campaign has. */
-async function productNameOf(share) {
+/** The shared campaign's product (`{ sku, name, price }`); a team's snapshot has no sku: its campaign has. */
+async function productOf(share) {
   const sku = share.kind === 'team' ? (await get(url`/api/group-buys/${share.snapshot.groupBuyId}`)).sku : share.snapshot.sku;
-  return (await get(url`/api/catalog/${sku}`)).name;
+  return get(url`/api/catalog/${sku}`);
 }
 
 /** A sign-up chain: the list of entries, live, and a button to add oneself. */
