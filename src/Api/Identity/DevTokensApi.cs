@@ -7,8 +7,12 @@ using Microsoft.Extensions.Options;
 
 namespace GroupBuy.Api.Identity;
 
-/// <summary><c>POST /api/dev/tokens</c>: mints a token without an identity provider, while <c>Auth:DevTokens</c> is on.</summary>
-public static class DevTokensApi
+/// <summary>
+/// <c>POST /api/dev/tokens</c>: mints a token without an identity provider, while <c>Auth:DevTokens</c> is on. On outside
+/// Development (a load test's or a test suite's server), the server says so at start-up, at warning level: whoever
+/// reaches the route can sign in as any shopper or merchant.
+/// </summary>
+public static partial class DevTokensApi
 {
     public sealed record DevTokenRequest(string? UserId, string? Role, string? Name = null);
 
@@ -18,6 +22,11 @@ public static class DevTokensApi
     {
         if (app.ServiceProvider.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens)
         {
+            var environment = app.ServiceProvider.GetRequiredService<IHostEnvironment>();
+            if (!environment.IsDevelopment())
+            {
+                OnOutsideDevelopment(app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevTokensApi)), environment.EnvironmentName);
+            }
             app.MapPost("/api/dev/tokens", MintToken)
                 .WithName("MintDevToken")
                 .WithSummary("Mint a bearer token without an identity provider (local runs only)")
@@ -49,4 +58,7 @@ public static class DevTokensApi
         var token = bearer.Get(BearerTokenDefaults.AuthenticationScheme).BearerTokenProtector.Protect(ticket);
         return TypedResults.Ok(new DevTokenResponse(token, expiresAt));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dev tokens are on in the {Environment} environment: anyone who reaches POST /api/dev/tokens can sign in as any shopper or merchant. Set Auth:DevTokens to false unless this server is only for tests")]
+    private static partial void OnOutsideDevelopment(ILogger logger, string environment);
 }
