@@ -27,6 +27,17 @@ public sealed class OptionsTests
     [InlineData("steps:0x5s")]
     public void A_ramp_that_means_nothing_is_refused(string text) => Assert.Throws<FormatException>(() => Ramp.Parse(text));
 
+    [Fact]
+    public void Output_to_a_file_or_a_pipe_is_plain_text_in_wide_tables()
+    {
+        var console = Cli.LoadConsole.Create(outputRedirected: true);
+
+        Assert.False(console.Profile.Capabilities.Ansi);
+        Assert.False(console.Profile.Capabilities.Interactive);
+        Assert.Equal(Spectre.Console.ColorSystem.NoColors, console.Profile.Capabilities.ColorSystem);
+        Assert.Equal(Cli.LoadConsole.RedirectedWidth, console.Profile.Width);
+    }
+
     [Theory]
     [InlineData("flash-sale", "--url", "http://127.0.0.1:9", "--shoppers", "abc")]
     [InlineData("flash-sale", "--url", "http://127.0.0.1:9", "--no-such-option", "1")]

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using GroupBuy.Load.Scenarios;
-using Spectre.Console;
 
 namespace GroupBuy.Load.Cli;
 
@@ -74,7 +73,7 @@ public static class ScenarioCommands
             }
             try
             {
-                var outcome = await ScenarioRunner.RunAsync(name, options, AnsiConsole.Console, cancellationToken);
+                var outcome = await ScenarioRunner.RunAsync(name, options, LoadConsole.Create(Console.IsOutputRedirected), cancellationToken);
                 return outcome.ExitCode;
             }
             catch (InvalidOperationException exception) when (exception.Message.StartsWith("seeding failed", StringComparison.Ordinal))

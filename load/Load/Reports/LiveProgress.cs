@@ -14,7 +14,7 @@ public static class LiveProgress
     {
         if (console.Profile.Capabilities.Interactive)
         {
-            var table = new Table().AddColumns("elapsed", "requests", "req/s (last s)", "errors", "hub connections", "pushes", "push p99 ms").Title(Markup.Escape(title));
+            var table = new Table().AddColumns(Columns).Title(Markup.Escape(title));
             await console.Live(table).StartAsync(async live =>
             {
                 var last = 0L;
@@ -30,15 +30,19 @@ public static class LiveProgress
             });
             return;
         }
-        var previous = 0L;
+        var (previous, since) = (0L, recorder.Elapsed);
         while (!running.IsCompleted)
         {
             await Task.WhenAny(running, Task.Delay(TimeSpan.FromSeconds(5), clock));
-            var requests = recorder.Requests;
-            console.WriteLine(string.Join("  ", Cells(recorder, requests, (requests - previous) / 5)));
-            previous = requests;
+            var (requests, now) = (recorder.Requests, recorder.Elapsed);
+            var rate = now > since ? (long)((requests - previous) / (now - since).TotalSeconds) : 0;
+            // Each figure after its name, so a log read later needs no header.
+            console.WriteLine(string.Join("  ", Columns.Zip(Cells(recorder, requests, rate), (name, cell) => $"{name} {cell}")));
+            (previous, since) = (requests, now);
         }
     }
+
+    private static readonly string[] Columns = ["elapsed", "requests", "req/s", "errors", "hub connections", "pushes", "push p99 ms"];
 
     private static string[] Cells(Recorder recorder, long requests, long rate) =>
     [
