@@ -13,15 +13,16 @@ public static class Svg
     private const int Bottom = 30;
     private const int Top = 16;
     private const int Right = 16;
+    private static readonly double[] RoundSteps = [1, 2, 2.5, 5, 10];
     private static readonly string[] Colors = ["#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#4b5563"];
 
     /// <summary>One line per series over seconds 0…n, with a legend.</summary>
     public static string Lines(IReadOnlyList<(string Name, IReadOnlyList<long> Values)> series, string yLabel)
     {
         var length = Math.Max(2, series.Count == 0 ? 0 : series.Max(s => s.Values.Count));
-        var max = Math.Max(1, series.Count == 0 ? 0 : series.SelectMany(s => s.Values).DefaultIfEmpty().Max());
+        var (max, step) = Scale(Math.Max(1, series.Count == 0 ? 0 : series.SelectMany(s => s.Values).DefaultIfEmpty().Max()));
         var svg = Open();
-        Axes(svg, max, yLabel, $"seconds (0–{length - 1})");
+        Axes(svg, max, step, yLabel, $"seconds (0–{length - 1})");
         for (var s = 0; s < series.Count; s++)
         {
             var points = string.Join(' ', series[s].Values.Select((v, i) => string.Create(CultureInfo.InvariantCulture, $"{X(i, length - 1)},{Y(v, max):F1}")));
@@ -34,9 +35,9 @@ public static class Svg
     /// <summary>Groups of bars (e.g. p50/p90/p99 per operation), each bar labelled with its value.</summary>
     public static string Bars(IReadOnlyList<(string Group, IReadOnlyList<double> Values)> groups, IReadOnlyList<string> barNames, string yLabel)
     {
-        var max = Math.Max(0.001, groups.SelectMany(g => g.Values).DefaultIfEmpty().Max());
+        var (max, step) = Scale(Math.Max(0.001, groups.SelectMany(g => g.Values).DefaultIfEmpty().Max()));
         var svg = Open();
-        Axes(svg, max, yLabel, "");
+        Axes(svg, max, step, yLabel, "");
         var slot = (Width - Left - Right) / (double)Math.Max(1, groups.Count);
         var bar = slot * 0.8 / Math.Max(1, barNames.Count);
         for (var g = 0; g < groups.Count; g++)
@@ -61,13 +62,26 @@ public static class Svg
         new StringBuilder().Append(CultureInfo.InvariantCulture,
             $"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Width} {Height}\" width=\"{Width}\" height=\"{Height}\" font-family=\"sans-serif\">");
 
-    private static void Axes(StringBuilder svg, double max, string yLabel, string xLabel)
+    /// <summary>
+    /// The y axis for values up to <paramref name="highest"/>: a round step (1, 2, 2.5 or 5 times a power of ten) that
+    /// gives at most four gridlines above zero, and the axis's top, the first multiple of the step at or above the values.
+    /// </summary>
+    public static (double Top, double Step) Scale(double highest)
+    {
+        var rough = highest / 4;
+        var power = Math.Pow(10, Math.Floor(Math.Log10(rough)));
+        var step = RoundSteps.Select(multiple => multiple * power).First(candidate => candidate >= rough * (1 - 1e-9));
+        return (step * Math.Ceiling(highest / step - 1e-9), step);
+    }
+
+    private static void Axes(StringBuilder svg, double max, double step, string yLabel, string xLabel)
     {
         svg.Append(CultureInfo.InvariantCulture,
             $"<line x1=\"{Left}\" y1=\"{Top}\" x2=\"{Left}\" y2=\"{Height - Bottom}\" stroke=\"#888\"/><line x1=\"{Left}\" y1=\"{Height - Bottom}\" x2=\"{Width - Right}\" y2=\"{Height - Bottom}\" stroke=\"#888\"/>");
-        for (var i = 0; i <= 4; i++)
+        var gridlines = (int)Math.Round(max / step);
+        for (var i = 0; i <= gridlines; i++)
         {
-            var value = max * i / 4;
+            var value = step * i;
             var y = Y(value, max);
             svg.Append(CultureInfo.InvariantCulture,
                 $"<line x1=\"{Left}\" y1=\"{y:F1}\" x2=\"{Width - Right}\" y2=\"{y:F1}\" stroke=\"#eee\"/><text x=\"{Left - 4}\" y=\"{y + 3:F1}\" font-size=\"10\" text-anchor=\"end\">{Short(value)}</text>");
