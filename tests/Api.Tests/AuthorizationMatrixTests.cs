@@ -127,7 +127,7 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world) : IClassFixture<
         Route("POST", "/api/chains/{chainId}/entries", 401, Allowed, NotMember, 403, 403);   // entries are purchases: shoppers only
         Route("POST", "/api/chains/{chainId}/close", 401, Allowed, NotMember, NotMember, 403);
         // The pages: public shells; what they show comes from the API under the same rules.
-        foreach (var page in new[] { "/", "/group-buys/{id}", "/teams/{id}", "/flash-sales/{id}", "/orders/{id}", "/groups/{id}", "/merchant" })
+        foreach (var page in new[] { "/", "/group-buys/{id}", "/teams/{id}", "/flash-sales/{id}", "/orders", "/orders/{id}", "/groups/{id}", "/merchant" })
         {
             Route("GET", page, Allowed, Allowed, Allowed, Allowed, Allowed);
             Route("HEAD", page, Allowed, Allowed, Allowed, Allowed, Allowed);

@@ -9,7 +9,7 @@ public static class PagesEndpoints
     private const string Shell = "index.html";
 
     private static readonly string[] Routes =
-        ["/", "/group-buys/{id}", "/teams/{id}", "/flash-sales/{id}", "/orders/{id}", "/groups/{id}", "/merchant"];
+        ["/", "/group-buys/{id}", "/teams/{id}", "/flash-sales/{id}", "/orders", "/orders/{id}", "/groups/{id}", "/merchant"];
 
     public static IApplicationBuilder UsePages(this IApplicationBuilder app) =>
         app.UseStaticFiles(new StaticFileOptions

@@ -15,6 +15,7 @@ const routes = [
   [/^\/group-buys\/([0-9a-f]{32})$/, () => import('./pages/group-buy.js')],
   [/^\/teams\/([0-9a-f]{32})$/, () => import('./pages/team.js')],
   [/^\/flash-sales\/([0-9a-f]{32})$/, () => import('./pages/flash-sale.js')],
+  [/^\/orders$/, () => import('./pages/orders.js')],
   [/^\/orders\/((?:fs|gb)\.[0-9a-f]{32}\.[1-9][0-9]{0,18})$/, () => import('./pages/order.js')],
   [/^\/groups\/([0-9a-f]{32})$/, () => import('./pages/group.js')],
   [/^\/merchant$/, () => import('./pages/merchant.js')],
@@ -33,6 +34,11 @@ function header() {
   button.textContent = who ? t('signedInAs', who.name) : t('signIn');
   button.classList.toggle('signed-in', !!who);
   button.onclick = () => openSignIn();
+  // Where a signed-in person's own things are: a shopper's orders, a merchant's console.
+  const mine = document.getElementById('mine-link');
+  mine.hidden = !who;
+  mine.href = who?.role === 'merchant' ? '/merchant' : '/orders';
+  mine.textContent = who?.role === 'merchant' ? t('merchantConsole') : t('myOrders');
 }
 
 async function route() {
