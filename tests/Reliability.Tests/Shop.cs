@@ -113,7 +113,17 @@ public sealed class Shop(int shoppers) : IDisposable
     public async Task<JsonObject?> SendAsync(string caller, HttpMethod method, string url, object? body, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         using var request = Request(caller, method, url, body, idempotencyKey);
-        using var response = await _client.SendAsync(request, cancellationToken);
+        var sent = DateTimeOffset.UtcNow;
+        HttpResponseMessage response;
+        try
+        {
+            response = await _client.SendAsync(request, cancellationToken);
+        }
+        catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{caller}: {method} {url}, sent at {sent:HH:mm:ss.fff}, got no answer within {_client.Timeout}", exception);
+        }
+        using var _ = response;
         var status = (int)response.StatusCode;
         if (status >= 500)
         {
@@ -175,9 +185,9 @@ public sealed class Shop(int shoppers) : IDisposable
             {
                 return;
             }
-            catch (OperationCanceledException)
+            catch (TimeoutException exception)
             {
-                errors.Enqueue($"{shopper}: a request got no answer within {_client.Timeout}");
+                errors.Enqueue(exception.Message);
             }
             catch (ServerErrorException e) when (e.IsFairRefusal)
             {

@@ -63,6 +63,28 @@ public sealed class StateFailureTests
     }
 
     [Fact]
+    public async Task After_a_failed_write_a_call_back_from_a_grain_the_call_in_flight_awaits_is_refused_at_once_not_held()
+    {
+        await using var silo = await StartAsync();
+        var counter = silo.GrainFactory.GetGrain<IFlakyCounterGrain>("cycle");
+        await counter.Set(1);
+        var asking = counter.AskHelper("helper", "g1");
+        await _probe.Signaled("in:g1").WaitAsync(Bound, TestSilo.Token);
+
+        _flaky.FailNext = true;
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => counter.Set(2));
+        var outside = counter.Get();
+        _probe.Open("g1");
+
+        // The helper's call back is refused: held for the next activation, it would wait on the call in flight, which
+        // waits on the helper, until the response timeout (never, on this silo's clock).
+        Assert.Equal("refused", await asking.WaitAsync(Bound, TestSilo.Token));
+        // A call from outside any grain is part of no such cycle: held, then served by the next activation from storage.
+        Assert.Equal(1, await outside.WaitAsync(Bound, TestSilo.Token));
+        Assert.Equal(2, _probe.Activations);
+    }
+
+    [Fact]
     public async Task DeactivateOnIdle_on_a_busy_reentrant_grain_holds_new_calls_for_the_next_activation()
     {
         await using var silo = await StartAsync();

@@ -55,9 +55,10 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
     /// causes close it, not the collector (which takes idle activations only) nor shutdown.
     /// </summary>
     /// <remarks>
-    /// The price, as in Orleans: a call in flight that awaits a call back into this grain (a campaign awaiting a team that
-    /// calls the campaign) waits for a call held here, and the cycle ends only at <c>ResponseTimeout</c>. Serving that
-    /// call from this activation instead would hand it the state that failed to write.
+    /// A call in flight may await a call back into this grain (a campaign awaiting a team that calls the campaign); held
+    /// here, that call would end the cycle only at <c>ResponseTimeout</c>, and served here, it would see the state that
+    /// failed to write. So after a failed write, calls from grains are refused while calls are in flight
+    /// (<see cref="RefusesLocked"/>). After <c>DeactivateOnIdle</c> they are held, as in Orleans: nothing failed there.
     /// </remarks>
     private bool _admissionClosed;
 
@@ -217,6 +218,11 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
             if (_status == ActivationStatus.Invalid)
             {
                 return false;
+            }
+            if (RefusesLocked(request))
+            {
+                request.Fail(Refusal(_stateFailure!));
+                return true;
             }
             var startActivation = _status == ActivationStatus.Created;
             // Interleaving requests may pass the line, but only once the activation runs: before that, arrival order holds.

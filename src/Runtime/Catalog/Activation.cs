@@ -28,6 +28,7 @@ internal sealed partial class Activation(GrainId grainId, GrainClass grainClass,
     private List<GrainTimer>? _timers;
     private bool _deactivateWhenIdle;
     private DeactivationReason _deactivationReason;
+    private Exception? _stateFailure;
     private TaskCompletionSource? _deactivated;
     private long _keepAliveUntil;
 
@@ -165,12 +166,47 @@ internal sealed partial class Activation(GrainId grainId, GrainClass grainClass,
     /// <summary>
     /// Drops the activation after its state could not be written: it admits no new call, since its memory holds changes
     /// that were never stored, and the calls that arrive meanwhile go to the next activation, which reloads the stored truth.
+    /// A call from another grain is refused instead while calls are still in flight here (<see cref="RefusesLocked"/>).
     /// </summary>
     internal void StateFailed(Exception exception)
     {
-        CloseAdmission();
+        List<Request> refused;
+        lock (_lock)
+        {
+            _admissionClosed = true;
+            _stateFailure = exception;
+            refused = [.. TakeRefusedLocked(_pending), .. TakeRefusedLocked(_interleaving)];
+        }
+        foreach (var request in refused)
+        {
+            request.Fail(Refusal(exception));
+        }
         RequestDeactivation(new DeactivationReason(DeactivationReasonCode.StateFailure, exception.Message));
     }
+
+    /// <summary>
+    /// Whether a call must be refused rather than held for the next activation: it comes from a grain while calls are still
+    /// in flight at this failed activation. That grain may be what one of those calls awaits (a campaign awaiting a team
+    /// that calls the campaign back), and holding its call would hold them both until the response timeout; refused, it
+    /// hears "retry shortly" at once, as its own caller will.
+    /// </summary>
+    private bool RefusesLocked(Request request) => _stateFailure is not null && _inFlight > 0 && request.FromGrain;
+
+    private List<Request> TakeRefusedLocked(Queue<Request>? queue)
+    {
+        if (queue is null || !queue.Any(RefusesLocked))
+        {
+            return [];
+        }
+        var refused = queue.Where(RefusesLocked).ToList();
+        var kept = queue.Where(request => !RefusesLocked(request)).ToList();
+        queue.Clear();
+        kept.ForEach(queue.Enqueue);
+        return refused;
+    }
+
+    private StorageUnavailableException Refusal(Exception failure) =>
+        new($"{GrainId} could not store its state and is being replaced; retry shortly.", failure);
 
     private bool StartActivationLocked()
     {

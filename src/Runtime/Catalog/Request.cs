@@ -18,6 +18,9 @@ internal abstract class Request(GrainMethodOptions options, long calledAt)
     /// <summary>Work of this activation only (a timer tick): dropped, not sent on, when the activation goes.</summary>
     public bool StaysWithActivation { get; init; }
 
+    /// <summary>Made from inside a grain's turn: the grain waits for the answer, and may be what a call in flight here awaits.</summary>
+    public bool FromGrain { get; init; }
+
     /// <summary>The caller has its answer (a result, a failure, or a timeout).</summary>
     public abstract bool IsAnswered { get; }
 

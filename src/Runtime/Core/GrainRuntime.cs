@@ -92,7 +92,7 @@ public sealed class GrainRuntime : IDisposable
                 case Admission.Activate:
                     return activation.ActivateInline<TMethod, TResult>(method);
                 case Admission.Queue:
-                    var request = new Request<TMethod, TResult>(method, TimeProvider.GetTimestamp());
+                    var request = new Request<TMethod, TResult>(method, TimeProvider.GetTimestamp()) { FromGrain = SynchronizationContext.Current is Activation };
                     if (activation.TryEnqueue(request))
                     {
                         return new ValueTask<TResult>(request.Task);

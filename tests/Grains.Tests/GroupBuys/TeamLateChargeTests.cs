@@ -2,6 +2,7 @@ using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.GroupBuys;
 using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Grains.Tests.FlashSales;
+using GroupBuy.Runtime.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GroupBuy.Grains.Tests.GroupBuys;
@@ -27,15 +28,8 @@ public sealed class TeamLateChargeTests
         var (teamId, leader, member) = (joins[0].Team.Id, joins[0].Order, joins[1].Order);
         await silo.PayAsync(joins[1]);
 
-        // The leader's charge, the one that would complete the team, is on its way when the silo dies just before the
-        // pay-by time; the crash drops the call's timeout, not the call, so its answer can be awaited.
-        silo.Clock.Advance(CommerceSilo.PaymentWindow - TenSeconds);
-        var held = _gateway.HoldBefore(leader.Id);
-        var paying = silo.Team(teamId).Pay(leader.Id, leader.ShopperId);
-        await _gateway.Called(leader.Id);
-        var staleGone = silo.WhenDeactivated(silo.Team(teamId));
-        await silo.CrashAndRestartAsync(CommerceSilo.Token);
-        silo.Clock.Advance(TenSeconds);
+        // The leader's charge, the one that would complete the team, is on its way across the pay-by time.
+        var (paying, held, staleGone) = await ChargeOnItsWayAcrossACrashAsync(silo, teamId, leader, CommerceSilo.PaymentWindow);
 
         // The new activation settles the leader's seat as never charged (closing its id) and releases it.
         await silo.TeamWhenAsync(teamId, t => t.Joined == 1);
@@ -70,14 +64,8 @@ public sealed class TeamLateChargeTests
         var (teamId, leader, member) = (joins[0].Team.Id, joins[0].Order, joins[1].Order);
         await silo.PayAsync(joins[1]);
 
-        // The leader's charge is on its way when the silo dies just before the team's deadline.
-        silo.Clock.Advance(TimeSpan.FromMinutes(2) - TenSeconds);
-        var held = _gateway.HoldBefore(leader.Id);
-        var paying = silo.Team(teamId).Pay(leader.Id, leader.ShopperId);
-        await _gateway.Called(leader.Id);
-        var staleGone = silo.WhenDeactivated(silo.Team(teamId));
-        await silo.CrashAndRestartAsync(CommerceSilo.Token);
-        silo.Clock.Advance(TenSeconds);
+        // The leader's charge is on its way across the team's deadline.
+        var (paying, held, staleGone) = await ChargeOnItsWayAcrossACrashAsync(silo, teamId, leader, TimeSpan.FromMinutes(2));
 
         // The new activation fails the team: the paid seat is refunded, the leader's settled as never charged.
         await silo.TeamWhenAsync(teamId, t => t.Status == TeamStatus.Failed);
@@ -99,5 +87,23 @@ public sealed class TeamLateChargeTests
         Assert.Equal(ErrorCodes.OrderClosed, (await team.Pay(leader.Id, leader.ShopperId)).Error?.Code);
         Assert.Equal([member.Id], _gateway.Charges.Keys);
         Assert.Equal(30, (await silo.Campaign().Get())!.Remaining);
+    }
+
+    /// <summary>
+    /// Starts the leader's charge and holds it at the gateway, then crashes the silo ten seconds before
+    /// <paramref name="closesAfter"/> and moves the clock past it, so the new silo's clock settles the seat while the
+    /// stale charge still waits. The crash drops the call's timeout, not the call, so its answer can be awaited.
+    /// </summary>
+    private async Task<(Task<Result<OrderSnapshot>> Paying, TaskCompletionSource Held, Task StaleGone)> ChargeOnItsWayAcrossACrashAsync(
+        TestCluster silo, string teamId, OrderSnapshot leader, TimeSpan closesAfter)
+    {
+        silo.Clock.Advance(closesAfter - TenSeconds);
+        var held = _gateway.HoldBefore(leader.Id);
+        var paying = silo.Team(teamId).Pay(leader.Id, leader.ShopperId);
+        await _gateway.Called(leader.Id);
+        var staleGone = silo.WhenDeactivated(silo.Team(teamId));
+        await silo.CrashAndRestartAsync(CommerceSilo.Token);
+        silo.Clock.Advance(TenSeconds);
+        return (paying, held, staleGone);
     }
 }

@@ -14,6 +14,9 @@ public interface IFlakyCounterGrain : IGrainWithStringKey
 
     /// <summary>Asks to be deactivated once idle.</summary>
     Task Leave();
+
+    /// <summary>Awaits a helper grain that calls this counter back once the probe's gate opens (a campaign awaiting a team that calls the campaign).</summary>
+    Task<string> AskHelper(string helper, string gate);
 }
 
 /// <summary>Reentrant, as every production grain is: calls overlap while one is held.</summary>
@@ -44,6 +47,33 @@ public sealed class FlakyCounterGrain(Probe probe, [PersistentState("counter", F
     {
         DeactivateOnIdle();
         return Task.CompletedTask;
+    }
+
+    public Task<string> AskHelper(string helper, string gate) =>
+        GrainFactory.GetGrain<ICallingBackGrain>(helper).CallBack(GetPrimaryKeyString(), gate);
+}
+
+public interface ICallingBackGrain : IGrainWithStringKey
+{
+    /// <summary>Once the gate opens, reads the counter: "served" with its value, or "refused" when the counter turned the call away.</summary>
+    Task<string> CallBack(string counter, string gate);
+}
+
+/// <summary>Not reentrant, as a team is: while it waits on the counter, calls to it wait too.</summary>
+public sealed class CallingBackGrain(Probe probe) : Grain, ICallingBackGrain
+{
+    public async Task<string> CallBack(string counter, string gate)
+    {
+        probe.Signal($"in:{gate}");
+        await probe.Gate(gate);
+        try
+        {
+            return $"served {await GrainFactory.GetGrain<IFlakyCounterGrain>(counter).Get()}";
+        }
+        catch (StorageUnavailableException)
+        {
+            return "refused";
+        }
     }
 }
 
