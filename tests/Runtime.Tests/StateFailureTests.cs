@@ -85,6 +85,21 @@ public sealed class StateFailureTests
     }
 
     [Fact]
+    public async Task After_a_failed_write_a_call_from_a_grain_already_waiting_in_the_queue_is_refused_too()
+    {
+        await using var silo = await StartAsync();
+        var counter = silo.GrainFactory.GetGrain<IFlakyCounterGrain>("queued");
+        await counter.Set(1);
+
+        _flaky.FailNext = true;
+        var heard = await counter.SetWhileCalledBack(2, "queued-helper").WaitAsync(Bound, TestSilo.Token);
+
+        Assert.Equal("refused", heard);
+        Assert.Equal(1, await counter.Get().WaitAsync(Bound, TestSilo.Token));
+        Assert.Equal(2, _probe.Activations);
+    }
+
+    [Fact]
     public async Task DeactivateOnIdle_on_a_busy_reentrant_grain_holds_new_calls_for_the_next_activation()
     {
         await using var silo = await StartAsync();

@@ -17,6 +17,12 @@ public interface IFlakyCounterGrain : IGrainWithStringKey
 
     /// <summary>Awaits a helper grain that calls this counter back once the probe's gate opens (a campaign awaiting a team that calls the campaign).</summary>
     Task<string> AskHelper(string helper, string gate);
+
+    /// <summary>
+    /// Starts a helper that calls this counter back at once (its call waits in the queue behind this turn), then writes
+    /// <paramref name="value"/>; whatever the write did, answers what the helper heard.
+    /// </summary>
+    Task<string> SetWhileCalledBack(int value, string helper);
 }
 
 /// <summary>Reentrant, as every production grain is: calls overlap while one is held.</summary>
@@ -51,12 +57,30 @@ public sealed class FlakyCounterGrain(Probe probe, [PersistentState("counter", F
 
     public Task<string> AskHelper(string helper, string gate) =>
         GrainFactory.GetGrain<ICallingBackGrain>(helper).CallBack(GetPrimaryKeyString(), gate);
+
+    public async Task<string> SetWhileCalledBack(int value, string helper)
+    {
+        var callingBack = GrainFactory.GetGrain<ICallingBackGrain>(helper).CallBackNow(GetPrimaryKeyString());
+        counter.State = new Tally(value);
+        try
+        {
+            await counter.WriteStateAsync();
+        }
+        catch (StorageUnavailableException)
+        {
+            // The write failed in this turn, with the helper's call still queued: it must not wait for this call to end.
+        }
+        return await callingBack;
+    }
 }
 
 public interface ICallingBackGrain : IGrainWithStringKey
 {
     /// <summary>Once the gate opens, reads the counter: "served" with its value, or "refused" when the counter turned the call away.</summary>
     Task<string> CallBack(string counter, string gate);
+
+    /// <summary>Reads the counter at once, the same way.</summary>
+    Task<string> CallBackNow(string counter);
 }
 
 /// <summary>Not reentrant, as a team is: while it waits on the counter, calls to it wait too.</summary>
@@ -66,6 +90,11 @@ public sealed class CallingBackGrain(Probe probe) : Grain, ICallingBackGrain
     {
         probe.Signal($"in:{gate}");
         await probe.Gate(gate);
+        return await CallBackNow(counter);
+    }
+
+    public async Task<string> CallBackNow(string counter)
+    {
         try
         {
             return $"served {await GrainFactory.GetGrain<IFlakyCounterGrain>(counter).Get()}";
