@@ -24,6 +24,7 @@ public sealed class OrdersPageTests(BrowserServer server) : IClassFixture<Browse
         await page.GetByTestId("mine-link").ClickAsync();
 
         await Expect(page).ToHaveURLAsync(new Regex("/orders$"));
+        await Expect(page.GetByTestId("mine-link")).ToBeHiddenAsync();   // not on the page it leads to
         var cards = page.GetByTestId("order-card");
         await Expect(cards).ToHaveCountAsync(2);
         await Expect(cards.Nth(0)).ToContainTextAsync("拼团");   // the team's seat, taken last
@@ -38,6 +39,22 @@ public sealed class OrdersPageTests(BrowserServer server) : IClassFixture<Browse
         await cards.Nth(1).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex($"/orders/{Regex.Escape(bought.Id())}$"));
         await Expect(page.GetByTestId("order-status")).ToHaveAttributeAsync("data-status", "paid");
+    }
+
+    [Fact]
+    public async Task A_long_name_never_widens_the_header_past_a_small_phone()
+    {
+        var page = await server.NewPageAsync("op-long-name", name: "Alexandra Konstantinopoulou", lang: "en");
+        await page.SetViewportSizeAsync(360, 640);
+        await page.GotoAsync("/");
+
+        await Expect(page.GetByTestId("mine-link")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("mine-link")).ToHaveTextAsync("My orders");
+        await Expect(page.GetByTestId("sign-in-button")).ToHaveAttributeAsync("title", "Alexandra Konstantinopoulou");
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 360, "the page scrolls sideways");
+        var header = await page.Locator(".topbar").BoundingBoxAsync();
+        Assert.True(header is { Height: < 60 }, $"the header wrapped onto more lines: {header?.Height} px high");
+        await BrowserServer.ScreenshotAsync(page, "header-long-name");
     }
 
     [Fact]

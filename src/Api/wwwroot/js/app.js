@@ -32,12 +32,13 @@ function header() {
   const who = identity();
   const button = document.getElementById('sign-in-button');
   button.textContent = who ? t('signedInAs', who.name) : t('signIn');
+  button.title = who?.name ?? '';   // the whole name, where the chip cuts it short
   button.classList.toggle('signed-in', !!who);
   button.onclick = () => openSignIn();
   // Where a signed-in person's own things are: a shopper's orders, a merchant's console.
   const mine = document.getElementById('mine-link');
-  mine.hidden = !who;
   mine.href = who?.role === 'merchant' ? '/merchant' : '/orders';
+  mine.hidden = !who || location.pathname === mine.pathname;   // not on the page it leads to
   mine.textContent = who?.role === 'merchant' ? t('merchantConsole') : t('myOrders');
 }
 
