@@ -192,16 +192,22 @@ internal sealed partial class Activation(GrainId grainId, GrainClass grainClass,
     /// </summary>
     private bool RefusesLocked(Request request) => _stateFailure is not null && _inFlight > 0 && request.FromGrain;
 
+    /// <summary>Takes the refused calls out of <paramref name="queue"/> in one turn round it; the rest keep their order.</summary>
     private List<Request> TakeRefusedLocked(Queue<Request>? queue)
     {
-        if (queue is null || !queue.Any(RefusesLocked))
+        List<Request> refused = [];
+        for (var left = queue?.Count ?? 0; left > 0; left--)
         {
-            return [];
+            var request = queue!.Dequeue();
+            if (RefusesLocked(request))
+            {
+                refused.Add(request);
+            }
+            else
+            {
+                queue.Enqueue(request);
+            }
         }
-        var refused = queue.Where(RefusesLocked).ToList();
-        var kept = queue.Where(request => !RefusesLocked(request)).ToList();
-        queue.Clear();
-        kept.ForEach(queue.Enqueue);
         return refused;
     }
 

@@ -69,4 +69,7 @@ export function url(strings, ...values) {
 }
 
 export const get = path => request('GET', path);
+
+/** A product as anyone may see it (`{ sku, name, price }`); one that cannot be read stands as its sku. */
+export const catalogProduct = sku => get(url`/api/catalog/${sku}`).catch(() => ({ sku, name: sku }));
 export const post = (path, body, options) => request('POST', path, body ?? {}, options);

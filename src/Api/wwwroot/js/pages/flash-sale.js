@@ -1,5 +1,5 @@
 // `/flash-sales/{id}`: the live remaining stock, the countdown to the start and then the end, and the buy button.
-import { get, post, url } from '../api.js';
+import { catalogProduct, get, post, url } from '../api.js';
 import { money, t } from '../i18n.js';
 import { watch } from '../live.js';
 import { requireSignIn } from '../session.js';
@@ -7,7 +7,7 @@ import { action, bar, countdown, h, fill, lock, productTile, setBar, setDeadline
 
 export async function render(main, id, { groupId }) {
   const sale = await get(url`/api/flash-sales/${id}`);
-  const product = await get(url`/api/catalog/${sale.sku}`).catch(() => ({ name: sale.sku }));
+  const product = await catalogProduct(sale.sku);
 
   const status = statusBadge('sale-status');
   const remaining = h('strong', { testid: 'sale-remaining' });

@@ -1,5 +1,5 @@
 // `/group-buys/{id}`: the product and its prices, the forming teams nearest completion (live), open and quick-join.
-import { get, post, url } from '../api.js';
+import { catalogProduct, get, post, url } from '../api.js';
 import { money, t } from '../i18n.js';
 import { watch } from '../live.js';
 import { requireSignIn } from '../session.js';
@@ -8,7 +8,7 @@ import { action, avatar, countdown, fill, h, lock, productTile, setDeadline } fr
 
 export async function render(main, id, { groupId }) {
   const campaign = await get(url`/api/group-buys/${id}`);
-  const product = await get(url`/api/catalog/${campaign.sku}`).catch(() => ({ name: campaign.sku }));
+  const product = await catalogProduct(campaign.sku);
   const query = groupId ? url`?groupId=${groupId}` : '';
   const body = groupId ? { groupId } : {};
 

@@ -1,5 +1,5 @@
 // `/orders/{id}`: the shopper's order, the pay button and the pay-by countdown.
-import { get, post, url } from '../api.js';
+import { catalogProduct, get, post, url } from '../api.js';
 import { money, t } from '../i18n.js';
 import { watch } from '../live.js';
 import { requireSignIn } from '../session.js';
@@ -11,7 +11,7 @@ export async function render(main, id) {
     return;
   }
   const order = await get(url`/api/orders/${id}`);
-  const product = await get(url`/api/catalog/${order.sku}`).catch(() => ({ name: order.sku }));
+  const product = await catalogProduct(order.sku);
   // An order has no serverTime of its own; its sale's or team's snapshot sets the clock the pay-by countdown runs on.
   await get(order.kind === 'flash_sale' ? url`/api/flash-sales/${order.refId}` : url`/api/teams/${order.refId}`).catch(() => null);
 

@@ -1,5 +1,5 @@
 // `/orders`: the signed-in shopper's orders, newest first, each a card that opens its order page.
-import { get, url } from '../api.js';
+import { catalogProduct, get, url } from '../api.js';
 import { lang, money, t } from '../i18n.js';
 import { requireSignIn } from '../session.js';
 import { fill, h, productTile } from '../ui.js';
@@ -15,7 +15,7 @@ export async function render(main) {
     h('h1', { class: 'page-title' }, t('myOrders')),
     orders.length === 0
       ? h('section', { class: 'empty' }, h('p', {}, t('noOrders')), h('a', { class: 'btn ghost', href: '/' }, t('liveCampaigns')))
-      : h('ul', { class: 'cards', testid: 'order-list' }, orders.map(order => h('li', {}, card(order, names.get(order.sku) ?? order.sku)))));
+      : h('ul', { class: 'cards', testid: 'order-list' }, orders.map(order => h('li', {}, card(order, names.get(order.sku))))));
 }
 
 function card(order, productName) {
@@ -31,9 +31,9 @@ function card(order, productName) {
         h('span', {}, new Date(order.createdAt).toLocaleString(lang() === 'en' ? 'en-GB' : 'zh-CN', { dateStyle: 'short', timeStyle: 'short' })))));
 }
 
-/** Each product's name, read once a product however many orders name it; a product that cannot be read shows its sku. */
+/** Each product's name, read once a product however many orders name it. */
 async function productNames(orders) {
   const skus = [...new Set(orders.map(order => order.sku))];
-  const products = await Promise.all(skus.map(sku => get(url`/api/catalog/${sku}`).catch(() => null)));
-  return new Map(products.filter(product => product).map(product => [product.sku, product.name]));
+  const products = await Promise.all(skus.map(catalogProduct));
+  return new Map(products.map(product => [product.sku, product.name]));
 }

@@ -1,6 +1,6 @@
 // `/teams/{id}`: the seats (members as avatars, empty seats drawn), live "n more to join", the countdown on the
 // server's clock, the join button, a share link, and the success and failure states.
-import { get, post, url } from '../api.js';
+import { catalogProduct, get, post, url } from '../api.js';
 import { money, t } from '../i18n.js';
 import { watch } from '../live.js';
 import { requireSignIn } from '../session.js';
@@ -22,7 +22,7 @@ function seatOrder(teamId) {
 export async function render(main, id, { groupId }) {
   const team = await get(url`/api/teams/${id}`);
   const campaign = await get(url`/api/group-buys/${team.groupBuyId}`);
-  const product = await get(url`/api/catalog/${campaign.sku}`).catch(() => ({ name: campaign.sku }));
+  const product = await catalogProduct(campaign.sku);
 
   const status = statusBadge('team-status');
   const needed = h('strong', { class: 'needed', testid: 'team-needed' });
