@@ -48,6 +48,7 @@ public static class ApiServiceCollectionExtensions
         app.UseProblemStatusCodePages();
         app.UsePages();
         app.UseRequestSizeLimit();
+        app.UseDraining(LiveHub.Path);
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOperations();
@@ -60,7 +61,7 @@ public static class ApiServiceCollectionExtensions
         app.MapChains();
         app.MapCommissions();
         // A connection ends when its token expires: members-only topics are not watched on an expired token.
-        app.MapHub<LiveHub>("/hubs/live", hub => hub.CloseOnAuthenticationExpiration = true);
+        app.MapHub<LiveHub>(LiveHub.Path, hub => hub.CloseOnAuthenticationExpiration = true);
         app.MapCampaigns();
         app.MapPages();
         return app;

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using GroupBuy.Api.Live;
+using GroupBuy.TestSupport;
 
 namespace GroupBuy.Api.Tests;
 

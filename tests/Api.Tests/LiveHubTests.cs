@@ -1,3 +1,4 @@
+using GroupBuy.TestSupport;
 namespace GroupBuy.Api.Tests;
 
 public sealed class LiveHubTests(LiveServer server) : IClassFixture<LiveServer>

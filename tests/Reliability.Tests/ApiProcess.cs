@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
@@ -68,6 +69,29 @@ public sealed class ApiProcess : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
         }
         await _process.WaitForExitAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// SIGTERM, as a deploy sends: the server drains and stops by itself. Answers its exit code; a server still running
+    /// after <paramref name="limit"/> fails the test.
+    /// </summary>
+    public async Task<int> TerminateAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        using (var signal = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await signal.WaitForExitAsync(cancellationToken);
+        }
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(limit);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the API was still running {limit} after SIGTERM; see {_log}:\n{Tail()}");
+        }
+        return _process.ExitCode;
     }
 
     public async ValueTask DisposeAsync()

@@ -10,6 +10,8 @@ namespace GroupBuy.Api.Live;
 /// </summary>
 public sealed class LiveHub(LiveFeeds feeds, IGrainFactory grains) : Hub
 {
+    public const string Path = "/hubs/live";
+
     private const int MaxTopicsPerConnection = 100;
 
     public async Task<object> Watch(string topic)

@@ -28,14 +28,16 @@ public static class OperationsApi
             .AddOperationTransformer<ProblemResponses>()
             .AddOperationTransformer<BearerSecurity>()
             .AddDocumentTransformer<RequestSchemas>());
-        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag])
+            .AddCheck<Draining.Check>("draining", tags: [ReadyTag]);
         return services;
     }
 
     public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder app)
     {
         app.MapOpenApi("/openapi/{documentName}.json");
-        // Liveness answers while the process runs; readiness also needs the storage.
+        // Liveness answers while the process runs; readiness also needs the storage, and fails once the server is stopping.
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
         return app;

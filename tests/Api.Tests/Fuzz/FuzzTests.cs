@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using GroupBuy.TestSupport;
 
 namespace GroupBuy.Api.Tests.Fuzz;
 

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
-namespace GroupBuy.Api.Tests;
+namespace GroupBuy.TestSupport;
 
 /// <summary>
 /// A small client of SignalR's JSON hub protocol over a real WebSocket (the .NET SignalR client is not in
@@ -63,6 +63,9 @@ public sealed class SignalRClient : IAsyncDisposable
     }
 
     public bool IsOpen => _socket.State == WebSocketState.Open;
+
+    /// <summary>Completes once the connection has closed, by either side.</summary>
+    public Task Closed => _reading ?? Task.CompletedTask;
 
     /// <summary>The next push to <paramref name="target"/> (e.g. <c>progress</c>), in arrival order.</summary>
     public async Task<JsonNode> NextAsync(string target, CancellationToken cancellationToken) =>

@@ -1,0 +1,39 @@
+using GroupBuy.Api.Errors;
+using GroupBuy.Grains.Interfaces;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace GroupBuy.Api.Operations;
+
+/// <summary>
+/// A server asked to stop (SIGTERM, as a deploy sends) drains before its grains deactivate: readiness fails, so that a
+/// load balancer sends new work elsewhere, and a live connection that arrives now is refused with a fast 503
+/// <c>overloaded</c>. SignalR closes the connections it has when the stop begins, and the host waits for every request
+/// still open, a WebSocket included: a watcher accepted after that would hold the stop open until the host's timeout,
+/// which then leaves no time to deactivate the grains. Plain requests are still served: each ends by itself.
+/// </summary>
+public static class Draining
+{
+    public static IApplicationBuilder UseDraining(this IApplicationBuilder app, PathString livePath)
+    {
+        var stopping = app.ApplicationServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        return app.Use(async (context, next) =>
+        {
+            if (stopping.IsCancellationRequested && context.Request.Path.StartsWithSegments(livePath))
+            {
+                context.Response.Headers.RetryAfter = "1";
+                await Problems.Of(ErrorCodes.Overloaded, "The server is stopping; connect again shortly.").ExecuteAsync(context);
+                return;
+            }
+            await next(context);
+        });
+    }
+
+    /// <summary>Unhealthy from the moment the server is asked to stop.</summary>
+    internal sealed class Check(IHostApplicationLifetime lifetime) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(lifetime.ApplicationStopping.IsCancellationRequested
+                ? HealthCheckResult.Unhealthy("the server is stopping")
+                : HealthCheckResult.Healthy());
+    }
+}
