@@ -35,6 +35,7 @@ public static class ApiServiceCollectionExtensions
         builder.Services.AddOperations();
         builder.Services.AddTelemetry(builder.Configuration);
         builder.Services.AddSignalR(hub => hub.AddFilter<HubProblems>()).AddJsonProtocol(options => JsonSetup.Configure(options.PayloadSerializerOptions));
+        builder.Logging.AddFilter(HubProblems.FailedInvocationsCategory, LogLevel.Critical);
         builder.Services.AddSingleton<LiveFeeds>();
         return builder;
     }
