@@ -1,21 +1,36 @@
 // Live progress over the SignalR hub (@microsoft/signalr, loaded as window.signalR). One connection per page;
 // watch(topic, onSnapshot) answers the current snapshot and then every newer push; after a reconnect every
 // topic is watched again, so the page never keeps a stale value, and a watch the hub could not take (busy, or cut
-// short) is tried again rather than failing the page.
+// short) is tried again rather than failing the page. The connection never gives up: a deploy or an outage can last
+// longer than any fixed list of attempts, and a page left open must come back live by itself.
 import { token } from './api.js';
 import { syncClock } from './clock.js';
 
 let connection;
-let starting;
+let firstStart;
 const watchers = new Map(); // topic → { version, handlers: Set }
 const messageHandlers = new Set();
 const statusHandlers = new Set();
 
+// Pauses before each attempt to connect again; the last one repeats for as long as it takes.
+const RECONNECT_DELAYS = [0, 1000, 2000, 5000, 10000, 30000];
+
+/** The pause before attempt n, with a random part: pages a stopping server dropped together do not all come back at once. */
+function reconnectDelay(attempt) {
+  const base = RECONNECT_DELAYS[Math.min(attempt, RECONNECT_DELAYS.length - 1)];
+  return base + Math.random() * (base / 5 + 500);
+}
+
+function status(value) {
+  statusHandlers.forEach(handler => handler(value));
+}
+
+/** Resolves once the first attempt to connect is over: true when it connected. */
 function connect() {
-  if (starting) return starting;
+  if (firstStart) return firstStart;
   connection = new signalR.HubConnectionBuilder()
     .withUrl('/hubs/live', { accessTokenFactory: () => token() ?? '', transport: signalR.HttpTransportType.WebSockets, skipNegotiation: true })
-    .withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 10000, 30000])
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ({ previousRetryCount }) => reconnectDelay(previousRetryCount) })
     .configureLogging(signalR.LogLevel.Warning)
     .build();
   connection.on('progress', ({ topic, version, data }) => {
@@ -25,13 +40,31 @@ function connect() {
     deliver(topic, version, data);
   });
   connection.on('message', payload => messageHandlers.forEach(handler => handler(payload)));
-  connection.onreconnecting(() => statusHandlers.forEach(handler => handler('reconnecting')));
-  connection.onreconnected(() => {
-    statusHandlers.forEach(handler => handler('connected'));
-    [...watchers.keys()].forEach(resubscribe);
+  connection.onreconnecting(() => status('reconnecting'));
+  connection.onreconnected(connected);
+  firstStart = new Promise(resolve => start(0, resolve));
+  return firstStart;
+}
+
+/**
+ * The first connection, tried until it is up: the automatic reconnection only takes over a connection that was up once.
+ * Tells the caller after the first attempt, so a page whose hub cannot be reached yet keeps what it loaded.
+ */
+function start(attempt, firstAttemptOver) {
+  connection.start().then(() => {
+    firstAttemptOver(true);
+    if (attempt > 0) connected();
+  }, error => {
+    firstAttemptOver(false);
+    console.warn('live feed unavailable; retrying', error);
+    status('reconnecting');
+    setTimeout(() => start(attempt + 1, firstAttemptOver), reconnectDelay(attempt + 1));
   });
-  starting = connection.start();
-  return starting;
+}
+
+function connected() {
+  status('connected');
+  [...watchers.keys()].forEach(topic => resubscribe(topic));
 }
 
 function deliver(topic, version, data) {
@@ -71,16 +104,18 @@ function resubscribeLater(topic, attempt) {
 
 /**
  * Watches a topic; resolves with its current snapshot, and calls onSnapshot for it and every later one. When the hub
- * is busy or the call is cut short, it resolves with null and keeps trying, so the page stays as it loaded.
+ * cannot be reached, is busy, or the call is cut short, it resolves with null and keeps trying, so the page stays as it
+ * loaded until the feed starts.
  */
 export async function watch(topic, onSnapshot) {
-  await connect();
+  const starting = connect();
   let watch = watchers.get(topic);
   if (!watch) {
     watch = { version: 0, handlers: new Set() };
     watchers.set(topic, watch);
   }
   watch.handlers.add(onSnapshot);
+  if (!await starting) return null;   // watched once connected
   let snapshot;
   try {
     snapshot = await connection.invoke('Watch', topic);
