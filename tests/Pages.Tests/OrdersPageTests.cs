@@ -42,6 +42,35 @@ public sealed class OrdersPageTests(BrowserServer server) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task Orders_come_a_page_at_a_time_and_the_button_brings_the_rest_until_there_is_none()
+    {
+        var merchant = await server.ApiAsync("om-merchant", "merchant", "鲜果园");
+        await merchant.ProductAsync("om-tea", "龙井 250克", 8800);
+        var shopper = await server.ApiAsync("om-shopper", name: "小陈");
+        var bought = new List<string>();
+        for (var sale = 0; bought.Count < 11; sale++)
+        {
+            var saleId = (await merchant.FlashSaleAsync("om-tea", DateTimeOffset.UtcNow.AddMinutes(-1))).Id();
+            for (var unit = 0; unit < 5 && bought.Count < 11; unit++)
+            {
+                bought.Add((await shopper.PostJsonAsync($"/api/flash-sales/{saleId}/purchases", new { quantity = 1 })).Id());
+            }
+        }
+
+        var page = await server.NewPageAsync("om-shopper", name: "小陈");
+        await page.GotoAsync("/orders");
+        var cards = page.GetByTestId("order-card");
+        await Expect(cards).ToHaveCountAsync(10);
+        await Expect(cards.Nth(0)).ToHaveAttributeAsync("href", $"/orders/{bought[10]}");   // newest first
+        await page.GetByTestId("more-orders").ClickAsync();
+
+        await Expect(cards).ToHaveCountAsync(11);
+        await Expect(cards.Nth(10)).ToHaveAttributeAsync("href", $"/orders/{bought[0]}");
+        await Expect(page.GetByTestId("more-orders")).ToBeHiddenAsync();
+        await BrowserServer.ScreenshotAsync(page, "orders-paged");
+    }
+
+    [Fact]
     public async Task A_long_name_never_widens_the_header_past_a_small_phone()
     {
         var page = await server.NewPageAsync("op-long-name", name: "Alexandra Konstantinopoulou", lang: "en");

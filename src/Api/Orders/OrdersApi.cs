@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using GroupBuy.Api.Common;
 using GroupBuy.Api.Errors;
@@ -15,6 +16,9 @@ namespace GroupBuy.Api.Orders;
 /// <summary>A shopper's orders: read and pay. Anyone but the owner gets 404, so order ids reveal nothing.</summary>
 public static class OrdersApi
 {
+    /// <summary>Most orders one page of <c>GET /api/me/orders?limit=</c> holds.</summary>
+    public const int MaxPageSize = 100;
+
     public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder app)
     {
         var orders = app.MapGroup("/api/orders").WithTags("Orders").RequireAuthorization().WithIdempotency();
@@ -28,9 +32,10 @@ public static class OrdersApi
             .Refuses(ErrorCodes.NotFound, ErrorCodes.OrderClosed, ErrorCodes.PaymentUnavailable);
         app.MapGet("/api/me/orders", Mine)
             .WithName("ListMyOrders")
-            .WithSummary("The caller's orders, newest first")
+            .WithSummary("The caller's orders, newest first; with limit, one page of them, and a Link header to the next")
             .WithTags("Orders")
-            .RequireAuthorization();
+            .RequireAuthorization()
+            .Refuses(ErrorCodes.Validation);
         return app;
     }
 
@@ -58,10 +63,40 @@ public static class OrdersApi
         return result.IsSuccess ? TypedResults.Ok(OrderResponse.From(result.Value!)) : Problems.Of(result.Error!);
     }
 
-    private static async Task<Ok<OrderResponse[]>> Mine(ClaimsPrincipal user, IGrainFactory grains, OrderLists lists, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every order without <paramref name="limit"/>, as the contract lists them. A page starts after the order named by
+    /// <paramref name="before"/>: new orders go to the front of the list, so the pages after a cursor never shift. Only
+    /// the page's orders are read from their owners, however many the shopper has.
+    /// </summary>
+    private static async Task<Results<Ok<OrderResponse[]>, ProblemHttpResult>> Mine(
+        string? limit, string? before, ClaimsPrincipal user, IGrainFactory grains, OrderLists lists, HttpContext http, CancellationToken cancellationToken)
     {
+        int? size = null;
+        if (limit is not null)
+        {
+            if (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count is < 1 or > MaxPageSize)
+            {
+                return Validate.Invalid("limit", $"must be a whole number from 1 to {MaxPageSize}");
+            }
+            size = count;
+        }
         var refs = await lists.OfShopperAsync(user.UserId(), cancellationToken);
-        var orders = await Task.WhenAll(refs.Select(r => FindAsync(r, grains)));
+        var start = 0;
+        if (before is not null)
+        {
+            var at = refs.Select(r => r.OrderId).ToList().IndexOf(before);
+            if (at < 0)
+            {
+                return Validate.Invalid("before", "must be the id of one of your orders");
+            }
+            start = at + 1;
+        }
+        var page = refs.Skip(start).Take(size ?? refs.Count).ToArray();
+        if (size is not null && start + page.Length < refs.Count)
+        {
+            http.Response.Headers.Link = $"</api/me/orders?limit={size}&before={Uri.EscapeDataString(page[^1].OrderId)}>; rel=\"next\"";
+        }
+        var orders = await Task.WhenAll(page.Select(r => FindAsync(r, grains)));
         return TypedResults.Ok(orders.OfType<OrderSnapshot>().Select(OrderResponse.From).ToArray());
     }
 

@@ -35,7 +35,7 @@ public static class SecurityHeaders
                 var origins = security.Value.AllowedOrigins.Where(o => !string.IsNullOrWhiteSpace(o)).ToArray();
                 if (origins.Length > 0)
                 {
-                    policy.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod().AllowCredentials().WithExposedHeaders("Location", "Retry-After");
+                    policy.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod().AllowCredentials().WithExposedHeaders("Location", "Retry-After", "Link");
                 }
             }));
         return services;
