@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using GroupBuy.TestSupport;
 
 namespace GroupBuy.Reliability.Tests;
@@ -14,7 +13,6 @@ public sealed class CrashTests
     private static readonly TimeSpan PaymentWindow = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan TeamWindow = TimeSpan.FromSeconds(4);
 
-    private static readonly string[] PaidStatuses = ["paid", "confirmed", "refunded"];
     private static readonly string[] ClosedStatuses = ["cancelled", "refunded"];
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
@@ -44,14 +42,8 @@ public sealed class CrashTests
 
     private static async Task CrashCyclesAsync(Dictionary<string, string> storage, TempDirectory data)
     {
-        var settings = new Dictionary<string, string>(storage)
-        {
-            ["Orders:PaymentWindow"] = PaymentWindow.ToString(),
-            ["Auth:DevTokens"] = "true",
-            ["RateLimits:PerShopperBurst"] = "100000",
-            ["RateLimits:PerShopperPerPeriod"] = "100000",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
+        var settings = ShopChecks.ServerSettings(storage);
+        settings["Orders:PaymentWindow"] = PaymentWindow.ToString();
         var log = data.File("api.log");
         using var shop = new Shop(shoppers: 8);
         (string SaleOrderId, string SeatOrderId, string TeamId)? late = null;
@@ -79,8 +71,8 @@ public sealed class CrashTests
 
                 api = await ApiProcess.StartAsync(settings, log, Token);
                 await shop.ConnectAsync(api.Address, Token);
-                await AssertNothingAcknowledgedIsLostAsync(shop);
-                await AssertStockIsConservedAsync(shop);
+                await ShopChecks.AssertNothingAcknowledgedIsLostAsync(shop, Token);
+                await ShopChecks.AssertStockIsConservedAsync(shop, Token);
                 TestContext.Current.TestOutputHelper?.WriteLine($"cycle {cycle}: {shop.Acks.Count - before} acknowledgements before the kill, {shop.Acks.Count} in all, all found after the restart");
             }
 
@@ -92,33 +84,6 @@ public sealed class CrashTests
         finally
         {
             await api.DisposeAsync();
-        }
-    }
-
-    private static async Task AssertNothingAcknowledgedIsLostAsync(Shop shop)
-    {
-        var orders = await AllOrdersAsync(shop);
-        foreach (var ack in shop.Acks)
-        {
-            Assert.True(orders.TryGetValue(ack.OrderId, out var order), $"acknowledged order {ack.OrderId} of {ack.ShopperId} is gone");
-            if (ack.Paid)
-            {
-                Assert.Contains(order["status"]!.GetValue<string>(), PaidStatuses);
-            }
-        }
-    }
-
-    private static async Task AssertStockIsConservedAsync(Shop shop)
-    {
-        var product = (await shop.GetAsync("crash-merchant", $"/api/products/{shop.Sku}", Token))!;
-        var stock = product["stock"]!;
-        Assert.Equal(Shop.Stock, stock["available"]!.GetValue<int>() + stock["reserved"]!.GetValue<int>() + stock["sold"]!.GetValue<int>());
-        var sale = (await shop.GetAsync("crash-merchant", $"/api/flash-sales/{shop.SaleId}", Token))!;
-        Assert.True(sale["sold"]!.GetValue<int>() + sale["reserved"]!.GetValue<int>() <= Shop.SaleQuantity, $"oversold: {sale}");
-        foreach (var teamId in shop.Teams)
-        {
-            var team = (await shop.GetAsync("crash-merchant", $"/api/teams/{teamId}", Token))!;
-            Assert.True(team["joined"]!.GetValue<int>() <= Shop.TeamSize, $"team over its size: {team}");
         }
     }
 
@@ -138,12 +103,12 @@ public sealed class CrashTests
         var pending = "";
         await Waiting.UntilAsync(async () =>
         {
-            var orders = await AllOrdersAsync(shop);
+            var orders = await ShopChecks.AllOrdersAsync(shop, Token);
             var open = orders.Values.Where(o => o["status"]!.GetValue<string>() is "pending_payment").Select(o => o["id"]!.GetValue<string>()).ToList();
             var forming = new List<string>();
             foreach (var teamId in shop.Teams)
             {
-                if ((await shop.GetAsync("crash-merchant", $"/api/teams/{teamId}", Token))!["status"]!.GetValue<string>() == "forming")
+                if ((await shop.GetAsync(Shop.Merchant, $"/api/teams/{teamId}", Token))!["status"]!.GetValue<string>() == "forming")
                 {
                     forming.Add(teamId);
                 }
@@ -155,8 +120,8 @@ public sealed class CrashTests
 
     private static async Task AssertEverythingSettledConsistentlyAsync(Shop shop)
     {
-        var orders = await AllOrdersAsync(shop);
-        var sale = (await shop.GetAsync("crash-merchant", $"/api/flash-sales/{shop.SaleId}", Token))!;
+        var orders = await ShopChecks.AllOrdersAsync(shop, Token);
+        var sale = (await shop.GetAsync(Shop.Merchant, $"/api/flash-sales/{shop.SaleId}", Token))!;
         var flash = orders.Values.Where(o => o["kind"]!.GetValue<string>() == "flash_sale").ToList();
         Assert.Equal(flash.Where(o => o["status"]!.GetValue<string>() == "paid").Sum(o => o["quantity"]!.GetValue<int>()), sale["sold"]!.GetValue<int>());
         Assert.Equal(0, sale["reserved"]!.GetValue<int>());
@@ -169,7 +134,7 @@ public sealed class CrashTests
         var statuses = new List<string>();
         foreach (var teamId in shop.Teams)
         {
-            var team = (await shop.GetAsync("crash-merchant", $"/api/teams/{teamId}", Token))!;
+            var team = (await shop.GetAsync(Shop.Merchant, $"/api/teams/{teamId}", Token))!;
             var status = team["status"]!.GetValue<string>();
             statuses.Add(status);
             var seats = orders.Values.Where(o => o["refId"]!.GetValue<string>() == teamId).Select(o => o["status"]!.GetValue<string>()).ToList();
@@ -186,30 +151,15 @@ public sealed class CrashTests
         }
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"settled: {flash.Count} flash orders ({sale["sold"]} units sold), teams {string.Join(", ", statuses.CountBy(s => s).Select(c => $"{c.Key}×{c.Value}"))}");
-        await AssertStockIsConservedAsync(shop);
+        await ShopChecks.AssertStockIsConservedAsync(shop, Token);
     }
 
     /// <summary>The order and the team left unpaid just before the last kill: their pay-by time and deadline fired after the restart.</summary>
     private static async Task AssertTheLatecomersDeadlinesFiredAsync(Shop shop, (string SaleOrderId, string SeatOrderId, string TeamId) late)
     {
-        var orders = await AllOrdersAsync(shop);
+        var orders = await ShopChecks.AllOrdersAsync(shop, Token);
         Assert.Equal("cancelled", orders[late.SaleOrderId]["status"]!.GetValue<string>());
         Assert.Equal("cancelled", orders[late.SeatOrderId]["status"]!.GetValue<string>());
-        Assert.Equal("failed", (await shop.GetAsync("crash-merchant", $"/api/teams/{late.TeamId}", Token))!["status"]!.GetValue<string>());
-    }
-
-    /// <summary>Every shopper's orders, by id, as the API lists them to their owners.</summary>
-    private static async Task<Dictionary<string, JsonObject>> AllOrdersAsync(Shop shop)
-    {
-        var orders = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-        foreach (var shopper in shop.Everyone)
-        {
-            foreach (var order in (await shop.OrdersOfAsync(shopper, Token)).OfType<JsonObject>())
-            {
-                order["owner"] = shopper;
-                orders[order["id"]!.GetValue<string>()] = order;
-            }
-        }
-        return orders;
+        Assert.Equal("failed", (await shop.GetAsync(Shop.Merchant, $"/api/teams/{late.TeamId}", Token))!["status"]!.GetValue<string>());
     }
 }

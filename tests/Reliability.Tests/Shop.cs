@@ -20,6 +20,9 @@ public sealed class Shop(int shoppers) : IDisposable
     public const int PerUserLimit = 3;
     public const int TeamSize = 2;
 
+    /// <summary>The merchant who owns the product and both campaigns.</summary>
+    public const string Merchant = "crash-merchant";
+
     private readonly ConcurrentDictionary<string, string> _tokens = new(StringComparer.Ordinal);
     private HttpClient _client = new();
 
@@ -52,7 +55,7 @@ public sealed class Shop(int shoppers) : IDisposable
     {
         _client.Dispose();
         _client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(15) };
-        foreach (var (user, role) in Everyone.Select(s => (s, "shopper")).Append(("crash-merchant", "merchant")))
+        foreach (var (user, role) in Everyone.Select(s => (s, "shopper")).Append((Merchant, "merchant")))
         {
             var minted = await _client.PostAsJsonAsync("/api/dev/tokens", new { userId = user, role, name = user }, cancellationToken);
             minted.EnsureSuccessStatusCode();
@@ -63,10 +66,10 @@ public sealed class Shop(int shoppers) : IDisposable
     public async Task OpenAsync(TimeSpan teamWindow, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
-        await SendAsync("crash-merchant", HttpMethod.Post, "/api/products", new { sku = Sku, name = "Rice", price = 100, stock = Stock }, cancellationToken: cancellationToken);
-        SaleId = (await SendAsync("crash-merchant", HttpMethod.Post, "/api/flash-sales",
+        await SendAsync(Merchant, HttpMethod.Post, "/api/products", new { sku = Sku, name = "Rice", price = 100, stock = Stock }, cancellationToken: cancellationToken);
+        SaleId = (await SendAsync(Merchant, HttpMethod.Post, "/api/flash-sales",
             new { sku = Sku, price = 50, quantity = SaleQuantity, startsAt = now.AddMinutes(-1), endsAt = now.AddHours(1), perUserLimit = PerUserLimit }, cancellationToken: cancellationToken))!["id"]!.GetValue<string>();
-        CampaignId = (await SendAsync("crash-merchant", HttpMethod.Post, "/api/group-buys",
+        CampaignId = (await SendAsync(Merchant, HttpMethod.Post, "/api/group-buys",
             new { sku = Sku, price = 60, soloPrice = 100, teamSize = TeamSize, teamWindowSeconds = (int)teamWindow.TotalSeconds, quantity = 200, startsAt = now.AddMinutes(-1), endsAt = now.AddHours(1) },
             cancellationToken: cancellationToken))!["id"]!.GetValue<string>();
     }
