@@ -41,7 +41,17 @@ public sealed partial class TeamGrain
     private async Task CommitAsync()
     {
         State.Outbox.NotifyCampaign = true;
-        await ArmClockAsync(force: false);
+        try
+        {
+            await ArmClockAsync(force: false);
+        }
+        catch
+        {
+            // The change is in memory only (a payment, a closed seat): answered from it, a retry would acknowledge what
+            // was never stored, and a crash would take it back. The activation goes, and the next one loads the stored team.
+            DeactivateOnIdle();
+            throw;
+        }
         State.Version++;
         await _team.WriteStateAsync();
         try

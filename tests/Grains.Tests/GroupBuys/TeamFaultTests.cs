@@ -128,6 +128,31 @@ public sealed class TeamFaultTests
         Assert.Equal(["shopper 1", "shopper 3", "shopper 2"], retried.Team.Members.Select(m => m.Name));
         Assert.Equal([retried.Order.Id], await silo.OrdersOf(Shopper(2)));
     }
+
+    [Fact]
+    public async Task A_payment_whose_reminder_cannot_be_armed_is_not_acknowledged_by_a_retry_and_the_stored_seat_stays_payable()
+    {
+        var reminders = new FailingReminderTable();
+        await using var silo = await CommerceSilo.StartAsync(services: reminders.AddTo);
+        var campaign = await silo.StartCampaignAsync(teamSize: 2, quantity: 30);
+        var joins = await campaign.FormAsync(silo, 1, 2);
+        await silo.PayAsync(joins[0]);
+        var (teamId, last) = (joins[0].Team.Id, joins[1].Order);
+
+        // The last seat's payment forms the team, whose outbox then needs the reminder sooner: arming it fails before the write.
+        reminders.Failing = true;
+        await Assert.ThrowsAsync<InjectedFaultException>(() => silo.Team(teamId).Pay(last.Id, last.ShopperId));
+        // The retry and the read answer from the stored team, not from a memory holding the payment that was never stored
+        // (which answered the retry "confirmed", and lost it to the next crash).
+        await Assert.ThrowsAsync<InjectedFaultException>(() => silo.Team(teamId).Pay(last.Id, last.ShopperId));
+        Assert.Equal(OrderStatus.PendingPayment, (await silo.Team(teamId).GetOrder(last.Id))!.Status);
+
+        reminders.Failing = false;
+        Assert.Equal(OrderStatus.Confirmed, (await silo.Team(teamId).Pay(last.Id, last.ShopperId)).Unwrap().Status);
+        await silo.CrashAndRestartAsync(CommerceSilo.Token);
+        Assert.Equal(OrderStatus.Confirmed, (await silo.Team(teamId).GetOrder(last.Id))!.Status);
+        Assert.Equal(TeamStatus.Succeeded, (await silo.Team(teamId).Get())!.Status);
+    }
 }
 
 /// <summary>The silo's reminder table, whose registrations can be made to fail; a test can await a registration due at an instant.</summary>
