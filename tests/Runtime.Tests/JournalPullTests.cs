@@ -54,6 +54,27 @@ public sealed class JournalPullTests
         Assert.Equal((0, 0, 0L), await silo.GrainFactory.GetGrain<ILedgerGrain>("failed").Read());
     }
 
+    [Fact]
+    public async Task Callers_of_an_append_cut_behind_one_that_failed_hear_that_failure_not_a_version_conflict()
+    {
+        await using var silo = await StartAsync();
+        var ledger = silo.GrainFactory.GetGrain<ILedgerGrain>("cut-behind-a-failure");
+        // As a group-commit store does: the first append's batch fails, and the next batch cuts the promised append before
+        // the failure has reached the grain, at the version the failed append would have left.
+        _appends.HoldFirst(fail: true, cutNextBeforeFailing: true);
+
+        var first = ledger.Record(1, "a");
+        await _appends.FirstReached.WaitAsync(TestSilo.Token);
+        var later = ledger.Record(2, "b");
+        Assert.Equal(2, (await ledger.Notes()).Count);
+        _appends.Release();
+
+        Assert.IsType<IOException>(await Assert.ThrowsAnyAsync<Exception>(() => first));
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => later);
+        Assert.True(refused is IOException, $"the append cut behind the failed one failed with {refused}");
+        Assert.Empty(await silo.Storage.ReadEventsAsync("ledger", TestCluster.IdOf(ledger), 0, TestSilo.Token));
+    }
+
     private Task<TestCluster> StartAsync() =>
         TestSilo.StartAsync(_probe, services: s => s.AddKeyedSingleton<IJournalStorage>(
             PersistentStateAttribute.DefaultStorage, (sp, _) => _appends.Over(sp.GetRequiredService<MemoryGrainStorage>())));
@@ -63,8 +84,11 @@ public sealed class JournalPullTests
     {
         private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _firstFailing = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _nextCut = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _holdFirst;
         private bool _fail;
+        private bool _cutNextBeforeFailing;
         private volatile bool _holding;
 
         public Task FirstReached => _reached.Task;
@@ -74,7 +98,9 @@ public sealed class JournalPullTests
 
         public List<int> AppendedBatchSizes { get; } = [];
 
-        public void HoldFirst(bool fail = false) => (_holdFirst, _fail) = (1, fail);
+        /// <param name="fail">The first append fails once released.</param>
+        /// <param name="cutNextBeforeFailing">The next append is cut once the first has failed in the store, before the grain hears of it.</param>
+        public void HoldFirst(bool fail = false, bool cutNextBeforeFailing = false) => (_holdFirst, _fail, _cutNextBeforeFailing) = (1, fail, cutNextBeforeFailing);
 
         public void Release() => _released.TrySetResult();
 
@@ -97,8 +123,16 @@ public sealed class JournalPullTests
                         held.PromisedWhileOneWasHeld.Add(held._holding);
                     }
                 }
-                await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (held._cutNextBeforeFailing && held._reached.Task.IsCompleted)
+                {
+                    await held._firstFailing.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+                }
+                else
+                {
+                    await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
                 var batch = await Task.Run(cut, cancellationToken);
+                held._nextCut.TrySetResult();
                 await AppendAsync(journalName, grainId, batch.ExpectedVersion, batch.Events, batch.Index, cancellationToken);
             }
 
@@ -112,6 +146,11 @@ public sealed class JournalPullTests
                     held._holding = false;
                     if (held._fail)
                     {
+                        if (held._cutNextBeforeFailing)
+                        {
+                            held._firstFailing.TrySetResult();
+                            await held._nextCut.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+                        }
                         throw new IOException("The test's store failed the first append.");
                     }
                 }

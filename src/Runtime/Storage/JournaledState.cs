@@ -205,6 +205,12 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
             failure = exception;
         }
         failure ??= pull.Failure;
+        if (failure is not null && await EarlierFailureAsync(previous) is { } earlier)
+        {
+            // This cut took its expected version from the append before it, which failed: the store refused it for a version
+            // the journal never reached, a conflict with no cause of its own. Its callers hear what lost their events.
+            failure = earlier;
+        }
         if (failure is null && _failure is null)
         {
             ConfirmedVersion = pull.Version;
@@ -226,6 +232,13 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
             binding.Activation.StateFailed(failure);
         }
         pull.Committed.TrySetException(failure ?? _failure!);
+    }
+
+    /// <summary>How the append before a cut failed, once it has settled; null when it committed.</summary>
+    private static async Task<Exception?> EarlierFailureAsync(Task previous)
+    {
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        return previous.Exception?.InnerException;
     }
 
     /// <summary>
