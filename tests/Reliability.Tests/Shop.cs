@@ -24,6 +24,12 @@ public sealed class Shop(int shoppers) : IDisposable
     public const string Merchant = "crash-merchant";
 
     private readonly ConcurrentDictionary<string, string> _tokens = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Each shopper's orders not paid yet, kept from one drive to the next: a seat left unpaid when a drive ended (the server
+    /// killed) holds its shopper in a forming team, and only paying it, or its pay-by time, lets them join another.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, List<(string OrderId, string? TeamId)>> _unpaid = new(StringComparer.Ordinal);
     private HttpClient _client = new();
 
     private int _unavailable;
@@ -143,7 +149,7 @@ public sealed class Shop(int shoppers) : IDisposable
 
     private async Task ShopAsync(string shopper, Random random, double payments, ConcurrentQueue<string> errors, CancellationToken stop)
     {
-        var unpaid = new List<(string OrderId, string? TeamId)>();
+        var unpaid = _unpaid.GetOrAdd(shopper, _ => []);   // this shopper's task alone uses it
         while (!stop.IsCancellationRequested)
         {
             try
