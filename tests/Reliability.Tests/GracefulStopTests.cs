@@ -6,7 +6,7 @@ namespace GroupBuy.Reliability.Tests;
 /// <summary>
 /// The real server stopped with SIGTERM (a deploy) in the middle of traffic, with watchers that connect again the moment
 /// they are dropped, as the pages do: it drains, exits by itself with code 0 and its grains deactivated, and, started
-/// again on the same file, has lost nothing it acknowledged. (Api.Tests' DrainingTests looks at the drain itself.)
+/// again on the same file, has lost nothing it acknowledged and conserved its stock. (Api.Tests' DrainingTests looks at the drain itself.)
 /// </summary>
 public sealed class GracefulStopTests
 {
@@ -21,15 +21,11 @@ public sealed class GracefulStopTests
     public async Task Stopped_with_SIGTERM_under_traffic_and_reconnecting_watchers_it_drains_exits_by_itself_and_loses_nothing()
     {
         using var data = new TempDirectory();
-        var settings = new Dictionary<string, string>
+        var settings = ShopChecks.ServerSettings(new Dictionary<string, string>
         {
             ["Storage:Provider"] = "sqlite",
             ["Storage:Sqlite:Path"] = data.File("groupbuy.db"),
-            ["Auth:DevTokens"] = "true",
-            ["RateLimits:PerShopperBurst"] = "100000",
-            ["RateLimits:PerShopperPerPeriod"] = "100000",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
+        });
         using var shop = new Shop(shoppers: 8);
         var api = await ApiProcess.StartAsync(settings, data.File("api.log"), Token);
         try
@@ -55,17 +51,8 @@ public sealed class GracefulStopTests
 
             api = await ApiProcess.StartAsync(settings, data.File("api.log"), Token);
             await shop.ConnectAsync(api.Address, Token);
-            var orders = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var shopper in shop.Shoppers)
-            {
-                foreach (var order in await shop.OrdersOfAsync(shopper, Token))
-                {
-                    orders.Add(order!["id"]!.GetValue<string>());
-                }
-            }
-            Assert.All(shop.Acks, ack => Assert.Contains(ack.OrderId, orders));
-            var sale = (await shop.GetAsync("crash-merchant", $"/api/flash-sales/{shop.SaleId}", Token))!;
-            Assert.True(sale["sold"]!.GetValue<int>() + sale["reserved"]!.GetValue<int>() <= Shop.SaleQuantity, $"oversold: {sale}");
+            await ShopChecks.AssertNothingAcknowledgedIsLostAsync(shop, Token);
+            await ShopChecks.AssertStockIsConservedAsync(shop, Token);
             TestContext.Current.TestOutputHelper?.WriteLine($"{shop.Acks.Count} acknowledged, all found after the restart; {sessions.Count} watcher sessions");
         }
         finally
