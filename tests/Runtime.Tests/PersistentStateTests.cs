@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using GroupBuy.Runtime.Storage;
+using GroupBuy.Runtime.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using GroupBuy.Runtime.Tests.Grains;
 
@@ -6,6 +9,10 @@ namespace GroupBuy.Runtime.Tests;
 public sealed class PersistentStateTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
+    /// <summary>The journal's threshold for a large snapshot, and a little more than one ledger event of a 1,000-character note.</summary>
+    private const int LargeSnapshotBytes = 64 * 1024;
+    private const int NoteEventBytes = 1_030;
 
     private readonly Probe _probe = new();
     private readonly GatedStorage _gated = new();
@@ -99,7 +106,8 @@ public sealed class PersistentStateTests
     public async Task A_large_snapshot_waits_until_the_events_since_it_add_up_to_half_its_size()
     {
         // Every note is about 1 KB and the ledger keeps them all, so past 64 KB each snapshot grows with the history.
-        await using var silo = await TestSilo.StartAsync(_probe, runtime => runtime.JournalSnapshotInterval = 10);
+        var snapshots = new SnapshotLog();
+        await using var silo = await TestSilo.StartAsync(_probe, runtime => runtime.JournalSnapshotInterval = 10, snapshots.Register);
         var grain = silo.GrainFactory.GetGrain<ILedgerGrain>("large");
         for (var i = 1; i <= 150; i++)
         {
@@ -108,9 +116,17 @@ public sealed class PersistentStateTests
 
         await silo.RestartAsync(TestSilo.Token);
 
-        // Snapshots at every 10 events up to 70 (about 70 KB), then once 35 more events were written (at 105), and the
-        // next not before about 52 more: 45 events wait. An interval alone would leave at most 10.
-        Assert.InRange(silo.Storage.JournalLength("ledger", Testing.TestCluster.IdOf(grain)), 20, 60);
+        // Every 10 events while the snapshots are small (up to 70), then 35 events after 70 KB, 52 after 105 KB: where an
+        // interval alone writes one every 10. A snapshot stored late (a busy machine) moves the points, never the spacing.
+        var written = snapshots.Written;
+        Assert.Contains(written, snapshot => snapshot.Bytes >= LargeSnapshotBytes);
+        foreach (var (earlier, later) in written.Zip(written.Skip(1)))
+        {
+            var events = later.Version - earlier.Version;
+            Assert.True(events >= 10, $"snapshots at {earlier.Version} and {later.Version}: closer than the interval");
+            Assert.True(earlier.Bytes < LargeSnapshotBytes || events * 2 * NoteEventBytes >= earlier.Bytes,
+                $"the snapshot at {later.Version} came {events} events after one of {earlier.Bytes} bytes, before they added up to half of it");
+        }
         var (_, notes, version) = await silo.GrainFactory.GetGrain<ILedgerGrain>("large").Read();
         Assert.Equal((150, 150L), (notes, version));
     }
@@ -180,4 +196,26 @@ public sealed class PersistentStateTests
 
     private Task<Testing.TestCluster> StartGatedAsync() =>
         TestSilo.StartAsync(_probe, services: s => s.AddKeyedSingleton<Storage.IGrainStorage>(GatedStorage.Name, _gated));
+
+    /// <summary>Every snapshot the default storage stored, in order: its version and size.</summary>
+    private sealed class SnapshotLog
+    {
+        private readonly ConcurrentQueue<(long Version, int Bytes)> _written = new();
+
+        public (long Version, int Bytes)[] Written => [.. _written];
+
+        /// <summary>Puts itself in front of the silo's memory storage for journals, as each silo starts.</summary>
+        public void Register(IServiceCollection services) =>
+            services.AddKeyedSingleton<IJournalStorage>(PersistentStateAttribute.DefaultStorage,
+                (provider, _) => new Recorder(provider.GetRequiredService<MemoryGrainStorage>(), _written));
+
+        private sealed class Recorder(MemoryGrainStorage inner, ConcurrentQueue<(long Version, int Bytes)> written) : DelegatingGrainStorage(inner)
+        {
+            public override async Task WriteSnapshotAsync(string journalName, GrainId grainId, long version, ReadOnlyMemory<byte> payload, IReadOnlyList<IndexEntry> index, CancellationToken cancellationToken)
+            {
+                await base.WriteSnapshotAsync(journalName, grainId, version, payload, index, cancellationToken);
+                written.Enqueue((version, payload.Length));
+            }
+        }
+    }
 }
