@@ -7,6 +7,10 @@ public static class ShopChecks
 {
     private static readonly string[] PaidStatuses = ["paid", "confirmed", "refunded"];
 
+    /// <summary>The traffic had no answer but a success or a fast 503 problem (<see cref="Shop.DriveAsync"/>), else the server's log says why.</summary>
+    public static void AssertOnlyFairAnswers(List<string> errors, ApiProcess api, string when = "") =>
+        Assert.True(errors.Count == 0, $"answers other than success or a fast 503 problem{when}:\n{string.Join("\n", errors.Take(10))}\nthe server's log ends:\n{api.Tail()}");
+
     /// <summary>Every acknowledged order is listed to its owner, and a payment acknowledged is still a payment.</summary>
     public static async Task AssertNothingAcknowledgedIsLostAsync(Shop shop, CancellationToken cancellationToken)
     {

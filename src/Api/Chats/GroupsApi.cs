@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using GroupBuy.Api.Common;
 using GroupBuy.Api.Errors;
@@ -172,26 +171,16 @@ public static class GroupsApi
         {
             return NotFound(id);
         }
-        if (!TryParse(afterSeq, 0, 0, long.MaxValue, out var after))
+        if (!Validate.TryParseWhole(afterSeq, 0, 0, long.MaxValue, out var after))
         {
             return Validate.Invalid("afterSeq", "must be a whole number of 0 or more");
         }
-        if (!TryParse(limit, DefaultPageSize, 1, MaxPageSize, out var count))
+        if (!Validate.TryParseWhole(limit, DefaultPageSize, 1, MaxPageSize, out var count))
         {
             return Validate.Invalid("limit", $"must be a whole number from 1 to {MaxPageSize}");
         }
         var result = await grains.GetGrain<IGroupChatGrain>(id).Messages(user.UserId(), after, (int)count);
         return result.IsSuccess ? TypedResults.Ok(await ShareCards.ToResponsesAsync(grains, result.Value!)) : Problems.Of(result.Error!);
-    }
-
-    private static bool TryParse(string? text, long fallback, long min, long max, out long value)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            value = fallback;
-            return true;
-        }
-        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
     }
 
     private static ShareKind ShareKindOf(string kind) => kind switch

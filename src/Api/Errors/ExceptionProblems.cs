@@ -1,4 +1,3 @@
-using GroupBuy.Grains.Interfaces;
 using GroupBuy.Runtime;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -18,9 +17,9 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
             ? BadRequests.ProblemOf(bad, context.Request)
             : Unavailability.CauseOf(exception) switch
             {
-                GrainOverloadedException => Unavailable(context, "Too many requests are waiting for this item; retry shortly."),
+                GrainOverloadedException => Problems.Overloaded(context, "Too many requests are waiting for this item; retry shortly."),
                 null => null,
-                _ => Unavailable(context, "The service cannot take this request now; retry shortly."),
+                _ => Problems.Overloaded(context, "The service cannot take this request now; retry shortly."),
             };
         if (problem is null)
         {
@@ -32,12 +31,6 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
         }
         await problem.ExecuteAsync(context);
         return true;
-    }
-
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Unavailable(HttpContext context, string detail)
-    {
-        context.Response.Headers.RetryAfter = "1";
-        return Problems.Of(ErrorCodes.Overloaded, detail);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503 for {Path}")]

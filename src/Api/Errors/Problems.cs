@@ -64,6 +64,13 @@ public static class Problems
 
     public static ProblemHttpResult Of(DomainError error) => Of(error.Code, error.Detail);
 
+    /// <summary>A fast <c>503 overloaded</c>: the <c>Retry-After</c> header is set on the response, the problem returned.</summary>
+    public static ProblemHttpResult Overloaded(HttpContext context, string detail)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return Of(ErrorCodes.Overloaded, detail);
+    }
+
     public static int StatusOf(string code) => Statuses.GetValueOrDefault(code, StatusCodes.Status400BadRequest);
 
     /// <summary>The code for a problem raised by the framework itself (binding, routing, limits), by its status.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using GroupBuy.Grains.Interfaces.Referrals;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,6 +32,17 @@ public static partial class Validate
             }
         }
         return null;
+    }
+
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/> in a query value; <paramref name="fallback"/> when none is given.</summary>
+    public static bool TryParseWhole(string? text, long fallback, long min, long max, out long value)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            value = fallback;
+            return true;
+        }
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
     }
 
     public static ProblemHttpResult? Range(long? value, string field, long min, long max) =>

@@ -1,5 +1,4 @@
 using GroupBuy.Api.Errors;
-using GroupBuy.Grains.Interfaces;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace GroupBuy.Api.Operations;
@@ -20,8 +19,7 @@ public static class Draining
         {
             if (stopping.IsCancellationRequested && context.Request.Path.StartsWithSegments(livePath))
             {
-                context.Response.Headers.RetryAfter = "1";
-                await Problems.Of(ErrorCodes.Overloaded, "The server is stopping; connect again shortly.").ExecuteAsync(context);
+                await Problems.Overloaded(context, "The server is stopping; connect again shortly.").ExecuteAsync(context);
                 return;
             }
             await next(context);

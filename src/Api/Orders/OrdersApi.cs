@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using GroupBuy.Api.Common;
 using GroupBuy.Api.Errors;
@@ -71,28 +70,27 @@ public static class OrdersApi
     private static async Task<Results<Ok<OrderResponse[]>, ProblemHttpResult>> Mine(
         string? limit, string? before, ClaimsPrincipal user, IGrainFactory grains, OrderLists lists, HttpContext http, CancellationToken cancellationToken)
     {
-        int? size = null;
-        if (limit is not null)
+        // Without a limit, the page is every order.
+        if (!Validate.TryParseWhole(limit, int.MaxValue, 1, MaxPageSize, out var size))
         {
-            if (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count is < 1 or > MaxPageSize)
-            {
-                return Validate.Invalid("limit", $"must be a whole number from 1 to {MaxPageSize}");
-            }
-            size = count;
+            return Validate.Invalid("limit", $"must be a whole number from 1 to {MaxPageSize}");
         }
         var refs = await lists.OfShopperAsync(user.UserId(), cancellationToken);
         var start = 0;
         if (before is not null)
         {
-            var at = refs.Select(r => r.OrderId).ToList().IndexOf(before);
-            if (at < 0)
+            while (start < refs.Count && refs[start].OrderId != before)
+            {
+                start++;
+            }
+            if (start == refs.Count)
             {
                 return Validate.Invalid("before", "must be the id of one of your orders");
             }
-            start = at + 1;
+            start++;
         }
-        var page = refs.Skip(start).Take(size ?? refs.Count).ToArray();
-        if (size is not null && start + page.Length < refs.Count)
+        var page = refs.Skip(start).Take((int)size).ToArray();
+        if (start + page.Length < refs.Count)
         {
             http.Response.Headers.Link = $"</api/me/orders?limit={size}&before={Uri.EscapeDataString(page[^1].OrderId)}>; rel=\"next\"";
         }

@@ -12,12 +12,12 @@ const watchers = new Map(); // topic → { version, handlers: Set }
 const messageHandlers = new Set();
 const statusHandlers = new Set();
 
-// Pauses before each attempt to connect again; the last one repeats for as long as it takes.
-const RECONNECT_DELAYS = [0, 1000, 2000, 5000, 10000, 30000];
+// Pauses before each attempt to connect, or to watch, again; the last one repeats for as long as it takes.
+const RETRY_DELAYS = [0, 1000, 2000, 5000, 10000, 30000];
 
 /** The pause before attempt n, with a random part: pages a stopping server dropped together do not all come back at once. */
-function reconnectDelay(attempt) {
-  const base = RECONNECT_DELAYS[Math.min(attempt, RECONNECT_DELAYS.length - 1)];
+function retryDelay(attempt) {
+  const base = RETRY_DELAYS[Math.min(attempt, RETRY_DELAYS.length - 1)];
   return base + Math.random() * (base / 5 + 500);
 }
 
@@ -30,7 +30,7 @@ function connect() {
   if (firstStart) return firstStart;
   connection = new signalR.HubConnectionBuilder()
     .withUrl('/hubs/live', { accessTokenFactory: () => token() ?? '', transport: signalR.HttpTransportType.WebSockets, skipNegotiation: true })
-    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ({ previousRetryCount }) => reconnectDelay(previousRetryCount) })
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ({ previousRetryCount }) => retryDelay(previousRetryCount) })
     .configureLogging(signalR.LogLevel.Warning)
     .build();
   connection.on('progress', ({ topic, version, data }) => {
@@ -58,7 +58,7 @@ function start(attempt, firstAttemptOver) {
     firstAttemptOver(false);
     console.warn('live feed unavailable; retrying', error);
     status('reconnecting');
-    setTimeout(() => start(attempt + 1, firstAttemptOver), reconnectDelay(attempt + 1));
+    setTimeout(() => start(attempt + 1, firstAttemptOver), retryDelay(attempt + 1));
   });
 }
 
@@ -74,8 +74,6 @@ function deliver(topic, version, data) {
   syncClock(data);
   watch.handlers.forEach(handler => handler(data));
 }
-
-const RETRY_DELAYS = [1000, 2000, 5000, 10000, 30000];
 
 /** A hub refusal that waiting will not change (the hub's message starts with the contract's code). */
 function isRefusal(error) {
@@ -99,7 +97,7 @@ async function resubscribe(topic, attempt = 0) {
 }
 
 function resubscribeLater(topic, attempt) {
-  setTimeout(() => resubscribe(topic, attempt + 1), RETRY_DELAYS[Math.min(attempt, RETRY_DELAYS.length - 1)]);
+  setTimeout(() => resubscribe(topic, attempt + 1), retryDelay(attempt + 1));
 }
 
 /**
