@@ -28,6 +28,17 @@ public sealed class OptionsTests
     public void A_ramp_that_means_nothing_is_refused(string text) => Assert.Throws<FormatException>(() => Ramp.Parse(text));
 
     [Fact]
+    public void Bench_server_settings_read_as_pairs_separated_by_semicolons()
+    {
+        Assert.Equal(["--Storage:Provider", "memory", "--Runtime:X", "a=b"], Bench.BenchOptions.ParseServerConfig("Storage:Provider=memory; Runtime:X=a=b"));
+        Assert.Equal(
+            new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0", ["DOTNET_gcServer"] = "1" },
+            Bench.BenchOptions.ParseServerEnvironment("DOTNET_TieredPGO=0;DOTNET_gcServer=1;"));
+        Assert.Throws<ArgumentException>(() => Bench.BenchOptions.ParseServerEnvironment("DOTNET_TieredPGO"));
+        Assert.Throws<ArgumentException>(() => Bench.BenchOptions.ParseServerConfig("=memory"));
+    }
+
+    [Fact]
     public void Output_to_a_file_or_a_pipe_is_plain_text_in_wide_tables()
     {
         var console = Cli.LoadConsole.Create(outputRedirected: true);

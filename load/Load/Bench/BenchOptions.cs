@@ -30,6 +30,9 @@ public sealed record BenchOptions
     /// <summary>Extra <c>--Key:Path value</c> arguments for every API server, for diagnostic runs; reported figures use none.</summary>
     public IReadOnlyList<string> ServerConfig { get; init; } = [];
 
+    /// <summary>Extra environment variables for every API server (runtime knobs such as <c>DOTNET_TieredPGO</c>), for diagnostic runs; reported figures use none.</summary>
+    public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
+
     public int Campaigns { get; init; } = 10_000;
 
     public int Grains { get; init; } = 1_000_000;
@@ -41,20 +44,26 @@ public sealed record BenchOptions
     /// <c>Key:Path=value;Other=value</c> as the server's <c>--Key:Path value</c> arguments
     /// (e.g. <c>Runtime:JournalSnapshotInterval=1000000</c>).
     /// </summary>
-    public static IReadOnlyList<string> ParseServerConfig(string pairs)
+    public static IReadOnlyList<string> ParseServerConfig(string pairs) =>
+        [.. ParsePairs("--server-config", pairs).SelectMany(pair => new[] { $"--{pair.Key}", pair.Value })];
+
+    /// <summary><c>NAME=value;OTHER=value</c> as environment variables.</summary>
+    public static IReadOnlyDictionary<string, string> ParseServerEnvironment(string pairs) =>
+        ParsePairs("--server-env", pairs).ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
+
+    private static List<KeyValuePair<string, string>> ParsePairs(string option, string pairs)
     {
-        var arguments = new List<string>();
+        var parsed = new List<KeyValuePair<string, string>>();
         foreach (var pair in pairs.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
             {
-                throw new ArgumentException($"--server-config takes Key=value pairs separated by ';', got '{pair}'");
+                throw new ArgumentException($"{option} takes Key=value pairs separated by ';', got '{pair}'");
             }
-            arguments.Add($"--{pair[..equals]}");
-            arguments.Add(pair[(equals + 1)..]);
+            parsed.Add(new(pair[..equals], pair[(equals + 1)..]));
         }
-        return arguments;
+        return parsed;
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ public static class P4
 
     public static async Task<BenchSection> RunAsync(BenchOptions options, TextWriter log, CancellationToken cancellationToken)
     {
-        await using var server = await ServerProcess.StartAsync("p4-api", options.ApiDll, options.ServerArgs(Path.Combine(options.Work, "p4.db")), options.Work);
+        await using var server = await ServerProcess.StartAsync("p4-api", options.ApiDll, options.ServerArgs(Path.Combine(options.Work, "p4.db")), options.Work, options.ServerEnvironment);
         var seeder = new Seeder(new LoadHttp(server.Address, new Recorder()), "p4");
         var merchant = await seeder.MerchantAsync(cancellationToken);
         var sku = await seeder.ProductAsync(merchant, "tea", SaleQuantity, cancellationToken);

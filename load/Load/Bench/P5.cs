@@ -25,7 +25,7 @@ public static class P5
     {
         var joins = Math.Clamp(options.Joins, 1, 98);
         FanOutResult api;
-        await using (var server = await ServerProcess.StartAsync("p5-api", options.ApiDll, options.ServerArgs(Path.Combine(options.Work, "p5.db")), options.Work))
+        await using (var server = await ServerProcess.StartAsync("p5-api", options.ApiDll, options.ServerArgs(Path.Combine(options.Work, "p5.db")), options.Work, options.ServerEnvironment))
         {
             using var http = new LoadHttp(server.Address, new Recorder());
             var seeder = new Seeder(http, "p5");

@@ -75,7 +75,7 @@ public static class P7
     private static async Task<(List<LoopResult> One, List<LoopResult> Many, string HotSale, List<LoopResult> TeamsOne, List<LoopResult> TeamsMany)> CampaignsAsync(
         BenchOptions options, string database, TextWriter log, CancellationToken cancellationToken)
     {
-        await using var server = await ServerProcess.StartAsync("p7-api", options.ApiDll, options.ServerArgs(database), options.Work);
+        await using var server = await ServerProcess.StartAsync("p7-api", options.ApiDll, options.ServerArgs(database), options.Work, options.ServerEnvironment);
         using var http = new LoadHttp(server.Address, new Recorder());
         var seeder = new Seeder(http, "p7");
         var merchant = await seeder.MerchantAsync(cancellationToken);
@@ -171,7 +171,7 @@ public static class P7
 
     private static async Task<(TimeSpan StartUp, double FirstRead)> StartUpAsync(BenchOptions options, string database, string? sale, CancellationToken cancellationToken)
     {
-        await using var server = await ServerProcess.StartAsync("p7-start", options.ApiDll, options.ServerArgs(database), options.Work);
+        await using var server = await ServerProcess.StartAsync("p7-start", options.ApiDll, options.ServerArgs(database), options.Work, options.ServerEnvironment);
         if (sale is null)
         {
             return (server.StartUp, double.NaN);

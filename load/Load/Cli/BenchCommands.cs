@@ -28,25 +28,21 @@ public static class BenchCommands
             Description = "Extra configuration for every API server, \"Key:Path=value;Other=value\", for diagnosis only.",
             DefaultValueFactory = _ => "",
         };
+        var serverEnv = new Option<string>("--server-env")
+        {
+            Description = "Extra environment variables for every API server, \"NAME=value;OTHER=value\" (runtime knobs), for diagnosis only.",
+            DefaultValueFactory = _ => "",
+        };
         var campaigns = new Option<int>("--campaigns") { Description = "P7 campaigns.", DefaultValueFactory = _ => 10_000 };
         var grains = new Option<int>("--grains") { Description = "P7 grain states in the big store.", DefaultValueFactory = _ => 1_000_000 };
         var shoppers = new Option<int>("--shoppers") { Description = "Shoppers' tokens the purchases rotate over.", DefaultValueFactory = _ => 1000 };
 
         var bench = new Command("bench", "Runs P4, P5 and P7 of the performance spec with their baselines in the same run, and writes them into docs/benchmarks.md.")
         {
-            api, work, doc, only, connections, seconds, rounds, watchers, joins, bareSend, campaigns, grains, shoppers, serverConfig,
+            api, work, doc, only, connections, seconds, rounds, watchers, joins, bareSend, campaigns, grains, shoppers, serverConfig, serverEnv,
         };
-        serverConfig.Validators.Add(result =>
-        {
-            try
-            {
-                BenchOptions.ParseServerConfig(result.GetValueOrDefault<string>());
-            }
-            catch (ArgumentException exception)
-            {
-                result.AddError(exception.Message);
-            }
-        });
+        serverConfig.Validators.Add(result => Check(result, BenchOptions.ParseServerConfig));
+        serverEnv.Validators.Add(result => Check(result, BenchOptions.ParseServerEnvironment));
         bench.SetAction((parse, cancellationToken) => BenchRunner.RunAsync(new BenchOptions
         {
             ApiDll = parse.GetValue(api)!,
@@ -60,6 +56,7 @@ public static class BenchCommands
             Joins = parse.GetValue(joins),
             BareSend = parse.GetValue(bareSend)!,
             ServerConfig = BenchOptions.ParseServerConfig(parse.GetValue(serverConfig)!),
+            ServerEnvironment = BenchOptions.ParseServerEnvironment(parse.GetValue(serverEnv)!),
             Campaigns = parse.GetValue(campaigns),
             Grains = parse.GetValue(grains),
             Shoppers = parse.GetValue(shoppers),
@@ -76,5 +73,17 @@ public static class BenchCommands
         socketFloor.TreatUnmatchedTokensAsErrors = false;
         socketFloor.SetAction((parse, _) => SocketFloor.RunAsync([.. parse.UnmatchedTokens]));
         yield return socketFloor;
+    }
+
+    private static void Check(System.CommandLine.Parsing.OptionResult result, Func<string, object> parse)
+    {
+        try
+        {
+            parse(result.GetValueOrDefault<string>());
+        }
+        catch (ArgumentException exception)
+        {
+            result.AddError(exception.Message);
+        }
     }
 }
