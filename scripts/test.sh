@@ -49,6 +49,12 @@ stop_leftover_servers() {
     fi
   done
   rm -rf "$pg_temp"
+  # The reliability tests' tmpfs disks (Tmpfs.Source), left mounted when a test host was killed mid-test.
+  awk '$1 == "groupbuy-test-disk" { print $2 }' /proc/mounts 2>/dev/null | while read -r mount; do
+    echo "test.sh: unmounting a test disk left mounted on $mount" >&2
+    umount --lazy "$mount" || continue
+    case $(basename "$(dirname "$mount")") in groupbuy-test-*) rm -rf "$(dirname "$mount")" ;; esac
+  done
 }
 trap 'stop_leftover_servers; rm -rf "$results"' EXIT
 

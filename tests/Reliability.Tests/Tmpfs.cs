@@ -10,6 +10,9 @@ public sealed class Tmpfs : IAsyncDisposable
 {
     private const int FillChunkBytes = 64 * 1024;
 
+    /// <summary>The mounts' source name, by which <c>scripts/test.sh</c> finds one a killed test host left mounted.</summary>
+    public const string Source = "groupbuy-test-disk";
+
     private Tmpfs(string path) => Path = path;
 
     public string Path { get; }
@@ -20,7 +23,7 @@ public sealed class Tmpfs : IAsyncDisposable
     {
         Assert.True(Environment.IsPrivilegedProcess, "this test mounts a tmpfs to fill a disk, which needs root: run the reliability tests as root");
         Directory.CreateDirectory(path);
-        await RunAsync("mount", ["-t", "tmpfs", "-o", $"size={megabytes}m", "tmpfs", path], cancellationToken);
+        await RunAsync("mount", ["-t", "tmpfs", "-o", $"size={megabytes}m", Source, path], cancellationToken);
         return new Tmpfs(path);
     }
 
