@@ -24,6 +24,10 @@ public static class ApiServiceCollectionExtensions
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Limits.MaxRequestBodyBytes);
+        // The build output has no wwwroot of its own, only a manifest pointing at the project's; ASP.NET Core reads it in
+        // Development alone, so a server started from the build output in any other environment had no pages. A
+        // publish copies wwwroot and has no manifest, so there this does nothing.
+        builder.WebHost.UseStaticWebAssets();
         builder.AddSilo();
         builder.Services.ConfigureHttpJsonOptions(options => JsonSetup.Configure(options.SerializerOptions));
         builder.Services.AddProblems();
