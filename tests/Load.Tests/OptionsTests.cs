@@ -28,6 +28,15 @@ public sealed class OptionsTests
     public void A_ramp_that_means_nothing_is_refused(string text) => Assert.Throws<FormatException>(() => Ramp.Parse(text));
 
     [Fact]
+    public void The_report_names_the_flash_sales_quantity_as_asked_or_as_chosen()
+    {
+        var server = new Uri("http://127.0.0.1:5000/");
+
+        Assert.Equal("half the sale's shoppers", new RunOptions { Server = server }.Describe()["quantity"]);
+        Assert.Equal("40", new RunOptions { Server = server, Quantity = 40 }.Describe()["quantity"]);
+    }
+
+    [Fact]
     public void Bench_server_settings_read_as_pairs_separated_by_semicolons()
     {
         Assert.Equal(["--Storage:Provider", "memory", "--Runtime:X", "a=b"], Bench.BenchOptions.ParseServerConfig("Storage:Provider=memory; Runtime:X=a=b"));

@@ -59,7 +59,7 @@ public sealed record RunOptions
         ["shoppers"] = Shoppers.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["duration"] = Durations.Format(Duration),
         ["ramp"] = Ramp.ToString(),
-        ["quantity"] = Quantity.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["quantity"] = Quantity > 0 ? Quantity.ToString(System.Globalization.CultureInfo.InvariantCulture) : "half the sale's shoppers",
         ["teamSize"] = TeamSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["payPercent"] = PayPercent.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["watchPercent"] = WatchPercent.ToString(System.Globalization.CultureInfo.InvariantCulture),
