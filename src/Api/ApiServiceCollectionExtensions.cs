@@ -15,6 +15,7 @@ using GroupBuy.Api.Products;
 using GroupBuy.Api.Security;
 using GroupBuy.Silo;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace GroupBuy.Api;
 
@@ -41,6 +42,7 @@ public static class ApiServiceCollectionExtensions
         builder.Services.AddSignalR(hub => hub.AddFilter<HubProblems>()).AddJsonProtocol(options => JsonSetup.Configure(options.PayloadSerializerOptions));
         builder.Logging.AddFilter(HubProblems.FailedInvocationsCategory, LogLevel.Critical);
         builder.Services.AddSingleton<LiveFeeds>();
+        builder.Services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         return builder;
     }
 
@@ -65,8 +67,13 @@ public static class ApiServiceCollectionExtensions
         app.MapGroups();
         app.MapChains();
         app.MapCommissions();
-        // A connection ends when its token expires: members-only topics are not watched on an expired token.
-        app.MapHub<LiveHub>(LiveHub.Path, hub => hub.CloseOnAuthenticationExpiration = true);
+        var live = app.Services.GetRequiredService<IOptions<LiveOptions>>().Value;
+        app.MapHub<LiveHub>(LiveHub.Path, hub =>
+        {
+            // A connection ends when its token expires: members-only topics are not watched on an expired token.
+            hub.CloseOnAuthenticationExpiration = true;
+            hub.TransportSendTimeout = live.SendTimeout;
+        });
         app.MapCampaigns();
         app.MapPages();
         return app;

@@ -14,18 +14,30 @@ public sealed class SignalRClient : IAsyncDisposable
 {
     private const char RecordSeparator = '\u001e';
     private readonly ClientWebSocket _socket = new();
+    private readonly HttpMessageInvoker? _invoker;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonNode?>> _pending = new();
     private readonly ConcurrentDictionary<string, Channel<JsonNode>> _pushes = new(StringComparer.OrdinalIgnoreCase);
     private readonly CancellationTokenSource _closing = new();
     private Task? _reading;
+    private TaskCompletionSource _readingAllowed = Opened();
     private int _invocations;
 
-    public static async Task<SignalRClient> ConnectAsync(Uri server, string? accessToken, CancellationToken cancellationToken)
+    private SignalRClient(HttpMessageInvoker? invoker) => _invoker = invoker;
+
+    /// <summary>Connects to the hub at <paramref name="server"/>, signed in with <paramref name="accessToken"/> (anonymous when null).</summary>
+    /// <param name="server">The server's base address.</param>
+    /// <param name="accessToken">A bearer token, sent as <c>access_token</c>; null for an anonymous watcher.</param>
+    /// <param name="cancellationToken">Cancels connecting.</param>
+    /// <param name="receiveBufferBytes">
+    /// The socket's receive buffer, fixed rather than grown by the kernel: with a small one and reading stopped
+    /// (<see cref="StopReading"/>), the server soon has nowhere to put what it sends, as with a reader on a poor link.
+    /// </param>
+    public static async Task<SignalRClient> ConnectAsync(Uri server, string? accessToken, CancellationToken cancellationToken, int? receiveBufferBytes = null)
     {
-        var client = new SignalRClient();
+        var client = new SignalRClient(receiveBufferBytes is { } bytes ? SmallWindowInvoker(bytes) : null);
         var query = accessToken is null ? "" : $"?access_token={Uri.EscapeDataString(accessToken)}";
         var address = new UriBuilder(server) { Scheme = server.Scheme == "https" ? "wss" : "ws", Path = "/hubs/live", Query = query }.Uri;
-        await client._socket.ConnectAsync(address, cancellationToken);
+        await client._socket.ConnectAsync(address, client._invoker, cancellationToken);
         await client.SendAsync("""{"protocol":"json","version":1}""", cancellationToken);
         var handshake = await client.ReceiveRecordAsync(new StringBuilder(), cancellationToken);
         if (handshake is null || JsonNode.Parse(handshake)?["error"] is { } error)
@@ -63,6 +75,12 @@ public sealed class SignalRClient : IAsyncDisposable
     }
 
     public bool IsOpen => _socket.State == WebSocketState.Open;
+
+    /// <summary>Stops taking frames off the socket (after the one being read, if any), as a client that has stalled.</summary>
+    public void StopReading() => _readingAllowed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Takes frames off the socket again.</summary>
+    public void ResumeReading() => _readingAllowed.TrySetResult();
 
     /// <summary>Completes once the connection has closed, by either side.</summary>
     public Task Closed => _reading ?? Task.CompletedTask;
@@ -105,8 +123,35 @@ public sealed class SignalRClient : IAsyncDisposable
             await _reading;
         }
         _socket.Dispose();
+        _invoker?.Dispose();
         _closing.Dispose();
     }
+
+    private static TaskCompletionSource Opened()
+    {
+        var open = new TaskCompletionSource();
+        open.SetResult();
+        return open;
+    }
+
+    private static HttpMessageInvoker SmallWindowInvoker(int receiveBufferBytes) => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            // Set before connecting, so that the window the kernel offers the server stays this small.
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = receiveBufferBytes };
+            try
+            {
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    });
 
     private Channel<JsonNode> Pushes(string target) => _pushes.GetOrAdd(target, _ => Channel.CreateUnbounded<JsonNode>());
 
@@ -162,6 +207,7 @@ public sealed class SignalRClient : IAsyncDisposable
                 buffer.Remove(0, end + 1);
                 return text[..end];
             }
+            await _readingAllowed.Task.WaitAsync(cancellationToken);
             var result = await _socket.ReceiveAsync(bytes, cancellationToken);
             if (result.MessageType == WebSocketMessageType.Close)
             {

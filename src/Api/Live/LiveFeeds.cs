@@ -185,7 +185,7 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
                     if (item is ChatMessage message)
                     {
                         // serverTime as on every live update, so clients keep their clock on the server's.
-                        await owner._hub.Clients.Group(topic).SendAsync("message", new { topic, message = await CardOfAsync(message), serverTime = owner._time.GetUtcNow() });
+                        Deliver(owner._hub.Clients.Group(topic).SendAsync("message", new { topic, message = await CardOfAsync(message), serverTime = owner._time.GetUtcNow() }));
                     }
                     else if (item is GroupMemberLeft left)
                     {
@@ -193,7 +193,7 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
                     }
                     else
                     {
-                        await owner._hub.Clients.Group(topic).SendAsync("progress", new { topic, version = next!.Version, data = next.Data });
+                        Deliver(owner._hub.Clients.Group(topic).SendAsync("progress", new { topic, version = next!.Version, data = next.Data }));
                     }
                 }
                 catch (Exception exception)
@@ -204,6 +204,33 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
                 {
                     await Task.Delay(CoalescingInterval, owner._time);
                 }
+            }
+        }
+
+        /// <summary>
+        /// A group send writes to every watcher before it returns, each write queued behind the connection's earlier ones,
+        /// so the order holds without waiting: its task ends only once the slowest watcher has taken the frame. Awaited,
+        /// one watcher that stops reading (a phone on a poor link, or a client that never reads) would hold every update
+        /// of the topic for everyone until its send timed out (<see cref="LiveOptions.SendTimeout"/>), and again after it
+        /// reconnected. So the feed moves on and only watches for a failure.
+        /// </summary>
+        private void Deliver(Task sending)
+        {
+            if (!sending.IsCompletedSuccessfully)
+            {
+                _ = ObserveAsync(sending);
+            }
+        }
+
+        private async Task ObserveAsync(Task sending)
+        {
+            try
+            {
+                await sending;
+            }
+            catch (Exception exception)
+            {
+                PushFailed(owner._logger, exception, topic);
             }
         }
 

@@ -8,7 +8,7 @@ namespace GroupBuy.Api.Live;
 /// to its <c>progress</c> pushes (and a group's <c>message</c> pushes); <c>Unwatch(topic)</c> stops them. Pushes come from <see cref="LiveFeeds"/>.
 /// Refusals are hub errors whose message carries the contract's code (<c>HubException: not_found: …</c>).
 /// </summary>
-public sealed class LiveHub(LiveFeeds feeds, IGrainFactory grains) : Hub
+public sealed partial class LiveHub(LiveFeeds feeds, IGrainFactory grains, ILogger<LiveHub> logger) : Hub
 {
     public const string Path = "/hubs/live";
 
@@ -54,6 +54,7 @@ public sealed class LiveHub(LiveFeeds feeds, IGrainFactory grains) : Hub
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        Disconnected(logger, Context.ConnectionId, exception?.Message ?? "closed");
         foreach (var topic in Watched())
         {
             feeds.Unwatch(topic, Context.ConnectionId);
@@ -68,4 +69,8 @@ public sealed class LiveHub(LiveFeeds feeds, IGrainFactory grains) : Hub
 
     private HashSet<string> Watched() =>
         (HashSet<string>)(Context.Items.TryGetValue(nameof(Watched), out var topics) ? topics! : Context.Items[nameof(Watched)] = new HashSet<string>(StringComparer.Ordinal));
+
+    /// <summary>Why a connection ended: closed by the client, or cut by the server (a send blocked past <see cref="LiveOptions.SendTimeout"/>, a token expired).</summary>
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Watcher {ConnectionId} disconnected: {Reason}")]
+    private static partial void Disconnected(ILogger logger, string connectionId, string reason);
 }
