@@ -13,7 +13,7 @@ namespace GroupBuy.Api.Tests;
 public sealed class SlowWatcherTests
 {
     /// <summary>Many frames a stalled reader's buffers cannot hold (each message's CJK text is escaped to about 12 KB of JSON).</summary>
-    private const int Messages = 60;
+    private const int Messages = 40;
 
     private static readonly string Text = new('拼', 2000);
 
@@ -32,13 +32,25 @@ public sealed class SlowWatcherTests
         var seqs = new List<long>();
         for (var i = 0; i < Messages; i++)
         {
-            // A bound only to fail rather than hang: with the send awaited, the reader got nothing after the stalled
-            // watcher's buffers filled (about the tenth message) until that watcher's send timed out, here in 10 minutes.
+            // A bound only to fail rather than hang: with the send awaited to the end, the reader got nothing after the
+            // stalled watcher's buffers filled (about the tenth message) until that watcher's send timed out, here in 10 minutes.
             var push = await reader.NextAsync("message", ApiClient.Token).WaitAsync(TimeSpan.FromSeconds(30), ApiClient.Token);
             seqs.Add(push["message"]!["seq"]!.GetValue<long>());
         }
 
+        // Then two progress pushes of the same topic, one after the other: the second goes out only once the feed has
+        // stopped waiting for the first, whose write to the stalled watcher cannot complete.
+        var counts = new List<int>();
+        foreach (var newcomer in new[] { "sw-newcomer-1", "sw-newcomer-2" })
+        {
+            var client = await server.Factory.SignedInAsync(newcomer, "shopper");
+            Assert.Equal(201, (int)(await client.PostAsync($"/api/groups/{id}/members", null, ApiClient.Token)).StatusCode);
+            var progress = await reader.NextAsync("progress", ApiClient.Token).WaitAsync(TimeSpan.FromSeconds(30), ApiClient.Token);
+            counts.Add(progress["data"]!["memberCount"]!.GetValue<int>());
+        }
+
         Assert.Equal(Enumerable.Range(1, Messages).Select(i => (long)i), seqs);
+        Assert.Equal([4, 5], counts);
         Assert.True(stalled.IsOpen);
     }
 

@@ -193,7 +193,7 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
                     }
                     else
                     {
-                        Deliver(owner._hub.Clients.Group(topic).SendAsync("progress", new { topic, version = next!.Version, data = next.Data }));
+                        await DeliverWithinIntervalAsync(owner._hub.Clients.Group(topic).SendAsync("progress", new { topic, version = next!.Version, data = next.Data }));
                     }
                 }
                 catch (Exception exception)
@@ -209,14 +209,29 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
 
         /// <summary>
         /// A group send writes to every watcher before it returns, each write queued behind the connection's earlier ones,
-        /// so the order holds without waiting: its task ends only once the slowest watcher has taken the frame. Awaited,
-        /// one watcher that stops reading (a phone on a poor link, or a client that never reads) would hold every update
-        /// of the topic for everyone until its send timed out (<see cref="LiveOptions.SendTimeout"/>), and again after it
-        /// reconnected. So the feed moves on and only watches for a failure.
+        /// so the order holds whether or not it is awaited; its task ends once the slowest watcher has taken the frame.
+        /// Awaited to the end, one watcher that stops reading (a phone on a poor link, or a client that never reads) held
+        /// every update of the topic for everyone until its send timed out (<see cref="LiveOptions.SendTimeout"/>), and
+        /// again after it reconnected. A chat message is not waited for: how fast they come is bounded by the members'
+        /// rate limits. A progress update waits one coalescing interval at most, so that a busy server's pump does not
+        /// outrun what its sockets drain, while a stalled watcher costs the others no more than that a push until it is cut.
         /// </summary>
         private void Deliver(Task sending)
         {
             if (!sending.IsCompletedSuccessfully)
+            {
+                _ = ObserveAsync(sending);
+            }
+        }
+
+        /// <inheritdoc cref="Deliver"/>
+        private async Task DeliverWithinIntervalAsync(Task sending)
+        {
+            try
+            {
+                await sending.WaitAsync(CoalescingInterval, owner._time);
+            }
+            catch (TimeoutException)
             {
                 _ = ObserveAsync(sending);
             }
