@@ -70,6 +70,19 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
         }
     }
 
+    /// <summary>When the earliest pending timer is due, or null when no timer is pending.</summary>
+    public DateTimeOffset? NextDueAt
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var due = _timers.Count == 0 ? DateTimeOffset.MaxValue : _timers.Min(t => t.DueAt);
+                return due == DateTimeOffset.MaxValue ? null : due;
+            }
+        }
+    }
+
     /// <summary>
     /// Completes the next time a timer is set to fire at a finite time. A grain timer is re-armed only after its
     /// callback completes, so a test awaits this before advancing the clock to the next tick.

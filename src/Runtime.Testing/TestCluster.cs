@@ -116,6 +116,33 @@ public sealed class TestCluster : IAsyncDisposable
         _host = host;
     }
 
+    /// <summary>
+    /// Completes when the reminders delivered so far have finished, bookkeeping included. The reminder service re-arms
+    /// its timer with a delay measured from a clock reading, so a test must not advance the manual clock while a delivery
+    /// is still settling: the re-arm would land as far late as the clock moved.
+    /// </summary>
+    public Task WhenRemindersDelivered(CancellationToken cancellationToken = default) => Runtime.Reminders.WhenDelivered().WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// Moves the clock forward one timer at a time: it stops at each due time, then waits for the reminders that fired
+    /// to finish before it moves on, so no re-arm is measured from a clock that moves under it.
+    /// </summary>
+    public async Task AdvanceByStepsAsync(TimeSpan by, CancellationToken cancellationToken = default)
+    {
+        var target = Clock.GetUtcNow() + by;
+        while (true)
+        {
+            await WhenRemindersDelivered(cancellationToken);
+            var now = Clock.GetUtcNow();
+            if (Clock.NextDueAt is not { } due || due > target)
+            {
+                Clock.Advance(target - now);
+                return;
+            }
+            Clock.Advance(due > now ? due - now : TimeSpan.Zero);
+        }
+    }
+
     /// <summary>Deactivates the grain's activation, if it has one, and waits until it is gone.</summary>
     public async Task DeactivateAsync(IGrain grain)
     {

@@ -61,6 +61,18 @@ internal sealed class ReminderService(GrainRuntime runtime)
         await Task.WhenAll(deliveries).WaitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Completes when every delivery under way now has finished, its bookkeeping (and re-arming) included: a test on a
+    /// manual clock waits for it before moving the clock again, or a re-arm racing the move would be shifted by it.
+    /// </summary>
+    public Task WhenDelivered()
+    {
+        lock (_lock)
+        {
+            return Task.WhenAll([.. _deliveries]);
+        }
+    }
+
     public async Task<IGrainReminder> RegisterAsync(GrainId grainId, string name, DateTimeOffset dueAt, TimeSpan? period, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
