@@ -1,0 +1,39 @@
+using GroupBuy.Grains.Tests.GroupBuys.Model;
+using GroupBuy.TestSupport;
+
+namespace GroupBuy.Grains.Tests.GroupBuys;
+
+/// <summary>
+/// Model-based: a seeded random walk over the group-buy lifecycle, compared with a plain model of domain.md after
+/// every step (see <see cref="GroupBuyWalk"/>). A failure names the seed and lists every step, so it reproduces.
+/// </summary>
+public sealed class GroupBuyModelTests : IDisposable
+{
+    private const int Steps = 300;
+
+    private readonly TempDirectory _folder = new();
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public async Task A_random_walk_of_shoppers_payments_clock_and_restarts_keeps_every_group_buy_invariant(int seed)
+    {
+        await using var walk = await GroupBuyWalk.StartAsync(seed, _folder);
+        try
+        {
+            await walk.RunAsync(Steps);
+        }
+        catch (Exception exception)
+        {
+            throw new Xunit.Sdk.XunitException($"Seed {seed} failed at step {walk.Step}: {exception.Message}\n{walk.Report}\n{exception}");
+        }
+    }
+
+    public void Dispose() => _folder.Dispose();
+}

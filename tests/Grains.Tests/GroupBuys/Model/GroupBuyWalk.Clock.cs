@@ -1,0 +1,119 @@
+using GroupBuy.Grains.Interfaces.Products;
+using GroupBuy.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+using static GroupBuy.Grains.Tests.GroupBuys.GroupBuyKit;
+
+namespace GroupBuy.Grains.Tests.GroupBuys.Model;
+
+/// <summary>
+/// Moving the manual clock one instant at a time (pay-by times, deadlines, campaign ends), so each reminder runs at
+/// the instant it is due and the outcome is deterministic; and restarting the silo between steps.
+/// </summary>
+internal sealed partial class GroupBuyWalk
+{
+    /// <summary>A campaign's clock reminder may still be running: a crash now could lose its write, which was never acknowledged.</summary>
+    private bool _campaignClockRan;
+
+    private async Task<List<ModelTeam>> AdvanceAsync()
+    {
+        // To the next instant, or just before it, when that is near (a campaign's end may be hours away).
+        var near = _world.NextInstant() is { } next && next - _world.Now <= TimeSpan.FromMinutes(20) ? next - _world.Now : (TimeSpan?)null;
+        var by = _random.Next(4) switch
+        {
+            0 when near is { } due => due,
+            1 when near is { } due && due > TimeSpan.FromSeconds(1) => due - TimeSpan.FromSeconds(1),
+            _ => TimeSpan.FromSeconds(_random.Next(10, 121)),
+        };
+        Log($"advance {by}");
+        return await AdvanceToAsync(_world.Now + by);
+    }
+
+    /// <summary>Crosses every instant up to <paramref name="target"/> one at a time, waiting for what each one changes.</summary>
+    private async Task<List<ModelTeam>> AdvanceToAsync(DateTimeOffset target)
+    {
+        List<ModelTeam> touched = [];
+        while (_world.NextInstant() is { } next && next <= target)
+        {
+            touched.AddRange(await MoveClockAsync(next));
+        }
+        if (target > _world.Now)
+        {
+            await MoveClockAsync(target);
+        }
+        return touched;
+    }
+
+    private async Task<List<ModelTeam>> MoveClockAsync(DateTimeOffset to)
+    {
+        await _silo.AdvanceByStepsAsync(to - _world.Now, Token);
+        _world.Now = to;
+        var changed = _world.ApplyClock();
+        foreach (var team in changed)
+        {
+            Log($"  clock: {team}");
+            var seen = team.Version;
+            await WaitUntilAsync($"team:{team.Id}", async () => (await _silo.Team(team.Id).Get())?.Version > seen, $"team {team.Id} to apply its clock at {to:HH:mm:ss}");
+        }
+        foreach (var campaign in _world.Campaigns.Where(c => c.Draft.StartsAt == to || c.Draft.EndsAt == to))
+        {
+            Log($"  clock: {campaign.Id} {campaign.StatusAt(to)}");
+            _campaignClockRan = true;
+            if (campaign.Draft.EndsAt == to)
+            {
+                await WaitUntilAsync($"group-buy:{campaign.Id}", async () => (await _silo.Product().Get())!.Stock == ExpectedStock(),
+                    $"campaign {campaign.Id} to give its unsold units back at its end");
+            }
+        }
+        return changed;
+    }
+
+    /// <summary>Re-reads until <paramref name="done"/>, waking on each live event of the topic; bounded, never a sleep.</summary>
+    private async Task WaitUntilAsync(string topic, Func<Task<bool>> done, string what)
+    {
+        using var changed = new SemaphoreSlim(0);
+        using var subscription = _silo.Services.GetRequiredService<ILiveTopics>().Subscribe(topic, (_, _) => changed.Release());
+        while (!await done())
+        {
+            if (!await changed.WaitAsync(TimeSpan.FromSeconds(10), Token))
+            {
+                throw new TimeoutException($"Waited in vain for {what}.");
+            }
+        }
+    }
+
+    /// <summary>A crash or a graceful restart; then everything acknowledged must still be there.</summary>
+    private async Task<List<ModelTeam>> RestartAsync()
+    {
+        var crash = !_campaignClockRan && _random.Next(2) == 0;
+        Log(crash ? "crash and restart" : "restart");
+        if (crash)
+        {
+            await _silo.CrashAndRestartAsync(Token);
+        }
+        else
+        {
+            await _silo.RestartAsync(Token);
+        }
+        _campaignClockRan = false;
+        await CheckAsync([], full: true);
+        return [];
+    }
+
+    /// <summary>Past every campaign's end: every team has closed and every unsold unit is back with the product.</summary>
+    private async Task FinishAsync()
+    {
+        Log("finish");
+        var end = _world.Campaigns.Max(c => c.Draft.EndsAt) + TimeSpan.FromMinutes(1);
+        await AdvanceToAsync(end > _world.Now ? end : _world.Now);
+        await CheckAsync([], full: true);
+        Assert.DoesNotContain(_world.Teams, t => t.IsForming);
+        Assert.Equal(new StockLevels(Stock - _world.Campaigns.Sum(c => c.Sold), 0, _world.Campaigns.Sum(c => c.Sold)), (await _silo.Product().Get())!.Stock);
+    }
+
+    /// <summary>The product's stock as the campaigns should have settled it: held until sold, or given back at the end.</summary>
+    private StockLevels ExpectedStock()
+    {
+        var (sold, released, quantity) = (_world.Campaigns.Sum(c => c.Sold), _world.Campaigns.Sum(c => c.ReleasedAt(_world.Now)), _world.Campaigns.Sum(c => c.Draft.Quantity));
+        return new StockLevels(Stock - quantity + released, quantity - sold - released, sold);
+    }
+}
