@@ -1,5 +1,6 @@
 using GroupBuy.Grains.Interfaces.Products;
 using GroupBuy.Runtime;
+using GroupBuy.Runtime.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using static GroupBuy.Grains.Tests.GroupBuys.GroupBuyKit;
 
@@ -43,9 +44,10 @@ internal sealed partial class GroupBuyWalk
         return touched;
     }
 
-    private async Task<List<ModelTeam>> MoveClockAsync(DateTimeOffset to)
+    /// <summary>Moves the clock to <paramref name="to"/> (by <paramref name="move"/>, the running silo's steps by default) and waits for what it changes.</summary>
+    private async Task<List<ModelTeam>> MoveClockAsync(DateTimeOffset to, Func<TimeSpan, Task>? move = null)
     {
-        await _silo.AdvanceByStepsAsync(to - _world.Now, Token);
+        await (move ?? (by => _silo.AdvanceByStepsAsync(by, Token)))(to - _world.Now);
         _world.Now = to;
         var changed = _world.ApplyClock();
         foreach (var team in changed)
@@ -81,22 +83,49 @@ internal sealed partial class GroupBuyWalk
         }
     }
 
-    /// <summary>A crash or a graceful restart; then everything acknowledged must still be there.</summary>
+    /// <summary>
+    /// A crash, a graceful restart, or a stop while the clock crosses the next instant (its reminders are overdue when
+    /// the silo comes back); then everything acknowledged must still be there.
+    /// </summary>
     private async Task<List<ModelTeam>> RestartAsync()
     {
-        var crash = !_campaignClockRan && _random.Next(2) == 0;
-        Log(crash ? "crash and restart" : "restart");
-        if (crash)
+        List<ModelTeam> touched = [];
+        switch (_random.Next(3))
         {
-            await _silo.CrashAndRestartAsync(Token);
-        }
-        else
-        {
-            await _silo.RestartAsync(Token);
+            case 0 when !_campaignClockRan:
+                Log("crash and restart");
+                await _silo.CrashAndRestartAsync(Token);
+                break;
+            case 1 when _world.NextInstant() is { } next && next - _world.Now <= TimeSpan.FromMinutes(20):
+                Log($"stop, advance {next - _world.Now}, start");
+                touched = await MoveClockAsync(next, async by =>
+                {
+                    await _silo.StopSiloAsync(Token);
+                    _silo.Clock.Advance(by);
+                    await _silo.StartSiloAsync(Token);
+                });
+                break;
+            default:
+                Log("restart");
+                await _silo.RestartAsync(Token);
+                break;
         }
         _campaignClockRan = false;
         await CheckAsync([], full: true);
-        return [];
+        return touched;
+    }
+
+    /// <summary>An activation goes (as idle collection would take it) and the next call brings the stored state back.</summary>
+    private async Task<List<ModelTeam>> DeactivateAsync()
+    {
+        var teams = _world.Teams.ToList();
+        var choice = _random.Next(teams.Count + _world.Campaigns.Count + 1);
+        IGrain grain = choice < teams.Count ? _silo.Team(teams[choice].Id)
+            : choice < teams.Count + _world.Campaigns.Count ? _silo.Campaign(_world.Campaigns[choice - teams.Count].Id)
+            : _silo.Product();
+        Log($"deactivate {TestCluster.IdOf(grain)}");
+        await _silo.DeactivateAsync(grain);
+        return choice < teams.Count ? [teams[choice]] : [];
     }
 
     /// <summary>Past every campaign's end: every team has closed and every unsold unit is back with the product.</summary>

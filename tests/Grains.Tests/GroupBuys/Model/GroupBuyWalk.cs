@@ -91,7 +91,9 @@ internal sealed partial class GroupBuyWalk : IAsyncDisposable
             < 45 => await QuickJoinAsync(campaign, shopper),
             < 78 when teams.Count > 0 => await PayAsync(),
             < 78 => await OpenTeamAsync(campaign, shopper),
-            < 98 => await AdvanceAsync(),
+            < 92 => await AdvanceAsync(),
+            < 96 => await BurstAsync(),
+            < 98 => await DeactivateAsync(),
             _ => await RestartAsync(),
         };
     }
