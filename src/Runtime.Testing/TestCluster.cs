@@ -125,7 +125,7 @@ public sealed class TestCluster : IAsyncDisposable
 
     /// <summary>
     /// Moves the clock forward one timer at a time: it stops at each due time, then waits for the reminders that fired
-    /// to finish before it moves on, so no re-arm is measured from a clock that moves under it.
+    /// to finish (their grain turns included) before it moves on, so no re-arm is measured from a clock that moves under it.
     /// </summary>
     public async Task AdvanceByStepsAsync(TimeSpan by, CancellationToken cancellationToken = default)
     {
@@ -137,6 +137,7 @@ public sealed class TestCluster : IAsyncDisposable
             if (Clock.NextDueAt is not { } due || due > target)
             {
                 Clock.Advance(target - now);
+                await WhenRemindersDelivered(cancellationToken);
                 return;
             }
             Clock.Advance(due > now ? due - now : TimeSpan.Zero);
