@@ -66,17 +66,15 @@ public sealed partial class TeamGrain
         await ArmClockAsync(force: false);
     }
 
-    /// <summary>Refunds, released units, the campaign's view: a failure is logged and the rest stays owed.</summary>
+    /// <summary>
+    /// The campaign's part (released units, its view) and the gateway's (refunds), each on its own: a gateway that
+    /// cannot refund must not keep a failed team's units from going back. A failure is logged and stays owed.
+    /// </summary>
     private async Task DeliverAsync()
     {
         var outbox = State.Outbox;
-        try
+        await TryDeliverAsync(async () =>
         {
-            while (outbox.Refunds.Count > 0)
-            {
-                await _gateway.RefundAsync(outbox.Refunds[0], CancellationToken.None);
-                outbox.Refunds.RemoveAt(0);
-            }
             if (outbox.Releases.Count > 0)
             {
                 await Campaign.ReleaseSeats([.. outbox.Releases]);
@@ -87,6 +85,22 @@ public sealed partial class TeamGrain
                 await Campaign.TeamChanged(Snapshot());
                 outbox.NotifyCampaign = false;
             }
+        });
+        await TryDeliverAsync(async () =>
+        {
+            while (outbox.Refunds.Count > 0)
+            {
+                await _gateway.RefundAsync(outbox.Refunds[0], CancellationToken.None);
+                outbox.Refunds.RemoveAt(0);
+            }
+        });
+    }
+
+    private async Task TryDeliverAsync(Func<Task> delivery)
+    {
+        try
+        {
+            await delivery();
         }
         catch (Exception exception)
         {

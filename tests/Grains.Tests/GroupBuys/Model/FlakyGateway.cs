@@ -22,6 +22,9 @@ internal sealed class FlakyGateway : IPaymentGateway
 
     public ChargeFault NextCharge { get; set; }
 
+    /// <summary>How many of the next refunds fail (the gateway is unreachable): each stays owed and is retried.</summary>
+    public int FailRefunds { get; set; }
+
     public SimulatedPaymentGateway Inner => _inner ?? throw new InvalidOperationException("No silo has started yet.");
 
     /// <summary>Called by every silo start: the simulated gateway is the same instance each time.</summary>
@@ -43,7 +46,15 @@ internal sealed class FlakyGateway : IPaymentGateway
         return fault == ChargeFault.AfterCharge ? throw new HttpRequestException("The gateway's answer was lost.") : receipt;
     }
 
-    public Task RefundAsync(string paymentId, CancellationToken cancellationToken) => Inner.RefundAsync(paymentId, cancellationToken);
+    public Task RefundAsync(string paymentId, CancellationToken cancellationToken)
+    {
+        if (FailRefunds > 0)
+        {
+            FailRefunds--;
+            return Task.FromException(new HttpRequestException("The gateway could not be reached."));
+        }
+        return Inner.RefundAsync(paymentId, cancellationToken);
+    }
 
     public Task<PaymentReceipt?> SettleChargeAsync(string paymentId, CancellationToken cancellationToken) => Inner.SettleChargeAsync(paymentId, cancellationToken);
 }
