@@ -9,7 +9,7 @@ namespace GroupBuy.Grains.Tests.GroupBuys;
 /// </summary>
 public sealed class GroupBuyModelTests : IDisposable
 {
-    private const int Steps = 300;
+    private const int Steps = 250;
 
     private readonly TempDirectory _folder = new();
 

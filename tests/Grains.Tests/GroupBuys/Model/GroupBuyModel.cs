@@ -22,6 +22,9 @@ internal sealed class ModelOrder(string id, ModelTeam team, string shopperId, lo
     /// <summary>The gateway holds a charge for it (a paid order, or a charge whose answer was lost).</summary>
     public bool Charged { get; set; }
 
+    /// <summary>When a refunded order's money must be back at the latest (a refund the gateway failed is retried later).</summary>
+    public DateTimeOffset RefundBy { get; set; } = DateTimeOffset.MaxValue;
+
     public bool WasPaid => Status is OrderStatus.Paid or OrderStatus.Confirmed or OrderStatus.Refunded;
 
     public override string ToString() => $"{Id[..7]}…{Id[^2..]}({ShopperId}, {Status}{(Charged ? ", charged" : "")})";

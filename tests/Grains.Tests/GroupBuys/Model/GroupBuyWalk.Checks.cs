@@ -107,7 +107,7 @@ internal sealed partial class GroupBuyWalk
             var expected = order.Status switch
             {
                 OrderStatus.Paid or OrderStatus.Confirmed => (true, false),
-                OrderStatus.Refunded => (true, true),
+                OrderStatus.Refunded => (true, refunded || _world.Now >= order.RefundBy),
                 OrderStatus.Cancelled => (false, false),
                 _ => (order.Charged, false),
             };

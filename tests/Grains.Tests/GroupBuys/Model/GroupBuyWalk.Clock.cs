@@ -1,3 +1,4 @@
+using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Grains.Interfaces.Products;
 using GroupBuy.Runtime;
 using GroupBuy.Runtime.Testing;
@@ -14,6 +15,9 @@ internal sealed partial class GroupBuyWalk
 {
     /// <summary>A campaign's clock reminder may still be running: a crash now could lose its write, which was never acknowledged.</summary>
     private bool _campaignClockRan;
+
+    /// <summary>How soon a team retries what it could not deliver (TeamGrain's retry delay).</summary>
+    private static readonly TimeSpan TeamRefundRetry = TimeSpan.FromSeconds(30);
 
     private async Task<List<ModelTeam>> AdvanceAsync()
     {
@@ -47,9 +51,20 @@ internal sealed partial class GroupBuyWalk
     /// <summary>Moves the clock to <paramref name="to"/> (by <paramref name="move"/>, the running silo's steps by default) and waits for what it changes.</summary>
     private async Task<List<ModelTeam>> MoveClockAsync(DateTimeOffset to, Func<TimeSpan, Task>? move = null)
     {
+        // Now and then the gateway is down for the refunds a deadline owes (the team tries twice in the reminder's turn):
+        // the team retries them later, but the rest of what the failure owes (the units back, the campaign's view) must
+        // not wait for the gateway.
+        // (Only while no refund is owed, so the fault cannot land on the retry of an earlier one.)
+        var refundFails = _random.Next(3) == 0 && !_world.Orders.Any(o => o.Status == OrderStatus.Refunded && !Charges.Refunds.ContainsKey(o.Id));
+        _gateway.FailRefunds = refundFails ? 2 : 0;
         await (move ?? (by => _silo.AdvanceByStepsAsync(by, Token)))(to - _world.Now);
+        _gateway.FailRefunds = 0;
         _world.Now = to;
         var changed = _world.ApplyClock();
+        foreach (var order in changed.SelectMany(t => t.Seats).Where(o => o.Status == OrderStatus.Refunded && o.RefundBy == DateTimeOffset.MaxValue))
+        {
+            order.RefundBy = refundFails ? to + TeamRefundRetry : to;
+        }
         foreach (var team in changed)
         {
             Log($"  clock: {team}");

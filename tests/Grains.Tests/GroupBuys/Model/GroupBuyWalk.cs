@@ -69,7 +69,7 @@ internal sealed partial class GroupBuyWalk : IAsyncDisposable
     {
         var size = _random.Next(2, 5);
         var quantity = size * teams + _random.Next(0, size);
-        var window = TimeSpan.FromMinutes(_random.Next(6, 17));
+        var window = TimeSpan.FromMinutes(_random.Next(2, 17));
         var draft = Draft(_silo, size, quantity, window, length, startsIn);
         await _silo.StartCampaignAsync(size, quantity, window, length, startsIn, id);
         _world.Campaigns.Add(new ModelCampaign(id, draft));
