@@ -10,13 +10,18 @@ namespace GroupBuy.Grains.Tests.GroupBuys.Model;
 /// </summary>
 internal sealed partial class GroupBuyWalk
 {
+    private long _productVersion;
+
     private async Task CheckAsync(List<ModelTeam> touched, bool full)
     {
         foreach (var campaign in _world.Campaigns)
         {
             await CheckCampaignAsync(campaign);
         }
-        Assert.Equal(ExpectedStock(), (await _silo.Product().Get())!.Stock);
+        var product = (await _silo.Product().Get())!;
+        Assert.Equal(ExpectedStock(), product.Stock);
+        Assert.True(product.Version >= _productVersion, $"The product went back from version {_productVersion} to {product.Version}.");
+        _productVersion = product.Version;
         CheckGateway();
         foreach (var team in full ? _world.Teams : touched.Distinct())
         {
