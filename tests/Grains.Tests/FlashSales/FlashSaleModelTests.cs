@@ -1,0 +1,34 @@
+namespace GroupBuy.Grains.Tests.FlashSales;
+
+/// <summary>
+/// Model-based: a seeded random walk of purchases, payments, gateway failures, clock advances and restarts on
+/// SQLite, each answer and the sales' totals checked against a plain model of the domain spec after every step
+/// (see <see cref="FlashSaleWalk"/>). A failure names the seed and prints the walk's log.
+/// </summary>
+public sealed class FlashSaleModelTests
+{
+    private const int Steps = 250;
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public async Task A_random_walk_over_flash_sales_keeps_to_the_model_of_the_domain(int seed)
+    {
+        await using var walk = new FlashSaleWalk(seed);
+        try
+        {
+            await walk.RunAsync(Steps);
+        }
+        catch (Exception exception)
+        {
+            throw new Xunit.Sdk.XunitException(
+                $"Seed {seed} failed at the last step below: {exception.Message}{Environment.NewLine}{string.Join(Environment.NewLine, walk.Log)}", exception);
+        }
+    }
+}
