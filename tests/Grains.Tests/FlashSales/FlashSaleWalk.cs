@@ -16,7 +16,7 @@ namespace GroupBuy.Grains.Tests.FlashSales;
 /// <see cref="ModelSale"/>, and the sales' totals after every step. All times sit on a 30-second grid, so a
 /// deadline never falls between two ticks of the sale's clock.
 /// </summary>
-internal sealed class FlashSaleWalk(int seed) : IAsyncDisposable
+internal sealed partial class FlashSaleWalk(int seed) : IAsyncDisposable
 {
     private const int OpenSaleCount = 2;
     private const int ProductStock = 1_000;
@@ -65,8 +65,10 @@ internal sealed class FlashSaleWalk(int seed) : IAsyncDisposable
             var roll = _random.Next(100);
             await (roll switch
             {
-                < 50 => PurchaseAsync(),
-                < 72 => PayAsync(),
+                < 42 => PurchaseAsync(),
+                < 48 => PurchaseBurstAsync(),
+                < 67 => PayAsync(),
+                < 70 => PayBurstAsync(),
                 < 74 => PayAsSomeoneElseAsync(),
                 < 94 => AdvanceAsync(),
                 < 97 => RestartAsync(crash: false),
