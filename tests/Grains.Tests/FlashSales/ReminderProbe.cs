@@ -18,15 +18,22 @@ internal sealed class ReminderProbe
     private readonly Dictionary<(GrainId Grain, string Name), (DateTimeOffset DueAt, long Write)> _entries = [];
     private TaskCompletionSource _written = NewSource();
     private long _writes;
+    /// <summary>When the reminder service's timer will fire, as it last armed it; null when it is not armed.</summary>
+    private DateTimeOffset? _armedAt;
     /// <summary>Every write seen, for the message of a delivery that never ends.</summary>
     private readonly List<string> _history = [];
 
-    /// <summary>Puts the probe in front of the reminder table the services register (call after the storage is added).</summary>
+    /// <summary>
+    /// Puts the probe in front of the reminder table the services register (call after the storage is added), and in
+    /// front of the manual clock, to see when the reminder service arms its timer.
+    /// </summary>
     public void AddTo(IServiceCollection services)
     {
         var table = services.Last(d => d.ServiceType == typeof(IReminderTable));
         services.Remove(table);
         services.AddSingleton<IReminderTable>(sp => new Table(this, Resolve(table, sp)));
+        var clock = (ManualTimeProvider)services.Last(d => d.ServiceType == typeof(TimeProvider)).ImplementationInstance!;
+        services.AddSingleton<TimeProvider>(new WatchedClock(this, clock));
     }
 
     /// <summary>Moves the clock <paramref name="by"/> on, stopping at each due reminder until its delivery has ended.</summary>
@@ -35,6 +42,12 @@ internal sealed class ReminderProbe
         var target = clock.GetUtcNow() + by;
         while (NextDue(target) is { } next)
         {
+            // The service arms its timer with a delay it reads off the clock after the table write: moving the clock
+            // before that would push the delivery past the due time. Wait for the timer (or the delivery, if it fired).
+            if (!await WhenArmedByAsync(next.At, next.Due, cancellationToken))
+            {
+                continue;
+            }
             if (next.At > clock.GetUtcNow())
             {
                 clock.Advance(next.At - clock.GetUtcNow());
@@ -60,6 +73,28 @@ internal sealed class ReminderProbe
         }
     }
 
+    /// <summary>True once the service's timer is armed at or before <paramref name="at"/>; false if the due reminders were rewritten first.</summary>
+    private async Task<bool> WhenArmedByAsync(DateTimeOffset at, List<KeyValuePair<(GrainId, string), long>> due, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task written;
+            lock (_lock)
+            {
+                if (_armedAt <= at)
+                {
+                    return true;
+                }
+                if (Rewritten(due))
+                {
+                    return false;
+                }
+                written = _written.Task;
+            }
+            await WaitAsync(written, due, cancellationToken);
+        }
+    }
+
     private async Task WhenRewrittenAsync(List<KeyValuePair<(GrainId, string), long>> due, CancellationToken cancellationToken)
     {
         while (true)
@@ -67,36 +102,53 @@ internal sealed class ReminderProbe
             Task written;
             lock (_lock)
             {
-                if (due.All(d => !_entries.TryGetValue(d.Key, out var entry) || entry.Write > d.Value))
+                if (Rewritten(due))
                 {
                     return;
                 }
                 written = _written.Task;
             }
-            try
-            {
-                await written.WaitAsync(DeliveryTimeout, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                string history;
-                lock (_lock)
-                {
-                    history = string.Join(Environment.NewLine, _history.TakeLast(40));
-                }
-                throw new TimeoutException($"A reminder due by now was not delivered within {DeliveryTimeout}: {string.Join(", ", due.Select(d => d.Key))}. The table's last writes:{Environment.NewLine}{history}");
-            }
+            await WaitAsync(written, due, cancellationToken);
         }
     }
 
-    private void Written(Action change, string what)
+    private bool Rewritten(List<KeyValuePair<(GrainId, string), long>> due) =>
+        due.All(d => !_entries.TryGetValue(d.Key, out var entry) || entry.Write > d.Value);
+
+    /// <summary>Waits for the next write or arming (bounded, so a reminder never delivered fails the test).</summary>
+    private async Task WaitAsync(Task written, List<KeyValuePair<(GrainId, string), long>> due, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await written.WaitAsync(DeliveryTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            string history;
+            lock (_lock)
+            {
+                history = string.Join(Environment.NewLine, _history.TakeLast(40));
+            }
+            throw new TimeoutException($"A reminder due by now was not delivered within {DeliveryTimeout}: {string.Join(", ", due.Select(d => d.Key))}. The table's last writes:{Environment.NewLine}{history}");
+        }
+    }
+
+    private void Written(Action change, string what) => Signal(() =>
+    {
+        _writes++;
+        change();
+        _history.Add(what);
+    });
+
+    /// <summary>The service armed (or, with null, disarmed or fired) its timer: wakes the waiters as a write does.</summary>
+    private void Armed(DateTimeOffset? at) => Signal(() => _armedAt = at);
+
+    private void Signal(Action change)
     {
         TaskCompletionSource written;
         lock (_lock)
         {
-            _writes++;
             change();
-            _history.Add(what);
             (written, _written) = (_written, NewSource());
         }
         written.TrySetResult();
@@ -136,5 +188,43 @@ internal sealed class ReminderProbe
             await inner.RemoveAsync(grainId, name, cancellationToken);
             probe.Written(() => probe._entries.Remove((grainId, name)), $"remove {grainId}");
         }
+    }
+
+    /// <summary>The manual clock, with the reminder service's timer watched (the service passes itself as the timer's state).</summary>
+    private sealed class WatchedClock(ReminderProbe probe, ManualTimeProvider clock) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => clock.GetUtcNow();
+
+        public override long GetTimestamp() => clock.GetTimestamp();
+
+        public override long TimestampFrequency => clock.TimestampFrequency;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            if (state?.GetType().Name != "ReminderService")
+            {
+                return clock.CreateTimer(callback, state, dueTime, period);
+            }
+            var timer = new WatchedTimer(probe, clock);
+            timer.Inner = clock.CreateTimer(s => { probe.Armed(null); callback(s); }, state, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            timer.Change(dueTime, period);
+            return timer;
+        }
+    }
+
+    private sealed class WatchedTimer(ReminderProbe probe, ManualTimeProvider clock) : ITimer
+    {
+        public ITimer Inner { get; set; } = null!;
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            var changed = Inner.Change(dueTime, period);
+            probe.Armed(dueTime == Timeout.InfiniteTimeSpan ? null : clock.GetUtcNow() + dueTime);
+            return changed;
+        }
+
+        public void Dispose() => Inner.Dispose();
+
+        public ValueTask DisposeAsync() => Inner.DisposeAsync();
     }
 }
