@@ -74,4 +74,77 @@ internal sealed partial class FlashSaleWalk
         Check(results.All(r => r.Value?.Status == OrderStatus.Paid), $"concurrent payments of {order.Id} answered {string.Join(", ", results.Select(Describe))}");
         order.Status = OrderStatus.Paid;
     }
+
+    /// <summary>
+    /// Purchases under way when the silo crashes: every acknowledged one must be stored as acknowledged; one cut off
+    /// may be stored or not, and if stored it is an ordinary order (the model takes it on). Their keys are never used
+    /// again, since the model cannot know which of them the sale bound.
+    /// </summary>
+    private async Task CrashDuringPurchasesAsync()
+    {
+        var sale = Pick(_open);
+        var burst = ++_bursts;
+        var plan = Enumerable.Range(0, _random.Next(2, 7))
+            .Select(i => (Shopper: Pick(Shoppers), Quantity: _random.Next(1, sale.Limit + 1), Key: $"c{burst}-{i}")).ToList();
+        var crashAfter = _random.Next(0, plan.Count);
+        var now = Now;
+        var answered = 0;
+        var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (crashAfter == 0)
+        {
+            enough.SetResult();
+        }
+        var grain = SaleIn(Silo, sale.Id);
+        var purchases = plan.Select(p => Task.Run(async () =>
+        {
+            try
+            {
+                return await grain.Purchase(Shopper(p.Shopper), p.Quantity, p.Key);
+            }
+            finally
+            {
+                if (Interlocked.Increment(ref answered) == crashAfter)
+                {
+                    enough.TrySetResult();
+                }
+            }
+        }, CommerceSilo.Token)).ToList();
+        await enough.Task.WaitAsync(CommerceSilo.Token);
+        await Silo.CrashAndRestartAsync(CommerceSilo.Token);
+        try
+        {
+            await Task.WhenAll(purchases).WaitAsync(TimeSpan.FromSeconds(30), CommerceSilo.Token);
+        }
+        catch (Exception exception) when (exception is not TimeoutException)
+        {
+            // Calls in flight at the crash fail: they were never acknowledged.
+        }
+        await _reminders.AdvanceAsync(Silo.Clock, TimeSpan.Zero, CommerceSilo.Token);
+        var answers = plan.Zip(purchases.Select(p => p.IsCompletedSuccessfully ? p.Result : null)).ToList();
+        Note($"crash during purchases {sale.Id} after {crashAfter} answers: {string.Join("; ", answers.Select(a => $"{a.First.Shopper} ×{a.First.Quantity} key {a.First.Key} → {(a.Second is { } r ? Describe(r) : "cut off")}"))}");
+
+        var acknowledged = answers.Where(a => a.Second is { IsSuccess: true }).ToDictionary(a => a.Second!.Value!.Id);
+        var grainAfter = SaleIn(Silo, sale.Id);
+        while (await grainAfter.GetOrder(OrderId(sale.Id, sale.Orders.Count + 1)) is { } stored)
+        {
+            var refusals = sale.RefusalsOf(stored.ShopperId, stored.Quantity, now);
+            Check(refusals.Count == 0, $"{stored.Id} is stored though the model refuses it ({string.Join(", ", refusals)})");
+            Check(plan.Any(p => p.Shopper == stored.ShopperId && p.Quantity == stored.Quantity), $"{stored.Id} ({stored.ShopperId} ×{stored.Quantity}) was not asked for");
+            var key = acknowledged.TryGetValue(stored.Id, out var ack) ? ack.First.Key : null;
+            var expected = sale.Place(stored.ShopperId, stored.Quantity, key, now, CommerceSilo.PaymentWindow);
+            Check(stored.PayBy == expected.PayBy && stored.Status == OrderStatus.PendingPayment, $"{stored.Id} is stored as {stored.Status} paying by {At(stored.PayBy)}");
+            _acknowledged[sale.Id].Add(stored);
+        }
+        Check(acknowledged.Keys.All(id => sale.Orders.Any(o => o.Id == id)), $"an acknowledged order of {sale.Id} is missing after the crash");
+        foreach (var (request, result) in answers.Where(a => a.Second is { IsSuccess: false }))
+        {
+            var refusals = sale.RefusalsOf(request.Shopper, request.Quantity, now);
+            Check(refusals.Contains(result!.Error!.Code), $"{request} was refused {result.Error.Code}; the model allows only {string.Join(", ", refusals)}");
+        }
+        foreach (var other in _sales)
+        {
+            other.AdvanceTo(Now);
+        }
+        await AuditAsync(stockSettled: true);
+    }
 }

@@ -71,8 +71,9 @@ internal sealed partial class FlashSaleWalk(int seed) : IAsyncDisposable
                 < 70 => PayBurstAsync(),
                 < 74 => PayAsSomeoneElseAsync(),
                 < 94 => AdvanceAsync(),
-                < 97 => RestartAsync(crash: false),
-                _ => RestartAsync(crash: true),
+                < 96 => RestartAsync(crash: false),
+                < 98 => RestartAsync(crash: true),
+                _ => CrashDuringPurchasesAsync(),
             });
             foreach (var sale in _open)
             {

@@ -20,6 +20,13 @@ internal sealed class ReminderProbe
     private long _writes;
     /// <summary>When the reminder service's timer will fire, as it last armed it; null when it is not armed.</summary>
     private DateTimeOffset? _armedAt;
+    /// <summary>
+    /// A write left reminders in the table, and the service has not re-armed its timer since: it will, with a delay
+    /// read off the clock, so the clock must not move before it has.
+    /// </summary>
+    private bool _armPending;
+    /// <summary>The running silo's: a crashed silo's work still under way may write on, unknown to the new one.</summary>
+    private object _silo = new();
     /// <summary>Every write seen, for the message of a delivery that never ends.</summary>
     private readonly List<string> _history = [];
 
@@ -31,9 +38,14 @@ internal sealed class ReminderProbe
     {
         var table = services.Last(d => d.ServiceType == typeof(IReminderTable));
         services.Remove(table);
-        services.AddSingleton<IReminderTable>(sp => new Table(this, Resolve(table, sp)));
+        var silo = new object();
+        lock (_lock)
+        {
+            _silo = silo;
+        }
+        services.AddSingleton<IReminderTable>(sp => new Table(this, silo, Resolve(table, sp)));
         var clock = (ManualTimeProvider)services.Last(d => d.ServiceType == typeof(TimeProvider)).ImplementationInstance!;
-        services.AddSingleton<TimeProvider>(new WatchedClock(this, clock));
+        services.AddSingleton<TimeProvider>(new WatchedClock(this, silo, clock));
     }
 
     /// <summary>Moves the clock <paramref name="by"/> on, stopping at each due reminder until its delivery has ended.</summary>
@@ -54,6 +66,7 @@ internal sealed class ReminderProbe
             }
             await WhenRewrittenAsync(next.Due, cancellationToken);
         }
+        await WhenArmedByAsync(DateTimeOffset.MaxValue, [], cancellationToken);
         if (target > clock.GetUtcNow())
         {
             clock.Advance(target - clock.GetUtcNow());
@@ -73,7 +86,10 @@ internal sealed class ReminderProbe
         }
     }
 
-    /// <summary>True once the service's timer is armed at or before <paramref name="at"/>; false if the due reminders were rewritten first.</summary>
+    /// <summary>
+    /// True once the service's timer is armed at or before <paramref name="at"/> (any time, for the maximum) and no re-arming
+    /// is pending; false if the due reminders were rewritten first.
+    /// </summary>
     private async Task<bool> WhenArmedByAsync(DateTimeOffset at, List<KeyValuePair<(GrainId, string), long>> due, CancellationToken cancellationToken)
     {
         while (true)
@@ -81,11 +97,11 @@ internal sealed class ReminderProbe
             Task written;
             lock (_lock)
             {
-                if (_armedAt <= at)
+                if (!_armPending && (_armedAt <= at || at == DateTimeOffset.MaxValue))
                 {
                     return true;
                 }
-                if (Rewritten(due))
+                if (due.Count > 0 && Rewritten(due))
                 {
                     return false;
                 }
@@ -133,21 +149,30 @@ internal sealed class ReminderProbe
         }
     }
 
-    private void Written(Action change, string what) => Signal(() =>
+    private void Written(object silo, Action change, string what) => Signal(silo, () =>
     {
         _writes++;
         change();
         _history.Add(what);
+        _armPending = _entries.Count > 0;
     });
 
-    /// <summary>The service armed (or, with null, disarmed or fired) its timer: wakes the waiters as a write does.</summary>
-    private void Armed(DateTimeOffset? at) => Signal(() => _armedAt = at);
+    /// <summary>The service armed (or, with null, fired) its timer: wakes the waiters as a write does.</summary>
+    private void Armed(object silo, DateTimeOffset? at, bool byService = true) => Signal(silo, () =>
+    {
+        _armedAt = at;
+        _armPending &= !byService;
+    });
 
-    private void Signal(Action change)
+    private void Signal(object silo, Action change)
     {
         TaskCompletionSource written;
         lock (_lock)
         {
+            if (silo != _silo)
+            {
+                return;
+            }
             change();
             (written, _written) = (_written, NewSource());
         }
@@ -161,12 +186,12 @@ internal sealed class ReminderProbe
 
     private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private sealed class Table(ReminderProbe probe, IReminderTable inner) : IReminderTable
+    private sealed class Table(ReminderProbe probe, object silo, IReminderTable inner) : IReminderTable
     {
         public async Task<IReadOnlyList<ReminderEntry>> ReadAllAsync(CancellationToken cancellationToken)
         {
             var entries = await inner.ReadAllAsync(cancellationToken);
-            probe.Written(() =>
+            probe.Written(silo, () =>
             {
                 probe._entries.Clear();
                 foreach (var entry in entries)
@@ -180,18 +205,18 @@ internal sealed class ReminderProbe
         public async Task UpsertAsync(ReminderEntry entry, CancellationToken cancellationToken)
         {
             await inner.UpsertAsync(entry, cancellationToken);
-            probe.Written(() => probe._entries[(entry.GrainId, entry.Name)] = (entry.DueAt, probe._writes), $"upsert {entry.GrainId} due {entry.DueAt:HH:mm:ss}");
+            probe.Written(silo, () => probe._entries[(entry.GrainId, entry.Name)] = (entry.DueAt, probe._writes), $"upsert {entry.GrainId} due {entry.DueAt:HH:mm:ss}");
         }
 
         public async Task RemoveAsync(GrainId grainId, string name, CancellationToken cancellationToken)
         {
             await inner.RemoveAsync(grainId, name, cancellationToken);
-            probe.Written(() => probe._entries.Remove((grainId, name)), $"remove {grainId}");
+            probe.Written(silo, () => probe._entries.Remove((grainId, name)), $"remove {grainId}");
         }
     }
 
     /// <summary>The manual clock, with the reminder service's timer watched (the service passes itself as the timer's state).</summary>
-    private sealed class WatchedClock(ReminderProbe probe, ManualTimeProvider clock) : TimeProvider
+    private sealed class WatchedClock(ReminderProbe probe, object silo, ManualTimeProvider clock) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => clock.GetUtcNow();
 
@@ -205,26 +230,35 @@ internal sealed class ReminderProbe
             {
                 return clock.CreateTimer(callback, state, dueTime, period);
             }
-            var timer = new WatchedTimer(probe, clock);
-            timer.Inner = clock.CreateTimer(s => { probe.Armed(null); callback(s); }, state, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            timer.Change(dueTime, period);
-            return timer;
+            // Created disarmed at start-up, before the service arms it for what it read.
+            return new WatchedTimer(probe, silo, clock)
+            {
+                Inner = clock.CreateTimer(s => { probe.Armed(silo, null, byService: false); callback(s); }, state, dueTime, period),
+            };
         }
     }
 
-    private sealed class WatchedTimer(ReminderProbe probe, ManualTimeProvider clock) : ITimer
+    private sealed class WatchedTimer(ReminderProbe probe, object silo, ManualTimeProvider clock) : ITimer
     {
         public ITimer Inner { get; set; } = null!;
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
             var changed = Inner.Change(dueTime, period);
-            probe.Armed(dueTime == Timeout.InfiniteTimeSpan ? null : clock.GetUtcNow() + dueTime);
+            probe.Armed(silo, dueTime == Timeout.InfiniteTimeSpan ? null : clock.GetUtcNow() + dueTime);
             return changed;
         }
 
-        public void Dispose() => Inner.Dispose();
+        public void Dispose()
+        {
+            Inner.Dispose();
+            probe.Armed(silo, null, byService: false);
+        }
 
-        public ValueTask DisposeAsync() => Inner.DisposeAsync();
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
     }
 }
