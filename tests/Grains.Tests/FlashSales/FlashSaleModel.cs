@@ -117,13 +117,17 @@ internal sealed class ModelSale(string id, int quantity, int limit, DateTimeOffs
 
     /// <summary>
     /// The clock reached <paramref name="now"/> and every tick due by then has run: charges with no answer are
-    /// settled from the gateway (the walk only advances past their retry delay), then unpaid orders past their
-    /// pay-by time are cancelled. A paid order is never touched.
+    /// settled from the gateway (the walk only advances past their retry delay) unless its look-ups failed, then
+    /// unpaid orders past their pay-by time are cancelled, except those still in payment. A paid order is never touched.
     /// </summary>
-    public void AdvanceTo(DateTimeOffset now)
+    public void AdvanceTo(DateTimeOffset now, bool gatewayAnswers = true)
     {
         foreach (var order in Orders.Where(o => o.Status == OrderStatus.PendingPayment))
         {
+            if (order.Charging && !gatewayAnswers)
+            {
+                continue;   // the gateway cannot say: no order is cancelled, its units stay held
+            }
             if (order.Charging)
             {
                 order.Status = order.Taken ? OrderStatus.Paid : OrderStatus.PendingPayment;

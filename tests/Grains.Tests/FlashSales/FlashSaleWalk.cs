@@ -249,11 +249,21 @@ internal sealed partial class FlashSaleWalk(int seed) : IAsyncDisposable
         // A charge with no answer is settled by a tick within the retry delay: advance at least that far.
         var charging = _sales.Any(s => s.Orders.Any(o => o.Charging));
         var by = Grid * Pick(AdvanceGridSteps.Where(n => !charging || Grid * n >= ChargeRetry).ToList());
+        // Sometimes the gateway's look-ups fail all along: charges with no answer stay in payment, past their pay-by too.
+        var lookupsDown = charging && _random.Next(2) == 0;
+        if (lookupsDown)
+        {
+            _ = _gateway.FailLookups(int.MaxValue);
+        }
         await _reminders.AdvanceAsync(Silo.Clock, by, CommerceSilo.Token);
-        Note($"advance {by} to {At(Now)}");
+        if (lookupsDown)
+        {
+            _ = _gateway.FailLookups(0);
+        }
+        Note($"advance {by} to {At(Now)}{(lookupsDown ? " with the gateway's look-ups failing" : "")}");
         foreach (var sale in _sales)
         {
-            sale.AdvanceTo(Now);
+            sale.AdvanceTo(Now, gatewayAnswers: !lookupsDown);
         }
     }
 
