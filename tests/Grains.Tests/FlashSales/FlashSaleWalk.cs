@@ -13,8 +13,9 @@ namespace GroupBuy.Grains.Tests.FlashSales;
 /// A seeded random walk over flash sales on SQLite: purchases (with keys fresh, replayed or replayed with another
 /// body), payments (some failing at the gateway with or without the money taken), clock advances across the
 /// sales' windows and pay-by times, and graceful or crash restarts. Every answer is checked against
-/// <see cref="ModelSale"/>, and the sales' totals after every step. All times sit on a 30-second grid, so a
-/// deadline never falls between two ticks of the sale's clock.
+/// <see cref="ModelSale"/>, and the sales' totals after every step. The clock moves one due reminder at a time
+/// (<see cref="ReminderProbe"/>) and all times sit on a 30-second grid, so every tick runs at its own due time and
+/// no deadline falls inside the second a tick keeps between itself and the next.
 /// </summary>
 internal sealed partial class FlashSaleWalk(int seed) : IAsyncDisposable
 {
