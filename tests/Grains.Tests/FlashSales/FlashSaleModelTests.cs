@@ -10,14 +10,7 @@ public sealed class FlashSaleModelTests
     private const int Steps = 250;
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    [InlineData(6)]
-    [InlineData(7)]
-    [InlineData(8)]
+    [MemberData(nameof(WalkSeeds.All), MemberType = typeof(WalkSeeds))]
     public async Task A_random_walk_over_flash_sales_keeps_to_the_model_of_the_domain(int seed)
     {
         await using var walk = new FlashSaleWalk(seed);

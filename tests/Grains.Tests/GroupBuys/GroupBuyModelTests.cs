@@ -14,14 +14,7 @@ public sealed class GroupBuyModelTests : IDisposable
     private readonly TempDirectory _folder = new();
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    [InlineData(6)]
-    [InlineData(7)]
-    [InlineData(8)]
+    [MemberData(nameof(WalkSeeds.All), MemberType = typeof(WalkSeeds))]
     public async Task A_random_walk_of_shoppers_payments_clock_and_restarts_keeps_every_group_buy_invariant(int seed)
     {
         await using var walk = await GroupBuyWalk.StartAsync(seed, _folder);
