@@ -119,7 +119,7 @@ internal sealed partial class FlashSaleWalk
         {
             // Calls in flight at the crash fail: they were never acknowledged.
         }
-        await _reminders.AdvanceAsync(Silo.Clock, TimeSpan.Zero, CommerceSilo.Token);
+        await Silo.AdvanceByStepsAsync(TimeSpan.Zero, CommerceSilo.Token);
         var answers = plan.Zip(purchases.Select(p => p.IsCompletedSuccessfully ? p.Result : null)).ToList();
         Note($"crash during purchases {sale.Id} after {crashAfter} answers: {string.Join("; ", answers.Select(a => $"{a.First.Shopper} ×{a.First.Quantity} key {a.First.Key} → {(a.Second is { } r ? Describe(r) : "cut off")}"))}");
 

@@ -13,9 +13,9 @@ namespace GroupBuy.Grains.Tests.FlashSales;
 /// A seeded random walk over flash sales on SQLite: purchases (with keys fresh, replayed or replayed with another
 /// body), payments (some failing at the gateway with or without the money taken), clock advances across the
 /// sales' windows and pay-by times, and graceful or crash restarts. Every answer is checked against
-/// <see cref="ModelSale"/>, and the sales' totals after every step. The clock moves one due reminder at a time
-/// (<see cref="ReminderProbe"/>) and all times sit on a 30-second grid, so every tick runs at its own due time and
-/// no deadline falls inside the second a tick keeps between itself and the next.
+/// <see cref="ModelSale"/>, and the sales' totals after every step. The clock moves one due timer at a time
+/// (<see cref="Runtime.Testing.TestCluster.AdvanceByStepsAsync"/>) and all times sit on a 30-second grid, so every tick
+/// runs at its own due time and no deadline falls inside the second a tick keeps between itself and the next.
 /// </summary>
 internal sealed partial class FlashSaleWalk(int seed) : IAsyncDisposable
 {
@@ -36,7 +36,6 @@ internal sealed partial class FlashSaleWalk(int seed) : IAsyncDisposable
     private readonly List<ModelSale> _sales = [];
     private readonly List<ModelSale> _open = [];
     private readonly Dictionary<string, List<OrderSnapshot>> _acknowledged = [];
-    private readonly ReminderProbe _reminders = new();
     private readonly Dictionary<string, List<string>> _keysOf = [];
     private TestCluster? _silo;
     private DateTimeOffset _start;
@@ -56,7 +55,6 @@ internal sealed partial class FlashSaleWalk(int seed) : IAsyncDisposable
         _silo = await CommerceSilo.StartAsync(Store.Sqlite, _folder, services: s =>
         {
             s.AddSingleton<IPaymentGateway>(_gateway).Configure<GrainRuntimeOptions>(o => o.JournalSnapshotInterval = snapshotInterval);
-            _reminders.AddTo(s);
         });
         _start = Now;
         Note($"seed {seed}, a snapshot every {snapshotInterval} events");
@@ -242,8 +240,8 @@ internal sealed partial class FlashSaleWalk(int seed) : IAsyncDisposable
     }
 
     /// <summary>
-    /// Moves the clock on, one due reminder at a time, each delivery ended before the next (see <see cref="ReminderProbe"/>);
-    /// then every sale must be as the model has it at the new time.
+    /// Moves the clock on, one due timer at a time, each reminder delivered before the next
+    /// (<see cref="Runtime.Testing.TestCluster.AdvanceByStepsAsync"/>); then every sale must be as the model has it at the new time.
     /// </summary>
     private async Task AdvanceAsync()
     {
@@ -256,7 +254,7 @@ internal sealed partial class FlashSaleWalk(int seed) : IAsyncDisposable
         {
             _ = _gateway.FailLookups(int.MaxValue);
         }
-        await _reminders.AdvanceAsync(Silo.Clock, by, CommerceSilo.Token);
+        await Silo.AdvanceByStepsAsync(by, CommerceSilo.Token);
         if (lookupsDown)
         {
             _ = _gateway.FailLookups(0);
@@ -284,7 +282,7 @@ internal sealed partial class FlashSaleWalk(int seed) : IAsyncDisposable
         }
         Note(crash ? "crash and restart" : $"restart, down for {downtime}, now {At(Now)}");
         // Reminders that fell due while the silo was down fire now; activation runs the same tick before serving a call.
-        await _reminders.AdvanceAsync(Silo.Clock, TimeSpan.Zero, CommerceSilo.Token);
+        await Silo.AdvanceByStepsAsync(TimeSpan.Zero, CommerceSilo.Token);
         foreach (var sale in _sales)
         {
             sale.AdvanceTo(Now);
