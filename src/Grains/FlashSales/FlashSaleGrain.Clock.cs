@@ -83,16 +83,27 @@ public sealed partial class FlashSaleGrain
         {
             Raise(new SaleEnded(now));
         }
-        if (Ledger.DueForExpiry(now) is { Count: > 0 } due)
-        {
-            Raise(new OrdersExpired(due, now));
-        }
+        ExpireOverdueOrders(now);
         await ConfirmAsync();
         await SettleStockAsync();
         // The next instant is chosen before anyone hears of this tick, so it is never computed from a later clock.
         var arming = ArmClock();
         Publish();
         await arming;
+    }
+
+    /// <summary>
+    /// Cancels the pending orders whose pay-by time has come, returning their units; true when there were any. The
+    /// clock's tick does this up to a reminder period late, so a purchase about to be refused does it first.
+    /// </summary>
+    private bool ExpireOverdueOrders(DateTimeOffset now)
+    {
+        if (Ledger.DueForExpiry(now) is not { Count: > 0 } due)
+        {
+            return false;
+        }
+        Raise(new OrdersExpired(due, now));
+        return true;
     }
 
     /// <summary>Arms the clock for a new order's pay-by time (earlier deadlines are armed already).</summary>

@@ -118,7 +118,15 @@ public sealed partial class FlashSaleGrain(
         var now = Now;
         if (FlashSaleRules.RefusePurchase(Ledger, sale, shopper.Id, quantity, now) is { } refusal)
         {
-            return Refused(refusal);
+            if (refusal.Code is not (ErrorCodes.SoldOut or ErrorCodes.LimitExceeded) || !ExpireOverdueOrders(now))
+            {
+                return Refused(refusal);
+            }
+            // Units (or the shopper's own overdue order) came back at their pay-by time, before the clock's tick took them.
+            if (FlashSaleRules.RefusePurchase(Ledger, sale, shopper.Id, quantity, now) is { } stillRefused)
+            {
+                return RefusedOnceDurable(stillRefused);
+            }
         }
         var sequence = Ledger.LastSequence + 1;
         var orderId = OrderIds.ForFlashSale(SaleId, sequence);
@@ -152,6 +160,13 @@ public sealed partial class FlashSaleGrain(
     }
 
     private static Task<Result<OrderSnapshot>> Refused(DomainError error) => Task.FromResult(Result<OrderSnapshot>.Fail(error));
+
+    /// <summary>A refusal that follows an expiry this turn raised: answered once the expiry is durable and published.</summary>
+    private async Task<Result<OrderSnapshot>> RefusedOnceDurable(DomainError error)
+    {
+        await WhenBatchDurable();
+        return Result<OrderSnapshot>.Fail(error);
+    }
 
     /// <summary>Answered once the order is durable.</summary>
     public async Task<OrderSnapshot?> GetOrder(string orderId)

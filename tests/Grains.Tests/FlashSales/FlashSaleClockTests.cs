@@ -1,6 +1,7 @@
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.FlashSales;
 using GroupBuy.Grains.Interfaces.Orders;
+using GroupBuy.Runtime.Testing;
 using static GroupBuy.Grains.Tests.FlashSales.FlashSaleTestKit;
 
 namespace GroupBuy.Grains.Tests.FlashSales;
@@ -68,6 +69,65 @@ public sealed class FlashSaleClockTests
         Assert.Equal(ErrorCodes.OrderClosed, (await sale.Pay(late.Id, "u2")).Error?.Code);
         Assert.Equal(5, (await sale.Get())!.Remaining);
         Assert.Empty(silo.Gateway().Charges);
+    }
+
+    [Fact]
+    public async Task A_purchase_at_a_pay_by_time_gets_the_units_of_the_overdue_order_before_the_clock_ticks()
+    {
+        await using var silo = await CommerceSilo.StartAsync();
+        var sale = await CreateSaleAsync(silo, "overdue", quantity: 2);
+        var overdue = await PlaceOrderDueBeforeTheTickAsync(silo, sale, "overdue");
+
+        var order = (await sale.Purchase(Shopper("u3"), 2, null)).Unwrap();
+
+        Assert.Equal(overdue.PayBy, silo.Clock.GetUtcNow());
+        Assert.Equal(OrderStatus.Cancelled, (await sale.GetOrder(overdue.Id))?.Status);
+        Assert.Equal(OrderStatus.PendingPayment, order.Status);
+        var snapshot = (await sale.Get())!;
+        Assert.Equal((FlashSaleStatus.SoldOut, 0, 2, 0), (snapshot.Status, snapshot.Remaining, snapshot.Reserved, snapshot.Sold));
+    }
+
+    [Fact]
+    public async Task A_shopper_whose_own_order_is_overdue_is_not_refused_for_the_limit_before_the_clock_ticks()
+    {
+        await using var silo = await CommerceSilo.StartAsync();
+        var sale = await CreateSaleAsync(silo, "own-overdue", quantity: 10, perUserLimit: 1);
+        var overdue = await PlaceOrderDueBeforeTheTickAsync(silo, sale, "own-overdue");
+
+        Assert.True((await sale.Purchase(Shopper("u2"), 1, null)).IsSuccess);
+        Assert.Equal(OrderStatus.Cancelled, (await sale.GetOrder(overdue.Id))?.Status);
+    }
+
+    [Fact]
+    public async Task A_purchase_still_refused_after_the_overdue_order_expired_leaves_its_units_shown_returned()
+    {
+        await using var silo = await CommerceSilo.StartAsync();
+        var sale = await CreateSaleAsync(silo, "still-refused", quantity: 2, perUserLimit: 3);
+        var overdue = await PlaceOrderDueBeforeTheTickAsync(silo, sale, "still-refused");
+        using var live = new LiveWatcher(silo, "still-refused");
+
+        Assert.Equal(ErrorCodes.SoldOut, (await sale.Purchase(Shopper("u3"), 3, null)).Error?.Code);
+
+        var returned = await live.WaitFor(s => s.Remaining == 2);
+        Assert.Equal((FlashSaleStatus.Live, 0), (returned.Status, returned.Reserved));
+        Assert.Equal(overdue.PayBy, silo.Clock.GetUtcNow());
+        Assert.Equal(OrderStatus.Cancelled, (await sale.GetOrder(overdue.Id))?.Status);
+    }
+
+    /// <summary>
+    /// u1 and then, half a second later, u2 buy a unit each; the clock runs to u2's pay-by time, where the tick that
+    /// expired u1's order has re-armed itself a second later, so u2's order is overdue and not yet expired.
+    /// </summary>
+    private static async Task<OrderSnapshot> PlaceOrderDueBeforeTheTickAsync(TestCluster silo, IFlashSaleGrain sale, string saleId)
+    {
+        (await sale.Purchase(Shopper("u1"), 1, null)).Unwrap();
+        silo.Clock.Advance(OneSecond / 2);
+        var overdue = (await sale.Purchase(Shopper("u2"), 1, null)).Unwrap();
+        using var live = new LiveWatcher(silo, saleId);
+        silo.Clock.Advance(CommerceSilo.PaymentWindow - (OneSecond / 2));
+        await live.WaitFor(s => s.Reserved == 1);
+        silo.Clock.Advance(OneSecond / 2);
+        return overdue;
     }
 
     [Fact]
