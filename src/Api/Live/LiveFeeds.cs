@@ -7,8 +7,8 @@ namespace GroupBuy.Api.Live;
 
 /// <summary>
 /// The bridge from grain topics to SignalR groups. A topic is subscribed only while someone watches it.
-/// Each topic has one feed that pushes in version order and never repeats or reverses a version; flash-sale
-/// feeds push at most ten times a second, latest value winning, but always push a terminal state. A group's
+/// Each topic has one feed that pushes in version order and never repeats or reverses a version; flash-sale and
+/// group-buy feeds push at most ten times a second, latest value winning, but always push a terminal state. A group's
 /// chat messages are never coalesced: each goes out as <c>message</c>, in <c>seq</c> order.
 /// </summary>
 public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> hub, IGrainFactory grains, TimeProvider time, ILogger<LiveFeeds> logger)

@@ -38,8 +38,12 @@ public static class LiveTopic
         return kind is Team or FlashSale or GroupBuy or Group or Chain && Ids.IsWellFormed(id);
     }
 
-    /// <summary>Flash sales change at purchase rate, so their pushes are coalesced; a team's every join is shown.</summary>
-    public static bool IsCoalesced(string topic) => topic.StartsWith(FlashSale + ":", StringComparison.Ordinal);
+    /// <summary>
+    /// A flash sale changes at purchase rate and a group buy at the rate of every seat taken or released in any of its
+    /// teams, so their pushes are coalesced; a team's every join is shown.
+    /// </summary>
+    public static bool IsCoalesced(string topic) =>
+        topic.StartsWith(FlashSale + ":", StringComparison.Ordinal) || topic.StartsWith(GroupBuy + ":", StringComparison.Ordinal);
 
     /// <summary>Topics only the members of a group may watch.</summary>
     public static bool IsMembersOnly(string kind) => kind is Group or Chain;
