@@ -42,6 +42,7 @@ public static class ApiServiceCollectionExtensions
         builder.Services.AddSignalR(hub => hub.AddFilter<HubProblems>()).AddJsonProtocol(options => JsonSetup.Configure(options.PayloadSerializerOptions));
         builder.Logging.AddFilter(HubProblems.FailedInvocationsCategory, LogLevel.Critical);
         builder.Services.AddSingleton<LiveFeeds>();
+        builder.Services.AddSingleton<LiveMetrics>();
         builder.Services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         return builder;
     }

@@ -1,4 +1,5 @@
 using GroupBuy.Grains.Common;
+using GroupBuy.Grains.Diagnostics;
 using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Grains.Orders;
 using GroupBuy.Grains.Requests;
@@ -9,7 +10,7 @@ namespace GroupBuy.Grains;
 
 public static class GrainServiceCollectionExtensions
 {
-    /// <summary>What the commerce grains need besides the runtime: order and idempotency settings, the payment gateway, and the order lists.</summary>
+    /// <summary>What the commerce grains need besides the runtime: order and idempotency settings, the payment gateway, the order lists and the commerce metrics.</summary>
     public static IServiceCollection AddCommerceGrains(this IServiceCollection services)
     {
         services.AddOptions<OrderOptions>().BindConfiguration(OrderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -18,6 +19,8 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton<SimulatedPaymentGateway>();
         services.TryAddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SimulatedPaymentGateway>());
         services.TryAddSingleton<OrderLists>();
+        services.AddMetrics();
+        services.TryAddSingleton<CommerceMetrics>();
         return services;
     }
 }

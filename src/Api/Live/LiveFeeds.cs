@@ -11,13 +11,15 @@ namespace GroupBuy.Api.Live;
 /// group-buy feeds push at most ten times a second, latest value winning, but always push a terminal state. A group's
 /// chat messages are never coalesced: each goes out as <c>message</c>, in <c>seq</c> order.
 /// </summary>
-public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> hub, IGrainFactory grains, TimeProvider time, ILogger<LiveFeeds> logger)
+public sealed partial class LiveFeeds(
+    ILiveTopics topics, IHubContext<LiveHub> hub, IGrainFactory grains, TimeProvider time, LiveMetrics metrics, ILogger<LiveFeeds> logger)
 {
     public static readonly TimeSpan CoalescingInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly IHubContext<LiveHub> _hub = hub;
     private readonly IGrainFactory _grains = grains;
     private readonly TimeProvider _time = time;
+    private readonly LiveMetrics _metrics = metrics;
     private readonly ILogger<LiveFeeds> _logger = logger;
     private readonly Dictionary<string, TopicFeed> _feeds = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -32,6 +34,7 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
                 feed = new TopicFeed(topic, this);
                 _feeds[topic] = feed;
                 feed.Subscription = topics.Subscribe(topic, (_, snapshot) => feed.Offer(snapshot));
+                _metrics.TopicWatched();
             }
             feed.Watchers[connectionId] = userId;
         }
@@ -45,6 +48,7 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
             {
                 feed.Subscription?.Dispose();
                 _feeds.Remove(topic);
+                _metrics.TopicUnwatched();
             }
         }
     }
@@ -186,6 +190,7 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
                     {
                         // serverTime as on every live update, so clients keep their clock on the server's.
                         Deliver(owner._hub.Clients.Group(topic).SendAsync("message", new { topic, message = await CardOfAsync(message), serverTime = owner._time.GetUtcNow() }));
+                        owner._metrics.Pushed("message");
                     }
                     else if (item is GroupMemberLeft left)
                     {
@@ -193,6 +198,7 @@ public sealed partial class LiveFeeds(ILiveTopics topics, IHubContext<LiveHub> h
                     }
                     else
                     {
+                        owner._metrics.Pushed("progress");
                         await DeliverWithinIntervalAsync(owner._hub.Clients.Group(topic).SendAsync("progress", new { topic, version = next!.Version, data = next.Data }));
                     }
                 }

@@ -1,3 +1,5 @@
+using GroupBuy.Api.Live;
+using GroupBuy.Grains.Diagnostics;
 using GroupBuy.Runtime.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -5,7 +7,7 @@ using OpenTelemetry.Metrics;
 namespace GroupBuy.Api.Operations;
 
 /// <summary>
-/// Exports the runtime's and ASP.NET Core's meters over OTLP when an endpoint is configured
+/// Exports our meters (the runtime's, the commerce grains', the live bridge's) and ASP.NET Core's over OTLP when an endpoint is configured
 /// (<c>OpenTelemetry:OtlpEndpoint</c>, or the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>; <c>OpenTelemetry:OtlpProtocol</c> is
 /// <c>grpc</c> by default or <c>http/protobuf</c>); otherwise nothing is exported.
 /// </summary>
@@ -30,7 +32,7 @@ public static class Telemetry
         };
         // The SDK's own builder, since the hosting extension is not in our package source; disposed with the container.
         services.AddSingleton(_ => Sdk.CreateMeterProviderBuilder()
-            .AddMeter(RuntimeMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections")
+            .AddMeter(RuntimeMetrics.MeterName, CommerceMetrics.MeterName, LiveMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections")
             .AddOtlpExporter(options =>
             {
                 options.Endpoint = address;

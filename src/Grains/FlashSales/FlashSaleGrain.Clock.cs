@@ -1,3 +1,4 @@
+using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Runtime;
 using GroupBuy.Runtime.Storage;
 
@@ -102,8 +103,15 @@ public sealed partial class FlashSaleGrain
         {
             return false;
         }
-        Raise(new OrdersExpired(due, now));
+        Expire(due, now);
         return true;
+    }
+
+    /// <summary>Cancels pending orders whose pay-by time has come; their units go back to the sale.</summary>
+    private void Expire(List<string> orderIds, DateTimeOffset at)
+    {
+        Raise(new OrdersExpired(orderIds, at));
+        _metrics.OrdersMoved(OrderKind.FlashSale, OrderStatus.Cancelled, orderIds.Count);
     }
 
     /// <summary>Arms the clock for a new order's pay-by time (earlier deadlines are armed already).</summary>

@@ -31,7 +31,7 @@ public sealed partial class FlashSaleGrain
         if (order is { IsPending: true, Charging: false } && Now >= order.PayBy)
         {
             // Its pay-by time has passed and the clock has not come round yet: close it now, exactly on time.
-            Raise(new OrdersExpired([orderId], Now));
+            Expire([orderId], Now);
             await ConfirmAsync();
             Publish();
         }
@@ -127,6 +127,7 @@ public sealed partial class FlashSaleGrain
         if (receipt is not null)
         {
             Raise(new OrderPaid(orderId, receipt.PaymentId, receipt.ChargedAt));
+            _metrics.OrdersMoved(OrderKind.FlashSale, OrderStatus.Paid);
             return;
         }
         if (order.PaymentId != paymentId)
@@ -139,7 +140,7 @@ public sealed partial class FlashSaleGrain
         }
         if (Now >= order.PayBy)
         {
-            Raise(new OrdersExpired([orderId], Now));
+            Expire([orderId], Now);
         }
     }
 

@@ -1,4 +1,5 @@
 using GroupBuy.Grains.Common;
+using GroupBuy.Grains.Diagnostics;
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.FlashSales;
 using GroupBuy.Grains.Interfaces.Orders;
@@ -28,6 +29,7 @@ public sealed partial class FlashSaleGrain(
     ILiveTopics topics,
     IOptions<OrderOptions> orderOptions,
     TimeProvider clock,
+    CommerceMetrics metrics,
     ILogger<FlashSaleGrain> logger) : Grain, IFlashSaleGrain, IRemindable
 {
     private readonly IJournaledState<FlashSaleLedger, FlashSaleEvent> _ledger = ledger;
@@ -36,6 +38,7 @@ public sealed partial class FlashSaleGrain(
     private readonly ILiveTopics _topics = topics;
     private readonly TimeSpan _paymentWindow = orderOptions.Value.PaymentWindow;
     private readonly TimeProvider _clock = clock;
+    private readonly CommerceMetrics _metrics = metrics;
     private readonly ILogger _logger = logger;
     private bool _creating;
 
@@ -135,6 +138,7 @@ public sealed partial class FlashSaleGrain(
         var order = Raise(new OrderPlaced(orderId, sequence, shopper.Id, quantity, sale.Price * quantity, now, payBy,
             string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey, orderReferral))!;
         ListOrder(order);
+        _metrics.OrdersMoved(OrderKind.FlashSale, OrderStatus.PendingPayment);
         var arming = ArmClock(payBy);
         return Placed(WhenBatchDurable(), arming, order);
     }
@@ -159,13 +163,17 @@ public sealed partial class FlashSaleGrain(
         }
     }
 
-    private static Task<Result<OrderSnapshot>> Refused(DomainError error) => Task.FromResult(Result<OrderSnapshot>.Fail(error));
+    private Task<Result<OrderSnapshot>> Refused(DomainError error)
+    {
+        _metrics.Refused(OrderKind.FlashSale, error.Code);
+        return Task.FromResult(Result<OrderSnapshot>.Fail(error));
+    }
 
     /// <summary>A refusal that follows an expiry this turn raised: answered once the expiry is durable and published.</summary>
     private async Task<Result<OrderSnapshot>> RefusedOnceDurable(DomainError error)
     {
         await WhenBatchDurable();
-        return Result<OrderSnapshot>.Fail(error);
+        return await Refused(error);
     }
 
     /// <summary>Answered once the order is durable.</summary>

@@ -48,6 +48,7 @@ public sealed partial class TeamGrain
             return Result<OrderSnapshot>.Fail(ErrorCodes.PaymentUnavailable, $"The payment of order {orderId} could not be taken; the order is still payable, retry shortly.");
         }
         State.Orders[orderId] = order with { Status = OrderStatus.Paid };
+        _metrics.OrdersMoved(OrderKind.GroupBuy, OrderStatus.Paid);
         SucceedIfComplete();
         await CommitAsync();
         return Result<OrderSnapshot>.Ok(State.Orders[orderId]);
@@ -67,6 +68,8 @@ public sealed partial class TeamGrain
         {
             State.Orders[seat.OrderId] = State.Orders[seat.OrderId] with { Status = OrderStatus.Confirmed };
         }
+        _metrics.OrdersMoved(OrderKind.GroupBuy, OrderStatus.Confirmed, State.Seats.Count);
+        _metrics.TeamClosed(TeamStatus.Succeeded);
         _logger.TeamSucceeded(Id);
     }
 
@@ -98,9 +101,11 @@ public sealed partial class TeamGrain
         if (charged)
         {
             State.Orders[seat.OrderId] = order with { Status = OrderStatus.Paid };
+            _metrics.OrdersMoved(OrderKind.GroupBuy, OrderStatus.Paid);
             return;
         }
         State.Orders[seat.OrderId] = order with { Status = OrderStatus.Cancelled };
+        _metrics.OrdersMoved(OrderKind.GroupBuy, OrderStatus.Cancelled);
         State.Seats.Remove(seat);
         State.Outbox.Releases.Add(new SeatRequest(Id, seat.ShopperId, seat.OrderId));
         _logger.SeatReleased(Id, seat.OrderId);
@@ -114,6 +119,7 @@ public sealed partial class TeamGrain
             var order = State.Orders[seat.OrderId];
             var refund = order.Status == OrderStatus.Paid || charged.Contains(seat.OrderId);
             State.Orders[seat.OrderId] = order with { Status = refund ? OrderStatus.Refunded : OrderStatus.Cancelled };
+            _metrics.OrdersMoved(OrderKind.GroupBuy, refund ? OrderStatus.Refunded : OrderStatus.Cancelled);
             if (refund)
             {
                 State.Outbox.Refunds.Add(seat.OrderId);
@@ -121,6 +127,7 @@ public sealed partial class TeamGrain
             State.Outbox.Releases.Add(new SeatRequest(Id, seat.ShopperId, seat.OrderId));
         }
         State.Status = TeamStatus.Failed;
+        _metrics.TeamClosed(TeamStatus.Failed);
         _logger.TeamFailed(Id, State.Seats.Count, Terms.Size);
     }
 }

@@ -1,5 +1,6 @@
 using GroupBuy.Grains.Orders;
 using GroupBuy.Grains.Common;
+using GroupBuy.Grains.Diagnostics;
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.GroupBuys;
 using GroupBuy.Grains.Interfaces.Orders;
@@ -23,6 +24,7 @@ public sealed partial class TeamGrain(
     IOptions<OrderOptions> orderOptions,
     TimeProvider timeProvider,
     ILiveTopics topics,
+    CommerceMetrics metrics,
     ILogger<TeamGrain> logger) : Grain, ITeamGrain, IRemindable
 {
     private readonly IPersistentState<TeamState> _team = team;
@@ -30,6 +32,7 @@ public sealed partial class TeamGrain(
     private readonly TimeSpan _paymentWindow = orderOptions.Value.PaymentWindow;
     private readonly TimeProvider _clock = timeProvider;
     private readonly ILiveTopics _topics = topics;
+    private readonly CommerceMetrics _metrics = metrics;
     private readonly ILogger _logger = logger;
 
     private TeamState State => _team.State;
@@ -56,15 +59,15 @@ public sealed partial class TeamGrain(
         await ApplyClockAsync();
         if (State.Status != TeamStatus.Forming || Now >= terms.ExpiresAt)
         {
-            return Result<TeamJoin>.Fail(ErrorCodes.TeamClosed, $"Team {Id} is no longer forming.");
+            return Refused(new(ErrorCodes.TeamClosed, $"Team {Id} is no longer forming."));
         }
         if (State.Seats.Exists(s => s.ShopperId == shopper.Id))
         {
-            return Result<TeamJoin>.Fail(ErrorCodes.AlreadyMember, "The shopper already holds a seat in this team.");
+            return Refused(new(ErrorCodes.AlreadyMember, "The shopper already holds a seat in this team."));
         }
         if (State.Seats.Count >= terms.Size)
         {
-            return Result<TeamJoin>.Fail(ErrorCodes.TeamFull, $"All {terms.Size} seats of team {Id} are taken.");
+            return Refused(new(ErrorCodes.TeamFull, $"All {terms.Size} seats of team {Id} are taken."));
         }
         return await TakeSeatAsync(terms, shopper, leaderSeat: false, referral);
     }
@@ -80,7 +83,7 @@ public sealed partial class TeamGrain(
         var claimed = await campaign.ClaimSeat(claim);
         if (!claimed.IsSuccess)
         {
-            return Result<TeamJoin>.Fail(claimed.Error!);
+            return Refused(claimed.Error!);
         }
         try
         {
@@ -98,7 +101,7 @@ public sealed partial class TeamGrain(
         {
             // The deadline passed during the awaits: refused as a join to a closed team is, never acknowledged with a pay-by already gone.
             await campaign.ReleaseSeats([claim]);
-            return Result<TeamJoin>.Fail(ErrorCodes.TeamClosed, $"Team {Id} is no longer forming.");
+            return Refused(new(ErrorCodes.TeamClosed, $"Team {Id} is no longer forming."));
         }
         // Nothing can fail from here to the write (the reminder is early enough already; a failed write drops
         // the activation), so the seat is in memory only if it is stored and acknowledged.
@@ -111,7 +114,14 @@ public sealed partial class TeamGrain(
         State.NextSeq++;
         OrderIndexes.List(_team, shopper.Id, order.Referral, new OrderRef(claim.OrderId, OrderKind.GroupBuy, Id, now));
         await CommitAsync();
+        _metrics.OrdersMoved(OrderKind.GroupBuy, OrderStatus.PendingPayment);
         return Result<TeamJoin>.Ok(new TeamJoin(order, Snapshot()));
+    }
+
+    private Result<TeamJoin> Refused(DomainError error)
+    {
+        _metrics.Refused(OrderKind.GroupBuy, error.Code);
+        return Result<TeamJoin>.Fail(error);
     }
 
     /// <summary>A seat taken at <paramref name="now"/> is payable for the payment window, but never past the deadline.</summary>
