@@ -1,3 +1,4 @@
+using GroupBuy.Api.Live;
 using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -101,13 +102,6 @@ public sealed class LiveProgressTests(LiveServer server) : IClassFixture<LiveSer
 
 public sealed class LiveCoalescingTests(ManualClockLiveServer server) : IClassFixture<ManualClockLiveServer>
 {
-    /// <summary>
-    /// Waits for the feed to hold back for a window; a feed that does not coalesce never arms that delay, so the wait is
-    /// bounded to fail rather than hang.
-    /// </summary>
-    private Task HoldingBackAsync() =>
-        server.Clock.WhenTimerSet(GroupBuy.Api.Live.LiveFeeds.CoalescingInterval).WaitAsync(TimeSpan.FromMinutes(1), ApiClient.Token);
-
     [Fact]
     public async Task Flash_sale_pushes_are_coalesced_to_the_latest_within_a_window_and_sold_out_is_pushed()
     {
@@ -119,67 +113,61 @@ public sealed class LiveCoalescingTests(ManualClockLiveServer server) : IClassFi
             sku = "lc-1", price = 50, quantity = 12, startsAt = now.AddMinutes(-1), endsAt = now.AddHours(1), perUserLimit = 1,
         }, ApiClient.Token)).JsonAsync();
         var id = sale["id"]!.GetValue<string>();
-        await using var watcher = await server.ConnectAsync();
-        await watcher.InvokeAsync("Watch", $"flash-sale:{id}");
 
-        async Task BuyAsync(int shopper)
+        await AssertCoalescedAsync($"flash-sale:{id}", changes: 12, async shopper =>
         {
             var client = await server.Factory.SignedInAsync($"lc-s{shopper}", "shopper");
             (await client.PostAsJsonAsync($"/api/flash-sales/{id}/purchases", new { quantity = 1 }, ApiClient.Token)).EnsureSuccessStatusCode();
-        }
-
-        await BuyAsync(1);
-        var first = await watcher.NextAsync("progress", ApiClient.Token);     // the first change goes out at once
-        await HoldingBackAsync();   // then the feed holds back for a window
-        for (var shopper = 2; shopper <= 11; shopper++)
-        {
-            await BuyAsync(shopper);
-        }
-        server.Clock.Advance(GroupBuy.Api.Live.LiveFeeds.CoalescingInterval);
-        var coalesced = await watcher.NextAsync("progress", ApiClient.Token);
-        await HoldingBackAsync();
-        await BuyAsync(12);
-        server.Clock.Advance(GroupBuy.Api.Live.LiveFeeds.CoalescingInterval);
-        var soldOut = await watcher.NextAsync("progress", ApiClient.Token);
-
-        Assert.Equal(11, first["data"]!["remaining"]!.GetValue<int>());
-        Assert.Equal(1, coalesced["data"]!["remaining"]!.GetValue<int>());   // ten purchases, one push
-        Assert.Equal("sold_out", soldOut["data"]!["status"]!.GetValue<string>());
-        Assert.True(first["version"]!.GetValue<long>() < coalesced["version"]!.GetValue<long>());
-        Assert.True(coalesced["version"]!.GetValue<long>() < soldOut["version"]!.GetValue<long>());
+        });
     }
 
     [Fact]
     public async Task Group_buy_pushes_are_coalesced_to_the_latest_within_a_window_and_sold_out_is_pushed()
     {
         var id = await GroupBuysApiTests.CampaignAsync(server.Factory, teamSize: 2, quantity: 7, now: server.Clock.GetUtcNow());
-        await using var watcher = await server.ConnectAsync();
-        await watcher.InvokeAsync("Watch", $"group-buy:{id}");
 
-        async Task OpenTeamAsync(int leader)
+        await AssertCoalescedAsync($"group-buy:{id}", changes: 7, async leader =>
         {
             var client = await server.Factory.SignedInAsync($"lcg-l{leader}", "shopper");
             (await client.PostAsync($"/api/group-buys/{id}/teams", null, ApiClient.Token)).EnsureSuccessStatusCode();
-        }
+        });
+    }
 
-        await OpenTeamAsync(1);
+    /// <summary>
+    /// Watches a topic of <paramref name="changes"/> units while each change takes one: the first change goes out at
+    /// once; the feed then holds back for a window, and every change but the last made within it comes as one push;
+    /// the last one, which sells out, is pushed too.
+    /// </summary>
+    private async Task AssertCoalescedAsync(string topic, int changes, Func<int, Task> change)
+    {
+        await using var watcher = await server.ConnectAsync();
+        await watcher.InvokeAsync("Watch", topic);
+
+        await change(1);
         var first = await watcher.NextAsync("progress", ApiClient.Token);
         await HoldingBackAsync();
-        for (var leader = 2; leader <= 6; leader++)
+        for (var n = 2; n < changes; n++)
         {
-            await OpenTeamAsync(leader);
+            await change(n);
         }
-        server.Clock.Advance(GroupBuy.Api.Live.LiveFeeds.CoalescingInterval);
+        server.Clock.Advance(LiveFeeds.CoalescingInterval);
         var coalesced = await watcher.NextAsync("progress", ApiClient.Token);
         await HoldingBackAsync();
-        await OpenTeamAsync(7);
-        server.Clock.Advance(GroupBuy.Api.Live.LiveFeeds.CoalescingInterval);
+        await change(changes);
+        server.Clock.Advance(LiveFeeds.CoalescingInterval);
         var soldOut = await watcher.NextAsync("progress", ApiClient.Token);
 
-        Assert.Equal(6, first["data"]!["remaining"]!.GetValue<int>());
-        Assert.Equal(1, coalesced["data"]!["remaining"]!.GetValue<int>());   // five teams opened, one push
+        Assert.Equal(changes - 1, first["data"]!["remaining"]!.GetValue<int>());
+        Assert.Equal(1, coalesced["data"]!["remaining"]!.GetValue<int>());
         Assert.Equal("sold_out", soldOut["data"]!["status"]!.GetValue<string>());
         Assert.True(first["version"]!.GetValue<long>() < coalesced["version"]!.GetValue<long>());
         Assert.True(coalesced["version"]!.GetValue<long>() < soldOut["version"]!.GetValue<long>());
     }
+
+    /// <summary>
+    /// Waits for the feed to hold back for a window; a feed that does not coalesce never arms that delay, so the wait is
+    /// bounded to fail rather than hang.
+    /// </summary>
+    private Task HoldingBackAsync() =>
+        server.Clock.WhenTimerSet(LiveFeeds.CoalescingInterval).WaitAsync(TimeSpan.FromMinutes(1), ApiClient.Token);
 }
