@@ -99,7 +99,7 @@ public sealed partial class FlashSaleGrain
     /// </summary>
     private bool ExpireOverdueOrders(DateTimeOffset now)
     {
-        if (Ledger.DueForExpiry(now) is not { Count: > 0 } due)
+        if (!Ledger.MayHaveOrdersDue(now) || Ledger.DueForExpiry(now) is not { Count: > 0 } due)
         {
             return false;
         }

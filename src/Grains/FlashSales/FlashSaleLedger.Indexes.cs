@@ -14,6 +14,13 @@ public sealed partial class FlashSaleLedger
     /// <summary>Pending orders in placement order, which is pay-by order (one payment window for all); the head is always pending.</summary>
     private readonly Queue<long> _deadlines = new();
 
+    /// <summary>
+    /// No order expiry may act on is due before this instant, as the last walk of <see cref="_deadlines"/> that found none
+    /// saw it; an order that becomes one (a failed charge) lowers it. Orders still in payment stay at the head of the
+    /// queue, so without this a sold-out sale whose gateway is down would walk all of them on every refused purchase.
+    /// </summary>
+    private DateTimeOffset _nothingDueBefore = DateTimeOffset.MinValue;
+
     /// <summary>Units in paid orders.</summary>
     [JsonIgnore]
     public int Sold { get; private set; }
@@ -40,21 +47,34 @@ public sealed partial class FlashSaleLedger
     public FlashOrder? FindByKey(string shopperId, string idempotencyKey) =>
         _byKey.TryGetValue((shopperId, idempotencyKey), out var sequence) ? _orders.Get(Id!, sequence) : null;
 
+    /// <summary>False when no order expiry may act on can be due by <paramref name="now"/> (a check that allocates nothing).</summary>
+    public bool MayHaveOrdersDue(DateTimeOffset now) => now >= _nothingDueBefore;
+
     /// <summary>Pending orders whose pay-by time is at or before <paramref name="now"/> and whose payment is not in flight.</summary>
     public List<string> DueForExpiry(DateTimeOffset now)
     {
+        if (now < _nothingDueBefore)
+        {
+            return [];
+        }
         List<string> due = [];
+        var nextDue = DateTimeOffset.MaxValue;
         foreach (var sequence in _deadlines)
         {
             var order = _orders.Get(Id!, sequence)!;
             if (order.PayBy > now)
             {
+                nextDue = order.PayBy;
                 break;
             }
             if (order.IsPending && !order.Charging)
             {
                 due.Add(order.Id);
             }
+        }
+        if (due.Count == 0)
+        {
+            _nothingDueBefore = nextDue;
         }
         return due;
     }
@@ -78,6 +98,7 @@ public sealed partial class FlashSaleLedger
         _byKey.Clear();
         _charging.Clear();
         _deadlines.Clear();
+        _nothingDueBefore = DateTimeOffset.MinValue;
         (Sold, Reserved) = (0, 0);
     }
 
@@ -116,6 +137,10 @@ public sealed partial class FlashSaleLedger
         if (order.Charging)
         {
             _ = sign > 0 ? _charging.Add(order.Id) : _charging.Remove(order.Id);
+        }
+        else if (sign > 0 && order.IsPending && order.PayBy < _nothingDueBefore)
+        {
+            _nothingDueBefore = order.PayBy;
         }
     }
 
