@@ -1,0 +1,28 @@
+namespace GroupBuy.Grains.Tests.Chats.Model;
+
+/// <summary>
+/// Model-based: a seeded random walk of joins, departures, posts, reads, chains and their entries, payments, clock
+/// advances, concurrent bursts and restarts (graceful and crashes, some in the middle of posts or entries) on SQLite,
+/// each answer and the groups and chains checked against a plain model of the domain spec after every step
+/// (see <see cref="ChatWalk"/>). A failure names the seed and prints the walk's log.
+/// </summary>
+public sealed class ChatModelTests
+{
+    private const int Steps = 250;
+
+    [Theory]
+    [MemberData(nameof(WalkSeeds.All), MemberType = typeof(WalkSeeds))]
+    public async Task A_random_walk_over_group_chats_and_chains_keeps_to_the_model_of_the_domain(int seed)
+    {
+        await using var walk = new ChatWalk(seed);
+        try
+        {
+            await walk.RunAsync(Steps);
+        }
+        catch (Exception exception)
+        {
+            throw new Xunit.Sdk.XunitException(
+                $"Seed {seed} failed at the last step below: {exception.Message}{Environment.NewLine}{string.Join(Environment.NewLine, walk.Log)}", exception);
+        }
+    }
+}
