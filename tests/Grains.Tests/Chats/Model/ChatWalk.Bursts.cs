@@ -46,7 +46,12 @@ internal sealed partial class ChatWalk
         var sale = Pick(_open);
         var grain = Silo.Group(group.Id);
         var now = Now;
+        // Reads run among the posts (and the archiving they set off): each sees a durable prefix, never less than before the burst.
+        var before = group.LastSeq;
+        var reads = Enumerable.Range(0, count / 10 + 1).Select(_ => (Reader: Pick(members), AfterSeq: (long)_random.Next(0, (int)before + count), Limit: _random.Next(1, 201)))
+            .Select(r => (r.AfterSeq, r.Limit, Answer: Task.Run(() => grain.Messages(r.Reader, r.AfterSeq, r.Limit), Token))).ToList();
         var results = await Task.WhenAll(plan.Select(p => Task.Run(() => SendAsync(grain, p, sale), Token)));
+        await Task.WhenAll(reads.Select(r => r.Answer));
         var answers = plan.Zip(results).ToList();
         Note($"post burst {group.Id} of {count}{(chainAt >= 0 ? " with a chain" : "")}: "
             + string.Join(", ", answers.Select(a => a.Second.Message is { } m ? $"{a.First.Text}→{m.Seq}" : $"{a.First.Text}→{a.Second.Error!.Code}")));
@@ -67,6 +72,14 @@ internal sealed partial class ChatWalk
             var expected = group.Next(request.Author, request.Text, share: null, chainId: null, now);
             Check(sent.Message == expected, $"{request} was answered {sent.Message}, expected {expected}");
             group.Messages.Add(expected);
+        }
+        foreach (var (afterSeq, limit, answer) in reads)
+        {
+            var read = await answer;
+            var got = read.Value ?? throw new ModelMismatchException($"a member's read during a burst answered {read.Error!.Code}");
+            var least = Math.Clamp(before - afterSeq, 0, limit);
+            Check(got.Count >= least && got.Count <= limit && got.SequenceEqual(group.Read(afterSeq, got.Count)),
+                $"{group.Id}: a read after {afterSeq} limit {limit} during a burst gave seq {string.Join(",", got.Select(m => m.Seq))} (at least {least} were durable before)");
         }
     }
 

@@ -1,8 +1,10 @@
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.Chats;
 using GroupBuy.Grains.Tests.FlashSales;
+using GroupBuy.Runtime.Hosting;
 using GroupBuy.Runtime.Testing;
 using GroupBuy.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using static GroupBuy.Grains.Tests.Chats.ChatKit;
 
 namespace GroupBuy.Grains.Tests.Chats.Model;
@@ -21,6 +23,7 @@ internal sealed partial class ChatWalk(int seed) : IAsyncDisposable
     private const int AuditEvery = 10;
     private static readonly TimeSpan Grid = TimeSpan.FromSeconds(30);
     private static readonly string[] Leaders = ["L1", "L2"];
+    private static readonly int[] SnapshotIntervals = [1, 3, 7, 50];
     private static readonly string[] Users = ["L1", "L2", "u1", "u2", "u3", "u4", "u5", "u6"];
 
     private readonly Random _random = new(seed);
@@ -47,9 +50,12 @@ internal sealed partial class ChatWalk(int seed) : IAsyncDisposable
 
     public async Task RunAsync(int steps)
     {
-        _silo = await CommerceSilo.StartAsync(Store.Sqlite, _folder);
+        // Snapshots every few events, so a group loads from a snapshot of its recent messages, not only by replay.
+        var snapshotInterval = SnapshotIntervals[seed % SnapshotIntervals.Length];
+        _silo = await CommerceSilo.StartAsync(Store.Sqlite, _folder,
+            services: s => s.Configure<GrainRuntimeOptions>(o => o.JournalSnapshotInterval = snapshotInterval));
         _start = Now;
-        Note($"seed {seed}");
+        Note($"seed {seed}, a snapshot every {snapshotInterval} events");
         foreach (var leader in Leaders)
         {
             await CreateGroupAsync(leader);
