@@ -32,7 +32,10 @@ public interface IGroupChatGrain : IGrainWithStringKey
     /// <summary>The group for a member; <c>not_found</c> or <c>not_member</c>.</summary>
     Task<Result<GroupSnapshot>> View(string userId);
 
-    /// <summary>The leader's id when <paramref name="userId"/> is a member of the group, else null (also when there is no group).</summary>
+    /// <summary>
+    /// The leader's id when <paramref name="userId"/> is a member of the group, else null (also when there is no group);
+    /// answered once that membership is durable, since callers act on it.
+    /// </summary>
     Task<string?> LeaderFor(string userId);
 
     Task<Result<IReadOnlyList<GroupMember>>> Members(string userId);

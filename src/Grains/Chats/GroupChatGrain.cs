@@ -64,8 +64,17 @@ public sealed partial class GroupChatGrain(
         return Result<GroupSnapshot>.Ok(Snapshot());
     }
 
-    public Task<string?> LeaderFor(string userId) =>
-        Task.FromResult(State.Exists && State.IsMember(userId) ? State.LeaderId : null);
+    public async Task<string?> LeaderFor(string userId)
+    {
+        var leaderId = State.Exists && State.IsMember(userId) ? State.LeaderId : null;
+        if (leaderId is not null)
+        {
+            // The membership may be a join still on its way to the journal: a chain acts on it only once it is durable,
+            // or a crash could leave an entry and a referred order for someone who never became a member.
+            await _chat.ConfirmAsync();
+        }
+        return leaderId;
+    }
 
     public Task<Result<IReadOnlyList<GroupMember>>> Members(string userId) =>
         Task.FromResult(Refuse(userId) is { } refusal
