@@ -9,14 +9,8 @@ public static class RequestSizeLimit
     /// limit (set to the same size) catches bodies that do not declare their length.
     /// </summary>
     public static IApplicationBuilder UseRequestSizeLimit(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
-        {
-            if (context.Request.ContentLength > Limits.MaxRequestBodyBytes)
-            {
-                await Problems.Of(ErrorCodes.Validation, $"Request bodies are limited to {Limits.MaxRequestBodyBytes} bytes.", StatusCodes.Status413PayloadTooLarge)
-                    .ExecuteAsync(context);
-                return;
-            }
-            await next(context);
-        });
+        app.Use((context, next) => context.Request.ContentLength > Limits.MaxRequestBodyBytes
+            ? Problems.Of(ErrorCodes.Validation, $"Request bodies are limited to {Limits.MaxRequestBodyBytes} bytes.", StatusCodes.Status413PayloadTooLarge)
+                .ExecuteAsync(context)
+            : next(context));
 }

@@ -15,15 +15,10 @@ public static class Draining
     public static IApplicationBuilder UseDraining(this IApplicationBuilder app, PathString livePath)
     {
         var stopping = app.ApplicationServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-        return app.Use(async (context, next) =>
-        {
-            if (stopping.IsCancellationRequested && context.Request.Path.StartsWithSegments(livePath))
-            {
-                await Problems.Overloaded(context, "The server is stopping; connect again shortly.").ExecuteAsync(context);
-                return;
-            }
-            await next(context);
-        });
+        // Not an async lambda: a request passes through without a state machine of its own.
+        return app.Use((context, next) => stopping.IsCancellationRequested && context.Request.Path.StartsWithSegments(livePath)
+            ? Problems.Overloaded(context, "The server is stopping; connect again shortly.").ExecuteAsync(context)
+            : next(context));
     }
 
     /// <summary>Unhealthy from the moment the server is asked to stop.</summary>
