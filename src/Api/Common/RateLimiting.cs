@@ -118,33 +118,37 @@ public static class RateLimiting
         builder.WithMetadata(limit).AddEndpointFilter(static (context, next) =>
             Take(context.HttpContext) is { } refused ? ValueTask.FromResult<object?>(refused) : next(context));
 
-    /// <summary>The caller's bucket (by user id; by address for a caller not signed in), sized from the current options.</summary>
-    internal static RateLimitPartition<string> TokenBucket(HttpContext context, Func<RateLimitOptions, (int Burst, int PerPeriod, TimeSpan Period)> select)
+    /// <summary>The caller's partition: by user id, or by address for a caller not signed in.</summary>
+    internal static string PartitionOf(HttpContext context) =>
+        context.User.Identity?.IsAuthenticated == true ? context.User.UserId() : context.Connection.RemoteIpAddress?.ToString() ?? "anonymous";
+}
+
+/// <summary>The purchase-and-join, chat and group-creation buckets, one per caller each, sized from the options.</summary>
+public sealed class CallerRateLimiters(IOptions<RateLimitOptions> options) : IDisposable
+{
+    public PartitionedRateLimiter<HttpContext> PerShopper { get; } =
+        Buckets(options.Value.PerShopperBurst, options.Value.PerShopperPerPeriod, options.Value.Period);
+
+    public PartitionedRateLimiter<HttpContext> Chat { get; } =
+        Buckets(options.Value.ChatBurst, options.Value.ChatPerPeriod, options.Value.ChatPeriod);
+
+    public PartitionedRateLimiter<HttpContext> GroupCreation { get; } =
+        Buckets(options.Value.GroupCreationBurst, options.Value.GroupCreationPerPeriod, options.Value.GroupCreationPeriod);
+
+    /// <summary>A token bucket per caller; the bucket's factory is made once here, not for every request.</summary>
+    private static PartitionedRateLimiter<HttpContext> Buckets(int burst, int perPeriod, TimeSpan period)
     {
-        var (burst, perPeriod, period) = select(context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value);
-        var partition = context.User.Identity?.IsAuthenticated == true ? context.User.UserId() : context.Connection.RemoteIpAddress?.ToString() ?? "anonymous";
-        return RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
+        var bucketOptions = new TokenBucketRateLimiterOptions
         {
             TokenLimit = burst,
             TokensPerPeriod = perPeriod,
             ReplenishmentPeriod = period,
             QueueLimit = 0,
             AutoReplenishment = true,
-        });
+        };
+        Func<string, RateLimiter> create = _ => new TokenBucketRateLimiter(bucketOptions);
+        return PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.Get(RateLimiting.PartitionOf(context), create));
     }
-}
-
-/// <summary>The purchase-and-join, chat and group-creation buckets, one per caller each.</summary>
-public sealed class CallerRateLimiters : IDisposable
-{
-    public PartitionedRateLimiter<HttpContext> PerShopper { get; } =
-        PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimiting.TokenBucket(context, o => (o.PerShopperBurst, o.PerShopperPerPeriod, o.Period)));
-
-    public PartitionedRateLimiter<HttpContext> Chat { get; } =
-        PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimiting.TokenBucket(context, o => (o.ChatBurst, o.ChatPerPeriod, o.ChatPeriod)));
-
-    public PartitionedRateLimiter<HttpContext> GroupCreation { get; } =
-        PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimiting.TokenBucket(context, o => (o.GroupCreationBurst, o.GroupCreationPerPeriod, o.GroupCreationPeriod)));
 
     public void Dispose()
     {
