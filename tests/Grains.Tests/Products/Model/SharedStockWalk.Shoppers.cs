@@ -17,7 +17,9 @@ internal sealed partial class SharedStockWalk
 
     private async Task PurchaseAsync()
     {
-        var open = _sales.Where(s => Now < s.Sale.EndsAt + Grid * 4).ToList();
+        // Mostly a live sale, so orders are still pending at its end; now and then one scheduled or just ended.
+        var live = _sales.Where(s => s.Sale.StartsAt <= Now && Now < s.Sale.EndsAt).ToList();
+        var open = live.Count > 0 && _random.Next(4) > 0 ? live : _sales.Where(s => Now < s.Sale.EndsAt + Grid * 4).ToList();
         if (open.Count == 0)
         {
             return;
