@@ -47,16 +47,15 @@ public sealed partial class FlashSaleLedger
     public FlashOrder? FindByKey(string shopperId, string idempotencyKey) =>
         _byKey.TryGetValue((shopperId, idempotencyKey), out var sequence) ? _orders.Get(Id!, sequence) : null;
 
-    /// <summary>False when no order expiry may act on can be due by <paramref name="now"/> (a check that allocates nothing).</summary>
+    /// <summary>False when no order expiry may act on can be due by <paramref name="now"/>: callers ask before <see cref="DueForExpiry"/>.</summary>
     public bool MayHaveOrdersDue(DateTimeOffset now) => now >= _nothingDueBefore;
 
-    /// <summary>Pending orders whose pay-by time is at or before <paramref name="now"/> and whose payment is not in flight.</summary>
+    /// <summary>
+    /// Pending orders whose pay-by time is at or before <paramref name="now"/> and whose payment is not in flight; a walk
+    /// that finds none moves the bound <see cref="MayHaveOrdersDue"/> reads.
+    /// </summary>
     public List<string> DueForExpiry(DateTimeOffset now)
     {
-        if (now < _nothingDueBefore)
-        {
-            return [];
-        }
         List<string> due = [];
         var nextDue = DateTimeOffset.MaxValue;
         foreach (var sequence in _deadlines)
