@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using GroupBuy.Api.Live;
-using GroupBuy.TestSupport;
 
 namespace GroupBuy.Api.Tests;
 
@@ -39,26 +37,11 @@ public sealed class GroupBuyTeamCountsTests(ManualClockLiveServer server) : ICla
         JsonNode? counts = null;
         while (!Same(counts, 1, 1, 1))
         {
-            counts = (await NextPushAsync(watcher, patience.Token))["data"]!["teams"];
+            counts = (await server.NextCoalescedPushAsync(watcher, patience.Token))["data"]!["teams"];
         }
         var read = await server.Factory.CreateClient().GetFromJsonAsync<JsonObject>($"/api/group-buys/{id}", ApiClient.Token);
 
         Assert.True(Same(read!["teams"], 1, 1, 1), read.ToJsonString());
-    }
-
-    /// <summary>The next push of the campaign's coalesced feed, moving the clock on whenever the feed holds back for a window.</summary>
-    private async Task<JsonNode> NextPushAsync(SignalRClient watcher, CancellationToken cancellationToken)
-    {
-        var push = watcher.NextAsync("progress", cancellationToken);
-        while (!push.IsCompleted)
-        {
-            var holdingBack = server.Clock.WhenTimerSet(LiveFeeds.CoalescingInterval);
-            if (await Task.WhenAny(push, holdingBack.WaitAsync(cancellationToken)) != push)
-            {
-                server.Clock.Advance(LiveFeeds.CoalescingInterval);
-            }
-        }
-        return await push;
     }
 
     private static bool Same(JsonNode? counts, int forming, int succeeded, int failed) =>

@@ -168,6 +168,5 @@ public sealed class LiveCoalescingTests(ManualClockLiveServer server) : IClassFi
     /// Waits for the feed to hold back for a window; a feed that does not coalesce never arms that delay, so the wait is
     /// bounded to fail rather than hang.
     /// </summary>
-    private Task HoldingBackAsync() =>
-        server.Clock.WhenTimerSet(LiveFeeds.CoalescingInterval).WaitAsync(TimeSpan.FromMinutes(1), ApiClient.Token);
+    private Task HoldingBackAsync() => server.FeedHoldingBack().WaitAsync(TimeSpan.FromMinutes(1), ApiClient.Token);
 }

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using GroupBuy.Api.Live;
 using GroupBuy.TestSupport;
 
 namespace GroupBuy.Api.Tests;
@@ -45,5 +46,22 @@ public sealed class ManualClockLiveServer : LiveServer
     {
         Factory.Clock = Clock;
         return base.InitializeAsync();
+    }
+
+    /// <summary>Completes once a coalesced feed holds back for a window: its delay is armed on this clock.</summary>
+    public Task FeedHoldingBack() => Clock.WhenTimerSet(LiveFeeds.CoalescingInterval);
+
+    /// <summary>The next progress push to <paramref name="watcher"/>, moving the clock a window on whenever a coalesced feed holds back.</summary>
+    public async Task<JsonNode> NextCoalescedPushAsync(SignalRClient watcher, CancellationToken cancellationToken)
+    {
+        var push = watcher.NextAsync("progress", cancellationToken);
+        while (!push.IsCompleted)
+        {
+            if (await Task.WhenAny(push, FeedHoldingBack().WaitAsync(cancellationToken)) != push)
+            {
+                Clock.Advance(LiveFeeds.CoalescingInterval);
+            }
+        }
+        return await push;
     }
 }
