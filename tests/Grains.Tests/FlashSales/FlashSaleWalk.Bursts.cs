@@ -1,3 +1,4 @@
+using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.Orders;
 using static GroupBuy.Grains.Tests.FlashSales.FlashSaleTestKit;
 
@@ -18,16 +19,16 @@ internal sealed partial class FlashSaleWalk
         var sale = Pick(_open);
         var burst = ++_bursts;
         // Few shoppers and two keys per burst, so some requests share a key.
-        var plan = Enumerable.Range(0, _random.Next(3, 8)).Select(_ =>
+        var plan = Enumerable.Range(0, Random.Next(3, 8)).Select(_ =>
         {
             var shopper = Pick(Shoppers[..3]);
-            var key = _random.Next(4) switch { 0 => null, 1 => KeyFor(shopper), _ => $"b{burst}-{_random.Next(2)}" };
-            return (Shopper: shopper, Quantity: _random.Next(1, sale.Limit + 2), Key: key);
+            var key = Random.Next(4) switch { 0 => null, 1 => KeyFor(shopper), _ => $"b{burst}-{Random.Next(2)}" };
+            return (Shopper: shopper, Quantity: Random.Next(1, sale.Limit + 2), Key: key);
         }).ToList();
         var now = Now;
         var known = plan.Select(p => sale.FindByKey(p.Shopper, p.Key)).ToList();
         var grain = SaleIn(Silo, sale.Id);
-        var results = await Task.WhenAll(plan.Select(p => Task.Run(() => grain.Purchase(Shopper(p.Shopper), p.Quantity, p.Key), CommerceSilo.Token)));
+        var results = await Task.WhenAll(plan.Select(p => Task.Run(() => grain.Purchase(Shopper(p.Shopper), p.Quantity, p.Key), Token)));
         var answers = plan.Zip(results, known).ToList();
         Note($"purchase burst {sale.Id}: {string.Join("; ", answers.Select(a => $"{a.First.Shopper} ×{a.First.Quantity} key {a.First.Key ?? "-"} → {Describe(a.Second)}"))}");
 
@@ -68,8 +69,8 @@ internal sealed partial class FlashSaleWalk
         }
         var order = Pick(pending);
         var grain = SaleIn(Silo, order.Id.Split('.')[1]);
-        var results = await Task.WhenAll(Enumerable.Range(0, _random.Next(2, 5)).Select(_ =>
-            Task.Run(() => grain.Pay(order.Id, order.ShopperId), CommerceSilo.Token)));
+        var results = await Task.WhenAll(Enumerable.Range(0, Random.Next(2, 5)).Select(_ =>
+            Task.Run(() => grain.Pay(order.Id, order.ShopperId), Token)));
         Note($"pay burst {order}: {string.Join(", ", results.Select(Describe))}");
         Check(results.All(r => r.Value?.Status == OrderStatus.Paid), $"concurrent payments of {order.Id} answered {string.Join(", ", results.Select(Describe))}");
         order.Status = OrderStatus.Paid;
@@ -84,44 +85,13 @@ internal sealed partial class FlashSaleWalk
     {
         var sale = Pick(_open);
         var burst = ++_bursts;
-        var plan = Enumerable.Range(0, _random.Next(2, 7))
-            .Select(i => (Shopper: Pick(Shoppers), Quantity: _random.Next(1, sale.Limit + 1), Key: $"c{burst}-{i}")).ToList();
-        var crashAfter = _random.Next(0, plan.Count);
+        var plan = Enumerable.Range(0, Random.Next(2, 7))
+            .Select(i => (Shopper: Pick(Shoppers), Quantity: Random.Next(1, sale.Limit + 1), Key: $"c{burst}-{i}")).ToList();
         var now = Now;
-        var answered = 0;
-        var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (crashAfter == 0)
-        {
-            enough.SetResult();
-        }
         var grain = SaleIn(Silo, sale.Id);
-        var purchases = plan.Select(p => Task.Run(async () =>
-        {
-            try
-            {
-                return await grain.Purchase(Shopper(p.Shopper), p.Quantity, p.Key);
-            }
-            finally
-            {
-                if (Interlocked.Increment(ref answered) == crashAfter)
-                {
-                    enough.TrySetResult();
-                }
-            }
-        }, CommerceSilo.Token)).ToList();
-        await enough.Task.WaitAsync(CommerceSilo.Token);
-        await Silo.CrashAndRestartAsync(CommerceSilo.Token);
-        try
-        {
-            await Task.WhenAll(purchases).WaitAsync(TimeSpan.FromSeconds(30), CommerceSilo.Token);
-        }
-        catch (Exception exception) when (exception is not TimeoutException)
-        {
-            // Calls in flight at the crash fail: they were never acknowledged.
-        }
-        await Silo.AdvanceByStepsAsync(TimeSpan.Zero, CommerceSilo.Token);
-        var answers = plan.Zip(purchases.Select(p => p.IsCompletedSuccessfully ? p.Result : null)).ToList();
-        Note($"crash during purchases {sale.Id} after {crashAfter} answers: {string.Join("; ", answers.Select(a => $"{a.First.Shopper} ×{a.First.Quantity} key {a.First.Key} → {(a.Second is { } r ? Describe(r) : "cut off")}"))}");
+        var results = await CrashAfterSomeAsync(plan.Select(p => (Func<Task<Result<OrderSnapshot>>>)(() => grain.Purchase(Shopper(p.Shopper), p.Quantity, p.Key))).ToList());
+        var answers = plan.Zip(results).ToList();
+        Note($"crash during purchases {sale.Id} after {results.Count(r => r is not null)} answers: {string.Join("; ", answers.Select(a => $"{a.First.Shopper} ×{a.First.Quantity} key {a.First.Key} → {(a.Second is { } r ? Describe(r) : "cut off")}"))}");
 
         var acknowledged = answers.Where(a => a.Second is { IsSuccess: true }).ToDictionary(a => a.Second!.Value!.Id);
         var grainAfter = SaleIn(Silo, sale.Id);

@@ -1,9 +1,8 @@
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Grains.Interfaces.Products;
+using GroupBuy.Grains.Tests.Walks;
 using GroupBuy.Runtime.Hosting;
-using GroupBuy.Runtime.Testing;
-using GroupBuy.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using static GroupBuy.Grains.Tests.FlashSales.FlashSaleTestKit;
 
@@ -17,7 +16,7 @@ namespace GroupBuy.Grains.Tests.FlashSales;
 /// (<see cref="Runtime.Testing.TestCluster.AdvanceByStepsAsync"/>) and all times sit on a 30-second grid, so every tick
 /// runs at its own due time and no deadline falls inside the second a tick keeps between itself and the next.
 /// </summary>
-internal sealed partial class FlashSaleWalk(int seed) : IAsyncDisposable
+internal sealed partial class FlashSaleWalk(int seed) : ModelWalk(seed)
 {
     private const int OpenSaleCount = 2;
     private const int ProductStock = 1_000;
@@ -29,62 +28,52 @@ internal sealed partial class FlashSaleWalk(int seed) : IAsyncDisposable
     private static readonly int[] SnapshotIntervals = [1, 2, 3, 5];
     private static readonly int[] AdvanceGridSteps = [1, 2, 2, 4, 6, 10, 10, 11, 12];
 
-    private readonly Random _random = new(seed);
-    private readonly TempDirectory _folder = new();
     private readonly ControlledGateway _gateway = new();
-    private readonly List<string> _log = [];
     private readonly List<ModelSale> _sales = [];
     private readonly List<ModelSale> _open = [];
     private readonly Dictionary<string, List<OrderSnapshot>> _acknowledged = [];
     private readonly Dictionary<string, List<string>> _keysOf = [];
-    private TestCluster? _silo;
-    private DateTimeOffset _start;
-    private int _step;
     private int _keys;
 
-    public IReadOnlyList<string> Log => _log;
+    /// <summary>Snapshots every few events, so loading lays stored order rows under replayed events, not just replays a journal.</summary>
+    private int SnapshotInterval => SnapshotIntervals[Seed % SnapshotIntervals.Length];
 
-    private TestCluster Silo => _silo ?? throw new InvalidOperationException("The walk has not started.");
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.AddSingleton<IPaymentGateway>(_gateway).Configure<GrainRuntimeOptions>(o => o.JournalSnapshotInterval = SnapshotInterval);
 
-    private DateTimeOffset Now => Silo.Clock.GetUtcNow();
-
-    public async Task RunAsync(int steps)
+    protected override Task SetUpAsync()
     {
-        // Snapshots every few events, so loading lays stored order rows under replayed events, not just replays a journal.
-        var snapshotInterval = SnapshotIntervals[seed % SnapshotIntervals.Length];
-        _silo = await CommerceSilo.StartAsync(Store.Sqlite, _folder, services: s =>
-        {
-            s.AddSingleton<IPaymentGateway>(_gateway).Configure<GrainRuntimeOptions>(o => o.JournalSnapshotInterval = snapshotInterval);
-        });
-        _start = Now;
-        Note($"seed {seed}, a snapshot every {snapshotInterval} events");
-        for (_step = 1; _step <= steps; _step++)
-        {
-            await OpenSalesAsync();
-            var roll = _random.Next(100);
-            await (roll switch
-            {
-                < 42 => PurchaseAsync(),
-                < 48 => PurchaseBurstAsync(),
-                < 67 => PayAsync(),
-                < 70 => PayBurstAsync(),
-                < 74 => PayAsSomeoneElseAsync(),
-                < 94 => AdvanceAsync(),
-                < 96 => RestartAsync(crash: false),
-                < 98 => RestartAsync(crash: true),
-                _ => CrashDuringPurchasesAsync(),
-            });
-            foreach (var sale in _open)
-            {
-                await CheckTotalsAsync(sale);
-            }
-            if (_step % AuditEvery == 0)
-            {
-                await AuditAsync(stockSettled: false);
-            }
-        }
-        await AuditAsync(stockSettled: false);
+        Note($"seed {Seed}, a snapshot every {SnapshotInterval} events");
+        return Task.CompletedTask;
     }
+
+    protected override async Task StepAsync()
+    {
+        await OpenSalesAsync();
+        var roll = Random.Next(100);
+        await (roll switch
+        {
+            < 42 => PurchaseAsync(),
+            < 48 => PurchaseBurstAsync(),
+            < 67 => PayAsync(),
+            < 70 => PayBurstAsync(),
+            < 74 => PayAsSomeoneElseAsync(),
+            < 94 => AdvanceAsync(),
+            < 96 => RestartAsync(crash: false),
+            < 98 => RestartAsync(crash: true),
+            _ => CrashDuringPurchasesAsync(),
+        });
+        foreach (var sale in _open)
+        {
+            await CheckTotalsAsync(sale);
+        }
+        if (Step % AuditEvery == 0)
+        {
+            await AuditAsync(stockSettled: false);
+        }
+    }
+
+    protected override Task FinishAsync() => AuditAsync(stockSettled: false);
 
     /// <summary>Keeps two sales open: one that is over with nothing pending makes way for a new one.</summary>
     private async Task OpenSalesAsync()
@@ -92,10 +81,10 @@ internal sealed partial class FlashSaleWalk(int seed) : IAsyncDisposable
         _open.RemoveAll(s => Now >= s.EndsAt && !s.HasPending);
         while (_open.Count < OpenSaleCount)
         {
-            var id = $"w{seed}s{_sales.Count + 1}";
-            var (quantity, limit) = (_random.Next(3, 11), _random.Next(1, 4));
-            var startsIn = Grid * _random.Next(0, 5);
-            var duration = Grid * _random.Next(4, 31);
+            var id = $"w{Seed}s{_sales.Count + 1}";
+            var (quantity, limit) = (Random.Next(3, 11), Random.Next(1, 4));
+            var startsIn = Grid * Random.Next(0, 5);
+            var duration = Grid * Random.Next(4, 31);
             await CreateSaleAsync(Silo, id, quantity, limit, startsIn, duration, ProductStock);
             var sale = new ModelSale(id, quantity, limit, Now + startsIn, Now + startsIn + duration);
             _acknowledged[id] = [];
@@ -109,7 +98,7 @@ internal sealed partial class FlashSaleWalk(int seed) : IAsyncDisposable
     {
         var sale = Pick(_open);
         var shopper = Pick(Shoppers);
-        var quantity = _random.Next(1, sale.Limit + 2);
+        var quantity = Random.Next(1, sale.Limit + 2);
         var key = KeyFor(shopper);
         var now = Now;
         var result = await SaleIn(Silo, sale.Id).Purchase(Shopper(shopper), quantity, key);
@@ -143,7 +132,7 @@ internal sealed partial class FlashSaleWalk(int seed) : IAsyncDisposable
     private string? KeyFor(string shopper)
     {
         var used = _keysOf.TryGetValue(shopper, out var keys) ? keys : _keysOf[shopper] = [];
-        var roll = _random.Next(100);
+        var roll = Random.Next(100);
         if (roll < 20)
         {
             return null;
@@ -165,11 +154,11 @@ internal sealed partial class FlashSaleWalk(int seed) : IAsyncDisposable
             return;
         }
         var pending = orders.Where(o => o.Status == OrderStatus.PendingPayment).ToList();
-        var order = pending.Count > 0 && _random.Next(4) > 0 ? Pick(pending) : Pick(orders);
+        var order = pending.Count > 0 && Random.Next(4) > 0 ? Pick(pending) : Pick(orders);
         var sale = _sales.Single(s => s.Orders.Contains(order));
         var retry = order.FailedPaymentId is not null;
         // A first attempt may fail at the gateway; a retry goes through (its earlier failure may still be settling).
-        var outcome = retry || order.Status != OrderStatus.PendingPayment ? "accept" : _random.Next(100) switch
+        var outcome = retry || order.Status != OrderStatus.PendingPayment ? "accept" : Random.Next(100) switch
         {
             < 15 => "decline",
             < 30 => "fail-after-charge",
@@ -249,12 +238,12 @@ internal sealed partial class FlashSaleWalk(int seed) : IAsyncDisposable
         var charging = _sales.Any(s => s.Orders.Any(o => o.Charging));
         var by = Grid * Pick(AdvanceGridSteps.Where(n => !charging || Grid * n >= ChargeRetry).ToList());
         // Sometimes the gateway's look-ups fail all along: charges with no answer stay in payment, past their pay-by too.
-        var lookupsDown = charging && _random.Next(2) == 0;
+        var lookupsDown = charging && Random.Next(2) == 0;
         if (lookupsDown)
         {
             _ = _gateway.FailLookups(int.MaxValue);
         }
-        await Silo.AdvanceByStepsAsync(by, CommerceSilo.Token);
+        await Silo.AdvanceByStepsAsync(by, Token);
         if (lookupsDown)
         {
             _ = _gateway.FailLookups(0);
@@ -269,20 +258,18 @@ internal sealed partial class FlashSaleWalk(int seed) : IAsyncDisposable
     /// <summary>Restarts the silo, gracefully (sometimes with the clock moving while it is down) or by a crash, then audits everything.</summary>
     private async Task RestartAsync(bool crash)
     {
-        var downtime = crash ? TimeSpan.Zero : Grid * _random.Next(0, 13);
+        var downtime = crash ? TimeSpan.Zero : Grid * Random.Next(0, 13);
         if (crash)
         {
-            await Silo.CrashAndRestartAsync(CommerceSilo.Token);
+            await Silo.CrashAndRestartAsync(Token);
         }
         else
         {
-            await Silo.StopSiloAsync(CommerceSilo.Token);
-            Silo.Clock.Advance(downtime);
-            await Silo.StartSiloAsync(CommerceSilo.Token);
+            await RestartAfterAsync(downtime);
         }
         Note(crash ? "crash and restart" : $"restart, down for {downtime}, now {At(Now)}");
         // Reminders that fell due while the silo was down fire now; activation runs the same tick before serving a call.
-        await Silo.AdvanceByStepsAsync(TimeSpan.Zero, CommerceSilo.Token);
+        await Silo.AdvanceByStepsAsync(TimeSpan.Zero, Token);
         foreach (var sale in _sales)
         {
             sale.AdvanceTo(Now);
@@ -348,32 +335,7 @@ internal sealed partial class FlashSaleWalk(int seed) : IAsyncDisposable
         return result.Value!;
     }
 
-    private static void Check(bool condition, string message)
-    {
-        if (!condition)
-        {
-            throw new ModelMismatchException(message);
-        }
-    }
-
-    private T Pick<T>(IReadOnlyList<T> items) => items[_random.Next(items.Count)];
-
-    private string At(DateTimeOffset time) => $"t+{(time - _start).TotalMinutes:0.#}m";
-
-    private void Note(string line) => _log.Add($"#{_step} {At(Now)} {line}");
-
+    /// <summary>An order's answer in short: its id, quantity and status.</summary>
     private static string Describe(Result<OrderSnapshot> result) =>
         result.Value is { } o ? $"{o.Id} ×{o.Quantity} {o.Status}" : $"{result.Error!.Code}";
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_silo is not null)
-        {
-            await _silo.DisposeAsync();
-        }
-        _folder.Dispose();
-    }
 }
-
-/// <summary>The grain and the model disagree.</summary>
-internal sealed class ModelMismatchException(string message) : Exception(message);

@@ -1,6 +1,7 @@
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.Chats;
 using GroupBuy.Grains.Tests.FlashSales;
+using GroupBuy.Grains.Tests.Walks;
 using static GroupBuy.Grains.Tests.Chats.ChatKit;
 
 namespace GroupBuy.Grains.Tests.Chats.Model;
@@ -30,25 +31,25 @@ internal sealed partial class ChatWalk
         return new Sent(posted.Value, null, posted.Error);
     }
 
-    private ChainDraft DraftOf(PostPlan plan, ModelSale sale) => new(plan.Text, null, sale.Id, new ChainPickup("gate", _start));
+    private ChainDraft DraftOf(PostPlan plan, ModelSale sale) => new(plan.Text, null, sale.Id, new ChainPickup("gate", Start));
 
     private async Task PostBurstAsync()
     {
         var group = Pick(_groups);
         var burst = ++_bursts;
         // Now and then a long one, so archive pages are sealed while posts go on.
-        var count = _random.Next(4) == 0 ? _random.Next(60, 160) : _random.Next(3, 20);
+        var count = Random.Next(4) == 0 ? Random.Next(60, 160) : Random.Next(3, 20);
         var members = group.Members.Keys.ToList();
-        var chainAt = _random.Next(3) == 0 ? _random.Next(count) : -1;
+        var chainAt = Random.Next(3) == 0 ? Random.Next(count) : -1;
         var plan = Enumerable.Range(0, count).Select(i => i == chainAt
             ? new PostPlan(group.LeaderId, $"chain {++_chainTitles}", StartsChain: true)
-            : new PostPlan(_random.Next(10) == 0 ? Pick(Users) : Pick(members), $"b{burst}-{i}", StartsChain: false)).ToList();
+            : new PostPlan(Random.Next(10) == 0 ? Pick(Users) : Pick(members), $"b{burst}-{i}", StartsChain: false)).ToList();
         var sale = Pick(_open);
         var grain = Silo.Group(group.Id);
         var now = Now;
         // Reads run among the posts (and the archiving they set off): each sees a durable prefix, never less than before the burst.
         var before = group.LastSeq;
-        var reads = Enumerable.Range(0, count / 10 + 1).Select(_ => (Reader: Pick(members), AfterSeq: (long)_random.Next(0, (int)before + count), Limit: _random.Next(1, 201)))
+        var reads = Enumerable.Range(0, count / 10 + 1).Select(_ => (Reader: Pick(members), AfterSeq: (long)Random.Next(0, (int)before + count), Limit: Random.Next(1, 201)))
             .Select(r => (r.AfterSeq, r.Limit, Answer: Task.Run(() => grain.Messages(r.Reader, r.AfterSeq, r.Limit), Token))).ToList();
         var results = await Task.WhenAll(plan.Select(p => Task.Run(() => SendAsync(grain, p, sale), Token)));
         await Task.WhenAll(reads.Select(r => r.Answer));
@@ -94,8 +95,8 @@ internal sealed partial class ChatWalk
         }
         var ofSale = Pick(chains);
         var sale = ofSale[0].Sale;
-        var plan = Enumerable.Range(0, _random.Next(3, 9))
-            .Select(_ => new EntryPlan(Pick(ofSale), Pick(Users), _random.Next(1, sale.Limit + 2))).ToList();
+        var plan = Enumerable.Range(0, Random.Next(3, 9))
+            .Select(_ => new EntryPlan(Pick(ofSale), Pick(Users), Random.Next(1, sale.Limit + 2))).ToList();
         var now = Now;
         // An order orphaned before the burst must be found again; one orphaned during it may follow a refusal of its member.
         var orphaned = plan.Where(p => p.Chain.Orphan(p.Shopper) is not null).ToHashSet();

@@ -33,10 +33,10 @@ internal sealed partial class ChatWalk
         _open.RemoveAll(s => Now >= s.EndsAt);
         while (_open.Count < OpenSaleCount)
         {
-            var id = $"w{seed}s{_sales.Count + 1}";
-            var (quantity, limit, rate) = (_random.Next(3, 11), _random.Next(1, 4), Pick(Rates));
-            var startsAt = Now + Grid * _random.Next(0, 5);
-            var endsAt = startsAt + Grid * _random.Next(10, 61);
+            var id = $"w{Seed}s{_sales.Count + 1}";
+            var (quantity, limit, rate) = (Random.Next(3, 11), Random.Next(1, 4), Pick(Rates));
+            var startsAt = Now + Grid * Random.Next(0, 5);
+            var endsAt = startsAt + Grid * Random.Next(10, 61);
             var sku = FlashSaleTestKit.SkuOf(id);
             (await Silo.GrainFactory.GetGrain<IProductGrain>(sku).Create(new ProductDraft(sku, "Peaches", FlashSaleTestKit.Price, 1_000, "m1"))).Unwrap();
             (await Silo.GrainFactory.GetGrain<IFlashSaleGrain>(id)
@@ -52,20 +52,20 @@ internal sealed partial class ChatWalk
     private async Task StartChainAsync()
     {
         var group = Pick(_groups);
-        var caller = _random.Next(10) switch
+        var caller = Random.Next(10) switch
         {
             < 7 => group.LeaderId,
             < 9 => Pick(group.Members.Keys.ToList()),
             _ => Pick(Users),
         };
-        var sale = _random.Next(10) switch
+        var sale = Random.Next(10) switch
         {
             0 => null,
             < 4 => Pick(_sales),
             _ => Pick(_open),
         };
         var n = ++_chainTitles;
-        var draft = new ChainDraft($"chain {n}", n % 2 == 0 ? null : $"note {n}", sale?.Id ?? NoSale, new ChainPickup($"gate {n % 4}", _start.AddDays(n)));
+        var draft = new ChainDraft($"chain {n}", n % 2 == 0 ? null : $"note {n}", sale?.Id ?? NoSale, new ChainPickup($"gate {n % 4}", Start.AddDays(n)));
         var result = await Silo.Group(group.Id).StartChain(Person(caller), draft);
         Note($"start chain {group.Id} by {caller} on {draft.FlashSaleId} → {(result.Value is { } v ? v.Chain.Id[..6] : result.Error!.Code)}");
         var refusal = !group.IsMember(caller) ? ErrorCodes.NotMember
@@ -99,8 +99,8 @@ internal sealed partial class ChatWalk
             return;
         }
         var chain = Pick(AllChains.ToList());
-        var shopper = _random.Next(5) > 0 ? Pick(chain.Group.Members.Keys.ToList()) : Pick(Users);
-        var quantity = _random.Next(20) == 0 ? 0 : _random.Next(1, chain.Sale.Limit + 2);
+        var shopper = Random.Next(5) > 0 ? Pick(chain.Group.Members.Keys.ToList()) : Pick(Users);
+        var quantity = Random.Next(20) == 0 ? 0 : Random.Next(1, chain.Sale.Limit + 2);
         var now = Now;
         var orphan = chain.Orphan(shopper);
         var result = await Silo.Chain(chain.Id).Enter(Person(shopper), quantity);
@@ -158,7 +158,7 @@ internal sealed partial class ChatWalk
             return;
         }
         var chain = Pick(AllChains.ToList());
-        var caller = _random.Next(3) > 0 ? chain.Group.LeaderId : Pick(Users);
+        var caller = Random.Next(3) > 0 ? chain.Group.LeaderId : Pick(Users);
         var result = await Silo.Chain(chain.Id).Close(caller);
         Note($"close {chain} by {caller} → {(result.IsSuccess ? "closed" : result.Error!.Code)}");
         if (caller != chain.Group.LeaderId)
@@ -183,7 +183,7 @@ internal sealed partial class ChatWalk
             return;
         }
         var pending = orders.Where(o => o.Status == OrderStatus.PendingPayment).ToList();
-        var order = pending.Count > 0 && _random.Next(4) > 0 ? Pick(pending) : Pick(orders);
+        var order = pending.Count > 0 && Random.Next(4) > 0 ? Pick(pending) : Pick(orders);
         var sale = _sales.Single(s => s.Orders.Contains(order));
         var result = await FlashSaleTestKit.SaleIn(Silo, sale.Id).Pay(order.Id, order.ShopperId);
         Note($"pay {order} → {(result.Value is { } o ? o.Status.ToString() : result.Error!.Code)}");

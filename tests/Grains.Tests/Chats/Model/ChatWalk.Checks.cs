@@ -16,8 +16,8 @@ internal sealed partial class ChatWalk
         {
             CheckGroup(group, (await Silo.Group(group.Id).View(group.LeaderId)).Unwrap());
             var reader = Pick(group.Members.Keys.ToList());
-            var afterSeq = _random.Next(0, (int)group.LastSeq + 2);
-            var limit = _random.Next(1, 201);
+            var afterSeq = Random.Next(0, (int)group.LastSeq + 2);
+            var limit = Random.Next(1, 201);
             CheckMessages(group, afterSeq, limit, await Silo.Group(group.Id).Messages(reader, afterSeq, limit));
         }
         foreach (var chain in AllChains)
@@ -36,7 +36,7 @@ internal sealed partial class ChatWalk
         foreach (var group in _groups)
         {
             var grain = Silo.Group(group.Id);
-            var history = await grain.AllMessagesAsync(group.LeaderId, pageSize: _random.Next(1, 201));
+            var history = await grain.AllMessagesAsync(group.LeaderId, pageSize: Random.Next(1, 201));
             Check(history.SequenceEqual(group.Messages), $"{group.Id}: history of {history.Count} differs from the model's {group.LastSeq} at seq "
                 + $"{history.Zip(group.Messages).FirstOrDefault(p => p.First != p.Second).First?.Seq ?? Math.Min(history.Count, group.Messages.Count) + 1}");
             var members = (await grain.Members(group.LeaderId)).Unwrap();

@@ -18,7 +18,7 @@ internal sealed partial class ChatWalk
         var group = Pick(_groups);
         var burst = ++_bursts;
         var members = group.Members.Keys.ToList();
-        var plan = Enumerable.Range(0, _random.Next(2, 30)).Select(i => (Author: Pick(members), Text: $"c{burst}-{i}")).ToList();
+        var plan = Enumerable.Range(0, Random.Next(2, 30)).Select(i => (Author: Pick(members), Text: $"c{burst}-{i}")).ToList();
         var grain = Silo.Group(group.Id);
         var now = Now;
         var results = await CrashAfterSomeAsync(plan.Select(p => (Func<Task<Result<ChatMessage>>>)(() => grain.Post(Person(p.Author), new MessageDraft(p.Text, null)))).ToList());
@@ -51,7 +51,7 @@ internal sealed partial class ChatWalk
         var chain = Pick(open);
         var sale = chain.Sale;
         var members = chain.Group.Members.Keys.ToList();
-        var plan = Enumerable.Range(0, _random.Next(2, 6)).Select(_ => (Shopper: Pick(members), Quantity: _random.Next(1, sale.Limit + 1))).ToList();
+        var plan = Enumerable.Range(0, Random.Next(2, 6)).Select(_ => (Shopper: Pick(members), Quantity: Random.Next(1, sale.Limit + 1))).ToList();
         var grain = Silo.Chain(chain.Id);
         var now = Now;
         // An order orphaned before the crash must be found again; one orphaned by it may follow a refusal of its member.
@@ -111,7 +111,7 @@ internal sealed partial class ChatWalk
         {
             return;
         }
-        var quantity = _random.Next(1, chain.Sale.Limit + 1);
+        var quantity = Random.Next(1, chain.Sale.Limit + 1);
         var referral = shopper == chain.Group.LeaderId ? null : new Referral(chain.Group.Id, chain.Group.LeaderId);
         var now = Now;
         var result = await FlashSaleTestKit.SaleIn(Silo, chain.Sale.Id).Purchase(Person(shopper), quantity, chain.Key, referral);
@@ -126,43 +126,5 @@ internal sealed partial class ChatWalk
         }
         var order = Place(chain, shopper, quantity, now);
         Check(result.Value?.Id == order.Id && result.Value.Referral == _referrals[order.Id], $"the purchase placed {Describe(result)}, expected {order}");
-    }
-
-    /// <summary>Starts the calls at once and crashes the silo once a random number of them answered; null for those cut off.</summary>
-    private async Task<List<Result<T>?>> CrashAfterSomeAsync<T>(List<Func<Task<Result<T>>>> calls)
-    {
-        var crashAfter = _random.Next(0, calls.Count);
-        var answered = 0;
-        var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (crashAfter == 0)
-        {
-            enough.SetResult();
-        }
-        var running = calls.Select(call => Task.Run(async () =>
-        {
-            try
-            {
-                return await call();
-            }
-            finally
-            {
-                if (Interlocked.Increment(ref answered) == crashAfter)
-                {
-                    enough.TrySetResult();
-                }
-            }
-        }, Token)).ToList();
-        await enough.Task.WaitAsync(Token);
-        await Silo.CrashAndRestartAsync(Token);
-        try
-        {
-            await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(30), Token);
-        }
-        catch (Exception exception) when (exception is not TimeoutException)
-        {
-            // Calls in flight at the crash fail: they were never acknowledged.
-        }
-        await Silo.AdvanceByStepsAsync(TimeSpan.Zero, Token);
-        return [.. running.Select(r => r.IsCompletedSuccessfully ? r.Result : null)];
     }
 }

@@ -1,9 +1,8 @@
 using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.Chats;
-using GroupBuy.Grains.Tests.FlashSales;
+using GroupBuy.Grains.Tests.Walks;
 using GroupBuy.Runtime.Hosting;
 using GroupBuy.Runtime.Testing;
-using GroupBuy.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using static GroupBuy.Grains.Tests.Chats.ChatKit;
 
@@ -18,7 +17,7 @@ namespace GroupBuy.Grains.Tests.Chats.Model;
 /// and <see cref="ModelChain"/>, the groups and chains after every step, and everything every few steps.
 /// The clock moves only by <see cref="TestCluster.AdvanceByStepsAsync"/> on a 30-second grid, as in the flash-sale walk.
 /// </summary>
-internal sealed partial class ChatWalk(int seed) : IAsyncDisposable
+internal sealed partial class ChatWalk(int seed) : ModelWalk(seed)
 {
     private const int AuditEvery = 10;
     private static readonly TimeSpan Grid = TimeSpan.FromSeconds(30);
@@ -26,82 +25,71 @@ internal sealed partial class ChatWalk(int seed) : IAsyncDisposable
     private static readonly int[] SnapshotIntervals = [1, 3, 7, 50];
     private static readonly string[] Users = ["L1", "L2", "u1", "u2", "u3", "u4", "u5", "u6"];
 
-    private readonly Random _random = new(seed);
-    private readonly TempDirectory _folder = new();
-    private readonly List<string> _log = [];
     private readonly List<ModelGroup> _groups = [];
-    private TestCluster? _silo;
-    private DateTimeOffset _start;
-    private int _step;
     private int _texts;
 
-    public IReadOnlyList<string> Log => _log;
-
-    private TestCluster Silo => _silo ?? throw new InvalidOperationException("The walk has not started.");
-
-    private DateTimeOffset Now => Silo.Clock.GetUtcNow();
-
-    private static CancellationToken Token => CommerceSilo.Token;
-
     /// <summary>A group id nobody creates: everything on it is <c>not_found</c>.</summary>
-    private string Missing => $"w{seed}g9";
+    private string Missing => $"w{Seed}g9";
 
     private IEnumerable<ModelChain> AllChains => _groups.SelectMany(g => g.Chains);
 
-    public async Task RunAsync(int steps)
+    /// <summary>Snapshots every few events, so a group loads from a snapshot of its recent messages, not only by replay.</summary>
+    private int SnapshotInterval => SnapshotIntervals[Seed % SnapshotIntervals.Length];
+
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.Configure<GrainRuntimeOptions>(o => o.JournalSnapshotInterval = SnapshotInterval);
+
+    protected override async Task SetUpAsync()
     {
-        // Snapshots every few events, so a group loads from a snapshot of its recent messages, not only by replay.
-        var snapshotInterval = SnapshotIntervals[seed % SnapshotIntervals.Length];
-        _silo = await CommerceSilo.StartAsync(Store.Sqlite, _folder,
-            services: s => s.Configure<GrainRuntimeOptions>(o => o.JournalSnapshotInterval = snapshotInterval));
-        _start = Now;
-        Note($"seed {seed}, a snapshot every {snapshotInterval} events");
+        Note($"seed {Seed}, a snapshot every {SnapshotInterval} events");
         foreach (var leader in Leaders)
         {
             await CreateGroupAsync(leader);
         }
-        for (_step = 1; _step <= steps; _step++)
-        {
-            await OpenSalesAsync();
-            var roll = _random.Next(100);
-            await (roll switch
-            {
-                < 9 => JoinAsync(),
-                < 15 => RemoveAsync(),
-                < 32 => PostAsync(),
-                < 40 => PostBurstAsync(),
-                < 44 => ReadAsync(),
-                < 50 => StartChainAsync(),
-                < 64 => EnterAsync(),
-                < 70 => EntryBurstAsync(),
-                < 73 => CloseAsync(),
-                < 79 => PayAsync(),
-                < 91 => AdvanceAsync(),
-                < 94 => RestartAsync(crash: false),
-                < 96 => RestartAsync(crash: true),
-                < 97 => CrashDuringPostsAsync(),
-                < 98 => CrashDuringEntriesAsync(),
-                _ => LoseLineAsync(),
-            });
-            await CheckAsync();
-            if (_step % AuditEvery == 0)
-            {
-                await AuditAsync();
-            }
-        }
-        await AuditAsync();
     }
+
+    protected override async Task StepAsync()
+    {
+        await OpenSalesAsync();
+        var roll = Random.Next(100);
+        await (roll switch
+        {
+            < 9 => JoinAsync(),
+            < 15 => RemoveAsync(),
+            < 32 => PostAsync(),
+            < 40 => PostBurstAsync(),
+            < 44 => ReadAsync(),
+            < 50 => StartChainAsync(),
+            < 64 => EnterAsync(),
+            < 70 => EntryBurstAsync(),
+            < 73 => CloseAsync(),
+            < 79 => PayAsync(),
+            < 91 => AdvanceAsync(),
+            < 94 => RestartAsync(crash: false),
+            < 96 => RestartAsync(crash: true),
+            < 97 => CrashDuringPostsAsync(),
+            < 98 => CrashDuringEntriesAsync(),
+            _ => LoseLineAsync(),
+        });
+        await CheckAsync();
+        if (Step % AuditEvery == 0)
+        {
+            await AuditAsync();
+        }
+    }
+
+    protected override Task FinishAsync() => AuditAsync();
 
     private async Task CreateGroupAsync(string leader)
     {
-        var id = $"w{seed}g{_groups.Count + 1}";
+        var id = $"w{Seed}g{_groups.Count + 1}";
         var created = (await Silo.Group(id).Create($"group {id}", Person(leader))).Unwrap();
         var group = new ModelGroup(id, leader, Now);
         _groups.Add(group);
         Check(created.LeaderId == leader && created.MemberCount == 1 && created.Version == 1 && created.LastSeq == 0, $"created {id} as {created}");
         var again = await Silo.Group(id).Create("again", Person(Pick(Users)));
         Check(again.Error?.Code == ErrorCodes.Conflict, $"creating {id} again answered {Describe(again)}");
-        foreach (var user in Users.Where(u => u != leader && _random.Next(2) == 0))
+        foreach (var user in Users.Where(u => u != leader && Random.Next(2) == 0))
         {
             (await Silo.Group(id).Join(Person(user))).Unwrap();
             group.Join(user, Now);
@@ -129,8 +117,8 @@ internal sealed partial class ChatWalk(int seed) : IAsyncDisposable
     private async Task RemoveAsync()
     {
         var group = Pick(_groups);
-        var caller = _random.Next(3) == 0 ? group.LeaderId : Pick(Users);
-        var member = _random.Next(3) switch
+        var caller = Random.Next(3) == 0 ? group.LeaderId : Pick(Users);
+        var member = Random.Next(3) switch
         {
             0 => caller,
             1 => Pick(group.Members.Keys.ToList()),
@@ -152,13 +140,13 @@ internal sealed partial class ChatWalk(int seed) : IAsyncDisposable
     private async Task PostAsync()
     {
         var group = PickGroupOrMissing();
-        var author = group is not null && _random.Next(5) > 0 ? Pick(group.Members.Keys.ToList()) : Pick(Users);
-        var (draft, valid) = _random.Next(20) switch
+        var author = group is not null && Random.Next(5) > 0 ? Pick(group.Members.Keys.ToList()) : Pick(Users);
+        var (draft, valid) = Random.Next(20) switch
         {
             0 => (new MessageDraft(null, null), false),
             1 => (new MessageDraft("both", new ShareRef(ShareKind.FlashSale, "x")), false),
             2 => (new MessageDraft("", null), false),
-            3 or 4 => (new MessageDraft(null, new ShareRef(Pick(Enum.GetValues<ShareKind>()), $"item{_random.Next(5)}")), true),
+            3 or 4 => (new MessageDraft(null, new ShareRef(Pick(Enum.GetValues<ShareKind>()), $"item{Random.Next(5)}")), true),
             _ => (new MessageDraft($"m{++_texts}", null), true),
         };
         var result = await Silo.Group(group?.Id ?? Missing).Post(Person(author), draft);
@@ -182,8 +170,8 @@ internal sealed partial class ChatWalk(int seed) : IAsyncDisposable
     {
         var group = PickGroupOrMissing();
         var reader = Pick(Users);
-        var afterSeq = _random.Next(-1, (int)(group?.LastSeq ?? 0) + 4);
-        var limit = _random.Next(0, 201);
+        var afterSeq = Random.Next(-1, (int)(group?.LastSeq ?? 0) + 4);
+        var limit = Random.Next(0, 201);
         var result = await Silo.Group(group?.Id ?? Missing).Messages(reader, afterSeq, limit);
         Note($"read {group?.Id ?? Missing} by {reader} after {afterSeq} limit {limit} → {(result.Value is { } v ? $"{v.Count} messages" : result.Error!.Code)}");
         if (group is null || !group.IsMember(reader))
@@ -216,30 +204,5 @@ internal sealed partial class ChatWalk(int seed) : IAsyncDisposable
         await AuditAsync();
     }
 
-    private ModelGroup? PickGroupOrMissing() => _random.Next(20) == 0 ? null : Pick(_groups);
-
-    private static void Check(bool condition, string message)
-    {
-        if (!condition)
-        {
-            throw new ModelMismatchException(message);
-        }
-    }
-
-    private T Pick<T>(IReadOnlyList<T> items) => items[_random.Next(items.Count)];
-
-    private string At(DateTimeOffset time) => $"t+{(time - _start).TotalMinutes:0.#}m";
-
-    private void Note(string line) => _log.Add($"#{_step} {At(Now)} {line}");
-
-    private static string Describe<T>(Result<T> result) => result.IsSuccess ? $"{result.Value}" : result.Error!.Code;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_silo is not null)
-        {
-            await _silo.DisposeAsync();
-        }
-        _folder.Dispose();
-    }
+    private ModelGroup? PickGroupOrMissing() => Random.Next(20) == 0 ? null : Pick(_groups);
 }

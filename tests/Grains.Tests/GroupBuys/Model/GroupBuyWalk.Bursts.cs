@@ -16,23 +16,23 @@ internal sealed partial class GroupBuyWalk
 
     private async Task<List<ModelTeam>> BurstAsync()
     {
-        var campaign = _world.Campaigns[_random.Next(_world.Campaigns.Count)];
+        var campaign = Pick(_world.Campaigns);
         var forming = _world.Teams.Where(t => t.IsForming && t.ExpiresAt > _world.Now).ToList();
-        var pending = _world.Orders.Where(o => o.Status == OrderStatus.PendingPayment).OrderBy(_ => _random.Next()).Take(2).ToList();
+        var pending = _world.Orders.Where(o => o.Status == OrderStatus.PendingPayment).OrderBy(_ => Random.Next()).Take(2).ToList();
         List<(string Label, ModelTeam? Team, Task<Result<TeamJoin>> Join)> joins = [];
-        var opener = Shopper(_random.Next(1, Shoppers + 1));
-        joins.Add(_random.Next(2) == 0
-            ? ($"quick-join {campaign.Id} {opener.Id}", null, Task.Run(() => _silo.Campaign(campaign.Id).QuickJoin(opener), Token))
-            : ($"open {campaign.Id} {opener.Id}", null, Task.Run(() => _silo.Campaign(campaign.Id).OpenTeam(opener), Token)));
-        for (var i = _random.Next(1, 4); i > 0 && forming.Count > 0; i--)
+        var opener = Shopper(Random.Next(1, Shoppers + 1));
+        joins.Add(Random.Next(2) == 0
+            ? ($"quick-join {campaign.Id} {opener.Id}", null, Task.Run(() => Silo.Campaign(campaign.Id).QuickJoin(opener), Token))
+            : ($"open {campaign.Id} {opener.Id}", null, Task.Run(() => Silo.Campaign(campaign.Id).OpenTeam(opener), Token)));
+        for (var i = Random.Next(1, 4); i > 0 && forming.Count > 0; i--)
         {
-            var (team, shopper) = (forming[_random.Next(forming.Count)], Shopper(_random.Next(1, Shoppers + 1)));
-            joins.Add(($"join {team.Id[..6]} {shopper.Id}", team, Task.Run(() => _silo.Team(team.Id).Join(shopper), Token)));
+            var (team, shopper) = (Pick(forming), Shopper(Random.Next(1, Shoppers + 1)));
+            joins.Add(($"join {team.Id[..6]} {shopper.Id}", team, Task.Run(() => Silo.Team(team.Id).Join(shopper), Token)));
         }
-        var pays = pending.Select(o => (Order: o, Pay: Task.Run(() => _silo.Team(o.Team.Id).Pay(o.Id, o.ShopperId), Token))).ToList();
+        var pays = pending.Select(o => (Order: o, Pay: Task.Run(() => Silo.Team(o.Team.Id).Pay(o.Id, o.ShopperId), Token))).ToList();
         await Task.WhenAll(joins.Select(j => (Task)j.Join).Concat(pays.Select(p => p.Pay)));
 
-        Log($"burst: {string.Join("; ", joins.Select(j => $"{j.Label} → {Outcome(j.Join.Result)}").Concat(pays.Select(p => $"pay {p.Order} → {Outcome(p.Pay.Result)}")))}");
+        Note($"burst: {string.Join("; ", joins.Select(j => $"{j.Label} → {Outcome(j.Join.Result)}").Concat(pays.Select(p => $"pay {p.Order} → {Outcome(p.Pay.Result)}")))}");
         List<ModelTeam> touched = [];
         // Seats in the order the teams took them (their order numbers), then the payments, which only a full team completes.
         foreach (var (label, team, join) in joins.OrderBy(j => j.Join.Result.Value is { } v ? SequenceOf(v.Order.Id) : 0))
@@ -58,7 +58,7 @@ internal sealed partial class GroupBuyWalk
         foreach (var team in touched.Distinct())
         {
             // The versions seen in the answers may have come from any point of the race: start from the stored team.
-            CheckTeam(team, await _silo.Team(team.Id).Get(), changed: false);
+            CheckTeam(team, await Silo.Team(team.Id).Get(), changed: false);
         }
         return touched;
     }

@@ -18,14 +18,14 @@ internal sealed partial class GroupBuyWalk
         {
             await CheckCampaignAsync(campaign);
         }
-        var product = (await _silo.Product().Get())!;
+        var product = (await Silo.Product().Get())!;
         Assert.Equal(ExpectedStock(), product.Stock);
         Assert.True(product.Version >= _productVersion, $"The product went back from version {_productVersion} to {product.Version}.");
         _productVersion = product.Version;
         CheckGateway();
         foreach (var team in full ? _world.Teams : touched.Distinct())
         {
-            CheckTeam(team, await _silo.Team(team.Id).Get(), changed: false);
+            CheckTeam(team, await Silo.Team(team.Id).Get(), changed: false);
             foreach (var order in team.Orders)
             {
                 await CheckOrderAsync(order);
@@ -38,14 +38,14 @@ internal sealed partial class GroupBuyWalk
             {
                 var shopper = Shopper(n).Id;
                 Assert.Equal(_world.Orders.Where(o => o.ShopperId == shopper).Select(o => o.Id).Order(StringComparer.Ordinal),
-                    (await _silo.ListedFor(shopper)).Order(StringComparer.Ordinal));
+                    (await Silo.ListedFor(shopper)).Order(StringComparer.Ordinal));
             }
         }
     }
 
     private async Task CheckCampaignAsync(ModelCampaign campaign)
     {
-        var snapshot = (await _silo.Campaign(campaign.Id).Get())!;
+        var snapshot = (await Silo.Campaign(campaign.Id).Get())!;
         Assert.InRange(snapshot.Remaining, 0, snapshot.Quantity);
         Assert.Equal(campaign.Remaining, snapshot.Remaining);
         Assert.Equal(campaign.StatusAt(_world.Now), snapshot.Status);
@@ -81,7 +81,7 @@ internal sealed partial class GroupBuyWalk
     /// <summary>Every acknowledged order is readable from its team, as the model has it.</summary>
     private async Task CheckOrderAsync(ModelOrder order)
     {
-        var stored = await _silo.Team(order.Team.Id).GetOrder(order.Id);
+        var stored = await Silo.Team(order.Team.Id).GetOrder(order.Id);
         Assert.NotNull(stored);
         Assert.Equal((order.Id, order.Team.Id, order.ShopperId, order.Amount, order.PayBy, order.Status),
             (stored.Id, stored.RefId, stored.ShopperId, stored.Amount, stored.PayBy, stored.Status));
@@ -95,10 +95,10 @@ internal sealed partial class GroupBuyWalk
             var taken = 0;
             foreach (var team in campaign.Teams)
             {
-                var snapshot = (await _silo.Team(team.Id).Get())!;
+                var snapshot = (await Silo.Team(team.Id).Get())!;
                 taken += snapshot.Status == TeamStatus.Failed ? 0 : snapshot.Joined;
             }
-            Assert.Equal(Math.Max(0, campaign.Draft.Quantity - taken), (await _silo.Campaign(campaign.Id).Get())!.Remaining);
+            Assert.Equal(Math.Max(0, campaign.Draft.Quantity - taken), (await Silo.Campaign(campaign.Id).Get())!.Remaining);
         }
     }
 

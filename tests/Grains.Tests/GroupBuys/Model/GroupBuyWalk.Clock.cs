@@ -2,7 +2,6 @@ using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Grains.Interfaces.Products;
 using GroupBuy.Runtime;
 using GroupBuy.Runtime.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using static GroupBuy.Grains.Tests.GroupBuys.GroupBuyKit;
 
 namespace GroupBuy.Grains.Tests.GroupBuys.Model;
@@ -23,13 +22,13 @@ internal sealed partial class GroupBuyWalk
     {
         // To the next instant, or just before it, when that is near (a campaign's end may be hours away).
         var near = _world.NextInstant() is { } next && next - _world.Now <= TimeSpan.FromMinutes(20) ? next - _world.Now : (TimeSpan?)null;
-        var by = _random.Next(4) switch
+        var by = Random.Next(4) switch
         {
             0 when near is { } due => due,
             1 when near is { } due && due > TimeSpan.FromSeconds(1) => due - TimeSpan.FromSeconds(1),
-            _ => TimeSpan.FromSeconds(_random.Next(10, 121)),
+            _ => TimeSpan.FromSeconds(Random.Next(10, 121)),
         };
-        Log($"advance {by}");
+        Note($"advance {by}");
         return await AdvanceToAsync(_world.Now + by);
     }
 
@@ -55,9 +54,9 @@ internal sealed partial class GroupBuyWalk
         // the team retries them later, but the rest of what the failure owes (the units back, the campaign's view) must
         // not wait for the gateway.
         // (Only while no refund is owed, so the fault cannot land on the retry of an earlier one.)
-        var refundFails = _random.Next(3) == 0 && !_world.Orders.Any(o => o.Status == OrderStatus.Refunded && !Charges.Refunds.ContainsKey(o.Id));
+        var refundFails = Random.Next(3) == 0 && !_world.Orders.Any(o => o.Status == OrderStatus.Refunded && !Charges.Refunds.ContainsKey(o.Id));
         _gateway.FailRefunds = refundFails ? 2 : 0;
-        await (move ?? (by => _silo.AdvanceByStepsAsync(by, Token)))(to - _world.Now);
+        await (move ?? (by => Silo.AdvanceByStepsAsync(by, Token)))(to - _world.Now);
         _gateway.FailRefunds = 0;
         _world.Now = to;
         var changed = _world.ApplyClock();
@@ -67,35 +66,21 @@ internal sealed partial class GroupBuyWalk
         }
         foreach (var team in changed)
         {
-            Log($"  clock: {team}");
+            Note($"  clock: {team}");
             var seen = team.Version;
-            await WaitUntilAsync($"team:{team.Id}", async () => (await _silo.Team(team.Id).Get())?.Version > seen, $"team {team.Id} to apply its clock at {to:HH:mm:ss}");
+            await WaitUntilAsync($"team:{team.Id}", async () => (await Silo.Team(team.Id).Get())?.Version > seen, $"team {team.Id} to apply its clock at {to:HH:mm:ss}");
         }
         foreach (var campaign in _world.Campaigns.Where(c => c.Draft.StartsAt == to || c.Draft.EndsAt == to))
         {
-            Log($"  clock: {campaign.Id} {campaign.StatusAt(to)}");
+            Note($"  clock: {campaign.Id} {campaign.StatusAt(to)}");
             _campaignClockRan = true;
             if (campaign.Draft.EndsAt == to)
             {
-                await WaitUntilAsync($"group-buy:{campaign.Id}", async () => (await _silo.Product().Get())!.Stock == ExpectedStock(),
+                await WaitUntilAsync($"group-buy:{campaign.Id}", async () => (await Silo.Product().Get())!.Stock == ExpectedStock(),
                     $"campaign {campaign.Id} to give its unsold units back at its end");
             }
         }
         return changed;
-    }
-
-    /// <summary>Re-reads until <paramref name="done"/>, waking on each live event of the topic; bounded, never a sleep.</summary>
-    private async Task WaitUntilAsync(string topic, Func<Task<bool>> done, string what)
-    {
-        using var changed = new SemaphoreSlim(0);
-        using var subscription = _silo.Services.GetRequiredService<ILiveTopics>().Subscribe(topic, (_, _) => changed.Release());
-        while (!await done())
-        {
-            if (!await changed.WaitAsync(TimeSpan.FromSeconds(10), Token))
-            {
-                throw new TimeoutException($"Waited in vain for {what}.");
-            }
-        }
     }
 
     /// <summary>
@@ -105,24 +90,19 @@ internal sealed partial class GroupBuyWalk
     private async Task<List<ModelTeam>> RestartAsync()
     {
         List<ModelTeam> touched = [];
-        switch (_random.Next(3))
+        switch (Random.Next(3))
         {
             case 0 when !_campaignClockRan:
-                Log("crash and restart");
-                await _silo.CrashAndRestartAsync(Token);
+                Note("crash and restart");
+                await Silo.CrashAndRestartAsync(Token);
                 break;
             case 1 when _world.NextInstant() is { } next && next - _world.Now <= TimeSpan.FromMinutes(20):
-                Log($"stop, advance {next - _world.Now}, start");
-                touched = await MoveClockAsync(next, async by =>
-                {
-                    await _silo.StopSiloAsync(Token);
-                    _silo.Clock.Advance(by);
-                    await _silo.StartSiloAsync(Token);
-                });
+                Note($"stop, advance {next - _world.Now}, start");
+                touched = await MoveClockAsync(next, RestartAfterAsync);
                 break;
             default:
-                Log("restart");
-                await _silo.RestartAsync(Token);
+                Note("restart");
+                await Silo.RestartAsync(Token);
                 break;
         }
         _campaignClockRan = false;
@@ -134,24 +114,24 @@ internal sealed partial class GroupBuyWalk
     private async Task<List<ModelTeam>> DeactivateAsync()
     {
         var teams = _world.Teams.ToList();
-        var choice = _random.Next(teams.Count + _world.Campaigns.Count + 1);
-        IGrain grain = choice < teams.Count ? _silo.Team(teams[choice].Id)
-            : choice < teams.Count + _world.Campaigns.Count ? _silo.Campaign(_world.Campaigns[choice - teams.Count].Id)
-            : _silo.Product();
-        Log($"deactivate {TestCluster.IdOf(grain)}");
-        await _silo.DeactivateAsync(grain);
+        var choice = Random.Next(teams.Count + _world.Campaigns.Count + 1);
+        IGrain grain = choice < teams.Count ? Silo.Team(teams[choice].Id)
+            : choice < teams.Count + _world.Campaigns.Count ? Silo.Campaign(_world.Campaigns[choice - teams.Count].Id)
+            : Silo.Product();
+        Note($"deactivate {TestCluster.IdOf(grain)}");
+        await Silo.DeactivateAsync(grain);
         return choice < teams.Count ? [teams[choice]] : [];
     }
 
     /// <summary>Past every campaign's end: every team has closed and every unsold unit is back with the product.</summary>
-    private async Task FinishAsync()
+    protected override async Task FinishAsync()
     {
-        Log("finish");
+        Note("finish");
         var end = _world.Campaigns.Max(c => c.Draft.EndsAt) + TimeSpan.FromMinutes(1);
         await AdvanceToAsync(end > _world.Now ? end : _world.Now);
         await CheckAsync([], full: true);
         Assert.DoesNotContain(_world.Teams, t => t.IsForming);
-        Assert.Equal(new StockLevels(Stock - _world.Campaigns.Sum(c => c.Sold), 0, _world.Campaigns.Sum(c => c.Sold)), (await _silo.Product().Get())!.Stock);
+        Assert.Equal(new StockLevels(Stock - _world.Campaigns.Sum(c => c.Sold), 0, _world.Campaigns.Sum(c => c.Sold)), (await Silo.Product().Get())!.Stock);
     }
 
     /// <summary>The product's stock as the campaigns should have settled it: held until sold, or given back at the end.</summary>

@@ -2,8 +2,7 @@ using GroupBuy.Grains.Interfaces;
 using GroupBuy.Grains.Interfaces.GroupBuys;
 using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Grains.Orders;
-using GroupBuy.Runtime.Testing;
-using GroupBuy.TestSupport;
+using GroupBuy.Grains.Tests.Walks;
 using Microsoft.Extensions.DependencyInjection;
 using static GroupBuy.Grains.Tests.GroupBuys.GroupBuyKit;
 
@@ -14,74 +13,58 @@ namespace GroupBuy.Grains.Tests.GroupBuys.Model;
 /// failing now and then), the clock crosses pay-by times, deadlines and campaign ends, and the silo restarts. After
 /// every step the grains are compared with <see cref="GroupBuyWorld"/>; every step is logged so a failure reproduces.
 /// </summary>
-internal sealed partial class GroupBuyWalk : IAsyncDisposable
+internal sealed partial class GroupBuyWalk(int seed) : ModelWalk(seed)
 {
     private const int Shoppers = 8;
 
-    private readonly Random _random;
-    private readonly FlakyGateway _gateway;
-    private readonly TestCluster _silo;
-    private readonly GroupBuyWorld _world;
-    private readonly List<string> _log = [];
-
-    private GroupBuyWalk(int seed, FlakyGateway gateway, TestCluster silo)
-    {
-        _random = new Random(seed);
-        _gateway = gateway;
-        _silo = silo;
-        _world = new GroupBuyWorld(silo.Clock.GetUtcNow(), CommerceSilo.PaymentWindow);
-    }
-
-    public int Step { get; private set; }
+    private readonly FlakyGateway _gateway = new();
+    private readonly GroupBuyWorld _world = new(CommerceSilo.PaymentWindow);
 
     /// <summary>The steps so far and the model as it stands: what a failure report needs to reproduce.</summary>
-    public string Report =>
-        string.Join('\n', _log) + "\nModel:\n" + string.Join('\n', _world.Campaigns.Select(c => $"{c}\n  " + string.Join("\n  ", c.Teams)));
+    public override string Report =>
+        base.Report + "\nModel:\n" + string.Join('\n', _world.Campaigns.Select(c => $"{c}\n  " + string.Join("\n  ", c.Teams)));
 
-    private static CancellationToken Token => CommerceSilo.Token;
+    protected override DateTimeOffset Now => _world.Now;
+
+    protected override string Timestamp => $"{Now:HH:mm:ss}";
 
     private SimulatedPaymentGateway Charges => _gateway.Inner;
 
-    public static async Task<GroupBuyWalk> StartAsync(int seed, TempDirectory folder)
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.AddSingleton<IPaymentGateway>(sp => _gateway.Attach(sp.GetRequiredService<SimulatedPaymentGateway>()));
+
+    protected override async Task SetUpAsync()
     {
-        var gateway = new FlakyGateway();
-        var silo = await CommerceSilo.StartAsync(Store.Sqlite, folder,
-            services: s => s.AddSingleton<IPaymentGateway>(sp => gateway.Attach(sp.GetRequiredService<SimulatedPaymentGateway>())));
-        var walk = new GroupBuyWalk(seed, gateway, silo);
+        _world.Now = Start;
         // One campaign outlives the walk; the other starts late and ends in the middle of it.
-        await walk.CreateCampaignAsync("gba", TimeSpan.Zero, teams: walk._random.Next(4, 8), TimeSpan.FromMinutes(walk._random.Next(240, 361)));
-        await walk.CreateCampaignAsync("gbb", TimeSpan.FromMinutes(walk._random.Next(0, 20)), teams: walk._random.Next(2, 4), TimeSpan.FromMinutes(walk._random.Next(30, 91)));
-        return walk;
+        await CreateCampaignAsync("gba", TimeSpan.Zero, teams: Random.Next(4, 8), TimeSpan.FromMinutes(Random.Next(240, 361)));
+        await CreateCampaignAsync("gbb", TimeSpan.FromMinutes(Random.Next(0, 20)), teams: Random.Next(2, 4), TimeSpan.FromMinutes(Random.Next(30, 91)));
     }
 
-    public async Task RunAsync(int steps)
+    protected override async Task StepAsync()
     {
-        for (Step = 1; Step <= steps; Step++)
-        {
-            var touched = await RandomStepAsync();
-            await CheckAsync(touched, full: Step % 10 == 0);
-        }
-        await FinishAsync();
+        var touched = await RandomStepAsync();
+        await CheckAsync(touched, full: Step % 10 == 0);
     }
 
     /// <summary>A campaign of small teams and little stock, so seats run out, teams fail and units come back.</summary>
     private async Task CreateCampaignAsync(string id, TimeSpan startsIn, int teams, TimeSpan length)
     {
-        var size = _random.Next(2, 5);
-        var quantity = size * teams + _random.Next(0, size);
-        var window = TimeSpan.FromMinutes(_random.Next(2, 17));
-        var draft = Draft(_silo, size, quantity, window, length, startsIn);
-        await _silo.StartCampaignAsync(size, quantity, window, length, startsIn, id);
+        var size = Random.Next(2, 5);
+        var quantity = size * teams + Random.Next(0, size);
+        var window = TimeSpan.FromMinutes(Random.Next(2, 17));
+        var draft = Draft(Silo, size, quantity, window, length, startsIn);
+        await Silo.StartCampaignAsync(size, quantity, window, length, startsIn, id);
         _world.Campaigns.Add(new ModelCampaign(id, draft));
-        Log($"create {id}: size {size}, quantity {quantity}, window {window.TotalMinutes} min, {draft.StartsAt:HH:mm}–{draft.EndsAt:HH:mm}");
+        Note($"create {id}: size {size}, quantity {quantity}, window {window.TotalMinutes} min, {draft.StartsAt:HH:mm}–{draft.EndsAt:HH:mm}");
     }
 
     /// <summary>One random command; returns the teams it may have changed.</summary>
     private async Task<List<ModelTeam>> RandomStepAsync()
     {
-        var roll = _random.Next(100);
-        var campaign = _world.Campaigns[_random.Next(_world.Campaigns.Count)];
-        var shopper = Shopper(_random.Next(1, Shoppers + 1));
+        var roll = Random.Next(100);
+        var campaign = Pick(_world.Campaigns);
+        var shopper = Shopper(Random.Next(1, Shoppers + 1));
         var teams = _world.Teams.ToList();
         return roll switch
         {
@@ -102,15 +85,15 @@ internal sealed partial class GroupBuyWalk : IAsyncDisposable
     private ModelTeam PickTeam(List<ModelTeam> teams)
     {
         var forming = teams.FindAll(t => t.IsForming);
-        return forming.Count > 0 && _random.Next(5) > 0 ? forming[_random.Next(forming.Count)] : teams[_random.Next(teams.Count)];
+        return forming.Count > 0 && Random.Next(5) > 0 ? Pick(forming) : Pick(teams);
     }
 
     private async Task<List<ModelTeam>> QuickJoinAsync(ModelCampaign campaign, Shopper shopper)
     {
         var refusal = campaign.AdmitRefusal(_world.Now, shopper.Id);
         var target = refusal is null ? campaign.QuickJoinTarget(_world.Now) : null;
-        var result = await _silo.Campaign(campaign.Id).QuickJoin(shopper);
-        Log($"quick-join {campaign.Id} {shopper.Id} → {Outcome(result)}");
+        var result = await Silo.Campaign(campaign.Id).QuickJoin(shopper);
+        Note($"quick-join {campaign.Id} {shopper.Id} → {Outcome(result)}");
         if (refusal is not null)
         {
             Assert.Equal(refusal, result.Error?.Code);
@@ -128,8 +111,8 @@ internal sealed partial class GroupBuyWalk : IAsyncDisposable
     private async Task<List<ModelTeam>> OpenTeamAsync(ModelCampaign campaign, Shopper shopper)
     {
         var refusal = campaign.AdmitRefusal(_world.Now, shopper.Id);
-        var result = await _silo.Campaign(campaign.Id).OpenTeam(shopper);
-        Log($"open {campaign.Id} {shopper.Id} → {Outcome(result)}");
+        var result = await Silo.Campaign(campaign.Id).OpenTeam(shopper);
+        Note($"open {campaign.Id} {shopper.Id} → {Outcome(result)}");
         if (refusal is not null)
         {
             Assert.Equal(refusal, result.Error?.Code);
@@ -143,8 +126,8 @@ internal sealed partial class GroupBuyWalk : IAsyncDisposable
     private async Task<List<ModelTeam>> JoinAsync(ModelTeam team, Shopper shopper)
     {
         var refusal = _world.JoinRefusal(team, shopper.Id);
-        var result = await _silo.Team(team.Id).Join(shopper);
-        Log($"join {team.Id[..6]} {shopper.Id} → {Outcome(result)}");
+        var result = await Silo.Team(team.Id).Join(shopper);
+        Note($"join {team.Id[..6]} {shopper.Id} → {Outcome(result)}");
         if (refusal is not null)
         {
             Assert.Equal(refusal, result.Error?.Code);
@@ -167,13 +150,13 @@ internal sealed partial class GroupBuyWalk : IAsyncDisposable
     {
         var orders = _world.Orders.ToList();
         var pending = orders.FindAll(o => o.Status == OrderStatus.PendingPayment);
-        var order = pending.Count > 0 && _random.Next(5) > 0 ? pending[_random.Next(pending.Count)] : orders[_random.Next(orders.Count)];
-        var payer = _random.Next(20) == 0 ? Shopper(_random.Next(1, Shoppers + 1)).Id : order.ShopperId;
-        var fault = _random.Next(12) switch { 0 => ChargeFault.BeforeCharge, 1 => ChargeFault.AfterCharge, _ => ChargeFault.None };
+        var order = pending.Count > 0 && Random.Next(5) > 0 ? Pick(pending) : Pick(orders);
+        var payer = Random.Next(20) == 0 ? Shopper(Random.Next(1, Shoppers + 1)).Id : order.ShopperId;
+        var fault = Random.Next(12) switch { 0 => ChargeFault.BeforeCharge, 1 => ChargeFault.AfterCharge, _ => ChargeFault.None };
         _gateway.NextCharge = fault;
-        var result = await _silo.Team(order.Team.Id).Pay(order.Id, payer);
+        var result = await Silo.Team(order.Team.Id).Pay(order.Id, payer);
         _gateway.NextCharge = ChargeFault.None;
-        Log($"pay {order} by {payer}{(fault == ChargeFault.None ? "" : $" ({fault})")} → {(result.IsSuccess ? result.Value!.Status : result.Error!.Code)}");
+        Note($"pay {order} by {payer}{(fault == ChargeFault.None ? "" : $" ({fault})")} → {(result.IsSuccess ? result.Value!.Status : result.Error!.Code)}");
         var refusal = payer != order.ShopperId ? ErrorCodes.NotFound
             : order.Status is OrderStatus.Cancelled or OrderStatus.Refunded ? ErrorCodes.OrderClosed
             : order.Status == OrderStatus.PendingPayment && fault != ChargeFault.None ? ErrorCodes.PaymentUnavailable
@@ -193,10 +176,6 @@ internal sealed partial class GroupBuyWalk : IAsyncDisposable
         return [order.Team];
     }
 
-    private void Log(string line) => _log.Add($"#{Step} {_world.Now:HH:mm:ss} {line}");
-
     private static string Outcome(Result<TeamJoin> result) =>
         result.IsSuccess ? $"{result.Value!.Order.Id[..7]}…{result.Value.Order.Id[^2..]} in {result.Value.Team.Id[..6]}" : result.Error!.Code;
-
-    public async ValueTask DisposeAsync() => await _silo.DisposeAsync();
 }

@@ -8,9 +8,10 @@ namespace GroupBuy.Grains.Tests.GroupBuys.Model;
 /// The group-buy lifecycle of domain.md as a plain model: what each command should answer and what the clock should
 /// do, so the walk can compare the grains with it after every step.
 /// </summary>
-internal sealed class GroupBuyWorld(DateTimeOffset now, TimeSpan paymentWindow)
+internal sealed class GroupBuyWorld(TimeSpan paymentWindow)
 {
-    public DateTimeOffset Now { get; set; } = now;
+    /// <summary>The model's time: the walk starts it where the silo's clock starts, and moves it with the clock.</summary>
+    public DateTimeOffset Now { get; set; }
 
     public List<ModelCampaign> Campaigns { get; } = [];
 

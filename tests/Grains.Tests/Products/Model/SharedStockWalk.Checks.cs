@@ -18,13 +18,13 @@ internal sealed partial class SharedStockWalk
     {
         foreach (var sale in _sales.Select(s => s.Sale))
         {
-            var snapshot = (await _silo.GrainFactory.GetGrain<IFlashSaleGrain>(sale.Id).Get())!;
+            var snapshot = (await Silo.GrainFactory.GetGrain<IFlashSaleGrain>(sale.Id).Get())!;
             Assert.InRange(snapshot.Sold + snapshot.Reserved, 0, snapshot.Quantity);
             Assert.Equal((sale.Quantity, sale.Sold, sale.Reserved, sale.StatusAt(Now)), (snapshot.Quantity, snapshot.Sold, snapshot.Reserved, snapshot.Status));
         }
         foreach (var campaign in _world.Campaigns)
         {
-            var snapshot = (await _silo.Campaign(campaign.Id).Get())!;
+            var snapshot = (await Silo.Campaign(campaign.Id).Get())!;
             Assert.True(campaign.Sold + campaign.Held <= campaign.Draft.Quantity, $"The model of {campaign} holds more than its quantity.");
             Assert.Equal((campaign.Remaining, campaign.StatusAt(Now)), (snapshot.Remaining, snapshot.Status));
         }
@@ -50,8 +50,8 @@ internal sealed partial class SharedStockWalk
     {
         foreach (var sale in _sales.Where(s => s.Sku == sku && _unsettled.Remove(s.Sale.Id)))
         {
-            var grain = _silo.GrainFactory.GetGrain<IFlashSaleGrain>(sale.Sale.Id);
-            await _silo.DeactivateAsync(grain);
+            var grain = Silo.GrainFactory.GetGrain<IFlashSaleGrain>(sale.Sale.Id);
+            await Silo.DeactivateAsync(grain);
             await grain.Get();
         }
         foreach (var campaign in _world.Campaigns.Where(c => c.Draft.Sku == sku))
@@ -60,7 +60,7 @@ internal sealed partial class SharedStockWalk
             var taken = 0;
             foreach (var team in campaign.Teams)
             {
-                var snapshot = (await _silo.Team(team.Id).Get())!;
+                var snapshot = (await Silo.Team(team.Id).Get())!;
                 taken += snapshot.Status == TeamStatus.Failed ? 0 : snapshot.Joined;
             }
             Assert.InRange(taken, 0, campaign.Draft.Quantity);
@@ -69,7 +69,7 @@ internal sealed partial class SharedStockWalk
         // wait for the campaigns' live events (each published once the product has been told), bounded.
         var settled = _products[sku].Settled(_sales, _world.Campaigns, Now);
         using var changed = new SemaphoreSlim(0);
-        var topics = _silo.Services.GetRequiredService<ILiveTopics>();
+        var topics = Silo.Services.GetRequiredService<ILiveTopics>();
         var subscriptions = _world.Campaigns.Where(c => c.Draft.Sku == sku).Select(c => topics.Subscribe($"group-buy:{c.Id}", (_, _) => changed.Release())).ToList();
         try
         {

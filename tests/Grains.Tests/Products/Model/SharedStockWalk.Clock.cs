@@ -4,7 +4,6 @@ using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Grains.Tests.GroupBuys.Model;
 using GroupBuy.Runtime;
 using GroupBuy.Runtime.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using static GroupBuy.Grains.Tests.GroupBuys.GroupBuyKit;
 
 namespace GroupBuy.Grains.Tests.Products.Model;
@@ -36,13 +35,13 @@ internal sealed partial class SharedStockWalk
     {
         // To the next instant, just before it, or a few grid steps on (crossing what falls due on the way).
         var next = NextInstant() is { } at && at - Now <= TimeSpan.FromMinutes(20) ? at - Now : (TimeSpan?)null;
-        var by = _random.Next(4) switch
+        var by = Random.Next(4) switch
         {
             0 when next is { } due => due,
             1 when next is { } due && due > Grid => due - Grid,
-            _ => Grid * _random.Next(1, 13),
+            _ => Grid * Random.Next(1, 13),
         };
-        Log($"advance {by}");
+        Note($"advance {by}");
         await AdvanceToAsync(Now + by);
     }
 
@@ -61,7 +60,7 @@ internal sealed partial class SharedStockWalk
     /// <summary>Moves the clock (by <paramref name="move"/>, the running silo's steps by default) and waits for the teams it closes.</summary>
     private async Task MoveClockAsync(DateTimeOffset to, Func<TimeSpan, Task>? move = null)
     {
-        await (move ?? (by => _silo.AdvanceByStepsAsync(by, Token)))(to - Now);
+        await (move ?? (by => Silo.AdvanceByStepsAsync(by, Token)))(to - Now);
         _world.Now = to;
         var changed = _world.ApplyClock();
         foreach (var sale in _sales)
@@ -71,52 +70,41 @@ internal sealed partial class SharedStockWalk
         _campaignClockRan |= _world.Campaigns.Any(c => c.Draft.StartsAt == to || c.Draft.EndsAt == to);
         foreach (var team in changed)
         {
-            Log($"  clock: {team}");
+            Note($"  clock: {team}");
             // A team tells its campaign (which settles the product) before it publishes its new state.
             await TeamMatchesAsync(team);
         }
     }
 
-    /// <summary>Re-reads the team until it is as the model has it, waking on each of its live events; bounded, never a sleep.</summary>
-    private async Task TeamMatchesAsync(ModelTeam team)
-    {
-        using var changed = new SemaphoreSlim(0);
-        using var subscription = _silo.Services.GetRequiredService<ILiveTopics>().Subscribe($"team:{team.Id}", (_, _) => changed.Release());
-        while (await _silo.Team(team.Id).Get() is not { } seen || (seen.Status, seen.Needed) != (team.Status, team.Needed))
-        {
-            if (!await changed.WaitAsync(TimeSpan.FromSeconds(10), Token))
-            {
-                throw new TimeoutException($"Waited in vain for {team} at {Now:HH:mm:ss}.");
-            }
-        }
-    }
+    /// <summary>Waits until the team is as the model has it.</summary>
+    private Task TeamMatchesAsync(ModelTeam team) => WaitUntilAsync($"team:{team.Id}",
+        async () => await Silo.Team(team.Id).Get() is { } seen && (seen.Status, seen.Needed) == (team.Status, team.Needed),
+        $"{team} at {Now:HH:mm:ss}");
 
     /// <summary>A crash, a graceful restart, or a stop while the clock crosses the next instant; overdue reminders then run.</summary>
     private async Task RestartAsync()
     {
-        switch (_random.Next(3))
+        switch (Random.Next(3))
         {
             case 0 when !_campaignClockRan:
-                Log("crash and restart");
-                await _silo.CrashAndRestartAsync(Token);
+                Note("crash and restart");
+                await Silo.CrashAndRestartAsync(Token);
                 break;
             case 1 when NextInstant() is { } next && next - Now <= TimeSpan.FromMinutes(20):
-                Log($"stop, advance {next - Now}, start");
+                Note($"stop, advance {next - Now}, start");
                 await MoveClockAsync(next, async by =>
                 {
-                    await _silo.StopSiloAsync(Token);
-                    _silo.Clock.Advance(by);
-                    await _silo.StartSiloAsync(Token);
-                    await _silo.AdvanceByStepsAsync(TimeSpan.Zero, Token);
+                    await RestartAfterAsync(by);
+                    await Silo.AdvanceByStepsAsync(TimeSpan.Zero, Token);
                 });
                 break;
             default:
-                Log("restart");
-                await _silo.RestartAsync(Token);
+                Note("restart");
+                await Silo.RestartAsync(Token);
                 break;
         }
         _campaignClockRan = false;
-        await _silo.AdvanceByStepsAsync(TimeSpan.Zero, Token);
+        await Silo.AdvanceByStepsAsync(TimeSpan.Zero, Token);
         await ActivateAllAsync();
         // A crash may have cut a sale's settlement off; activation settled it again.
         _unsettled.Clear();
@@ -130,7 +118,7 @@ internal sealed partial class SharedStockWalk
     {
         foreach (var sale in _sales)
         {
-            await _silo.GrainFactory.GetGrain<IFlashSaleGrain>(sale.Sale.Id).Get();
+            await Silo.GrainFactory.GetGrain<IFlashSaleGrain>(sale.Sale.Id).Get();
         }
         foreach (var team in _world.Teams)
         {
@@ -141,18 +129,18 @@ internal sealed partial class SharedStockWalk
     /// <summary>An activation goes (as idle collection would take it) and the next call brings the stored state back.</summary>
     private async Task DeactivateAsync()
     {
-        var choice = _random.Next(_sales.Count + _world.Campaigns.Count + 2);
-        IGrain grain = choice < _sales.Count ? _silo.GrainFactory.GetGrain<IFlashSaleGrain>(_sales[choice].Sale.Id)
-            : choice < _sales.Count + _world.Campaigns.Count ? _silo.Campaign(_world.Campaigns[choice - _sales.Count].Id)
+        var choice = Random.Next(_sales.Count + _world.Campaigns.Count + 2);
+        IGrain grain = choice < _sales.Count ? Silo.GrainFactory.GetGrain<IFlashSaleGrain>(_sales[choice].Sale.Id)
+            : choice < _sales.Count + _world.Campaigns.Count ? Silo.Campaign(_world.Campaigns[choice - _sales.Count].Id)
             : Product(choice % 2 == 0 ? SharedSku : OtherSku);
-        Log($"deactivate {TestCluster.IdOf(grain)}");
-        await _silo.DeactivateAsync(grain);
+        Note($"deactivate {TestCluster.IdOf(grain)}");
+        await Silo.DeactivateAsync(grain);
     }
 
     /// <summary>Past every end and pay-by time: nothing is reserved any more, and sold is what was paid.</summary>
-    private async Task FinishAsync()
+    protected override async Task FinishAsync()
     {
-        Log("finish");
+        Note("finish");
         var ends = _sales.Select(s => s.Sale.EndsAt + CommerceSilo.PaymentWindow).Concat(_world.Campaigns.Select(c => c.Draft.EndsAt)).Append(Now);
         await AdvanceToAsync(ends.Max() + Grid);
         foreach (var sku in _products.Keys)

@@ -19,17 +19,17 @@ internal sealed partial class SharedStockWalk
     {
         // Mostly a live sale, so orders are still pending at its end; now and then one scheduled or just ended.
         var live = _sales.Where(s => s.Sale.StartsAt <= Now && Now < s.Sale.EndsAt).ToList();
-        var open = live.Count > 0 && _random.Next(4) > 0 ? live : _sales.Where(s => Now < s.Sale.EndsAt + Grid * 4).ToList();
+        var open = live.Count > 0 && Random.Next(4) > 0 ? live : _sales.Where(s => Now < s.Sale.EndsAt + Grid * 4).ToList();
         if (open.Count == 0)
         {
             return;
         }
         var sale = Pick(open).Sale;
-        var shopper = Shopper(_random.Next(1, Shoppers + 1));
-        var quantity = _random.Next(1, sale.Limit + 2);
+        var shopper = Shopper(Random.Next(1, Shoppers + 1));
+        var quantity = Random.Next(1, sale.Limit + 2);
         var refusals = sale.RefusalsOf(shopper.Id, quantity, Now);
-        var result = await _silo.GrainFactory.GetGrain<IFlashSaleGrain>(sale.Id).Purchase(shopper, quantity, null);
-        Log($"purchase {sale.Id} {shopper.Id} ×{quantity} → {(result.IsSuccess ? result.Value!.Id : result.Error!.Code)}");
+        var result = await Silo.GrainFactory.GetGrain<IFlashSaleGrain>(sale.Id).Purchase(shopper, quantity, null);
+        Note($"purchase {sale.Id} {shopper.Id} ×{quantity} → {(result.IsSuccess ? result.Value!.Id : result.Error!.Code)}");
         if (refusals.Count > 0)
         {
             Assert.True(result.Error is { } error && refusals.Contains(error.Code), $"expected {string.Join(" or ", refusals)}, got {result.Value?.Id}");
@@ -48,9 +48,9 @@ internal sealed partial class SharedStockWalk
             return;
         }
         var campaign = Pick(_world.Campaigns);
-        var shopper = Shopper(_random.Next(1, Shoppers + 1));
-        var teams = campaign.Teams.Where(t => t.IsForming || _random.Next(5) == 0).ToList();
-        switch (_random.Next(3))
+        var shopper = Shopper(Random.Next(1, Shoppers + 1));
+        var teams = campaign.Teams.Where(t => t.IsForming || Random.Next(5) == 0).ToList();
+        switch (Random.Next(3))
         {
             case 0 when teams.Count > 0:
                 await JoinAsync(Pick(teams), shopper);
@@ -68,9 +68,9 @@ internal sealed partial class SharedStockWalk
     {
         var refusal = campaign.AdmitRefusal(Now, shopper.Id);
         var target = quick && refusal is null ? campaign.QuickJoinTarget(Now) : null;
-        var grain = _silo.Campaign(campaign.Id);
+        var grain = Silo.Campaign(campaign.Id);
         var result = quick ? await grain.QuickJoin(shopper) : await grain.OpenTeam(shopper);
-        Log($"{(quick ? "quick-join" : "open")} {campaign.Id} {shopper.Id} → {Outcome(result)}");
+        Note($"{(quick ? "quick-join" : "open")} {campaign.Id} {shopper.Id} → {Outcome(result)}");
         if (refusal is not null)
         {
             Assert.Equal(refusal, result.Error?.Code);
@@ -88,8 +88,8 @@ internal sealed partial class SharedStockWalk
     private async Task JoinAsync(ModelTeam team, Shopper shopper)
     {
         var refusal = _world.JoinRefusal(team, shopper.Id);
-        var result = await _silo.Team(team.Id).Join(shopper);
-        Log($"join {team.Id[..6]} of {team.Campaign.Id} {shopper.Id} → {Outcome(result)}");
+        var result = await Silo.Team(team.Id).Join(shopper);
+        Note($"join {team.Id[..6]} of {team.Campaign.Id} {shopper.Id} → {Outcome(result)}");
         if (refusal is not null)
         {
             Assert.Equal(refusal, result.Error?.Code);
@@ -116,8 +116,8 @@ internal sealed partial class SharedStockWalk
         }
         var pendingSales = saleOrders.FindAll(o => o.Order.Status == OrderStatus.PendingPayment);
         var pendingTeams = teamOrders.FindAll(o => o.Status == OrderStatus.PendingPayment);
-        var fresh = _random.Next(5) > 0;
-        if (_random.Next(2) == 0 ? saleOrders.Count > 0 : teamOrders.Count == 0)
+        var fresh = Random.Next(5) > 0;
+        if (Random.Next(2) == 0 ? saleOrders.Count > 0 : teamOrders.Count == 0)
         {
             var (sale, order) = fresh && pendingSales.Count > 0 ? Pick(pendingSales) : Pick(saleOrders);
             await PaySaleOrderAsync(sale.Id, order);
@@ -130,8 +130,8 @@ internal sealed partial class SharedStockWalk
 
     private async Task PaySaleOrderAsync(string saleId, SaleOrder order)
     {
-        var result = await _silo.GrainFactory.GetGrain<IFlashSaleGrain>(saleId).Pay(order.Id, order.ShopperId);
-        Log($"pay {order} → {(result.IsSuccess ? result.Value!.Status : result.Error!.Code)}");
+        var result = await Silo.GrainFactory.GetGrain<IFlashSaleGrain>(saleId).Pay(order.Id, order.ShopperId);
+        Note($"pay {order} → {(result.IsSuccess ? result.Value!.Status : result.Error!.Code)}");
         if (order.Status == OrderStatus.Cancelled)
         {
             Assert.Equal(ErrorCodes.OrderClosed, result.Error?.Code);
@@ -146,8 +146,8 @@ internal sealed partial class SharedStockWalk
 
     private async Task PayTeamOrderAsync(TeamOrder order)
     {
-        var result = await _silo.Team(order.Team.Id).Pay(order.Id, order.ShopperId);
-        Log($"pay {order} → {(result.IsSuccess ? result.Value!.Status : result.Error!.Code)}");
+        var result = await Silo.Team(order.Team.Id).Pay(order.Id, order.ShopperId);
+        Note($"pay {order} → {(result.IsSuccess ? result.Value!.Status : result.Error!.Code)}");
         if (order.Status is OrderStatus.Cancelled or OrderStatus.Refunded)
         {
             Assert.Equal(ErrorCodes.OrderClosed, result.Error?.Code);

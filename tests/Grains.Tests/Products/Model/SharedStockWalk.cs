@@ -4,8 +4,7 @@ using GroupBuy.Grains.Interfaces.GroupBuys;
 using GroupBuy.Grains.Interfaces.Products;
 using GroupBuy.Grains.Tests.FlashSales;
 using GroupBuy.Grains.Tests.GroupBuys.Model;
-using GroupBuy.Runtime.Testing;
-using GroupBuy.TestSupport;
+using GroupBuy.Grains.Tests.Walks;
 
 namespace GroupBuy.Grains.Tests.Products.Model;
 
@@ -16,7 +15,7 @@ namespace GroupBuy.Grains.Tests.Products.Model;
 /// <see cref="ModelSale"/>, the campaigns by <see cref="GroupBuyWorld"/>, the stock by <see cref="ModelProduct"/>.
 /// All times sit on a 30-second grid, as in the flash-sale walk, so every sale's tick runs at its own due time.
 /// </summary>
-internal sealed partial class SharedStockWalk : IAsyncDisposable
+internal sealed partial class SharedStockWalk(int seed) : ModelWalk(seed)
 {
     private const string SharedSku = "shared";
     private const string OtherSku = "other";
@@ -24,50 +23,31 @@ internal sealed partial class SharedStockWalk : IAsyncDisposable
     private const int ExactEvery = 10;
     private static readonly TimeSpan Grid = TimeSpan.FromSeconds(30);
 
-    private readonly Random _random;
-    private readonly TestCluster _silo;
-    private readonly GroupBuyWorld _world;
+    private readonly GroupBuyWorld _world = new(CommerceSilo.PaymentWindow);
     private readonly List<SaleOnProduct> _sales = [];
     private readonly Dictionary<string, ModelProduct> _products = [];
-    private readonly List<string> _log = [];
 
-    private SharedStockWalk(int seed, TestCluster silo)
+    protected override DateTimeOffset Now => _world.Now;
+
+    protected override string Timestamp => $"{Now:HH:mm:ss}";
+
+    protected override async Task SetUpAsync()
     {
-        _random = new Random(seed);
-        _silo = silo;
-        _world = new GroupBuyWorld(silo.Clock.GetUtcNow(), CommerceSilo.PaymentWindow);
+        _world.Now = Start;
+        await CreateProductAsync(SharedSku, Random.Next(20, 41));
+        await CreateProductAsync(OtherSku, Random.Next(5, 16));
     }
 
-    public int Step { get; private set; }
-
-    public string Report => string.Join('\n', _log);
-
-    private DateTimeOffset Now => _world.Now;
-
-    private static CancellationToken Token => CommerceSilo.Token;
-
-    public static async Task<SharedStockWalk> StartAsync(int seed, TempDirectory folder)
+    protected override async Task StepAsync()
     {
-        var walk = new SharedStockWalk(seed, await CommerceSilo.StartAsync(Store.Sqlite, folder));
-        await walk.CreateProductAsync(SharedSku, walk._random.Next(20, 41));
-        await walk.CreateProductAsync(OtherSku, walk._random.Next(5, 16));
-        return walk;
-    }
-
-    public async Task RunAsync(int steps)
-    {
-        for (Step = 1; Step <= steps; Step++)
-        {
-            var exact = await RandomStepAsync() || Step % ExactEvery == 0;
-            await CheckAsync(exact);
-        }
-        await FinishAsync();
+        var exact = await RandomStepAsync() || Step % ExactEvery == 0;
+        await CheckAsync(exact);
     }
 
     /// <summary>One random command; true when it asks for the exact check (the stock settled) afterwards.</summary>
     private async Task<bool> RandomStepAsync()
     {
-        var roll = _random.Next(100);
+        var roll = Random.Next(100);
         switch (roll)
         {
             case < 5: await CreateSaleAsync(); return false;
@@ -86,14 +66,14 @@ internal sealed partial class SharedStockWalk : IAsyncDisposable
     {
         (await Product(sku).Create(new ProductDraft(sku, $"item {sku}", 1_000, stock, "m1"))).Unwrap();
         _products[sku] = new ModelProduct(sku, stock);
-        Log($"product {sku}: {stock} units");
+        Note($"product {sku}: {stock} units");
     }
 
     /// <summary>Mostly the shared product; a quarter of campaigns go to the other, so two stocks move side by side.</summary>
-    private string PickSku() => _random.Next(4) == 0 ? OtherSku : SharedSku;
+    private string PickSku() => Random.Next(4) == 0 ? OtherSku : SharedSku;
 
     /// <summary>A quantity around what is free: now and then more than that, which the product must refuse.</summary>
-    private int QuantityFor(int available, int least) => Math.Max(least, _random.Next(3) == 0 ? available + _random.Next(1, 6) : _random.Next(least, Math.Max(least, available / 2) + 1));
+    private int QuantityFor(int available, int least) => Math.Max(least, Random.Next(3) == 0 ? available + Random.Next(1, 6) : Random.Next(least, Math.Max(least, available / 2) + 1));
 
     private async Task CreateSaleAsync()
     {
@@ -104,15 +84,15 @@ internal sealed partial class SharedStockWalk : IAsyncDisposable
         var sku = PickSku();
         // Creation is decided on the product's available units, which lag a payment's settlement: settle first.
         var available = (await SettleAndCheckAsync(sku)).Available;
-        var (id, quantity, limit) = ($"fs{_sales.Count + 1}", QuantityFor(available, 1), _random.Next(1, 4));
-        var startsAt = Now + Grid * _random.Next(0, 6);
-        var endsAt = startsAt + Grid * _random.Next(6, 41);
-        var result = await _silo.GrainFactory.GetGrain<IFlashSaleGrain>(id).Create(new FlashSaleDraft(sku, FlashSaleTestKit.Price, quantity, startsAt, endsAt, limit, "m1"));
-        Log($"create sale {id} on {sku}: {quantity} of {available} available, limit {limit}, {startsAt:HH:mm:ss}–{endsAt:HH:mm:ss} → {(result.IsSuccess ? "ok" : result.Error!.Code)}");
+        var (id, quantity, limit) = ($"fs{_sales.Count + 1}", QuantityFor(available, 1), Random.Next(1, 4));
+        var startsAt = Now + Grid * Random.Next(0, 6);
+        var endsAt = startsAt + Grid * Random.Next(6, 41);
+        var result = await Silo.GrainFactory.GetGrain<IFlashSaleGrain>(id).Create(new FlashSaleDraft(sku, FlashSaleTestKit.Price, quantity, startsAt, endsAt, limit, "m1"));
+        Note($"create sale {id} on {sku}: {quantity} of {available} available, limit {limit}, {startsAt:HH:mm:ss}–{endsAt:HH:mm:ss} → {(result.IsSuccess ? "ok" : result.Error!.Code)}");
         if (quantity > available)
         {
             Assert.Equal(ErrorCodes.InsufficientStock, result.Error?.Code);
-            Assert.Null(await _silo.GrainFactory.GetGrain<IFlashSaleGrain>(id).Get());
+            Assert.Null(await Silo.GrainFactory.GetGrain<IFlashSaleGrain>(id).Get());
             return;
         }
         Assert.True(result.IsSuccess, result.Error?.Detail);
@@ -127,17 +107,17 @@ internal sealed partial class SharedStockWalk : IAsyncDisposable
         }
         var sku = PickSku();
         var available = (await SettleAndCheckAsync(sku)).Available;
-        var size = _random.Next(2, 5);
+        var size = Random.Next(2, 5);
         var (id, quantity) = ($"gb{_world.Campaigns.Count + 1}", QuantityFor(available, size));
-        var startsAt = Now + Grid * _random.Next(0, 6);
-        var draft = new GroupBuyDraft(sku, 800, 500, 1_000, size, 60 * _random.Next(2, 13), quantity, startsAt, startsAt + TimeSpan.FromMinutes(_random.Next(10, 61)), "m1");
-        var result = await _silo.GrainFactory.GetGrain<IGroupBuyGrain>(id).Create(draft);
-        Log($"create campaign {id} on {sku}: size {size}, {quantity} of {available} available, window {draft.TeamWindowSeconds / 60} min, " +
+        var startsAt = Now + Grid * Random.Next(0, 6);
+        var draft = new GroupBuyDraft(sku, 800, 500, 1_000, size, 60 * Random.Next(2, 13), quantity, startsAt, startsAt + TimeSpan.FromMinutes(Random.Next(10, 61)), "m1");
+        var result = await Silo.GrainFactory.GetGrain<IGroupBuyGrain>(id).Create(draft);
+        Note($"create campaign {id} on {sku}: size {size}, {quantity} of {available} available, window {draft.TeamWindowSeconds / 60} min, " +
             $"{draft.StartsAt:HH:mm:ss}–{draft.EndsAt:HH:mm:ss} → {(result.IsSuccess ? "ok" : result.Error!.Code)}");
         if (quantity > available)
         {
             Assert.Equal(ErrorCodes.InsufficientStock, result.Error?.Code);
-            Assert.Null(await _silo.GrainFactory.GetGrain<IGroupBuyGrain>(id).Get());
+            Assert.Null(await Silo.GrainFactory.GetGrain<IGroupBuyGrain>(id).Get());
             return;
         }
         Assert.True(result.IsSuccess, result.Error?.Detail);
@@ -147,18 +127,12 @@ internal sealed partial class SharedStockWalk : IAsyncDisposable
     private async Task RestockAsync()
     {
         var sku = PickSku();
-        var quantity = _random.Next(1, 11);
+        var quantity = Random.Next(1, 11);
         var result = await Product(sku).Restock(quantity);
-        Log($"restock {sku} +{quantity} → {(result.IsSuccess ? result.Value!.Stock.ToString() : result.Error!.Code)}");
+        Note($"restock {sku} +{quantity} → {(result.IsSuccess ? result.Value!.Stock.ToString() : result.Error!.Code)}");
         Assert.True(result.IsSuccess, result.Error?.Detail);
         _products[sku].Restock(quantity);
     }
 
-    private IProductGrain Product(string sku) => _silo.GrainFactory.GetGrain<IProductGrain>(sku);
-
-    private T Pick<T>(IReadOnlyList<T> items) => items[_random.Next(items.Count)];
-
-    private void Log(string line) => _log.Add($"#{Step} {Now:HH:mm:ss} {line}");
-
-    public async ValueTask DisposeAsync() => await _silo.DisposeAsync();
+    private IProductGrain Product(string sku) => Silo.GrainFactory.GetGrain<IProductGrain>(sku);
 }
