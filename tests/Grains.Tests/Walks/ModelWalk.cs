@@ -101,6 +101,29 @@ internal abstract class ModelWalk(int seed) : IAsyncDisposable
         await Silo.StartSiloAsync(Token);
     }
 
+    /// <summary>
+    /// A restart of three kinds, drawn: a crash (when <paramref name="mayCrash"/>), a stop while
+    /// <paramref name="crossWhileDown"/> moves the clock to the next instant (when that is near), or a graceful restart.
+    /// </summary>
+    protected async Task RestartOneOfThreeWaysAsync(bool mayCrash, DateTimeOffset? nextInstant, Func<DateTimeOffset, Task> crossWhileDown)
+    {
+        switch (Random.Next(3))
+        {
+            case 0 when mayCrash:
+                Note("crash and restart");
+                await Silo.CrashAndRestartAsync(Token);
+                break;
+            case 1 when nextInstant is { } next && next - Now <= TimeSpan.FromMinutes(20):
+                Note($"stop, advance {next - Now}, start");
+                await crossWhileDown(next);
+                break;
+            default:
+                Note("restart");
+                await Silo.RestartAsync(Token);
+                break;
+        }
+    }
+
     /// <summary>Re-reads until <paramref name="done"/>, waking on each live event of the topic; bounded, never a sleep.</summary>
     protected async Task WaitUntilAsync(string topic, Func<Task<bool>> done, string what)
     {

@@ -90,21 +90,7 @@ internal sealed partial class GroupBuyWalk
     private async Task<List<ModelTeam>> RestartAsync()
     {
         List<ModelTeam> touched = [];
-        switch (Random.Next(3))
-        {
-            case 0 when !_campaignClockRan:
-                Note("crash and restart");
-                await Silo.CrashAndRestartAsync(Token);
-                break;
-            case 1 when _world.NextInstant() is { } next && next - _world.Now <= TimeSpan.FromMinutes(20):
-                Note($"stop, advance {next - _world.Now}, start");
-                touched = await MoveClockAsync(next, RestartAfterAsync);
-                break;
-            default:
-                Note("restart");
-                await Silo.RestartAsync(Token);
-                break;
-        }
+        await RestartOneOfThreeWaysAsync(mayCrash: !_campaignClockRan, _world.NextInstant(), async next => touched = await MoveClockAsync(next, RestartAfterAsync));
         _campaignClockRan = false;
         await CheckAsync([], full: true);
         return touched;

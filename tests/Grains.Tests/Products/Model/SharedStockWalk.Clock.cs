@@ -84,25 +84,11 @@ internal sealed partial class SharedStockWalk
     /// <summary>A crash, a graceful restart, or a stop while the clock crosses the next instant; overdue reminders then run.</summary>
     private async Task RestartAsync()
     {
-        switch (Random.Next(3))
+        await RestartOneOfThreeWaysAsync(mayCrash: !_campaignClockRan, NextInstant(), next => MoveClockAsync(next, async by =>
         {
-            case 0 when !_campaignClockRan:
-                Note("crash and restart");
-                await Silo.CrashAndRestartAsync(Token);
-                break;
-            case 1 when NextInstant() is { } next && next - Now <= TimeSpan.FromMinutes(20):
-                Note($"stop, advance {next - Now}, start");
-                await MoveClockAsync(next, async by =>
-                {
-                    await RestartAfterAsync(by);
-                    await Silo.AdvanceByStepsAsync(TimeSpan.Zero, Token);
-                });
-                break;
-            default:
-                Note("restart");
-                await Silo.RestartAsync(Token);
-                break;
-        }
+            await RestartAfterAsync(by);
+            await Silo.AdvanceByStepsAsync(TimeSpan.Zero, Token);
+        }));
         _campaignClockRan = false;
         await Silo.AdvanceByStepsAsync(TimeSpan.Zero, Token);
         await ActivateAllAsync();
