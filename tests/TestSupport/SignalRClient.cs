@@ -15,8 +15,12 @@ public sealed class SignalRClient : IAsyncDisposable
     private const char RecordSeparator = '\u001e';
     private readonly ClientWebSocket _socket = new();
     private readonly HttpMessageInvoker? _invoker;
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonNode?>> _pending = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<Completion>> _pending = new();
     private readonly ConcurrentDictionary<string, Channel<JsonNode>> _pushes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Channel<Arrival> _arrivals = Channel.CreateUnbounded<Arrival>();
+    /// <summary>A WebSocket takes one send at a time; invocations made concurrently queue here.</summary>
+    private readonly SemaphoreSlim _sending = new(1, 1);
+    private long _received;
     private readonly CancellationTokenSource _closing = new();
     private Task? _reading;
     private TaskCompletionSource _readingAllowed = Opened();
@@ -49,10 +53,17 @@ public sealed class SignalRClient : IAsyncDisposable
     }
 
     /// <summary>Invokes a hub method; a hub error throws <see cref="HubErrorException"/> with the server's message.</summary>
-    public async Task<JsonNode?> InvokeAsync(string target, params object?[] arguments)
+    public async Task<JsonNode?> InvokeAsync(string target, params object?[] arguments) =>
+        (await InvokeInOrderAsync(target, arguments)).Result;
+
+    /// <summary>
+    /// Invokes a hub method and answers its result with the place of its completion among everything received
+    /// (see <see cref="Arrival.Order"/>), so a test can tell which pushes came before the answer and which after.
+    /// </summary>
+    public async Task<Completion> InvokeInOrderAsync(string target, params object?[] arguments)
     {
         var id = Interlocked.Increment(ref _invocations).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var completion = _pending[id] = new TaskCompletionSource<JsonNode?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = _pending[id] = new TaskCompletionSource<Completion>(TaskCreationOptions.RunContinuationsAsynchronously);
         var message = new JsonObject
         {
             ["type"] = 1,
@@ -68,11 +79,32 @@ public sealed class SignalRClient : IAsyncDisposable
     public async Task<JsonNode?> InvokeRawAsync(string target, JsonArray arguments)
     {
         var id = Interlocked.Increment(ref _invocations).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var completion = _pending[id] = new TaskCompletionSource<JsonNode?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = _pending[id] = new TaskCompletionSource<Completion>(TaskCreationOptions.RunContinuationsAsynchronously);
         var message = new JsonObject { ["type"] = 1, ["invocationId"] = id, ["target"] = target, ["arguments"] = arguments };
         await SendAsync(message.ToJsonString(), _closing.Token);
-        return await completion.Task;
+        return (await completion.Task).Result;
     }
+
+    /// <summary>How many records have been received so far: every push and completion after this has a greater <see cref="Arrival.Order"/>.</summary>
+    public long ReceivedSoFar => Interlocked.Read(ref _received);
+
+    /// <summary>Every push already received and not yet taken by this method, in arrival order, numbered among completions too.</summary>
+    public List<Arrival> DrainArrivals()
+    {
+        var drained = new List<Arrival>();
+        while (_arrivals.Reader.TryRead(out var arrival))
+        {
+            drained.Add(arrival);
+        }
+        return drained;
+    }
+
+    /// <summary>Completes once a push is there for <see cref="DrainArrivals"/>; false once the connection has closed.</summary>
+    public async Task<bool> WaitForArrivalAsync(CancellationToken cancellationToken) =>
+        await _arrivals.Reader.WaitToReadAsync(cancellationToken);
+
+    /// <summary>Cuts the connection without a close handshake, as a phone that loses its network.</summary>
+    public void Abort() => _socket.Abort();
 
     public bool IsOpen => _socket.State == WebSocketState.Open;
 
@@ -125,6 +157,7 @@ public sealed class SignalRClient : IAsyncDisposable
         _socket.Dispose();
         _invoker?.Dispose();
         _closing.Dispose();
+        _sending.Dispose();
     }
 
     private static TaskCompletionSource Opened()
@@ -155,8 +188,18 @@ public sealed class SignalRClient : IAsyncDisposable
 
     private Channel<JsonNode> Pushes(string target) => _pushes.GetOrAdd(target, _ => Channel.CreateUnbounded<JsonNode>());
 
-    private Task SendAsync(string json, CancellationToken cancellationToken) =>
-        _socket.SendAsync(Encoding.UTF8.GetBytes(json + RecordSeparator), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+    private async Task SendAsync(string json, CancellationToken cancellationToken)
+    {
+        await _sending.WaitAsync(cancellationToken);
+        try
+        {
+            await _socket.SendAsync(Encoding.UTF8.GetBytes(json + RecordSeparator), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
 
     private async Task ReadLoopAsync()
     {
@@ -166,19 +209,23 @@ public sealed class SignalRClient : IAsyncDisposable
             while (await ReceiveRecordAsync(buffer, _closing.Token) is { } record)
             {
                 var message = JsonNode.Parse(record)!;
+                var order = Interlocked.Increment(ref _received);
                 switch (message["type"]?.GetValue<int>())
                 {
                     case 1:
-                        Pushes(message["target"]!.GetValue<string>()).Writer.TryWrite(message["arguments"]![0]!);
+                        var target = message["target"]!.GetValue<string>();
+                        var argument = message["arguments"]![0]!;
+                        Pushes(target).Writer.TryWrite(argument);
+                        _arrivals.Writer.TryWrite(new Arrival(order, target, argument.DeepClone()));
                         break;
                     case 3 when _pending.TryRemove(message["invocationId"]!.GetValue<string>(), out var completion):
                         if (message["error"] is { } error)
                         {
-                            completion.TrySetException(new HubErrorException(error.GetValue<string>()));
+                            completion.TrySetException(new HubErrorException(error.GetValue<string>(), order));
                         }
                         else
                         {
-                            completion.TrySetResult(message["result"]);
+                            completion.TrySetResult(new Completion(order, message["result"]));
                         }
                         break;
                 }
@@ -188,6 +235,7 @@ public sealed class SignalRClient : IAsyncDisposable
         {
             // Closing.
         }
+        _arrivals.Writer.TryComplete();
         foreach (var completion in _pending.Values)
         {
             completion.TrySetException(new InvalidOperationException("connection closed"));
@@ -218,4 +266,14 @@ public sealed class SignalRClient : IAsyncDisposable
     }
 }
 
-public sealed class HubErrorException(string message) : Exception(message);
+/// <summary>A hub error; <see cref="Order"/> is its place among everything the connection received.</summary>
+public sealed class HubErrorException(string message, long order = 0) : Exception(message)
+{
+    public long Order { get; } = order;
+}
+
+/// <summary>A push as received: <see cref="Order"/> numbers every record the connection received, pushes and completions alike.</summary>
+public sealed record Arrival(long Order, string Target, JsonNode Argument);
+
+/// <summary>An invocation's result and its place among everything the connection received.</summary>
+public sealed record Completion(long Order, JsonNode? Result);
