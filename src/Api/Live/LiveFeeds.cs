@@ -33,6 +33,9 @@ public sealed partial class LiveFeeds(
             {
                 feed = new TopicFeed(topic, this);
                 _feeds[topic] = feed;
+            }
+            if (feed.Subscription is null)
+            {
                 feed.Subscription = topics.Subscribe(topic, (_, snapshot) => feed.Offer(snapshot));
                 _metrics.TopicWatched();
             }
@@ -47,8 +50,27 @@ public sealed partial class LiveFeeds(
             if (_feeds.TryGetValue(topic, out var feed) && feed.Watchers.Remove(connectionId) && feed.Watchers.Count == 0)
             {
                 feed.Subscription?.Dispose();
-                _feeds.Remove(topic);
+                feed.Subscription = null;
                 _metrics.TopicUnwatched();
+                // A feed still pushing (a coalesced one waits out its window with an update due) stays the topic's
+                // feed until its pump ends: a new one made now for a watcher who comes back would push newer
+                // versions while the old one still sends its older due one to the same group, out of order.
+                if (feed.TryRetire())
+                {
+                    _feeds.Remove(topic);
+                }
+            }
+        }
+    }
+
+    /// <summary>A feed's pump has ended: a feed nobody watches any more leaves now.</summary>
+    private void PumpEnded(TopicFeed feed)
+    {
+        lock (_lock)
+        {
+            if (feed.Subscription is null && _feeds.TryGetValue(feed.Topic, out var current) && current == feed && feed.TryRetire())
+            {
+                _feeds.Remove(feed.Topic);
             }
         }
     }
@@ -75,7 +97,7 @@ public sealed partial class LiveFeeds(
         {
             lock (_lock)
             {
-                return _feeds.Count;
+                return _feeds.Values.Count(f => f.Subscription is not null);
             }
         }
     }
@@ -92,11 +114,28 @@ public sealed partial class LiveFeeds(
         private long _sentVersion;
         private long _offeredSeq;
         private bool _pumping;
+        private bool _retired;
+
+        public string Topic => topic;
 
         /// <summary>Watching connections and their users; guarded by the owner's lock.</summary>
         public Dictionary<string, string?> Watchers { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>The grain topic's subscription while anyone watches; guarded by the owner's lock.</summary>
         public IDisposable? Subscription { get; set; }
+
+        /// <summary>
+        /// Ends an idle feed for good: an update its subscription was handing over as it was disposed is dropped, not
+        /// pumped by a feed that is no longer the topic's (a watcher back by then reads it in its snapshot). False while pumping.
+        /// </summary>
+        public bool TryRetire()
+        {
+            lock (_lock)
+            {
+                _retired = !_pumping;
+                return _retired;
+            }
+        }
 
         /// <summary>Runs on the publishing grain's turn: only records the update and wakes the pump.</summary>
         public void Offer(object snapshot)
@@ -117,7 +156,7 @@ public sealed partial class LiveFeeds(
             }
             lock (_lock)
             {
-                if (update.Version <= _offeredVersion)
+                if (_retired || update.Version <= _offeredVersion)
                 {
                     return;
                 }
@@ -154,6 +193,10 @@ public sealed partial class LiveFeeds(
         {
             lock (_lock)
             {
+                if (_retired)
+                {
+                    return;
+                }
                 _messages.Enqueue(item);
                 if (_pumping)
                 {
@@ -181,7 +224,7 @@ public sealed partial class LiveFeeds(
                     if (!_messages.TryDequeue(out item) && (next = NextProgress()) is null)
                     {
                         _pumping = false;
-                        return;
+                        break;
                     }
                 }
                 try
@@ -211,6 +254,7 @@ public sealed partial class LiveFeeds(
                     await Task.Delay(CoalescingInterval, owner._time);
                 }
             }
+            owner.PumpEnded(this);
         }
 
         /// <summary>
