@@ -1,0 +1,193 @@
+using System.Text.Json.Nodes;
+
+namespace GroupBuy.Api.Tests.IdempotencyWalk;
+
+/// <summary>Every answer against the models, and the totals read back over HTTP against the shop model.</summary>
+internal sealed partial class IdempotencyWalk
+{
+    private static readonly string[] SeatRefusals = ["team_full", "already_member", "team_closed", "ended", "sold_out"];
+
+    private async Task SendAsync(Write write)
+    {
+        var now = server.Now;
+        var verdict = _keys.Judge(write, now);
+        var answer = await AnswerAsync(write);
+        Note($"{write} → {answer}");
+        _sent.Add(write);
+        CheckAnswer(write, verdict, answer, now);
+    }
+
+    private void CheckAnswer(Write write, KeyVerdict verdict, Answer answer, DateTimeOffset now)
+    {
+        var tally = $"{verdict.GetType().Name} {answer.Status}{(answer.Code is null ? "" : " " + answer.Code)}";
+        _tallies[tally] = _tallies.GetValueOrDefault(tally) + 1;
+        switch (verdict)
+        {
+            case KeyVerdict.Replay replay:
+                Expect(answer.Repeats(replay.First), $"{write} must replay its first answer {replay.First} {replay.First.Body}, got {answer} {answer.Body}");
+                break;
+            case KeyVerdict.Conflict:
+                ExpectCode(write, answer, 409, "conflict");
+                break;
+            case KeyVerdict.Full full:
+                ExpectCode(write, answer, 429, "rate_limited");
+                Expect(answer.RetryAfter == full.RetryAfter, $"{write}: Retry-After {answer.RetryAfter}, expected {full.RetryAfter} (when the oldest key expires)");
+                break;
+            case KeyVerdict.Malformed:
+                ExpectCode(write, answer, 400, "validation");
+                break;
+            default:
+                Ran(write, answer, now);
+                _keys.Answered(write, now, answer);
+                break;
+        }
+    }
+
+    /// <summary>A write that ran on its merits: its answer is what the shop model says, and its effect goes into the model.</summary>
+    private void Ran(Write write, Answer answer, DateTimeOffset now)
+    {
+        switch (write.Kind)
+        {
+            case WriteKind.Purchase:
+                RanPurchase(write, answer, now);
+                break;
+            case WriteKind.Pay:
+                RanPay(write, answer, now);
+                break;
+            case WriteKind.Restock:
+                if (write.Quantity < 1)
+                {
+                    ExpectCode(write, answer, 400, "validation");
+                    break;
+                }
+                ExpectCode(write, answer, 200, null);
+                _shop.StockAvailable += write.Quantity;
+                Expect(answer.Json["stock"]!["available"]!.GetValue<int>() == _shop.StockAvailable, $"{write}: stock {answer.Body}, expected {_shop.StockAvailable} available");
+                break;
+            case WriteKind.CreateProduct:
+                if (write.Quantity < 0)
+                {
+                    ExpectCode(write, answer, 400, "validation");
+                }
+                else if (!_shop.Skus.Add(write.Target))
+                {
+                    ExpectCode(write, answer, 409, "conflict");
+                }
+                else
+                {
+                    ExpectCode(write, answer, 201, null);
+                }
+                break;
+            default:
+                RanSeat(write, answer);
+                break;
+        }
+    }
+
+    private void RanPurchase(Write write, Answer answer, DateTimeOffset now)
+    {
+        if (write.Quantity >= 1 && _shop.ByKey(write.Caller, write.Key) is { } placed)
+        {
+            // The sale keeps each order's key for good: the key's order again, even once the key's answer has expired.
+            ExpectCode(write, answer, 201, null);
+            Expect(answer.Json["id"]!.GetValue<string>() == placed.Id, $"{write}: the sale placed {placed.Id} under this key, answered {answer.Body}");
+            return;
+        }
+        var (status, code) = _shop.Purchase(write.Caller, write.Quantity, now);
+        ExpectCode(write, answer, status, code);
+        if (status != 201)
+        {
+            return;
+        }
+        var order = answer.Json;
+        var id = order["id"]!.GetValue<string>();
+        var payBy = order["payBy"]!.GetValue<DateTimeOffset>();
+        Expect(order["quantity"]!.GetValue<int>() == write.Quantity && order["amount"]!.GetValue<long>() == write.Quantity * SalePrice
+            && order["status"]!.GetValue<string>() == "pending_payment" && payBy == now + PaymentWindow && !_shop.Orders.ContainsKey(id),
+            $"{write}: a new order of {write.Quantity} payable by {now + PaymentWindow} expected, got {answer.Body}");
+        _shop.Orders[id] = new WalkOrder(id, write.Caller, flashSale: true, write.Quantity, payBy, write.Key);
+    }
+
+    private void RanPay(Write write, Answer answer, DateTimeOffset now)
+    {
+        var order = _shop.Orders[write.Target];
+        if (order.Owner != write.Caller)
+        {
+            ExpectCode(write, answer, 404, "not_found");
+        }
+        else if (order.IsClosed(now) || (order.MayBeRefunded(now) && answer.Code == "order_closed"))
+        {
+            ExpectCode(write, answer, 409, "order_closed");
+        }
+        else
+        {
+            ExpectCode(write, answer, 200, null);
+            Expect(answer.Json["id"]!.GetValue<string>() == order.Id && answer.Json["status"]!.GetValue<string>() is "paid" or "confirmed",
+                $"{write}: the order paid expected, got {answer.Body}");
+            order.Paid = true;
+        }
+    }
+
+    private void RanSeat(Write write, Answer answer)
+    {
+        if (answer.Status != 201)
+        {
+            Expect(answer.Status is 409 or 422 && SeatRefusals.Contains(answer.Code), $"{write}: answered {answer} {answer.Body}, not a seat or a refusal the contract names");
+            return;
+        }
+        var order = answer.Json["order"]!;
+        var team = answer.Json["team"]!;
+        var id = order["id"]!.GetValue<string>();
+        Expect(!_shop.Orders.ContainsKey(id) && order["status"]!.GetValue<string>() == "pending_payment"
+            && team["joined"]!.GetValue<int>() <= team["size"]!.GetValue<int>(), $"{write}: a new seat expected, got {answer.Body}");
+        _shop.Orders[id] = new WalkOrder(
+            id, write.Caller, flashSale: false, 1, order["payBy"]!.GetValue<DateTimeOffset>(), write.Key, team["expiresAt"]!.GetValue<DateTimeOffset>());
+        var teamId = team["id"]!.GetValue<string>();
+        if (!_shop.Teams.Contains(teamId))
+        {
+            _shop.Teams.Add(teamId);
+        }
+    }
+
+    private static void ExpectCode(Write write, Answer answer, int status, string? code) =>
+        Expect(answer.Status == status && answer.Code == code, $"{write}: expected {status} {code}, got {answer} {answer.Body}");
+
+    /// <summary>The sale's units add up and match the model; the restocked product's stock; every shopper's orders are exactly those acknowledged.</summary>
+    private async Task CheckTotalsAsync()
+    {
+        var now = server.Now;
+        var sale = await ReadAsync(Merchant, $"/api/flash-sales/{_sale}");
+        var (sold, reserved, remaining) = (sale["sold"]!.GetValue<int>(), sale["reserved"]!.GetValue<int>(), sale["remaining"]!.GetValue<int>());
+        var (least, most) = _shop.Reserved(now);
+        Expect(sold + reserved + remaining == SaleQuantity && sold == _shop.Sold && reserved >= least && reserved <= most,
+            $"sale reads sold {sold}, reserved {reserved}, remaining {remaining}; the model has {_shop.Sold} sold and {least}–{most} reserved of {SaleQuantity}");
+        var product = await ReadAsync(Merchant, $"/api/products/{StockSku}");
+        Expect(product["stock"]!["available"]!.GetValue<int>() == _shop.StockAvailable, $"{StockSku} reads {product["stock"]}, the model has {_shop.StockAvailable} available");
+        foreach (var shopper in Shoppers)
+        {
+            var listed = (await ReadAsync(shopper, "/api/me/orders")).AsArray().ToDictionary(o => o!["id"]!.GetValue<string>(), o => o!["status"]!.GetValue<string>());
+            var acknowledged = _shop.Orders.Values.Where(o => o.Owner == shopper).ToList();
+            Expect(listed.Count == acknowledged.Count && acknowledged.All(o => listed.ContainsKey(o.Id)),
+                $"{shopper} lists orders {string.Join(", ", listed.Keys)}; acknowledged were {string.Join(", ", acknowledged.Select(o => o.Id))}");
+            foreach (var order in acknowledged.Where(o => o.FlashSale))
+            {
+                var expected = order.Paid ? ["paid"] : now < order.PayBy ? ["pending_payment"] : new[] { "pending_payment", "cancelled" };
+                Expect(expected.Contains(listed[order.Id]), $"{shopper}'s order {order.Id} reads {listed[order.Id]}, expected {string.Join(" or ", expected)}");
+            }
+        }
+        foreach (var team in _shop.Teams)
+        {
+            var read = await ReadAsync(Merchant, $"/api/teams/{team}");
+            Expect(read["joined"]!.GetValue<int>() <= read["size"]!.GetValue<int>(), $"team {team} is over-filled: {read.ToJsonString()}");
+        }
+        Note($"totals: sale sold {sold}, reserved {reserved}, remaining {remaining}; {StockSku} {_shop.StockAvailable}; {_shop.Orders.Count} orders");
+    }
+
+    private async Task<JsonNode> ReadAsync(string caller, string path)
+    {
+        using var patience = Patience();
+        using var response = await server.Client(caller).GetAsync(path, patience.Token);
+        var answer = await Answer.ReadAsync(response);
+        return answer.Status == 200 ? answer.Json : throw new WalkFailure($"GET {path} answered {answer}: {answer.Body}");
+    }
+}

@@ -1,0 +1,194 @@
+namespace GroupBuy.Api.Tests.IdempotencyWalk;
+
+/// <summary>The walk's steps: the writes it draws, and the ways it retries, races and ages them.</summary>
+internal sealed partial class IdempotencyWalk
+{
+    private Write Purchase(string shopper, string? key = null, int? quantity = null)
+    {
+        var units = quantity ?? (_random.Next(20) == 0 ? 0 : _random.Next(1, 4));
+        return new Write(shopper, WriteKind.Purchase, $"/api/flash-sales/{_sale}/purchases", $"{{\"quantity\":{units}}}", key ?? PickKey(), units);
+    }
+
+    private Write Restock(string? key = null, int? quantity = null)
+    {
+        var units = quantity ?? (_random.Next(6) == 0 ? 0 : _random.Next(1, 5));
+        return new Write(Merchant, WriteKind.Restock, $"/api/products/{StockSku}/restock", $"{{\"quantity\":{units}}}", key ?? PickKey(), units);
+    }
+
+    /// <summary>A product from a small pool of skus, so some already exist; a negative stock is invalid.</summary>
+    private Write CreateProduct()
+    {
+        var sku = $"p{_random.Next(5)}";
+        var stock = _random.Next(8) == 0 ? -1 : 10;
+        return new Write(Merchant, WriteKind.CreateProduct, "/api/products", $"{{\"sku\":\"{sku}\",\"name\":\"Tea\",\"price\":100,\"stock\":{stock}}}", PickKey(), stock, sku);
+    }
+
+    private Write Seat(string shopper)
+    {
+        var roll = _random.Next(3);
+        if (roll == 0 && _shop.Teams.Count > 0)
+        {
+            var team = Pick(_shop.Teams);
+            return new Write(shopper, WriteKind.JoinTeam, $"/api/teams/{team}/members", null, PickKey(), Target: team);
+        }
+        return roll == 1
+            ? new Write(shopper, WriteKind.OpenTeam, $"/api/group-buys/{_groupBuy}/teams", null, PickKey())
+            : new Write(shopper, WriteKind.QuickJoin, $"/api/group-buys/{_groupBuy}/quick-join", null, PickKey());
+    }
+
+    /// <summary>Mostly the caller's own order; sometimes another's, which is not found for this caller.</summary>
+    private Write? Pay(string? key = null)
+    {
+        if (_shop.Orders.Count == 0)
+        {
+            return null;
+        }
+        var order = Pick(_shop.Orders.Values.ToList());
+        var payer = _random.Next(5) == 0 ? PickShopper() : order.Owner;
+        return new Write(payer, WriteKind.Pay, $"/api/orders/{order.Id}/pay", null, key ?? PickKey(), Target: order.Id);
+    }
+
+    private Task PayAsync() => Pay() is { } pay ? SendAsync(pay) : SendAsync(Purchase(PickShopper()));
+
+    /// <summary>A write sent before, sent again as it was: a replay while its key lives, a fresh request after.</summary>
+    private Task RetryEarlierAsync()
+    {
+        var keyed = _sent.Where(w => w.Key is not null).ToList();
+        return keyed.Count == 0 ? SendAsync(Purchase(PickShopper(), FreshKey())) : SendAsync(Pick(keyed));
+    }
+
+    /// <summary>An earlier key with another body: a conflict while it lives, changing nothing.</summary>
+    private Task ReuseKeyForAnotherBodyAsync()
+    {
+        var reusable = _sent.Where(w => w.Key is not null && w.Kind is WriteKind.Purchase or WriteKind.Restock).ToList();
+        if (reusable.Count == 0)
+        {
+            return SendAsync(Restock(FreshKey()));
+        }
+        var earlier = Pick(reusable);
+        var units = earlier.Quantity + _random.Next(1, 3);
+        return SendAsync(earlier.Kind == WriteKind.Purchase ? Purchase(earlier.Caller, earlier.Key, units) : Restock(earlier.Key, units));
+    }
+
+    /// <summary>One keyed write sent several times at once: one effect, and every answer the same once the first is kept.</summary>
+    private async Task SendTogetherAsync()
+    {
+        var key = _random.Next(3) == 0 && _sent.Count > 0 ? Pick(_sent).Key ?? FreshKey() : FreshKey();
+        var write = _random.Next(4) switch
+        {
+            0 => Purchase(PickShopper(), key),
+            1 => Pay(key) ?? Restock(key),
+            2 => Restock(key),
+            _ => Seat(PickShopper()).WithKey(key),
+        };
+        var copies = Enumerable.Repeat(write, _random.Next(2, 5)).ToList();
+        var now = server.Now;
+        var verdict = _keys.Judge(write, now);
+        var answers = await Task.WhenAll(copies.Select(AnswerAsync));
+        Note($"{copies.Count} at once: {write} → {string.Join(", ", answers.Select(a => a.ToString()))}");
+        _sent.Add(write);
+        if (verdict is not KeyVerdict.Fresh)
+        {
+            foreach (var answer in answers)
+            {
+                CheckAnswer(write, verdict, answer, now);
+            }
+            return;
+        }
+        var first = answers[0];
+        CheckAnswer(write, verdict, first, now);
+        foreach (var answer in answers.Skip(1))
+        {
+            Expect(first.IsKept ? answer.Repeats(first) : (answer.Status, answer.Code) == (first.Status, first.Code),
+                $"copies of one keyed write answered differently: {first} {first.Body} and {answer} {answer.Body}");
+        }
+    }
+
+    /// <summary>One new key with different bodies at once: exactly one runs, the others are refused as a conflict.</summary>
+    private async Task SendDifferentBodiesTogetherAsync()
+    {
+        var key = FreshKey();
+        var shopper = PickShopper();
+        var writes = _random.Next(2) == 0
+            ? [Purchase(shopper, key, 1), Purchase(shopper, key, 2), Purchase(shopper, key, 3)]
+            : new[] { Restock(key, 1), Restock(key, 2), Restock(key, 3) }.ToList();
+        var now = server.Now;
+        var verdicts = writes.Select(w => _keys.Judge(w, now)).ToList();
+        var answers = await Task.WhenAll(writes.Select(AnswerAsync));
+        Note($"different bodies at once under {key}: {string.Join(", ", writes.Zip(answers, (w, a) => $"{w.Body} → {a}"))}");
+        _sent.AddRange(writes);
+        if (verdicts[0] is not KeyVerdict.Fresh)
+        {
+            for (var i = 0; i < writes.Count; i++)
+            {
+                CheckAnswer(writes[i], verdicts[i], answers[i], now);
+            }
+            return;
+        }
+        var winners = Enumerable.Range(0, writes.Count).Where(i => answers[i].Code != "conflict").ToList();
+        Expect(winners.Count == 1, $"{winners.Count} of the bodies sent at once under one key ran; exactly one must");
+        CheckAnswer(writes[winners[0]], verdicts[winners[0]], answers[winners[0]], now);
+        foreach (var loser in Enumerable.Range(0, writes.Count).Except(winners))
+        {
+            Expect(answers[loser].Status == 409, $"{writes[loser]} lost to another body but answered {answers[loser]}");
+        }
+    }
+
+    /// <summary>The merchant takes new keys until its limit refuses one, then retries a live key, which still replays.</summary>
+    private async Task FillKeysAsync()
+    {
+        for (var i = 0; i <= WalkServer.MaxKeysPerCaller; i++)
+        {
+            var write = Restock(FreshKey(), _random.Next(1, 3));
+            var verdict = _keys.Judge(write, server.Now);
+            await SendAsync(write);
+            if (verdict is KeyVerdict.Full)
+            {
+                break;
+            }
+        }
+        if (_sent.LastOrDefault(w => w.Caller == Merchant && w.Key is not null && _keys.Judge(w, server.Now) is KeyVerdict.Replay) is { } live)
+        {
+            await SendAsync(live);
+        }
+    }
+
+    /// <summary>A refused write retried under its key: a <c>validation</c> refusal leaves the key free; a business refusal is the key's answer.</summary>
+    private async Task RefuseThenCorrectAsync()
+    {
+        var key = FreshKey();
+        var shopper = PickShopper();
+        if (_random.Next(2) == 0)
+        {
+            await SendAsync(Purchase(shopper, key, 0));
+            await SendAsync(Purchase(shopper, key, 1));
+            return;
+        }
+        await SendAsync(Purchase(shopper, key, PerUserLimit + 1));
+        await SendAsync(Purchase(shopper, key, PerUserLimit + 1));
+    }
+
+    private async Task AdvanceAsync(TimeSpan by)
+    {
+        server.Clock.Advance(by);
+        Note($"clock +{by}");
+        if (by >= TimeSpan.FromHours(1))
+        {
+            await server.SignInAgainAsync();
+        }
+        await CheckTotalsAsync();
+    }
+
+    /// <summary>A new server on the same database and clock; the keys acknowledged before must still replay.</summary>
+    private async Task RestartAsync()
+    {
+        await server.RestartAsync();
+        Note("restarted on the same database");
+        await CheckTotalsAsync();
+        var keyed = _sent.Where(w => w.Key is not null).ToList();
+        for (var i = 0; i < Math.Min(3, keyed.Count); i++)
+        {
+            await SendAsync(Pick(keyed));
+        }
+    }
+}

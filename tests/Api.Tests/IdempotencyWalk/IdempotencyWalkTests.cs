@@ -1,0 +1,29 @@
+namespace GroupBuy.Api.Tests.IdempotencyWalk;
+
+/// <summary>
+/// Model-based: a seeded random walk of keyed writes over the real API (see <see cref="IdempotencyWalk"/>), each
+/// seed on a server, SQLite file and manual clock of its own. A failure names the seed and prints the walk's log.
+/// </summary>
+public sealed class IdempotencyWalkTests
+{
+    private const int Steps = 120;
+
+    public static TheoryData<int> Seeds { get; } = [1, 2, 3, 4];
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public async Task A_random_walk_of_keyed_writes_keeps_every_answer_to_the_idempotency_contract(int seed)
+    {
+        await using var server = new WalkServer();
+        var walk = new IdempotencyWalk(server, seed);
+        try
+        {
+            await walk.RunAsync(Steps);
+        }
+        catch (Exception exception)
+        {
+            throw new Xunit.Sdk.XunitException(
+                $"Seed {seed} failed at the last step below: {exception.Message}{Environment.NewLine}{string.Join(Environment.NewLine, walk.Log)}", exception);
+        }
+    }
+}
