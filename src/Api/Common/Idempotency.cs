@@ -9,6 +9,7 @@ using GroupBuy.Grains.Interfaces.Requests;
 using GroupBuy.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.Options;
 
 namespace GroupBuy.Api.Common;
@@ -46,7 +47,7 @@ public static class Idempotency
             return Problems.Of(ErrorCodes.Validation, $"'{Header}' must be 1–128 visible ASCII characters.");
         }
         var json = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        var scope = $"{http.Request.Method} {http.Request.Path}:{key}";
+        var scope = $"{http.Request.Method} {RouteOf(http)}:{key}";
         var fingerprint = Fingerprint(context, json);
         var running = http.RequestServices.GetRequiredService<RunningWrites>();
         // Only the same request waits for its twin; a different body under the key goes on to be refused by the store.
@@ -145,6 +146,35 @@ public static class Idempotency
         return first.Body is null
             ? Results.StatusCode(first.Status)
             : Results.Text(first.Body, first.ContentType, Encoding.UTF8, first.Status);
+    }
+
+    /// <summary>
+    /// The path as the endpoint's route names it: its pattern with this request's route values. A retry that spells the
+    /// path differently (the case of a literal segment, a trailing slash) reaches the same handler, so it must meet the
+    /// same key rather than run the write again; a path spelled as the route is reads exactly as the raw path did.
+    /// </summary>
+    private static string RouteOf(HttpContext http)
+    {
+        if (http.GetEndpoint() is not RouteEndpoint { RoutePattern: var pattern })
+        {
+            return http.Request.Path.ToString();
+        }
+        var path = new StringBuilder();
+        foreach (var segment in pattern.PathSegments)
+        {
+            var text = string.Concat(segment.Parts.Select(part => part switch
+            {
+                RoutePatternLiteralPart literal => literal.Content,
+                RoutePatternSeparatorPart separator => separator.Content,
+                RoutePatternParameterPart parameter => Convert.ToString(http.Request.RouteValues[parameter.Name], CultureInfo.InvariantCulture),
+                _ => null,
+            }));
+            if (text.Length > 0)
+            {
+                path.Append('/').Append(text);
+            }
+        }
+        return path.Length == 0 ? "/" : path.ToString();
     }
 
     /// <summary>The request as the handler sees it: its bound arguments other than services and the caller.</summary>
