@@ -78,8 +78,39 @@ internal sealed partial class IdempotencyWalk
                     ExpectCode(write, answer, 201, null);
                 }
                 break;
+            case WriteKind.PostMessage or WriteKind.JoinGroup or WriteKind.LeaveGroup:
+                RanChat(write, answer);
+                break;
             default:
                 RanSeat(write, answer);
+                break;
+        }
+    }
+
+    private void RanChat(Write write, Answer answer)
+    {
+        var member = _shop.GroupMembers.Contains(write.Caller);
+        switch (write.Kind)
+        {
+            case WriteKind.JoinGroup:
+                ExpectCode(write, answer, member ? 200 : 201, null);
+                _shop.GroupMembers.Add(write.Caller);
+                break;
+            case WriteKind.LeaveGroup:
+                ExpectCode(write, answer, member ? 204 : 403, member ? null : "not_member");
+                _shop.GroupMembers.Remove(write.Caller);
+                break;
+            case var _ when write.Body!.Contains("\" \"", StringComparison.Ordinal):
+                ExpectCode(write, answer, 400, "validation");
+                break;
+            case var _ when !member:
+                ExpectCode(write, answer, 403, "not_member");
+                break;
+            default:
+                ExpectCode(write, answer, 201, null);
+                _shop.Messages++;
+                Expect(answer.Json["seq"]!.GetValue<long>() == _shop.Messages && answer.Json["author"]!.GetValue<string>() == write.Caller,
+                    $"{write}: message {_shop.Messages} by {write.Caller} expected, got {answer.Body}");
                 break;
         }
     }
@@ -175,6 +206,9 @@ internal sealed partial class IdempotencyWalk
                 Expect(expected.Contains(listed[order.Id]), $"{shopper}'s order {order.Id} reads {listed[order.Id]}, expected {string.Join(" or ", expected)}");
             }
         }
+        var group = await ReadAsync(Shoppers[0], $"/api/groups/{_group}");
+        Expect(group["lastSeq"]!.GetValue<long>() == _shop.Messages && group["memberCount"]!.GetValue<int>() == _shop.GroupMembers.Count,
+            $"group reads {group.ToJsonString()}; the model has {_shop.Messages} messages and {_shop.GroupMembers.Count} members");
         foreach (var team in _shop.Teams)
         {
             var read = await ReadAsync(Merchant, $"/api/teams/{team}");

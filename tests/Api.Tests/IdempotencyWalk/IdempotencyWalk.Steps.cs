@@ -36,6 +36,20 @@ internal sealed partial class IdempotencyWalk
             : new Write(shopper, WriteKind.QuickJoin, $"/api/group-buys/{_groupBuy}/quick-join", null, PickKey());
     }
 
+    /// <summary>A message in the group (a blank one is invalid), or a shopper other than its leader joining or leaving it.</summary>
+    private Write Chat(string shopper)
+    {
+        var messages = $"/api/groups/{_group}/messages";
+        return _random.Next(10) switch
+        {
+            < 6 => new Write(shopper, WriteKind.PostMessage, messages, $"{{\"text\":\"hello {_random.Next(3)}\"}}", PickKey()),
+            6 => new Write(shopper, WriteKind.PostMessage, messages, "{\"text\":\" \"}", PickKey()),
+            _ when shopper == Shoppers[0] => Chat(Shoppers[1]),
+            < 9 => new Write(shopper, WriteKind.JoinGroup, $"/api/groups/{_group}/members", null, PickKey()),
+            _ => new Write(shopper, WriteKind.LeaveGroup, $"/api/groups/{_group}/members/me", null, PickKey()) { Method = HttpMethod.Delete },
+        };
+    }
+
     /// <summary>Mostly the caller's own order; sometimes another's, which is not found for this caller.</summary>
     private Write? Pay(string? key = null)
     {
@@ -50,11 +64,21 @@ internal sealed partial class IdempotencyWalk
 
     private Task PayAsync() => Pay() is { } pay ? SendAsync(pay) : SendAsync(Purchase(PickShopper()));
 
-    /// <summary>A write sent before, sent again as it was: a replay while its key lives, a fresh request after.</summary>
+    /// <summary>A write sent before, sent again as it was (its path sometimes spelled differently): a replay while its key lives, a fresh request after.</summary>
     private Task RetryEarlierAsync()
     {
         var keyed = _sent.Where(w => w.Key is not null).ToList();
-        return keyed.Count == 0 ? SendAsync(Purchase(PickShopper(), FreshKey())) : SendAsync(Pick(keyed));
+        if (keyed.Count == 0)
+        {
+            return SendAsync(Purchase(PickShopper(), FreshKey()));
+        }
+        var earlier = Pick(keyed);
+        return SendAsync(_random.Next(4) switch
+        {
+            0 => earlier with { SpelledPath = "/API" + earlier.Path["/api".Length..] },
+            1 => earlier with { SpelledPath = earlier.Path + "/" },
+            _ => earlier with { SpelledPath = null },
+        });
     }
 
     /// <summary>An earlier key with another body: a conflict while it lives, changing nothing.</summary>
@@ -74,11 +98,12 @@ internal sealed partial class IdempotencyWalk
     private async Task SendTogetherAsync()
     {
         var key = _random.Next(3) == 0 && _sent.Count > 0 ? Pick(_sent).Key ?? FreshKey() : FreshKey();
-        var write = _random.Next(4) switch
+        var write = _random.Next(5) switch
         {
             0 => Purchase(PickShopper(), key),
             1 => Pay(key) ?? Restock(key),
             2 => Restock(key),
+            3 => Chat(PickShopper()).WithKey(key),
             _ => Seat(PickShopper()).WithKey(key),
         };
         var copies = Enumerable.Repeat(write, _random.Next(2, 5)).ToList();
@@ -126,7 +151,7 @@ internal sealed partial class IdempotencyWalk
             return;
         }
         var winners = Enumerable.Range(0, writes.Count).Where(i => answers[i].Code != "conflict").ToList();
-        Expect(winners.Count == 1, $"{winners.Count} of the bodies sent at once under one key ran; exactly one must");
+        Expect(winners.Count == 1, $"{winners.Count} of the bodies sent at once under one key ran ({string.Join(", ", answers.Select(a => a.ToString()))}); exactly one must");
         CheckAnswer(writes[winners[0]], verdicts[winners[0]], answers[winners[0]], now);
         foreach (var loser in Enumerable.Range(0, writes.Count).Except(winners))
         {

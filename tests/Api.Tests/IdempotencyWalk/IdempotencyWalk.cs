@@ -34,6 +34,7 @@ internal sealed partial class IdempotencyWalk(WalkServer server, int seed)
     private ShopModel _shop = null!;
     private string _sale = "";
     private string _groupBuy = "";
+    private string _group = "";
     private int _step;
     private int _freshKeys;
 
@@ -52,19 +53,20 @@ internal sealed partial class IdempotencyWalk(WalkServer server, int seed)
             var roll = _random.Next(100);
             await (roll switch
             {
-                < 20 => SendAsync(Purchase(PickShopper())),
-                < 30 => PayAsync(),
-                < 35 => SendAsync(Restock()),
-                < 40 => SendAsync(CreateProduct()),
-                < 50 => SendAsync(Seat(PickShopper())),
-                < 63 => RetryEarlierAsync(),
-                < 68 => ReuseKeyForAnotherBodyAsync(),
-                < 75 => SendTogetherAsync(),
-                < 79 => SendDifferentBodiesTogetherAsync(),
-                < 82 => FillKeysAsync(),
-                < 85 => RefuseThenCorrectAsync(),
-                < 91 => AdvanceAsync(PaymentWindow + TimeSpan.FromSeconds(_random.Next(1, 90))),
-                < 94 => AdvanceAsync(KeyBook.Retention + TimeSpan.FromMinutes(_random.Next(1, 30))),
+                < 18 => SendAsync(Purchase(PickShopper())),
+                < 27 => PayAsync(),
+                < 32 => SendAsync(Restock()),
+                < 36 => SendAsync(CreateProduct()),
+                < 44 => SendAsync(Seat(PickShopper())),
+                < 50 => SendAsync(Chat(PickShopper())),
+                < 62 => RetryEarlierAsync(),
+                < 67 => ReuseKeyForAnotherBodyAsync(),
+                < 74 => SendTogetherAsync(),
+                < 78 => SendDifferentBodiesTogetherAsync(),
+                < 81 => FillKeysAsync(),
+                < 84 => RefuseThenCorrectAsync(),
+                < 90 => AdvanceAsync(PaymentWindow + TimeSpan.FromSeconds(_random.Next(1, 90))),
+                < 93 => AdvanceAsync(KeyBook.Retention + TimeSpan.FromMinutes(_random.Next(1, 30))),
                 _ => RestartAsync(),
             });
             if (_step % 4 == 0)
@@ -100,7 +102,9 @@ internal sealed partial class IdempotencyWalk(WalkServer server, int seed)
         }))["id"]!.GetValue<string>();
         _shop = new ShopModel(SaleQuantity, PerUserLimit, SalePrice, endsAt) { StockAvailable = 5 };
         _shop.Skus.UnionWith([SaleSku, StockSku, TeamSku]);
-        Note($"seed {seed}: sale {_sale} of {SaleQuantity} (limit {PerUserLimit} a shopper), group buy {_groupBuy}, {StockSku} at 5");
+        _group = (await CreatedAsync(server.Client(Shoppers[0]), "/api/groups", new { name = "Neighbours" }))["id"]!.GetValue<string>();
+        _shop.GroupMembers.Add(Shoppers[0]);
+        Note($"seed {seed}: sale {_sale} of {SaleQuantity} (limit {PerUserLimit} a shopper), group buy {_groupBuy}, {StockSku} at 5, group {_group} led by {Shoppers[0]}");
     }
 
     private static async Task<JsonNode> CreatedAsync(HttpClient client, string path, object body)

@@ -25,7 +25,7 @@ internal sealed class WalkOrder(string id, string owner, bool flashSale, int qua
     public bool Holds(DateTimeOffset now) => Paid || now < PayBy;
 }
 
-/// <summary>The plain model of the shop: one flash sale, one product being restocked, the skus created, every order.</summary>
+/// <summary>The plain model of the shop: one flash sale, one product being restocked, the skus created, every order, one group chat.</summary>
 internal sealed class ShopModel(int saleQuantity, int perUserLimit, int salePrice, DateTimeOffset saleEndsAt)
 {
     public int SaleQuantity { get; } = saleQuantity;
@@ -36,6 +36,8 @@ internal sealed class ShopModel(int saleQuantity, int perUserLimit, int salePric
     public HashSet<string> Skus { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, WalkOrder> Orders { get; } = new(StringComparer.Ordinal);
     public List<string> Teams { get; } = [];
+    public HashSet<string> GroupMembers { get; } = new(StringComparer.Ordinal);
+    public long Messages { get; set; }
 
     public IEnumerable<WalkOrder> SaleOrders => Orders.Values.Where(o => o.FlashSale);
 

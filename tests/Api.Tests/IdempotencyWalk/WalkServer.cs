@@ -10,7 +10,7 @@ namespace GroupBuy.Api.Tests.IdempotencyWalk;
 internal sealed class WalkServer : IAsyncDisposable
 {
     /// <summary>Low, so the walk reaches it; a day's keys are many more.</summary>
-    public const int MaxKeysPerCaller = 10;
+    public const int MaxKeysPerCaller = 12;
 
     private readonly TempDirectory _data = new();
     private readonly Dictionary<string, (string Role, HttpClient Client)> _callers = new(StringComparer.Ordinal);
@@ -70,6 +70,7 @@ internal sealed class WalkServer : IAsyncDisposable
         factory.Settings["Idempotency:MaxKeysPerCaller"] = MaxKeysPerCaller.ToString(System.Globalization.CultureInfo.InvariantCulture);
         factory.Settings["RateLimits:PerShopperBurst"] = "100000";
         factory.Settings["RateLimits:PerShopperPerPeriod"] = "100000";
+        factory.Settings["RateLimits:ChatBurst"] = "100000";
         factory.Settings["Logging:LogLevel:Default"] = "Warning";
         // A day's jump of the clock also passes the timeout of each reminder call it fires on the way; they are retried.
         factory.Settings["Logging:LogLevel:GroupBuy.Runtime.GrainRuntime"] = "Error";

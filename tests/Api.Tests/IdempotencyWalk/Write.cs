@@ -12,17 +12,25 @@ internal enum WriteKind
     OpenTeam,
     JoinTeam,
     QuickJoin,
+    PostMessage,
+    JoinGroup,
+    LeaveGroup,
 }
 
 /// <summary>One write as the walk sends it; <paramref name="Quantity"/> and <paramref name="Target"/> are what the model needs of its body and path.</summary>
 internal sealed record Write(string Caller, WriteKind Kind, string Path, string? Body, string? Key, int Quantity = 0, string Target = "")
 {
+    public HttpMethod Method { get; init; } = HttpMethod.Post;
+
+    /// <summary>The path as sent, when it spells <see cref="Path"/> differently (the case of a literal segment, a trailing slash): the same route.</summary>
+    public string? SpelledPath { get; init; }
+
     /// <summary>What the server keys an answer by, besides the caller.</summary>
-    public string Scope => $"POST {Path}:{Key}";
+    public string Scope => $"{Method} {Path}:{Key}";
 
     public HttpRequestMessage Request()
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, Path);
+        var request = new HttpRequestMessage(Method, SpelledPath ?? Path);
         if (Body is not null)
         {
             request.Content = new StringContent(Body, Encoding.UTF8, "application/json");
@@ -36,7 +44,7 @@ internal sealed record Write(string Caller, WriteKind Kind, string Path, string?
 
     public Write WithKey(string? key) => this with { Key = key };
 
-    public override string ToString() => $"{Caller} POST {Path} {Body ?? "(no body)"} key={Key ?? "(none)"}";
+    public override string ToString() => $"{Caller} {Method} {SpelledPath ?? Path} {Body ?? "(no body)"} key={Key ?? "(none)"}";
 }
 
 /// <summary>An answer as a client sees it: what a replay must repeat exactly.</summary>
