@@ -1,5 +1,6 @@
 using GroupBuy.Runtime.Testing;
 using GroupBuy.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GroupBuy.Api.Tests.IdempotencyWalk;
 
@@ -12,13 +13,17 @@ internal sealed class WalkServer : IAsyncDisposable
     /// <summary>Low, so the walk reaches it; a day's keys are many more.</summary>
     public const int MaxKeysPerCaller = 12;
 
+    /// <summary>A server's stop takes no longer than this; past it the walk fails rather than hangs.</summary>
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+
     private readonly TempDirectory _data = new();
     private readonly Dictionary<string, (string Role, HttpClient Client)> _callers = new(StringComparer.Ordinal);
     private ApiFactory _factory;
+    private ContainerDisposal _disposal;
 
     public WalkServer()
     {
-        _factory = Build();
+        (_factory, _disposal) = Build();
     }
 
     public ManualTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero));
@@ -46,10 +51,15 @@ internal sealed class WalkServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Disposing the factory of a minimal-hosting app lets its host finish disposing in the background, so the next
+    /// server waits until the old container, and with it the store holding the file's lock, is disposed.
+    /// </summary>
     public async Task RestartAsync()
     {
         await _factory.DisposeAsync();
-        _factory = Build();
+        await _disposal.Disposed.Task.WaitAsync(StopTimeout, ApiClient.Token);
+        (_factory, _disposal) = Build();
         await SignInAgainAsync();
     }
 
@@ -63,9 +73,22 @@ internal sealed class WalkServer : IAsyncDisposable
         _data.Dispose();
     }
 
-    private ApiFactory Build()
+    private (ApiFactory, ContainerDisposal) Build()
     {
-        var factory = new ApiFactory { Clock = Clock };
+        var disposal = new ContainerDisposal();
+        var factory = new ApiFactory
+        {
+            Clock = Clock,
+            // The store takes the clock when it is made, so the marker, made with the clock, is made before the store
+            // and disposed after it: the container disposes in the reverse order of making.
+            TestServices = services => services
+                .AddSingleton(_ => disposal)
+                .AddSingleton<TimeProvider>(provider =>
+                {
+                    provider.GetRequiredService<ContainerDisposal>();
+                    return Clock;
+                }),
+        };
         factory.Settings["Storage:Sqlite:Path"] = _data.File("walk.db");
         factory.Settings["Idempotency:MaxKeysPerCaller"] = MaxKeysPerCaller.ToString(System.Globalization.CultureInfo.InvariantCulture);
         factory.Settings["RateLimits:PerShopperBurst"] = "100000";
@@ -74,6 +97,14 @@ internal sealed class WalkServer : IAsyncDisposable
         factory.Settings["Logging:LogLevel:Default"] = "Warning";
         // A day's jump of the clock also passes the timeout of each reminder call it fires on the way; they are retried.
         factory.Settings["Logging:LogLevel:GroupBuy.Runtime.GrainRuntime"] = "Error";
-        return factory;
+        return (factory, disposal);
+    }
+
+    /// <summary>Made before the server's store and so disposed after it.</summary>
+    private sealed class ContainerDisposal : IDisposable
+    {
+        public TaskCompletionSource Disposed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Dispose() => Disposed.TrySetResult();
     }
 }
