@@ -16,14 +16,6 @@ public sealed class IdempotencyWalkTests
     {
         await using var server = new WalkServer();
         var walk = new IdempotencyWalk(server, seed);
-        try
-        {
-            await walk.RunAsync(Steps);
-        }
-        catch (Exception exception)
-        {
-            throw new Xunit.Sdk.XunitException(
-                $"Seed {seed} failed at the last step below: {exception.Message}{Environment.NewLine}{string.Join(Environment.NewLine, walk.Log)}", exception);
-        }
+        await SeededWalk.RunAsync(seed, walk.Log, () => walk.RunAsync(Steps));
     }
 }

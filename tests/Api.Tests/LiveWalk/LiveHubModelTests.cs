@@ -27,14 +27,6 @@ public sealed class LiveHubModelTests(LiveWalkServer server) : IClassFixture<Liv
     public async Task A_random_walk_of_watches_and_changes_keeps_every_connection_to_the_live_contract(int seed)
     {
         var walk = new LiveHubWalk(server, seed);
-        try
-        {
-            await walk.RunAsync(Steps);
-        }
-        catch (Exception exception)
-        {
-            throw new Xunit.Sdk.XunitException(
-                $"Seed {seed} failed at the last step below: {exception.Message}{Environment.NewLine}{string.Join(Environment.NewLine, walk.Log)}", exception);
-        }
+        await SeededWalk.RunAsync(seed, walk.Log, () => walk.RunAsync(Steps));
     }
 }
