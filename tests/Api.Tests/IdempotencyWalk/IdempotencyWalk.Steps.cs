@@ -84,79 +84,21 @@ internal sealed partial class IdempotencyWalk
     /// <summary>An earlier key with another body: a conflict while it lives, changing nothing.</summary>
     private Task ReuseKeyForAnotherBodyAsync()
     {
-        var reusable = _sent.Where(w => w.Key is not null && w.Kind is WriteKind.Purchase or WriteKind.Restock).ToList();
+        var reusable = _sent.Where(w => w.Key is not null
+            && w.Kind is WriteKind.Purchase or WriteKind.Restock or WriteKind.EnterChain or WriteKind.CreateFlashSale or WriteKind.CreateGroupBuy).ToList();
         if (reusable.Count == 0)
         {
             return SendAsync(Restock(FreshKey()));
         }
         var earlier = Pick(reusable);
         var units = earlier.Quantity + _random.Next(1, 3);
-        return SendAsync(earlier.Kind == WriteKind.Purchase ? Purchase(earlier.Caller, earlier.Key, units) : Restock(earlier.Key, units));
-    }
-
-    /// <summary>One keyed write sent several times at once: one effect, and every answer the same once the first is kept.</summary>
-    private async Task SendTogetherAsync()
-    {
-        var key = _random.Next(3) == 0 && _sent.Count > 0 ? Pick(_sent).Key ?? FreshKey() : FreshKey();
-        var write = _random.Next(5) switch
+        return SendAsync(earlier.Kind switch
         {
-            0 => Purchase(PickShopper(), key),
-            1 => Pay(key) ?? Restock(key),
-            2 => Restock(key),
-            3 => Chat(PickShopper()).WithKey(key),
-            _ => Seat(PickShopper()).WithKey(key),
-        };
-        var copies = Enumerable.Repeat(write, _random.Next(2, 5)).ToList();
-        var now = server.Now;
-        var verdict = _keys.Judge(write, now);
-        var answers = await Task.WhenAll(copies.Select(AnswerAsync));
-        Note($"{copies.Count} at once: {write} → {string.Join(", ", answers.Select(a => a.ToString()))}");
-        _sent.Add(write);
-        if (verdict is not KeyVerdict.Fresh)
-        {
-            foreach (var answer in answers)
-            {
-                CheckAnswer(write, verdict, answer, now);
-            }
-            return;
-        }
-        var first = answers[0];
-        CheckAnswer(write, verdict, first, now);
-        foreach (var answer in answers.Skip(1))
-        {
-            Expect(first.IsKept ? answer.Repeats(first) : (answer.Status, answer.Code) == (first.Status, first.Code),
-                $"copies of one keyed write answered differently: {first} {first.Body} and {answer} {answer.Body}");
-        }
-    }
-
-    /// <summary>One new key with different bodies at once: exactly one runs, the others are refused as a conflict.</summary>
-    private async Task SendDifferentBodiesTogetherAsync()
-    {
-        var key = FreshKey();
-        var shopper = PickShopper();
-        var writes = _random.Next(2) == 0
-            ? [Purchase(shopper, key, 1), Purchase(shopper, key, 2), Purchase(shopper, key, 3)]
-            : new[] { Restock(key, 1), Restock(key, 2), Restock(key, 3) }.ToList();
-        var now = server.Now;
-        var verdicts = writes.Select(w => _keys.Judge(w, now)).ToList();
-        var answers = await Task.WhenAll(writes.Select(AnswerAsync));
-        Note($"different bodies at once under {key}: {string.Join(", ", writes.Zip(answers, (w, a) => $"{w.Body} → {a}"))}");
-        _sent.AddRange(writes);
-        if (verdicts[0] is not KeyVerdict.Fresh)
-        {
-            for (var i = 0; i < writes.Count; i++)
-            {
-                CheckAnswer(writes[i], verdicts[i], answers[i], now);
-            }
-            return;
-        }
-        var winners = Enumerable.Range(0, writes.Count).Where(i => answers[i].Code != "conflict").ToList();
-        Expect(winners.Count == 1, $"{winners.Count} of the bodies sent at once under one key ran ({string.Join(", ", answers.Select(a => a.ToString()))}); exactly one must");
-        CheckAnswer(writes[winners[0]], verdicts[winners[0]], answers[winners[0]], now);
-        foreach (var loser in Enumerable.Range(0, writes.Count).Except(winners))
-        {
-            Expect(answers[loser].Status == 409, $"{writes[loser]} lost to another body but answered {answers[loser]}");
-        }
+            WriteKind.Purchase => Purchase(earlier.Caller, earlier.Key, units),
+            WriteKind.EnterChain => EnterChain(earlier.Caller, _shop.Chains[earlier.Target], earlier.Key, units),
+            WriteKind.CreateFlashSale or WriteKind.CreateGroupBuy => CreateCampaign(earlier.Caller, earlier.Key, earlier.Quantity == 4 ? 7 : 4, earlier.Kind),
+            _ => Restock(earlier.Key, units),
+        });
     }
 
     /// <summary>The merchant takes new keys until its limit refuses one, then retries a live key, which still replays.</summary>

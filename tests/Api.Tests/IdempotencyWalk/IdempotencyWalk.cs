@@ -5,12 +5,13 @@ namespace GroupBuy.Api.Tests.IdempotencyWalk;
 
 /// <summary>
 /// A seeded random walk of keyed writes over the real API on a manual clock: shoppers buy from a flash sale, pay,
-/// open, join and quick-join teams; a merchant creates and restocks products. Keys are drawn from a small pool shared
-/// by every caller and route (so keys meet again on the same route, on others and by other callers), fresh, absent or
-/// malformed; writes are retried, retried with another body, sent several at once, refused and retried; the clock
-/// passes pay-by times and the keys' day; the server restarts on its database. Every answer is checked against the
-/// <see cref="KeyBook"/> (what the key must answer) and, when the write ran, the <see cref="ShopModel"/>; the totals
-/// read back over HTTP are checked every few steps.
+/// open, join and quick-join teams, start, enter and close sign-up chains in a group; two merchants create campaigns
+/// and products and restock. Keys are drawn from a small pool shared by every caller and route (so keys meet again on
+/// the same route, on others and by other callers, also at the same moment), fresh, absent or malformed; writes are
+/// retried, retried with another body, sent several at once, refused and retried; the clock passes pay-by times and
+/// the keys' day; the server restarts on its database. Every answer is checked against the <see cref="KeyBook"/>
+/// (what the key must answer) and, when the write ran, the <see cref="ShopModel"/>; the totals read back over HTTP
+/// (orders, stock, the group, its chains) are checked every few steps.
 /// </summary>
 internal sealed partial class IdempotencyWalk(WalkServer server, int seed)
 {
@@ -18,6 +19,8 @@ internal sealed partial class IdempotencyWalk(WalkServer server, int seed)
     private const string SaleSku = "sale-sku";
     private const string StockSku = "stock-sku";
     private const string TeamSku = "team-sku";
+    /// <summary>The stock the sale's and the team's products are created with.</summary>
+    private const int SetUpStock = 100;
     /// <summary>Fewer than the shoppers' limits add up to, so the sale sells out.</summary>
     private const int SaleQuantity = 10;
     private const int PerUserLimit = 4;
@@ -35,6 +38,10 @@ internal sealed partial class IdempotencyWalk(WalkServer server, int seed)
     private string _sale = "";
     private string _groupBuy = "";
     private string _group = "";
+    /// <summary>The window every campaign created during the walk has: it outlasts the walk, so no campaign gives its units back.</summary>
+    private string _campaignsStart = "";
+    private string _campaignsEnd = "";
+    private string _pickupAt = "";
     private int _step;
     private int _freshKeys;
 
@@ -53,18 +60,21 @@ internal sealed partial class IdempotencyWalk(WalkServer server, int seed)
             var roll = _random.Next(100);
             await (roll switch
             {
-                < 18 => SendAsync(Purchase(PickShopper())),
-                < 27 => PayAsync(),
-                < 32 => SendAsync(Restock()),
-                < 36 => SendAsync(CreateProduct()),
-                < 44 => SendAsync(Seat(PickShopper())),
-                < 50 => SendAsync(Chat(PickShopper())),
-                < 62 => RetryEarlierAsync(),
-                < 67 => ReuseKeyForAnotherBodyAsync(),
-                < 74 => SendTogetherAsync(),
-                < 78 => SendDifferentBodiesTogetherAsync(),
-                < 81 => FillKeysAsync(),
-                < 84 => RefuseThenCorrectAsync(),
+                < 16 => SendAsync(Purchase(PickShopper())),
+                < 23 => PayAsync(),
+                < 27 => SendAsync(Restock()),
+                < 30 => SendAsync(CreateProduct()),
+                < 36 => SendAsync(Seat(PickShopper())),
+                < 41 => SendAsync(Chat(PickShopper())),
+                < 50 => ChainStepAsync(),
+                < 54 => SendAsync(CreateCampaign()),
+                < 65 => RetryEarlierAsync(),
+                < 69 => ReuseKeyForAnotherBodyAsync(),
+                < 75 => SendTogetherAsync(),
+                < 78 => SendByTwoCallersAtOnceAsync(),
+                < 81 => SendDifferentBodiesTogetherAsync(),
+                < 83 => FillKeysAsync(),
+                < 86 => RefuseThenCorrectAsync(),
                 < 90 => AdvanceAsync(PaymentWindow + TimeSpan.FromSeconds(_random.Next(1, 90))),
                 < 93 => AdvanceAsync(KeyBook.Retention + TimeSpan.FromMinutes(_random.Next(1, 30))),
                 _ => RestartAsync(),
@@ -81,16 +91,24 @@ internal sealed partial class IdempotencyWalk(WalkServer server, int seed)
     private async Task SetUpAsync()
     {
         await server.SignInAsync(Merchant, "merchant");
+        await server.SignInAsync(OtherMerchant, "merchant");
         foreach (var shopper in Shoppers)
         {
             await server.SignInAsync(shopper, "shopper");
         }
         var merchant = server.Client(Merchant);
         var now = server.Now;
-        foreach (var (sku, stock) in new[] { (SaleSku, 100), (StockSku, 5), (TeamSku, 100) })
+        foreach (var (sku, stock) in new[] { (SaleSku, SetUpStock), (StockSku, 5), (TeamSku, SetUpStock) })
         {
             await CreatedAsync(merchant, "/api/products", new { sku, name = "Lychees", price = 1_000, stock });
         }
+        foreach (var owner in new[] { Merchant, OtherMerchant })
+        {
+            await CreatedAsync(server.Client(owner), "/api/products", new { sku = CampaignSku(owner), name = "Pears", price = 200, stock = CampaignStock });
+        }
+        _campaignsStart = Iso(now.AddMinutes(-1));
+        _campaignsEnd = Iso(now.AddDays(60));
+        _pickupAt = Iso(now.AddDays(7));
         var endsAt = now.AddDays(5);
         _sale = (await CreatedAsync(merchant, "/api/flash-sales", new
         {
@@ -104,6 +122,13 @@ internal sealed partial class IdempotencyWalk(WalkServer server, int seed)
         _shop.Skus.UnionWith([SaleSku, StockSku, TeamSku]);
         _group = (await CreatedAsync(server.Client(Shoppers[0]), "/api/groups", new { name = "Neighbours" }))["id"]!.GetValue<string>();
         _shop.GroupMembers.Add(Shoppers[0]);
+        // A second member, so chains get entries from the start.
+        (await server.Client(Shoppers[1]).PostAsync($"/api/groups/{_group}/members", null, Token)).EnsureSuccessStatusCode();
+        _shop.GroupMembers.Add(Shoppers[1]);
+        foreach (var owner in new[] { Merchant, OtherMerchant })
+        {
+            _shop.CampaignStock[CampaignSku(owner)] = CampaignStock;
+        }
         Note($"seed {seed}: sale {_sale} of {SaleQuantity} (limit {PerUserLimit} a shopper), group buy {_groupBuy}, {StockSku} at 5, group {_group} led by {Shoppers[0]}");
     }
 
@@ -147,6 +172,8 @@ internal sealed partial class IdempotencyWalk(WalkServer server, int seed)
         38 => "two words",
         _ => new string('k', 129),
     };
+
+    private static string Iso(DateTimeOffset at) => at.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 
     private string FreshKey() => $"f{seed}-{++_freshKeys}";
 

@@ -25,7 +25,18 @@ internal sealed class WalkOrder(string id, string owner, bool flashSale, int qua
     public bool Holds(DateTimeOffset now) => Paid || now < PayBy;
 }
 
-/// <summary>The plain model of the shop: one flash sale, one product being restocked, the skus created, every order, one group chat.</summary>
+/// <summary>A sign-up chain on the walk's flash sale: open until its leader closes it, one line per member.</summary>
+internal sealed class WalkChain(string id)
+{
+    public string Id { get; } = id;
+    public bool Closed { get; set; }
+    public List<WalkOrder> Entries { get; } = [];
+}
+
+/// <summary>A campaign a merchant created: its units stay reserved on its product while the walk lasts.</summary>
+internal sealed record WalkCampaign(string Id, string Sku, int Quantity, string Body);
+
+/// <summary>The plain model of the shop: one flash sale, one product being restocked, the skus created, every order, one group chat and its chains, the campaigns created.</summary>
 internal sealed class ShopModel(int saleQuantity, int perUserLimit, int salePrice, DateTimeOffset saleEndsAt)
 {
     public int SaleQuantity { get; } = saleQuantity;
@@ -38,6 +49,16 @@ internal sealed class ShopModel(int saleQuantity, int perUserLimit, int salePric
     public List<string> Teams { get; } = [];
     public HashSet<string> GroupMembers { get; } = new(StringComparer.Ordinal);
     public long Messages { get; set; }
+    public Dictionary<string, WalkChain> Chains { get; } = new(StringComparer.Ordinal);
+    public List<WalkCampaign> Campaigns { get; } = [];
+
+    /// <summary>The campaign each caller's key created, by kind: the id a create under that key is derived from.</summary>
+    public Dictionary<(string Caller, WriteKind Kind, string Key), WalkCampaign> CampaignsByKey { get; } = [];
+
+    /// <summary>The stock each campaign product started with; nothing else takes from it.</summary>
+    public Dictionary<string, int> CampaignStock { get; } = new(StringComparer.Ordinal);
+
+    public int CampaignReserved(string sku) => Campaigns.Where(c => c.Sku == sku).Sum(c => c.Quantity);
 
     public IEnumerable<WalkOrder> SaleOrders => Orders.Values.Where(o => o.FlashSale);
 

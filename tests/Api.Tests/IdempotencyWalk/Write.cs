@@ -15,6 +15,11 @@ internal enum WriteKind
     PostMessage,
     JoinGroup,
     LeaveGroup,
+    CreateFlashSale,
+    CreateGroupBuy,
+    StartChain,
+    EnterChain,
+    CloseChain,
 }
 
 /// <summary>One write as the walk sends it; <paramref name="Quantity"/> and <paramref name="Target"/> are what the model needs of its body and path.</summary>
