@@ -25,16 +25,18 @@ public sealed class ChatsApiTests(ApiFactory factory) : IClassFixture<ApiFactory
         return (id, leader, [.. members]);
     }
 
-    /// <summary>A live flash sale with a commission rate; returns its id.</summary>
-    internal static async Task<string> SaleAsync(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> factory, decimal commissionRate = 0, int quantity = 50, int price = 3_999)
+    /// <summary>A flash sale live for the hour from <paramref name="now"/> (the system's clock by default), with a commission rate; returns its id.</summary>
+    internal static async Task<string> SaleAsync(
+        Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> factory, decimal commissionRate = 0, int quantity = 50, int price = 3_999, int perUserLimit = 5, DateTimeOffset? now = null)
     {
+        var start = now ?? DateTimeOffset.UtcNow;
         var merchant = await factory.SignedInAsync("chat-merchant", "merchant");
         var sku = $"chat-{Interlocked.Increment(ref s_skus)}";
         (await merchant.PostAsJsonAsync("/api/products", new { sku, name = "Mangoes", price = 5_900, stock = 1_000 }, ApiClient.Token)).EnsureSuccessStatusCode();
         var created = await merchant.PostAsJsonAsync("/api/flash-sales", new
         {
-            sku, price, quantity, perUserLimit = 5, commissionRate,
-            startsAt = DateTimeOffset.UtcNow.AddMinutes(-1), endsAt = DateTimeOffset.UtcNow.AddHours(1),
+            sku, price, quantity, perUserLimit, commissionRate,
+            startsAt = start.AddMinutes(-1), endsAt = start.AddHours(1),
         }, ApiClient.Token);
         Assert.Equal(201, (int)created.StatusCode);
         var sale = await created.JsonAsync();

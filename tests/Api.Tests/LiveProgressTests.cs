@@ -105,14 +105,7 @@ public sealed class LiveCoalescingTests(ManualClockLiveServer server) : IClassFi
     [Fact]
     public async Task Flash_sale_pushes_are_coalesced_to_the_latest_within_a_window_and_sold_out_is_pushed()
     {
-        var merchant = await server.Factory.SignedInAsync("lc-merchant", "merchant");
-        (await merchant.PostAsJsonAsync("/api/products", new { sku = "lc-1", name = "Cherries", price = 100, stock = 100 }, ApiClient.Token)).EnsureSuccessStatusCode();
-        var now = server.Clock.GetUtcNow();
-        var sale = await (await merchant.PostAsJsonAsync("/api/flash-sales", new
-        {
-            sku = "lc-1", price = 50, quantity = 12, startsAt = now.AddMinutes(-1), endsAt = now.AddHours(1), perUserLimit = 1,
-        }, ApiClient.Token)).JsonAsync();
-        var id = sale["id"]!.GetValue<string>();
+        var id = await ChatsApiTests.SaleAsync(server.Factory, quantity: 12, perUserLimit: 1, now: server.Clock.GetUtcNow());
 
         await AssertCoalescedAsync($"flash-sale:{id}", changes: 12, async shopper =>
         {

@@ -10,17 +10,11 @@ public sealed class FeedTeardownTests(ManualClockLiveServer server) : IClassFixt
     [Fact]
     public async Task A_watcher_that_unwatches_and_watches_again_within_a_window_never_gets_an_older_version_after_a_newer_one()
     {
-        var merchant = await server.Factory.SignedInAsync("ft-merchant", "merchant");
-        (await merchant.PostAsJsonAsync("/api/products", new { sku = "ft-1", name = "Plums", price = 100, stock = 100 }, ApiClient.Token)).EnsureSuccessStatusCode();
-        var now = server.Clock.GetUtcNow();
-        var sale = await (await merchant.PostAsJsonAsync("/api/flash-sales", new
-        {
-            sku = "ft-1", price = 50, quantity = 10, startsAt = now.AddMinutes(-1), endsAt = now.AddHours(1), perUserLimit = 10,
-        }, ApiClient.Token)).JsonAsync();
-        var topic = $"flash-sale:{sale["id"]}";
+        var saleId = await ChatsApiTests.SaleAsync(server.Factory, quantity: 10, perUserLimit: 10, now: server.Clock.GetUtcNow());
+        var topic = $"flash-sale:{saleId}";
         var shopper = await server.Factory.SignedInAsync("ft-shopper", "shopper");
         async Task BuyAsync() =>
-            (await shopper.PostAsJsonAsync($"/api/flash-sales/{sale["id"]}/purchases", new { quantity = 1 }, ApiClient.Token)).EnsureSuccessStatusCode();
+            (await shopper.PostAsJsonAsync($"/api/flash-sales/{saleId}/purchases", new { quantity = 1 }, ApiClient.Token)).EnsureSuccessStatusCode();
         await using var watcher = await server.ConnectAsync();
         await watcher.InvokeAsync("Watch", topic);
 
