@@ -66,7 +66,9 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
         _flush = flush;
         if (flush is not null)
         {
-            _flusher = Task.Run(FlushLoopAsync);
+            // A thread of its own: each sync blocks for the disk's latency, which would otherwise hold a pool thread (of two,
+            // on a small machine) that requests need.
+            _flusher = Task.Factory.StartNew(FlushLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         _loop = Task.Run(RunAsync);
     }
@@ -171,11 +173,11 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
     }
 
     /// <summary>Syncs once for all the batches committed since the last sync, then releases their callers in order.</summary>
-    private async Task FlushLoopAsync()
+    private void FlushLoop()
     {
         var reader = _committed.Reader;
         var batches = new List<CommitBatch<TWrite>>();
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (WaitToRead(reader))
         {
             batches.Clear();
             while (reader.TryRead(out var batch))
@@ -188,7 +190,7 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
                 {
                     throw earlier;
                 }
-                await _flush!().ConfigureAwait(false);
+                _flush!().GetAwaiter().GetResult();
             }
             catch (Exception exception)
             {
@@ -201,6 +203,13 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
             }
             batches.ForEach(batch => batch.ReleaseAll());
         }
+    }
+
+    /// <summary>Waits on the flusher's own thread until a committed batch arrives; false once the queue is closed.</summary>
+    private static bool WaitToRead(ChannelReader<CommitBatch<TWrite>> reader)
+    {
+        var waiting = reader.WaitToReadAsync();
+        return waiting.IsCompletedSuccessfully ? waiting.Result : waiting.AsTask().GetAwaiter().GetResult();
     }
 
     private StorageUnavailableException Unavailable(CommitBatch<TWrite> batch, Exception exception) =>
