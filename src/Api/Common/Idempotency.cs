@@ -34,14 +34,18 @@ public static class Idempotency
         where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(InvokeAsync).WithMetadata(IdempotentWrites.Marker);
 
-    private static async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>A request without a key (or a read, or an anonymous caller) goes straight on, without a state machine of its own.</summary>
+    private static ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (HttpMethods.IsGet(http.Request.Method) || !http.Request.Headers.TryGetValue(Header, out var values) || http.User.Identity?.IsAuthenticated != true)
-        {
-            return await next(context);
-        }
-        var key = values.ToString();
+        return HttpMethods.IsGet(http.Request.Method) || !http.Request.Headers.TryGetValue(Header, out var values) || http.User.Identity?.IsAuthenticated != true
+            ? next(context)
+            : KeyedAsync(context, next, values.ToString());
+    }
+
+    private static async ValueTask<object?> KeyedAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, string key)
+    {
+        var http = context.HttpContext;
         if (key.Length is 0 or > 128 || key.Any(c => c is < '!' or > '~'))
         {
             return Problems.Of(ErrorCodes.Validation, $"'{Header}' must be 1–128 visible ASCII characters.");
