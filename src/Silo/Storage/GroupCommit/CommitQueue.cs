@@ -16,8 +16,9 @@ namespace GroupBuy.Silo.Storage.GroupCommit;
 /// </summary>
 /// <remarks>
 /// A store whose commit returns before its log is on disk (SQLite's WAL at <c>synchronous = NORMAL</c>) passes a
-/// <c>flush</c>: committed batches then wait for a flush on a second loop, which syncs once for every batch committed
-/// since the last, while the next transaction already runs. Callers are released only after the flush, in commit order.
+/// <c>flush</c>: committed batches then wait for a flush on a second loop, on a thread of its own, which syncs once for
+/// every batch committed since the last, while the next transaction already runs. Callers are released only after the
+/// flush, in commit order.
 /// A failed flush fails its batches and every later write: what the log held may be gone, so nothing more is promised.
 /// </remarks>
 internal sealed class CommitQueue<TWrite> : IAsyncDisposable
