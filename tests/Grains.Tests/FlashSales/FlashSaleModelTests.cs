@@ -1,11 +1,13 @@
+using GroupBuy.TestSupport;
+
 namespace GroupBuy.Grains.Tests.FlashSales;
 
 /// <summary>
 /// Model-based: a seeded random walk of purchases, payments, gateway failures, clock advances and restarts on
-/// SQLite, each answer and the sales' totals checked against a plain model of the domain spec after every step
-/// (see <see cref="FlashSaleWalk"/>). A failure names the seed and prints the walk's log.
+/// SQLite, and on PostgreSQL for a few seeds, each answer and the sales' totals checked against a plain model of the
+/// domain spec after every step (see <see cref="FlashSaleWalk"/>). A failure names the seed and prints the walk's log.
 /// </summary>
-public sealed class FlashSaleModelTests
+public sealed class FlashSaleModelTests(PostgresFixture postgres)
 {
     private const int Steps = 250;
 
@@ -14,6 +16,14 @@ public sealed class FlashSaleModelTests
     public async Task A_random_walk_over_flash_sales_keeps_to_the_model_of_the_domain(int seed)
     {
         await using var walk = new FlashSaleWalk(seed);
+        await walk.RunAsync(Steps);
+    }
+
+    [Theory]
+    [MemberData(nameof(WalkSeeds.OnPostgres), MemberType = typeof(WalkSeeds))]
+    public async Task The_same_walk_on_PostgreSQL_keeps_to_the_model(int seed)
+    {
+        await using var walk = new FlashSaleWalk(seed, postgres);
         await walk.RunAsync(Steps);
     }
 }

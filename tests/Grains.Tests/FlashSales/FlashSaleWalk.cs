@@ -3,6 +3,7 @@ using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Grains.Interfaces.Products;
 using GroupBuy.Grains.Tests.Walks;
 using GroupBuy.Runtime.Hosting;
+using GroupBuy.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using static GroupBuy.Grains.Tests.FlashSales.FlashSaleTestKit;
 
@@ -16,7 +17,7 @@ namespace GroupBuy.Grains.Tests.FlashSales;
 /// (<see cref="Runtime.Testing.TestCluster.AdvanceByStepsAsync"/>) and all times sit on a 30-second grid, so every tick
 /// runs at its own due time and no deadline falls inside the second a tick keeps between itself and the next.
 /// </summary>
-internal sealed partial class FlashSaleWalk(int seed) : ModelWalk(seed)
+internal sealed partial class FlashSaleWalk(int seed, PostgresFixture? postgres = null) : ModelWalk(seed, postgres)
 {
     private const int OpenSaleCount = 2;
     private const int ProductStock = 1_000;

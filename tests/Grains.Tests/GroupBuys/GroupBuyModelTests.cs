@@ -1,12 +1,14 @@
 using GroupBuy.Grains.Tests.GroupBuys.Model;
+using GroupBuy.TestSupport;
 
 namespace GroupBuy.Grains.Tests.GroupBuys;
 
 /// <summary>
-/// Model-based: a seeded random walk over the group-buy lifecycle, compared with a plain model of domain.md after
-/// every step (see <see cref="GroupBuyWalk"/>). A failure names the seed and lists every step, so it reproduces.
+/// Model-based: a seeded random walk over the group-buy lifecycle on SQLite (and on PostgreSQL for a few seeds),
+/// compared with a plain model of domain.md after every step (see <see cref="GroupBuyWalk"/>). A failure names the
+/// seed and lists every step, so it reproduces.
 /// </summary>
-public sealed class GroupBuyModelTests
+public sealed class GroupBuyModelTests(PostgresFixture postgres)
 {
     private const int Steps = 250;
 
@@ -15,6 +17,14 @@ public sealed class GroupBuyModelTests
     public async Task A_random_walk_of_shoppers_payments_clock_and_restarts_keeps_every_group_buy_invariant(int seed)
     {
         await using var walk = new GroupBuyWalk(seed);
+        await walk.RunAsync(Steps);
+    }
+
+    [Theory]
+    [MemberData(nameof(WalkSeeds.OnPostgres), MemberType = typeof(WalkSeeds))]
+    public async Task The_same_walk_on_PostgreSQL_keeps_every_group_buy_invariant(int seed)
+    {
+        await using var walk = new GroupBuyWalk(seed, postgres);
         await walk.RunAsync(Steps);
     }
 }

@@ -7,12 +7,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GroupBuy.Grains.Tests.Walks;
 
 /// <summary>
-/// A seeded random walk against a SQLite silo, compared with a plain model after every step. Every draw comes from
-/// one <see cref="System.Random"/> seeded by the walk's seed, and every step is logged, so a failure names the seed to
-/// run again and prints the steps that led to it.
+/// A seeded random walk against a SQLite silo (or a PostgreSQL one, given the fixture), compared with a plain model after
+/// every step. Every draw comes from one <see cref="System.Random"/> seeded by the walk's seed, and every step is logged,
+/// so a failure names the seed and the store to run again and prints the steps that led to it.
 /// </summary>
-internal abstract class ModelWalk(int seed) : IAsyncDisposable
+internal abstract class ModelWalk(int seed, PostgresFixture? postgres) : IAsyncDisposable
 {
+    private readonly Store _store = postgres is null ? Store.Sqlite : Store.Postgres;
     private readonly TempDirectory _folder = new();
     private readonly List<string> _log = [];
     private TestCluster? _silo;
@@ -48,7 +49,7 @@ internal abstract class ModelWalk(int seed) : IAsyncDisposable
     {
         try
         {
-            _silo = await CommerceSilo.StartAsync(Store.Sqlite, _folder, services: ConfigureServices);
+            _silo = await CommerceSilo.StartAsync(_store, _folder, postgres, ConfigureServices);
             Start = _silo.Clock.GetUtcNow();
             await SetUpAsync();
             for (Step = 1; Step <= steps; Step++)
@@ -60,7 +61,7 @@ internal abstract class ModelWalk(int seed) : IAsyncDisposable
         catch (Exception exception)
         {
             throw new Xunit.Sdk.XunitException(
-                $"Seed {seed} failed at step {Step}: {exception.Message}{Environment.NewLine}{Report}", exception);
+                $"Seed {seed} on {_store} failed at step {Step}: {exception.Message}{Environment.NewLine}{Report}", exception);
         }
     }
 

@@ -3,6 +3,7 @@ using GroupBuy.Grains.Interfaces.Chats;
 using GroupBuy.Grains.Tests.Walks;
 using GroupBuy.Runtime.Hosting;
 using GroupBuy.Runtime.Testing;
+using GroupBuy.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using static GroupBuy.Grains.Tests.Chats.ChatKit;
 
@@ -17,7 +18,7 @@ namespace GroupBuy.Grains.Tests.Chats.Model;
 /// and <see cref="ModelChain"/>, the groups and chains after every step, and everything every few steps.
 /// The clock moves only by <see cref="TestCluster.AdvanceByStepsAsync"/> on a 30-second grid, as in the flash-sale walk.
 /// </summary>
-internal sealed partial class ChatWalk(int seed) : ModelWalk(seed)
+internal sealed partial class ChatWalk(int seed, PostgresFixture? postgres = null) : ModelWalk(seed, postgres)
 {
     private const int AuditEvery = 10;
     private static readonly TimeSpan Grid = TimeSpan.FromSeconds(30);

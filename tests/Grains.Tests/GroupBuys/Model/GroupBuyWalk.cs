@@ -3,6 +3,7 @@ using GroupBuy.Grains.Interfaces.GroupBuys;
 using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Grains.Orders;
 using GroupBuy.Grains.Tests.Walks;
+using GroupBuy.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using static GroupBuy.Grains.Tests.GroupBuys.GroupBuyKit;
 
@@ -13,7 +14,7 @@ namespace GroupBuy.Grains.Tests.GroupBuys.Model;
 /// failing now and then), the clock crosses pay-by times, deadlines and campaign ends, and the silo restarts. After
 /// every step the grains are compared with <see cref="GroupBuyWorld"/>; every step is logged so a failure reproduces.
 /// </summary>
-internal sealed partial class GroupBuyWalk(int seed) : ModelWalk(seed)
+internal sealed partial class GroupBuyWalk(int seed, PostgresFixture? postgres = null) : ModelWalk(seed, postgres)
 {
     private const int Shoppers = 8;
 
