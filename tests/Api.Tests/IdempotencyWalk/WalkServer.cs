@@ -21,8 +21,12 @@ internal sealed class WalkServer : IAsyncDisposable
     private ApiFactory _factory;
     private ContainerDisposal _disposal;
 
-    public WalkServer()
+    private readonly string? _postgres;
+
+    /// <param name="postgres">A PostgreSQL database to keep the server's grains in; without one, a SQLite file of its own.</param>
+    public WalkServer(string? postgres = null)
     {
+        _postgres = postgres;
         (_factory, _disposal) = Build();
     }
 
@@ -89,7 +93,15 @@ internal sealed class WalkServer : IAsyncDisposable
                     return Clock;
                 }),
         };
-        factory.Settings["Storage:Sqlite:Path"] = _data.File("walk.db");
+        if (_postgres is null)
+        {
+            factory.Settings["Storage:Sqlite:Path"] = _data.File("walk.db");
+        }
+        else
+        {
+            factory.Settings["Storage:Provider"] = "postgres";
+            factory.Settings["ConnectionStrings:Postgres"] = _postgres;
+        }
         factory.Settings["Idempotency:MaxKeysPerCaller"] = MaxKeysPerCaller.ToString(System.Globalization.CultureInfo.InvariantCulture);
         factory.Settings["RateLimits:PerShopperBurst"] = "100000";
         factory.Settings["RateLimits:PerShopperPerPeriod"] = "100000";
