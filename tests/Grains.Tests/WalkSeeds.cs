@@ -1,10 +1,16 @@
 namespace GroupBuy.Grains.Tests;
 
-/// <summary>The seeds every model-based walk runs with: fixed, so a failure reproduces from the seed it names.</summary>
+/// <summary>
+/// The stores and seeds every model-based walk runs with: fixed, so a failure reproduces from the store and seed it
+/// names.
+/// </summary>
 public static class WalkSeeds
 {
-    public static TheoryData<int> All { get; } = [1, 2, 3, 4, 5, 6, 7, 8];
+    private static readonly int[] Seeds = [1, 2, 3, 4, 5, 6, 7, 8];
 
-    /// <summary>The seeds the walks also take on PostgreSQL: the same store code paths, behind another provider.</summary>
-    public static TheoryData<int> OnPostgres { get; } = [1, 2, 3, 4];
+    /// <summary>Seeds walked again on PostgreSQL: the same grains and store code paths, behind the other provider.</summary>
+    private const int SeedsOnPostgres = 4;
+
+    public static TheoryData<Store, int> All { get; } =
+        [.. Seeds.Select(seed => (Store.Sqlite, seed)), .. Seeds.Take(SeedsOnPostgres).Select(seed => (Store.Postgres, seed))];
 }

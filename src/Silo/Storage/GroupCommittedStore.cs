@@ -17,11 +17,11 @@ public abstract class GroupCommittedStore
     /// <param name="metrics">Counts each committed transaction.</param>
     /// <param name="logger">Logs failed batches.</param>
     /// <param name="flushesAfterCommit">
-    /// True when the store's commit returns before the transaction is durable: callers then wait for <see cref="FlushAsync"/>.
+    /// True when the store's commit returns before the transaction is durable: callers then wait for <see cref="Flush"/>.
     /// </param>
     private protected GroupCommittedStore(string provider, RuntimeMetrics metrics, ILogger logger, bool flushesAfterCommit = false) =>
         Writes = new CommitQueue<StorageWrite>(batch => CommitAsync(batch), provider, metrics, logger, prepare: CutPulledAppends,
-            flush: flushesAfterCommit ? () => FlushAsync() : null);
+            flush: flushesAfterCommit ? Flush : null);
 
     private protected CommitQueue<StorageWrite> Writes { get; }
 
@@ -102,6 +102,11 @@ public abstract class GroupCommittedStore
     /// <summary>Commits one batch in one transaction, each row version-checked on its own.</summary>
     private protected abstract Task CommitAsync(CommitBatch<StorageWrite> batch);
 
-    /// <summary>Makes every transaction committed so far durable (only for a store that flushes after commit).</summary>
-    private protected virtual Task FlushAsync() => Task.CompletedTask;
+    /// <summary>
+    /// Makes every transaction committed so far durable (only for a store that flushes after commit). Runs on the commit
+    /// queue's flusher thread and blocks it for the disk.
+    /// </summary>
+    private protected virtual void Flush()
+    {
+    }
 }

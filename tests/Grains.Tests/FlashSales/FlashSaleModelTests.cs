@@ -13,17 +13,9 @@ public sealed class FlashSaleModelTests(PostgresFixture postgres)
 
     [Theory]
     [MemberData(nameof(WalkSeeds.All), MemberType = typeof(WalkSeeds))]
-    public async Task A_random_walk_over_flash_sales_keeps_to_the_model_of_the_domain(int seed)
+    public async Task A_random_walk_over_flash_sales_keeps_to_the_model_of_the_domain(Store store, int seed)
     {
-        await using var walk = new FlashSaleWalk(seed);
-        await walk.RunAsync(Steps);
-    }
-
-    [Theory]
-    [MemberData(nameof(WalkSeeds.OnPostgres), MemberType = typeof(WalkSeeds))]
-    public async Task The_same_walk_on_PostgreSQL_keeps_to_the_model(int seed)
-    {
-        await using var walk = new FlashSaleWalk(seed, postgres);
+        await using var walk = new FlashSaleWalk(seed, store, postgres);
         await walk.RunAsync(Steps);
     }
 }

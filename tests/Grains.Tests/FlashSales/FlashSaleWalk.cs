@@ -17,7 +17,7 @@ namespace GroupBuy.Grains.Tests.FlashSales;
 /// (<see cref="Runtime.Testing.TestCluster.AdvanceByStepsAsync"/>) and all times sit on a 30-second grid, so every tick
 /// runs at its own due time and no deadline falls inside the second a tick keeps between itself and the next.
 /// </summary>
-internal sealed partial class FlashSaleWalk(int seed, PostgresFixture? postgres = null) : ModelWalk(seed, postgres)
+internal sealed partial class FlashSaleWalk(int seed, Store store, PostgresFixture postgres) : ModelWalk(seed, store, postgres)
 {
     private const int OpenSaleCount = 2;
     private const int ProductStock = 1_000;

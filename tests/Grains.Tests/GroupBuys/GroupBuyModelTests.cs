@@ -14,17 +14,9 @@ public sealed class GroupBuyModelTests(PostgresFixture postgres)
 
     [Theory]
     [MemberData(nameof(WalkSeeds.All), MemberType = typeof(WalkSeeds))]
-    public async Task A_random_walk_of_shoppers_payments_clock_and_restarts_keeps_every_group_buy_invariant(int seed)
+    public async Task A_random_walk_of_shoppers_payments_clock_and_restarts_keeps_every_group_buy_invariant(Store store, int seed)
     {
-        await using var walk = new GroupBuyWalk(seed);
-        await walk.RunAsync(Steps);
-    }
-
-    [Theory]
-    [MemberData(nameof(WalkSeeds.OnPostgres), MemberType = typeof(WalkSeeds))]
-    public async Task The_same_walk_on_PostgreSQL_keeps_every_group_buy_invariant(int seed)
-    {
-        await using var walk = new GroupBuyWalk(seed, postgres);
+        await using var walk = new GroupBuyWalk(seed, store, postgres);
         await walk.RunAsync(Steps);
     }
 }

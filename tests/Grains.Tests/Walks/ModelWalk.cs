@@ -7,13 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GroupBuy.Grains.Tests.Walks;
 
 /// <summary>
-/// A seeded random walk against a SQLite silo (or a PostgreSQL one, given the fixture), compared with a plain model after
-/// every step. Every draw comes from one <see cref="System.Random"/> seeded by the walk's seed, and every step is logged,
+/// A seeded random walk against a durable silo (SQLite or PostgreSQL), compared with a plain model after every step. Every draw comes from one <see cref="System.Random"/> seeded by the walk's seed, and every step is logged,
 /// so a failure names the seed and the store to run again and prints the steps that led to it.
 /// </summary>
-internal abstract class ModelWalk(int seed, PostgresFixture? postgres) : IAsyncDisposable
+internal abstract class ModelWalk(int seed, Store store, PostgresFixture postgres) : IAsyncDisposable
 {
-    private readonly Store _store = postgres is null ? Store.Sqlite : Store.Postgres;
     private readonly TempDirectory _folder = new();
     private readonly List<string> _log = [];
     private TestCluster? _silo;
@@ -49,7 +47,7 @@ internal abstract class ModelWalk(int seed, PostgresFixture? postgres) : IAsyncD
     {
         try
         {
-            _silo = await CommerceSilo.StartAsync(_store, _folder, postgres, ConfigureServices);
+            _silo = await CommerceSilo.StartAsync(store, _folder, postgres, ConfigureServices);
             Start = _silo.Clock.GetUtcNow();
             await SetUpAsync();
             for (Step = 1; Step <= steps; Step++)
@@ -61,7 +59,7 @@ internal abstract class ModelWalk(int seed, PostgresFixture? postgres) : IAsyncD
         catch (Exception exception)
         {
             throw new Xunit.Sdk.XunitException(
-                $"Seed {seed} on {_store} failed at step {Step}: {exception.Message}{Environment.NewLine}{Report}", exception);
+                $"Seed {seed} on {store} failed at step {Step}: {exception.Message}{Environment.NewLine}{Report}", exception);
         }
     }
 

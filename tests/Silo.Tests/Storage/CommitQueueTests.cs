@@ -199,8 +199,8 @@ public sealed class CommitQueueTests : IAsyncDisposable
     public async Task With_a_flush_callers_wait_for_a_sync_after_their_commit_while_the_next_batch_commits()
     {
         _committer.ReleaseFirstBatch();
-        var flusher = new ScriptedFlusher();
-        await using var queue = new CommitQueue<string>(_committer.CommitAsync, "test", _metrics, NullLogger.Instance, flush: flusher.FlushAsync);
+        using var flusher = new ScriptedFlusher();
+        await using var queue = new CommitQueue<string>(_committer.CommitAsync, "test", _metrics, NullLogger.Instance, flush: flusher.Flush);
         using var release = flusher.ReleasedAtTheEnd();   // disposed first: a failed assertion must not leave the queue's disposal waiting
 
         var first = queue.EnqueueAsync("a", Cancellation);
@@ -223,7 +223,7 @@ public sealed class CommitQueueTests : IAsyncDisposable
     {
         _committer.ReleaseFirstBatch();
         await using var queue = new CommitQueue<string>(_committer.CommitAsync, "test", _metrics, NullLogger.Instance,
-            flush: () => Task.FromException(new IOException("the log could not be synced")));
+            flush: () => throw new IOException("the log could not be synced"));
 
         var unsynced = await Assert.ThrowsAsync<StorageUnavailableException>(() => queue.EnqueueAsync("a", Cancellation));
         var later = await Assert.ThrowsAsync<StorageUnavailableException>(() => queue.EnqueueAsync("bb", Cancellation));
@@ -237,8 +237,8 @@ public sealed class CommitQueueTests : IAsyncDisposable
     public async Task Disposing_waits_for_the_last_flush()
     {
         _committer.ReleaseFirstBatch();
-        var flusher = new ScriptedFlusher();
-        var queue = new CommitQueue<string>(_committer.CommitAsync, "test", _metrics, NullLogger.Instance, flush: flusher.FlushAsync);
+        using var flusher = new ScriptedFlusher();
+        var queue = new CommitQueue<string>(_committer.CommitAsync, "test", _metrics, NullLogger.Instance, flush: flusher.Flush);
         var write = queue.EnqueueAsync("a", Cancellation);
         await flusher.FirstFlushStarted;
 
@@ -329,17 +329,19 @@ public sealed class CommitQueueTests : IAsyncDisposable
     }
 
     /// <summary>Counts flushes; the first stays open until <see cref="ReleaseFirstFlush"/>.</summary>
-    private sealed class ScriptedFlusher
+    private sealed class ScriptedFlusher : IDisposable
     {
         private readonly TaskCompletionSource _firstFlushStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _firstFlushReleased = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ManualResetEventSlim _firstFlushReleased = new();
         private int _flushes;
 
         public Task FirstFlushStarted => _firstFlushStarted.Task;
 
         public int Flushes => Volatile.Read(ref _flushes);
 
-        public void ReleaseFirstFlush() => _firstFlushReleased.TrySetResult();
+        public void ReleaseFirstFlush() => _firstFlushReleased.Set();
+
+        public void Dispose() => _firstFlushReleased.Dispose();
 
         /// <summary>Releases the first flush when disposed, whatever happened before.</summary>
         public IDisposable ReleasedAtTheEnd() => new Release(this);
@@ -349,12 +351,13 @@ public sealed class CommitQueueTests : IAsyncDisposable
             public void Dispose() => flusher.ReleaseFirstFlush();
         }
 
-        public async Task FlushAsync()
+        /// <summary>Blocks the queue's flusher thread, as a sync waiting on the disk does.</summary>
+        public void Flush()
         {
             if (Interlocked.Increment(ref _flushes) == 1)
             {
                 _firstFlushStarted.TrySetResult();
-                await _firstFlushReleased.Task;
+                _firstFlushReleased.Wait();
             }
         }
     }

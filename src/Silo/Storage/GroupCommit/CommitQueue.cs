@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using GroupBuy.Runtime;
@@ -35,9 +36,9 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly int _maxBatchSize;
     private readonly Task _loop;
-    private readonly Func<Task>? _flush;
-    private readonly Channel<CommitBatch<TWrite>> _committed =
-        Channel.CreateUnbounded<CommitBatch<TWrite>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Action? _flush;
+    /// <summary>Committed batches waiting for a sync; the flusher's thread blocks on it.</summary>
+    private readonly BlockingCollection<CommitBatch<TWrite>> _committed = [];
     private readonly Task _flusher = Task.CompletedTask;
     private volatile Exception? _flushFailure;
 
@@ -52,10 +53,10 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
     /// </param>
     /// <param name="flush">
     /// For a store whose commit is not yet durable when it returns: makes every transaction committed so far durable.
-    /// Called on a loop of its own, never while another flush runs.
+    /// Called on a thread of its own, which it may block for the disk, never while another flush runs.
     /// </param>
     public CommitQueue(Func<CommitBatch<TWrite>, Task> commit, string provider, RuntimeMetrics metrics, ILogger logger, int maxBatchSize = DefaultMaxBatchSize,
-        Action<CommitBatch<TWrite>>? prepare = null, Func<Task>? flush = null)
+        Action<CommitBatch<TWrite>>? prepare = null, Action? flush = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         _commit = commit;
@@ -99,7 +100,7 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
     {
         _waiting.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
-        _committed.Writer.TryComplete();
+        _committed.CompleteAdding();
         await _flusher.ConfigureAwait(false);
     }
 
@@ -170,18 +171,18 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
             batch.ReleaseAll();
             return;
         }
-        _committed.Writer.TryWrite(batch);
+        _committed.Add(batch);
     }
 
     /// <summary>Syncs once for all the batches committed since the last sync, then releases their callers in order.</summary>
     private void FlushLoop()
     {
-        var reader = _committed.Reader;
         var batches = new List<CommitBatch<TWrite>>();
-        while (WaitToRead(reader))
+        foreach (var first in _committed.GetConsumingEnumerable())
         {
             batches.Clear();
-            while (reader.TryRead(out var batch))
+            batches.Add(first);
+            while (_committed.TryTake(out var batch))
             {
                 batches.Add(batch);
             }
@@ -191,7 +192,7 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
                 {
                     throw earlier;
                 }
-                _flush!().GetAwaiter().GetResult();
+                _flush!();
             }
             catch (Exception exception)
             {
@@ -204,13 +205,6 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
             }
             batches.ForEach(batch => batch.ReleaseAll());
         }
-    }
-
-    /// <summary>Waits on the flusher's own thread until a committed batch arrives; false once the queue is closed.</summary>
-    private static bool WaitToRead(ChannelReader<CommitBatch<TWrite>> reader)
-    {
-        var waiting = reader.WaitToReadAsync();
-        return waiting.IsCompletedSuccessfully ? waiting.Result : waiting.AsTask().GetAwaiter().GetResult();
     }
 
     private StorageUnavailableException Unavailable(CommitBatch<TWrite> batch, Exception exception) =>

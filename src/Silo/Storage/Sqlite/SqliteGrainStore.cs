@@ -136,17 +136,16 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
         }
     }
 
-    private protected override Task FlushAsync()
+    private protected override void Flush()
     {
         // The log is read before the failure: a writer is closed (its log synced, or the failure recorded) before
         // the field is cleared.
         var wal = _wal;
         if (_unsyncedClose is { } failure)
         {
-            return Task.FromException(new IOException("The write-ahead log could not be synced as its writer closed.", failure));
+            throw new IOException("The write-ahead log could not be synced as its writer closed.", failure);
         }
         wal?.Sync();
-        return Task.CompletedTask;
     }
 
     /// <summary>Syncs the writer's log, so everything it committed is durable, then closes it.</summary>

@@ -14,17 +14,9 @@ public sealed class ChatModelTests(PostgresFixture postgres)
 
     [Theory]
     [MemberData(nameof(WalkSeeds.All), MemberType = typeof(WalkSeeds))]
-    public async Task A_random_walk_over_group_chats_and_chains_keeps_to_the_model_of_the_domain(int seed)
+    public async Task A_random_walk_over_group_chats_and_chains_keeps_to_the_model_of_the_domain(Store store, int seed)
     {
-        await using var walk = new ChatWalk(seed);
-        await walk.RunAsync(Steps);
-    }
-
-    [Theory]
-    [MemberData(nameof(WalkSeeds.OnPostgres), MemberType = typeof(WalkSeeds))]
-    public async Task The_same_walk_on_PostgreSQL_keeps_to_the_model(int seed)
-    {
-        await using var walk = new ChatWalk(seed, postgres);
+        await using var walk = new ChatWalk(seed, store, postgres);
         await walk.RunAsync(Steps);
     }
 }

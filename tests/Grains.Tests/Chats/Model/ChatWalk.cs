@@ -18,7 +18,7 @@ namespace GroupBuy.Grains.Tests.Chats.Model;
 /// and <see cref="ModelChain"/>, the groups and chains after every step, and everything every few steps.
 /// The clock moves only by <see cref="TestCluster.AdvanceByStepsAsync"/> on a 30-second grid, as in the flash-sale walk.
 /// </summary>
-internal sealed partial class ChatWalk(int seed, PostgresFixture? postgres = null) : ModelWalk(seed, postgres)
+internal sealed partial class ChatWalk(int seed, Store store, PostgresFixture postgres) : ModelWalk(seed, store, postgres)
 {
     private const int AuditEvery = 10;
     private static readonly TimeSpan Grid = TimeSpan.FromSeconds(30);

@@ -14,7 +14,7 @@ namespace GroupBuy.Grains.Tests.GroupBuys.Model;
 /// failing now and then), the clock crosses pay-by times, deadlines and campaign ends, and the silo restarts. After
 /// every step the grains are compared with <see cref="GroupBuyWorld"/>; every step is logged so a failure reproduces.
 /// </summary>
-internal sealed partial class GroupBuyWalk(int seed, PostgresFixture? postgres = null) : ModelWalk(seed, postgres)
+internal sealed partial class GroupBuyWalk(int seed, Store store, PostgresFixture postgres) : ModelWalk(seed, store, postgres)
 {
     private const int Shoppers = 8;
 

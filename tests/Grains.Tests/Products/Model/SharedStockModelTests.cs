@@ -13,17 +13,9 @@ public sealed class SharedStockModelTests(PostgresFixture postgres)
 
     [Theory]
     [MemberData(nameof(WalkSeeds.All), MemberType = typeof(WalkSeeds))]
-    public async Task Flash_sales_and_group_buys_sharing_a_product_keep_its_stock_whole_through_restocks_clock_and_restarts(int seed)
+    public async Task Flash_sales_and_group_buys_sharing_a_product_keep_its_stock_whole_through_restocks_clock_and_restarts(Store store, int seed)
     {
-        await using var walk = new SharedStockWalk(seed);
-        await walk.RunAsync(Steps);
-    }
-
-    [Theory]
-    [MemberData(nameof(WalkSeeds.OnPostgres), MemberType = typeof(WalkSeeds))]
-    public async Task The_same_walk_on_PostgreSQL_keeps_the_stock_whole(int seed)
-    {
-        await using var walk = new SharedStockWalk(seed, postgres);
+        await using var walk = new SharedStockWalk(seed, store, postgres);
         await walk.RunAsync(Steps);
     }
 }

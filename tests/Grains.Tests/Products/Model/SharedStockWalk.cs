@@ -16,7 +16,7 @@ namespace GroupBuy.Grains.Tests.Products.Model;
 /// <see cref="ModelSale"/>, the campaigns by <see cref="GroupBuyWorld"/>, the stock by <see cref="ModelProduct"/>.
 /// All times sit on a 30-second grid, as in the flash-sale walk, so every sale's tick runs at its own due time.
 /// </summary>
-internal sealed partial class SharedStockWalk(int seed, PostgresFixture? postgres = null) : ModelWalk(seed, postgres)
+internal sealed partial class SharedStockWalk(int seed, Store store, PostgresFixture postgres) : ModelWalk(seed, store, postgres)
 {
     private const string SharedSku = "shared";
     private const string OtherSku = "other";
