@@ -92,6 +92,8 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world) : IClassFixture<
         // Keyed by the route's pattern as the app maps it; the "merchant" owns mx-sku, "shopper" owns the order.
         Route("GET", "/healthz", Allowed, Allowed, Allowed, Allowed, Allowed);
         Route("GET", "/readyz", Allowed, Allowed, Allowed, Allowed, Allowed);
+        Route("HEAD", "/healthz", Allowed, Allowed, Allowed, Allowed, Allowed);
+        Route("HEAD", "/readyz", Allowed, Allowed, Allowed, Allowed, Allowed);
         Route("GET", "/openapi/{documentName}.json", Allowed, Allowed, Allowed, Allowed, Allowed);
         Route("POST", "/api/dev/tokens", Allowed, Allowed, Allowed, Allowed, Allowed);   // Development only (IdentityTests)
         Route("POST", "/api/products", 401, 403, 403, Allowed, Allowed);

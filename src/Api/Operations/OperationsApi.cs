@@ -8,6 +8,7 @@ namespace GroupBuy.Api.Operations;
 public static class OperationsApi
 {
     private const string ReadyTag = "ready";
+    private static readonly HttpMethodMetadata ProbeMethods = new([HttpMethods.Get, HttpMethods.Head]);
 
     public static IServiceCollection AddOperations(this IServiceCollection services)
     {
@@ -38,8 +39,9 @@ public static class OperationsApi
     {
         app.MapOpenApi("/openapi/{documentName}.json");
         // Liveness answers while the process runs; readiness also needs the storage, and fails once the server is stopping.
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        // Probes read: any other method is refused (405) rather than answered as if it had been a GET.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).WithMetadata(ProbeMethods);
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).WithMetadata(ProbeMethods);
         return app;
     }
 
