@@ -6,7 +6,7 @@ namespace GroupBuy.Silo.Storage.Sqlite;
 /// The order runs are sorted in, and the keys their blocks are found by. A row's key is its index name, key and item id
 /// in UTF-8, each followed by a zero byte (which no name, key or id holds): compared as bytes, as SQLite compares blobs
 /// and compaction compares rows without decoding them, that is the order of the three strings' code points, part by
-/// part. Strings are sorted the same way in memory (<see cref="Compare"/>), so a round's rows reach their run in order.
+/// part. A round's staged rows are kept in this encoding (<see cref="PackedIndexRows"/>) and sorted as bytes too.
 /// </summary>
 internal static class IndexKeys
 {
@@ -39,19 +39,13 @@ internal static class IndexKeys
         return length + Encoding.UTF8.GetBytes(itemId, destination[length..]);
     }
 
-    /// <summary>Code point order, which is the order of the strings' UTF-8 bytes (ordinal order sorts surrogates below U+E000).</summary>
-    public static int Compare(string a, string b)
+    /// <summary>The index, key and item id a key was written from.</summary>
+    public static (string Index, string Key, string ItemId) Split(ReadOnlySpan<byte> bytes)
     {
-        var common = a.AsSpan().CommonPrefixLength(b);
-        if (common == a.Length || common == b.Length)
-        {
-            return a.Length - b.Length;
-        }
-        return Lift(a[common]) - Lift(b[common]);
+        var first = bytes.IndexOf((byte)0);
+        var second = first + 1 + bytes[(first + 1)..].IndexOf((byte)0);
+        return (Encoding.UTF8.GetString(bytes[..first]), Encoding.UTF8.GetString(bytes[(first + 1)..second]), Encoding.UTF8.GetString(bytes[(second + 1)..]));
     }
-
-    /// <summary>Moves surrogates above U+E000–U+FFFF, where their code points are.</summary>
-    private static int Lift(char unit) => unit >= 0xE000 ? unit - 0x800 : unit >= 0xD800 ? unit + 0x2000 : unit;
 }
 
 /// <summary>
@@ -74,17 +68,7 @@ internal sealed class IndexBlockBuilder(int targetBytes)
     /// <summary>The block has reached its size: take it before adding more.</summary>
     public bool Full => _length >= targetBytes;
 
-    public void Add(StagedRow row)
-    {
-        var keyLength = IndexKeys.Length(row.Index, row.Key, row.ItemId);
-        Reserve(keyLength + row.Payload.Length + 10);
-        var keyAt = _length + WriteLength(keyLength);
-        IndexKeys.Write(_buffer.AsSpan(keyAt), row.Index, row.Key, row.ItemId);
-        Added(keyAt, keyLength);
-        AppendBytes(row.Payload);
-    }
-
-    /// <summary>Adds a row read from another block, as it is.</summary>
+    /// <summary>Adds a row by its key (<see cref="IndexKeys"/>) and payload.</summary>
     public void Add(ReadOnlySpan<byte> key, ReadOnlySpan<byte> payload)
     {
         Reserve(key.Length + payload.Length + 10);

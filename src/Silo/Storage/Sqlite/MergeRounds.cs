@@ -14,7 +14,7 @@ namespace GroupBuy.Silo.Storage.Sqlite;
 /// the last deletion the round's rows leave memory. The writer's thread alone keeps, merges and releases rows, under
 /// <see cref="Gate"/>; readers copy under it. A row staged meanwhile (after the round's end) waits for the next round.
 /// </remarks>
-internal abstract class MergeRounds<TRow>(int roundRows, int chunkRows) where TRow : class, IStagedRow
+internal abstract class MergeRounds<TRow>(int roundRows, int chunkRows)
 {
     /// <summary>A round this small is sorted on the writer's thread, in well under a millisecond.</summary>
     private const int InlineSortRows = 4_096;
@@ -26,7 +26,6 @@ internal abstract class MergeRounds<TRow>(int roundRows, int chunkRows) where TR
 
     /// <summary>Guards the rows kept in memory: the writer changes them under it, readers copy under it.</summary>
     protected Lock Gate { get; } = new();
-
 
     /// <summary>The sequence of the next row to stage. Writer only; a sequence lost to a rollback stays unused.</summary>
     public long NextSequence() => ++_lastSequence;
@@ -81,18 +80,14 @@ internal abstract class MergeRounds<TRow>(int roundRows, int chunkRows) where TR
         _round = null;
     }
 
-    /// <summary>Takes a row read back from the staging table at start-up, in sequence order: the table holds nothing older.</summary>
-    public void Load(TRow row)
+    /// <summary>A row staged at <paramref name="sequence"/> was read back at start-up, in sequence order: the table holds nothing older.</summary>
+    protected void Loaded(long sequence)
     {
         if (_lastSequence == 0)
         {
-            _deletedThrough = row.Sequence - 1;
+            _deletedThrough = sequence - 1;
         }
-        _lastSequence = Math.Max(_lastSequence, row.Sequence);
-        lock (Gate)
-        {
-            Keep(row);
-        }
+        _lastSequence = Math.Max(_lastSequence, sequence);
     }
 
     /// <summary>
@@ -119,9 +114,6 @@ internal abstract class MergeRounds<TRow>(int roundRows, int chunkRows) where TR
             : Task.Run(() => new Round(Sorted(rows), from, end));
     }
 
-    /// <summary>Keeps a committed (or loaded) row in memory (under the gate).</summary>
-    protected abstract void Keep(TRow row);
-
     /// <summary>Every row kept in memory (under the gate).</summary>
     protected abstract TRow[] Staged();
 
@@ -142,12 +134,6 @@ internal abstract class MergeRounds<TRow>(int roundRows, int chunkRows) where TR
 
         public long DeletedThrough { get; set; } = deletedThrough;
     }
-}
-
-/// <summary>A row in a staging table, by the sequence it was staged at.</summary>
-internal interface IStagedRow
-{
-    long Sequence { get; }
 }
 
 /// <summary>What one transaction carries of a merge round: rows to merge, or staged rows to delete through a sequence (0: none).</summary>

@@ -1,5 +1,6 @@
 using GroupBuy.Runtime;
 using GroupBuy.Runtime.Diagnostics;
+using GroupBuy.Runtime.Storage;
 using GroupBuy.Silo.Storage.GroupCommit;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -308,7 +309,7 @@ public sealed partial class SqliteGrainStore : GroupCommittedStore, IDurableGrai
             using var reader = select.ExecuteReader();
             while (reader.Read())
             {
-                _staged.Load(new StagedRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<byte[]>(4)));
+                _staged.Load(new StagedIndexRow(reader.GetInt64(0), new IndexEntry(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<byte[]>(4))));
             }
         }
         using var blocks = connection.CreateCommand();

@@ -30,15 +30,15 @@ internal sealed partial class SqliteWriter
     /// Carries the index rows' round's next step: rows appended to the round's run in key order, or merged rows deleted
     /// from the stage. The first deletion lists the run: it is complete, and reads may look in it.
     /// </summary>
-    private RoundStep<StagedRow> MergeIndexStep()
+    private RoundStep<long> MergeIndexStep()
     {
         var step = _staged.NextStep(_stagedNow.Count);
         if (!step.Merge.IsEmpty)
         {
             var run = _runs.Round?.Run ?? StartRun(level: 0);
-            foreach (var row in step.Merge.Span)
+            foreach (var position in step.Merge.Span)
             {
-                _blocks.Add(row);
+                _blocks.Add(_staged.RoundRow(position, out var payload), payload);
                 InsertBlockWhenFull(run);
             }
             EndBlock(run);

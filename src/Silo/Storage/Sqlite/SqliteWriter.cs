@@ -34,7 +34,7 @@ internal sealed partial class SqliteWriter : IDisposable
 
     private readonly StagedIndexRows _staged;
     private readonly StagedJournalEvents _journals;
-    private readonly List<StagedRow> _stagedNow = [];
+    private readonly List<StagedIndexRow> _stagedNow = [];
     private readonly List<StagedEvent> _eventsNow = [];
     private readonly StagedBlock _block = new();
     private readonly BlockPacking _packing = new();
@@ -236,8 +236,7 @@ internal sealed partial class SqliteWriter : IDisposable
     {
         for (var i = 0; i < rows.Count; i++)
         {
-            var row = rows[i];
-            _stagedNow.Add(new StagedRow(_staged.NextSequence(), row.Index, row.Key, row.ItemId, row.Payload.ToArray()));
+            _stagedNow.Add(new StagedIndexRow(_staged.NextSequence(), rows[i]));
         }
     }
 

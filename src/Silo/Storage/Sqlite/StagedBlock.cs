@@ -1,4 +1,5 @@
 using System.Text;
+using GroupBuy.Runtime.Storage;
 
 namespace GroupBuy.Silo.Storage.Sqlite;
 
@@ -32,13 +33,14 @@ internal sealed class StagedBlock : IDisposable
         Count = 0;
     }
 
-    public void Add(StagedRow row)
+    public void Add(StagedIndexRow staged)
     {
-        _writer.Write7BitEncodedInt64(row.Sequence);
+        var row = staged.Row;
+        _writer.Write7BitEncodedInt64(staged.Sequence);
         _writer.Write(row.Index);
         _writer.Write(row.Key);
         _writer.Write(row.ItemId);
-        WritePayload(row.Payload);
+        WritePayload(row.Payload.Span);
         Count++;
     }
 
@@ -53,12 +55,13 @@ internal sealed class StagedBlock : IDisposable
         Count++;
     }
 
-    public static IEnumerable<StagedRow> Rows(byte[] block)
+    public static IEnumerable<StagedIndexRow> Rows(byte[] block)
     {
         using var reader = new BinaryReader(new MemoryStream(block, writable: false), Encoding.UTF8);
         while (reader.BaseStream.Position < block.Length)
         {
-            yield return new StagedRow(reader.Read7BitEncodedInt64(), reader.ReadString(), reader.ReadString(), reader.ReadString(), ReadPayload(reader));
+            var sequence = reader.Read7BitEncodedInt64();
+            yield return new StagedIndexRow(sequence, new IndexEntry(reader.ReadString(), reader.ReadString(), reader.ReadString(), ReadPayload(reader)));
         }
     }
 
@@ -73,7 +76,7 @@ internal sealed class StagedBlock : IDisposable
         }
     }
 
-    private void WritePayload(byte[] payload)
+    private void WritePayload(ReadOnlySpan<byte> payload)
     {
         _writer.Write7BitEncodedInt(payload.Length);
         _writer.Write(payload);

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using GroupBuy.Runtime.Storage;
 
 namespace GroupBuy.Silo.Storage.Sqlite;
@@ -7,8 +6,9 @@ namespace GroupBuy.Silo.Storage.Sqlite;
 /// The grain index rows committed to the stage (<see cref="StagedBlock"/>) and not yet in a listed run, kept in memory
 /// for reads, and merged in rounds (<see cref="MergeRounds{TRow}"/>) that write each as a sorted run
 /// (<see cref="IndexRuns"/>). Each purchase lists its order under its own shopper, so index rows arrive with scattered
-/// keys. A round takes every row kept so far as its generation, and rows staged during it start the next, so that the
-/// round's rows leave memory at once when it ends.
+/// keys. A round takes every row kept so far as its generation (<see cref="PackedIndexRows"/>), and rows staged during
+/// it start the next, so that the round's rows leave memory at once when it ends. A round's rows are their positions in
+/// its generation.
 /// </summary>
 /// <remarks>
 /// A row leaves memory only after the transaction that listed its run has committed, and a reader copies a key's staged
@@ -16,8 +16,7 @@ namespace GroupBuy.Silo.Storage.Sqlite;
 /// a round leaves the staged rows in their blocks, to be loaded and merged again into a new run, and the unlisted run
 /// is deleted. Staged rows are this process's memory: one store opens a database file at a time.
 /// </remarks>
-internal sealed class StagedIndexRows(int roundRows = StagedIndexRows.DefaultRoundRows, int chunkRows = StagedIndexRows.DefaultChunkRows)
-    : MergeRounds<StagedRow>(roundRows, chunkRows)
+internal sealed class StagedIndexRows : MergeRounds<long>
 {
     /// <summary>Staged rows that start a merge round: enough to cover the tree's pages several times in a flash sale.</summary>
     public const int DefaultRoundRows = 65_536;
@@ -28,24 +27,43 @@ internal sealed class StagedIndexRows(int roundRows = StagedIndexRows.DefaultRou
     /// </summary>
     public const int DefaultChunkRows = 512;
 
+    /// <summary>Chunks of released generations, for the next (under the gate).</summary>
+    private readonly Stack<byte[]> _spareChunks = new();
+
     /// <summary>Rows staged since the round under way started (all rows, when none is).</summary>
-    private Generation _current = new();
+    private PackedIndexRows _current;
 
     /// <summary>The round's rows, until its last deletion: older than every row in <see cref="_current"/>.</summary>
-    private Generation? _merging;
+    private PackedIndexRows? _merging;
+
+    public StagedIndexRows(int roundRows = DefaultRoundRows, int chunkRows = DefaultChunkRows)
+        : base(roundRows, chunkRows) => _current = new PackedIndexRows(_spareChunks);
 
     /// <summary>Takes the rows of a transaction that has committed.</summary>
-    public void Committed(List<StagedRow> rows)
+    public void Committed(List<StagedIndexRow> rows)
     {
         lock (Gate)
         {
-            foreach (var row in rows)
+            foreach (var (_, row) in rows)
             {
                 Keep(row);
             }
         }
         StartRoundWhenDue();
     }
+
+    /// <summary>Takes a row read back from the stage at start-up, in sequence order.</summary>
+    public void Load(StagedIndexRow staged)
+    {
+        Loaded(staged.Sequence);
+        lock (Gate)
+        {
+            Keep(staged.Row);
+        }
+    }
+
+    /// <summary>A row of the round under way, by its position: its key (<see cref="IndexKeys"/>) and payload (writer only).</summary>
+    public ReadOnlySpan<byte> RoundRow(long position, out ReadOnlySpan<byte> payload) => _merging!.Row(position, out payload);
 
     /// <summary>The key's staged rows, the newest of each item, copied: read them before the runs.</summary>
     public List<IndexedItem> Of(string index, string key)
@@ -87,35 +105,31 @@ internal sealed class StagedIndexRows(int roundRows = StagedIndexRows.DefaultRou
     /// The round takes every row kept so far, as a generation of its own; rows staged from now on start the next. A round
     /// started again after its sort failed takes the newer rows into its generation too.
     /// </summary>
-    protected override StagedRow[] Staged()
+    protected override long[] Staged()
     {
         if (_merging is null)
         {
             _merging = _current;
+            _current = new PackedIndexRows(_spareChunks);
         }
         else
         {
             _current.MoveTo(_merging);
+            _current.Clear();
         }
-        _current = new Generation();
         return _merging.All();
     }
 
-    /// <summary>The newest row of each item, in the runs' key order (the generation holds replaced rows too).</summary>
-    protected override StagedRow[] Sorted(StagedRow[] rows)
+    /// <summary>The newest row of each item, in the runs' key order (the generation holds replaced rows too). Off the writer's thread.</summary>
+    protected override long[] Sorted(long[] rows)
     {
-        Array.Sort(rows, static (a, b) =>
-        {
-            var order = IndexKeys.Compare(a.Index, b.Index);
-            order = order != 0 ? order : IndexKeys.Compare(a.Key, b.Key);
-            order = order != 0 ? order : IndexKeys.Compare(a.ItemId, b.ItemId);
-            return order != 0 ? order : a.Sequence.CompareTo(b.Sequence);
-        });
+        // The round's generation takes no rows while it is sorted: only a round started again would add to it.
+        var round = _merging!;
+        Array.Sort(rows, round.Compare);
         var newest = 0;
         for (var i = 0; i < rows.Length; i++)
         {
-            var last = i + 1 == rows.Length || rows[i + 1].ItemId != rows[i].ItemId || rows[i + 1].Key != rows[i].Key || rows[i + 1].Index != rows[i].Index;
-            if (last)
+            if (i + 1 == rows.Length || !round.Row(rows[i + 1], out _).SequenceEqual(round.Row(rows[i], out _)))
             {
                 rows[newest++] = rows[i];
             }
@@ -124,64 +138,14 @@ internal sealed class StagedIndexRows(int roundRows = StagedIndexRows.DefaultRou
     }
 
     /// <summary>The round's generation leaves memory whole; rows staged during the round stay for the next.</summary>
-    protected override void Release(StagedRow[] rows, long end) => _merging = null;
-
-    protected override void Keep(StagedRow row) => _current.Keep(row);
-
-    /// <summary>
-    /// Rows in staging order, and for each key its newest row, which links to the key's earlier rows: one table entry a
-    /// key and nothing allocated a row, since a flash sale stages rows for tens of thousands of keys a round.
-    /// </summary>
-    private sealed class Generation
+    protected override void Release(long[] rows, long end)
     {
-        private readonly List<StagedRow> _rows = [];
-        private readonly Dictionary<(string Index, string Key), StagedRow> _newestOfKey = [];
-
-        public void Keep(StagedRow row)
-        {
-            ref var newest = ref CollectionsMarshal.GetValueRefOrAddDefault(_newestOfKey, (row.Index, row.Key), out _);
-            row.EarlierOfKey = newest;
-            newest = row;
-            _rows.Add(row);
-        }
-
-        public StagedRow[] All() => [.. _rows];
-
-        /// <summary>Appends this generation's rows, newer, to <paramref name="older"/>.</summary>
-        public void MoveTo(Generation older)
-        {
-            foreach (var row in _rows)
-            {
-                older.Keep(row);
-            }
-        }
-
-        /// <summary>Adds the key's rows of items not in <paramref name="seen"/> yet, newest first.</summary>
-        public void AddNewest(string index, string key, HashSet<string> seen, List<IndexedItem> items)
-        {
-            for (var row = _newestOfKey.GetValueOrDefault((index, key)); row is not null; row = row.EarlierOfKey)
-            {
-                if (seen.Add(row.ItemId))
-                {
-                    items.Add(new IndexedItem(row.ItemId, row.Payload));
-                }
-            }
-        }
+        _merging!.Clear();
+        _merging = null;
     }
+
+    private void Keep(IndexEntry row) => _current.Keep(row.Index, row.Key, row.ItemId, row.Payload.Span);
 }
 
-/// <summary>One staged grain index row; <see cref="EarlierOfKey"/> links the rows of its key in memory (under the gate).</summary>
-internal sealed class StagedRow(long sequence, string index, string key, string itemId, byte[] payload) : IStagedRow
-{
-    public long Sequence { get; } = sequence;
-
-    public string Index { get; } = index;
-
-    public string Key { get; } = key;
-
-    public string ItemId { get; } = itemId;
-
-    public byte[] Payload { get; } = payload;
-
-    public StagedRow? EarlierOfKey { get; set; }
-}
+/// <summary>An index row the writer stages, by the sequence it was staged at.</summary>
+internal readonly record struct StagedIndexRow(long Sequence, IndexEntry Row);

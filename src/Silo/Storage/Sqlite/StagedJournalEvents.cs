@@ -107,8 +107,18 @@ internal sealed class StagedJournalEvents(int roundRows = StagedJournalEvents.De
         }
     }
 
+    /// <summary>Takes an event read back from the stage at start-up, in sequence order.</summary>
+    public void Load(StagedEvent staged)
+    {
+        Loaded(staged.Sequence);
+        lock (Gate)
+        {
+            Keep(staged);
+        }
+    }
+
     /// <summary>Appends the event to its journal's, unless a snapshot covers it (loaded so at start-up) (under the gate).</summary>
-    protected override void Keep(StagedEvent staged)
+    private void Keep(StagedEvent staged)
     {
         if (staged.Covered)
         {
@@ -156,7 +166,7 @@ internal readonly record struct JournalKey(string Type, string Key, string Name)
 }
 
 /// <summary>One staged journal event. <see cref="Covered"/>: a committed snapshot covers it, so no round merges it (writer only).</summary>
-internal sealed class StagedEvent(long sequence, JournalKey journal, long version, byte[] payload) : IStagedRow
+internal sealed class StagedEvent(long sequence, JournalKey journal, long version, byte[] payload)
 {
     public long Sequence { get; } = sequence;
 
