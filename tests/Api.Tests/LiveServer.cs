@@ -30,7 +30,7 @@ public class LiveServer : IAsyncLifetime
         return await SignalRClient.ConnectAsync(Address, token, ApiClient.Token);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         await Factory.DisposeAsync();
         GC.SuppressFinalize(this);
