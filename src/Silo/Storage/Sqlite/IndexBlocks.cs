@@ -3,10 +3,11 @@ using System.Text;
 namespace GroupBuy.Silo.Storage.Sqlite;
 
 /// <summary>
-/// The order runs are sorted in, and the keys their blocks are found by. A row's key is its index name, key and item id
-/// in UTF-8, each followed by a zero byte (which no name, key or id holds): compared as bytes, as SQLite compares blobs
-/// and compaction compares rows without decoding them, that is the order of the three strings' code points, part by
-/// part. A round's staged rows are kept in this encoding (<see cref="PackedIndexRows"/>) and sorted as bytes too.
+/// The order runs are sorted in, and the keys their blocks are found by. A row's key is its index name and key, each
+/// followed by a zero byte (which no name, key or id holds), then its item id, in UTF-8: compared as bytes, as SQLite
+/// compares blobs and compaction compares rows without decoding them, that is the order of the three strings' code
+/// points, part by part. A round's staged rows are kept in this encoding (<see cref="PackedIndexRows"/>) and sorted as
+/// bytes too.
 /// </summary>
 internal static class IndexKeys
 {
