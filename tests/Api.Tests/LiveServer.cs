@@ -30,7 +30,7 @@ public class LiveServer : IAsyncLifetime
         return await SignalRClient.ConnectAsync(Address, token, ApiClient.Token);
     }
 
-    public virtual async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await Factory.DisposeAsync();
         GC.SuppressFinalize(this);

@@ -12,9 +12,6 @@ namespace GroupBuy.Api.Tests.LiveWalk;
 /// </summary>
 internal sealed partial class LiveHubWalk(LiveServer server, int seed)
 {
-    /// <summary>Steps of one walk.</summary>
-    public const int Steps = 80;
-
     private const int TeamSize = 3;
     private const int MaxTeams = 10;
 
