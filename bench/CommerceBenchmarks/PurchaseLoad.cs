@@ -35,14 +35,15 @@ internal readonly record struct Sample(
     long LockContentions,
     long WorkItems,
     (long Total, long Steal) Host,
-    long Written)
+    long Written,
+    TimeSpan GcPaused)
 {
     public static Sample Take(long acknowledged, long refused, long failed, (long Commits, TimeSpan Busy) store)
     {
         using var process = Process.GetCurrentProcess();
         return new(Stopwatch.GetTimestamp(), acknowledged, refused, failed, GC.GetTotalAllocatedBytes(precise: false),
             GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), store.Commits, store.Busy, process.TotalProcessorTime,
-            Monitor.LockContentionCount, ThreadPool.CompletedWorkItemCount, ProcFs.HostTicks(), ProcFs.WrittenBytes());
+            Monitor.LockContentionCount, ThreadPool.CompletedWorkItemCount, ProcFs.HostTicks(), ProcFs.WrittenBytes(), GC.GetTotalPauseDuration());
     }
 }
 
@@ -73,6 +74,9 @@ internal sealed record LoadResult(string Name, int Callers, Sample Start, Sample
     /// <summary>Process CPU per purchase, in microseconds (both cores count).</summary>
     public double CpuMicrosPerPurchase => (End.CpuTime - Start.CpuTime).TotalMicroseconds / Math.Max(1, Acknowledged);
 
+    /// <summary>Time the collector held every thread, per purchase, in microseconds.</summary>
+    public double GcPausedMicrosPerPurchase => (End.GcPaused - Start.GcPaused).TotalMicroseconds / Math.Max(1, Acknowledged);
+
     /// <summary>Share of the machine's cores the process used.</summary>
     public double CpuShare => (End.CpuTime - Start.CpuTime).TotalSeconds / Seconds / Environment.ProcessorCount;
 
@@ -84,7 +88,7 @@ internal sealed record LoadResult(string Name, int Callers, Sample Start, Sample
         $"    latency p50 {Latency.Percentile(0.50):F2} ms, p99 {Latency.Percentile(0.99):F2} ms, max {Latency.Max:F1} ms",
         $"    cpu {CpuMicrosPerPurchase:F1} µs/purchase, {CpuShare:P0} of {Environment.ProcessorCount} cores; allocated {BytesPerPurchase:N0} B/purchase; " +
         (double.IsNaN(WrittenPerPurchase) || WrittenPerPurchase == 0 ? "" : $"written to files {WrittenPerPurchase:N0} B/purchase; ") +
-        $"GCs gen0 {End.Gen0 - Start.Gen0}, gen1 {End.Gen1 - Start.Gen1}, gen2 {End.Gen2 - Start.Gen2}; " +
+        $"GCs gen0 {End.Gen0 - Start.Gen0}, gen1 {End.Gen1 - Start.Gen1}, gen2 {End.Gen2 - Start.Gen2}, paused {GcPausedMicrosPerPurchase:F1} µs/purchase; " +
         $"lock contentions {End.LockContentions - Start.LockContentions:N0}; thread-pool items {(End.WorkItems - Start.WorkItems) / Math.Max(1.0, Acknowledged):F1}/purchase, threads ≤ {MaxThreads}" +
         (Commits > 0 ? $"; {Commits:N0} storage commits, {PerCommit:F1} purchases/commit, store busy {StoreBusyShare:P0} of the time" : "") +
         (double.IsNaN(Steal) ? "" : $"; the machine's steal {Steal:P0}"));

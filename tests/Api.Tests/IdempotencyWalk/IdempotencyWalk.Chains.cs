@@ -107,8 +107,13 @@ internal sealed partial class IdempotencyWalk
         Expect(!_shop.Orders.ContainsKey(id) && order["quantity"]!.GetValue<int>() == write.Quantity && order["amount"]!.GetValue<long>() == write.Quantity * SalePrice
             && answer.Json["entry"]!["no"]!.GetValue<int>() == chain.Entries.Count + 1 && payBy == now + PaymentWindow && answer.Location == $"/api/orders/{id}",
             $"{write}: entry {chain.Entries.Count + 1}, a new order of {write.Quantity}, expected; got {answer} {answer.Body}");
-        // The chain buys under the key chain.{id}, not the caller's.
-        var placed = new WalkOrder(id, write.Caller, flashSale: true, write.Quantity, payBy, $"chain.{chain.Id}");
+        // The chain buys under the key chain.{id}, not the caller's, and through the group: its leader earns on others' entries.
+        var amount = write.Quantity * SalePrice;
+        var placed = new WalkOrder(id, write.Caller, flashSale: true, write.Quantity, payBy, $"chain.{chain.Id}")
+        {
+            Amount = amount,
+            Commission = CommissionOn(_group, write.Caller, amount, SaleCommissionRate),
+        };
         _shop.Orders[id] = placed;
         chain.Entries.Add(placed);
     }

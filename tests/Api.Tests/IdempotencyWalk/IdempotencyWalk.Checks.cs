@@ -140,8 +140,20 @@ internal sealed partial class IdempotencyWalk
         Expect(order["quantity"]!.GetValue<int>() == write.Quantity && order["amount"]!.GetValue<long>() == write.Quantity * SalePrice
             && order["status"]!.GetValue<string>() == "pending_payment" && payBy == now + PaymentWindow && !_shop.Orders.ContainsKey(id),
             $"{write}: a new order of {write.Quantity} payable by {now + PaymentWindow} expected, got {answer.Body}");
-        _shop.Orders[id] = new WalkOrder(id, write.Caller, flashSale: true, write.Quantity, payBy, write.Key);
+        var amount = write.Quantity * SalePrice;
+        _shop.Orders[id] = new WalkOrder(id, write.Caller, flashSale: true, write.Quantity, payBy, write.Key)
+        {
+            Amount = amount,
+            Commission = CommissionOn(write.Group, write.Caller, amount, SaleCommissionRate),
+        };
     }
+
+    /// <summary>
+    /// What the group's leader earns on an order placed through the group: the amount times the rate, rounded down, when
+    /// the buyer is a member other than the leader; nothing otherwise (the order is made all the same).
+    /// </summary>
+    private long? CommissionOn(string? group, string buyer, long amount, decimal rate) =>
+        group is not null && _shop.GroupMembers.Contains(buyer) && buyer != Shoppers[0] ? (long)decimal.Floor(amount * rate) : null;
 
     private void RanPay(Write write, Answer answer, DateTimeOffset now)
     {
@@ -175,8 +187,13 @@ internal sealed partial class IdempotencyWalk
         var id = order["id"]!.GetValue<string>();
         Expect(!_shop.Orders.ContainsKey(id) && order["status"]!.GetValue<string>() == "pending_payment"
             && team["joined"]!.GetValue<int>() <= team["size"]!.GetValue<int>(), $"{write}: a new seat expected, got {answer.Body}");
+        var amount = order["amount"]!.GetValue<long>();
         _shop.Orders[id] = new WalkOrder(
-            id, write.Caller, flashSale: false, 1, order["payBy"]!.GetValue<DateTimeOffset>(), write.Key, team["expiresAt"]!.GetValue<DateTimeOffset>());
+            id, write.Caller, flashSale: false, 1, order["payBy"]!.GetValue<DateTimeOffset>(), write.Key, team["expiresAt"]!.GetValue<DateTimeOffset>())
+        {
+            Amount = amount,
+            Commission = CommissionOn(write.Group, write.Caller, amount, GroupBuyCommissionRate),
+        };
         var teamId = team["id"]!.GetValue<string>();
         if (!_shop.Teams.Contains(teamId))
         {

@@ -3,11 +3,17 @@ namespace GroupBuy.Api.Tests.IdempotencyWalk;
 /// <summary>The walk's steps: the writes it draws, and the ways it retries, races and ages them.</summary>
 internal sealed partial class IdempotencyWalk
 {
+    /// <summary>A purchase; a random one (no quantity given) names the group as its referrer half the time.</summary>
     private Write Purchase(string shopper, string? key = null, int? quantity = null)
     {
         var units = quantity ?? (_random.Next(20) == 0 ? 0 : _random.Next(1, 4));
-        return new Write(shopper, WriteKind.Purchase, $"/api/flash-sales/{_sale}/purchases", $"{{\"quantity\":{units}}}", key ?? PickKey(), units);
+        var group = quantity is null ? PickReferral() : null;
+        var body = group is null ? $"{{\"quantity\":{units}}}" : $"{{\"quantity\":{units},\"groupId\":\"{group}\"}}";
+        return new Write(shopper, WriteKind.Purchase, $"/api/flash-sales/{_sale}/purchases", body, key ?? PickKey(), units) { Group = group };
     }
+
+    /// <summary>The walk's group half the time: the leader earns on a member's order placed through it.</summary>
+    private string? PickReferral() => _random.Next(2) == 0 ? _group : null;
 
     private Write Restock(string? key = null, int? quantity = null)
     {
@@ -26,14 +32,16 @@ internal sealed partial class IdempotencyWalk
     private Write Seat(string shopper)
     {
         var roll = _random.Next(3);
+        var group = PickReferral();
+        var body = group is null ? null : $"{{\"groupId\":\"{group}\"}}";
         if (roll == 0 && _shop.Teams.Count > 0)
         {
             var team = Pick(_shop.Teams);
-            return new Write(shopper, WriteKind.JoinTeam, $"/api/teams/{team}/members", null, PickKey(), Target: team);
+            return new Write(shopper, WriteKind.JoinTeam, $"/api/teams/{team}/members", body, PickKey(), Target: team) { Group = group };
         }
         return roll == 1
-            ? new Write(shopper, WriteKind.OpenTeam, $"/api/group-buys/{_groupBuy}/teams", null, PickKey())
-            : new Write(shopper, WriteKind.QuickJoin, $"/api/group-buys/{_groupBuy}/quick-join", null, PickKey());
+            ? new Write(shopper, WriteKind.OpenTeam, $"/api/group-buys/{_groupBuy}/teams", body, PickKey()) { Group = group }
+            : new Write(shopper, WriteKind.QuickJoin, $"/api/group-buys/{_groupBuy}/quick-join", body, PickKey()) { Group = group };
     }
 
     /// <summary>A message in the group (a blank one is invalid), or a shopper other than its leader joining or leaving it.</summary>

@@ -41,7 +41,42 @@ internal sealed partial class IdempotencyWalk
             await CheckChainAsync(chain);
         }
         await CheckStockAsync();
+        await CheckCommissionsAsync(now);
         Note($"totals: sale sold {sold}, reserved {reserved}, remaining {remaining}; {StockSku} {_shop.StockAvailable}; {_shop.Orders.Count} orders, {_shop.Chains.Count} chains, {_shop.Campaigns.Count} campaigns");
+    }
+
+    /// <summary>
+    /// The leader's commissions list exactly the referred orders, each at its amount and commission and in a status the
+    /// order may have now, and the totals add them up by status; no one else earns anything.
+    /// </summary>
+    private async Task CheckCommissionsAsync(DateTimeOffset now)
+    {
+        var referred = _shop.Orders.Values.Where(o => o.Commission is not null).ToDictionary(o => o.Id);
+        var read = await ReadAsync(ChainLeader, "/api/me/commissions");
+        var rows = read["orders"]!.AsArray().Select(r => r!).ToList();
+        Expect(rows.Count == referred.Count && rows.All(r => referred.ContainsKey(r["orderId"]!.GetValue<string>())),
+            $"{ChainLeader}'s commissions list {string.Join(", ", rows.Select(r => r["orderId"]))}; the referred orders are {string.Join(", ", referred.Keys)}");
+        foreach (var row in rows)
+        {
+            var order = referred[row["orderId"]!.GetValue<string>()];
+            var status = row["status"]!.GetValue<string>();
+            Expect(row["groupId"]!.GetValue<string>() == _group && row["kind"]!.GetValue<string>() == (order.FlashSale ? "flash_sale" : "group_buy")
+                && row["quantity"]!.GetValue<int>() == order.Quantity && row["amount"]!.GetValue<long>() == order.Amount
+                && row["commission"]!.GetValue<long>() == order.Commission && order.Statuses(now).Contains(status),
+                $"commission row {row.ToJsonString()}; the model has {order.Quantity} for {order.Amount}, earning {order.Commission}, in {string.Join(" or ", order.Statuses(now))}");
+        }
+        long Sum(params string[] statuses) => rows.Where(r => statuses.Contains(r["status"]!.GetValue<string>())).Sum(r => r["commission"]!.GetValue<long>());
+        var totals = read["totals"]!;
+        Expect(totals["orders"]!.GetValue<int>() == referred.Count && totals["amount"]!.GetValue<long>() == referred.Values.Sum(o => o.Amount)
+            && totals["commission"]!.GetValue<long>() == referred.Values.Sum(o => o.Commission!.Value)
+            && totals["earned"]!.GetValue<long>() == Sum("paid", "confirmed") && totals["pending"]!.GetValue<long>() == Sum("pending_payment")
+            && totals["void"]!.GetValue<long>() == Sum("cancelled", "refunded"),
+            $"commission totals {totals.ToJsonString()} do not add up the rows {read["orders"]!.ToJsonString()}");
+        foreach (var other in Shoppers.Skip(1).Append(Merchant))
+        {
+            var none = await ReadAsync(other, "/api/me/commissions");
+            Expect(none["orders"]!.AsArray().Count == 0 && none["totals"]!["commission"]!.GetValue<long>() == 0, $"{other} leads no group, yet earns {none.ToJsonString()}");
+        }
     }
 
     private async Task<JsonNode> ReadAsync(string caller, string path)

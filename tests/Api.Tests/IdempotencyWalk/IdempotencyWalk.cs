@@ -5,13 +5,14 @@ namespace GroupBuy.Api.Tests.IdempotencyWalk;
 
 /// <summary>
 /// A seeded random walk of keyed writes over the real API on a manual clock: shoppers buy from a flash sale, pay,
-/// open, join and quick-join teams, start, enter and close sign-up chains in a group; two merchants create campaigns
+/// open, join and quick-join teams (half the time through the group, whose leader earns a commission on members'
+/// orders), start, enter and close sign-up chains in a group; two merchants create campaigns
 /// and products and restock. Keys are drawn from a small pool shared by every caller and route (so keys meet again on
 /// the same route, on others and by other callers, also at the same moment), fresh, absent or malformed; writes are
 /// retried, retried with another body, sent several at once, refused and retried; the clock passes pay-by times and
 /// the keys' day; the server restarts on its database. Every answer is checked against the <see cref="KeyBook"/>
 /// (what the key must answer) and, when the write ran, the <see cref="ShopModel"/>; the totals read back over HTTP
-/// (orders, stock, the group, its chains) are checked every few steps.
+/// (orders, stock, the group, its chains, the leader's commissions) are checked every few steps.
 /// </summary>
 internal sealed partial class IdempotencyWalk(WalkServer server, int seed)
 {
@@ -25,6 +26,9 @@ internal sealed partial class IdempotencyWalk(WalkServer server, int seed)
     private const int SaleQuantity = 10;
     private const int PerUserLimit = 4;
     private const int SalePrice = 500;
+    /// <summary>The leader's share of a referred order: rates that leave fractions of a cent (61.5 a unit of the sale), rounded down.</summary>
+    private const decimal SaleCommissionRate = 0.123m;
+    private const decimal GroupBuyCommissionRate = 0.107m;
     private static readonly TimeSpan PaymentWindow = TimeSpan.FromMinutes(5);
     private static readonly string[] Shoppers = ["s1", "s2", "s3"];
 
@@ -85,7 +89,7 @@ internal sealed partial class IdempotencyWalk(WalkServer server, int seed)
             }
         }
         await CheckTotalsAsync();
-        Note($"{_sent.Count} writes sent, {_shop.Orders.Count} orders; {string.Join(", ", _tallies.Select(t => $"{t.Key} ×{t.Value}"))}");
+        Note($"{_sent.Count} writes sent, {_shop.Orders.Count} orders ({_shop.Orders.Values.Count(o => o.Commission is not null)} referred); {string.Join(", ", _tallies.Select(t => $"{t.Key} ×{t.Value}"))}");
     }
 
     private async Task SetUpAsync()
@@ -113,10 +117,12 @@ internal sealed partial class IdempotencyWalk(WalkServer server, int seed)
         _sale = (await CreatedAsync(merchant, "/api/flash-sales", new
         {
             sku = SaleSku, price = SalePrice, quantity = SaleQuantity, perUserLimit = PerUserLimit, startsAt = now.AddMinutes(-1), endsAt,
+            commissionRate = SaleCommissionRate,
         }))["id"]!.GetValue<string>();
         _groupBuy = (await CreatedAsync(merchant, "/api/group-buys", new
         {
             sku = TeamSku, price = 300, soloPrice = 1_000, teamSize = 3, teamWindowSeconds = 3_600, quantity = 50, startsAt = now.AddMinutes(-1), endsAt,
+            commissionRate = GroupBuyCommissionRate,
         }))["id"]!.GetValue<string>();
         _shop = new ShopModel(SaleQuantity, PerUserLimit, SalePrice, endsAt) { StockAvailable = 5 };
         _shop.Skus.UnionWith([SaleSku, StockSku, TeamSku]);

@@ -3,6 +3,12 @@ namespace GroupBuy.Api.Tests.IdempotencyWalk;
 /// <summary>An order the server acknowledged, as the walk knows it.</summary>
 internal sealed class WalkOrder(string id, string owner, bool flashSale, int quantity, DateTimeOffset payBy, string? key, DateTimeOffset? teamExpiresAt = null)
 {
+    /// <summary>What the order costs.</summary>
+    public long Amount { get; init; }
+
+    /// <summary>What the group's leader earns on it; null when no one referred it.</summary>
+    public long? Commission { get; init; }
+
     public string Id { get; } = id;
     public string Owner { get; } = owner;
     public bool FlashSale { get; } = flashSale;
@@ -23,6 +29,15 @@ internal sealed class WalkOrder(string id, string owner, bool flashSale, int qua
     public bool IsClosed(DateTimeOffset now) => !Paid && now >= PayBy;
 
     public bool Holds(DateTimeOffset now) => Paid || now < PayBy;
+
+    /// <summary>
+    /// The statuses the server may show now: paid (a seat confirmed once its team formed, refunded once it failed); pending
+    /// until its pay-by time or its team's end, and then pending or cancelled until the clock's tick comes round.
+    /// </summary>
+    public string[] Statuses(DateTimeOffset now) =>
+        Paid ? FlashSale ? ["paid"] : MayBeRefunded(now) ? ["paid", "confirmed", "refunded"] : ["paid", "confirmed"]
+        : now < PayBy && (TeamExpiresAt is null || now < TeamExpiresAt) ? ["pending_payment"]
+        : ["pending_payment", "cancelled"];
 }
 
 /// <summary>A sign-up chain on the walk's flash sale: open until its leader closes it, one line per member.</summary>

@@ -27,6 +27,9 @@ internal sealed record Write(string Caller, WriteKind Kind, string Path, string?
 {
     public HttpMethod Method { get; init; } = HttpMethod.Post;
 
+    /// <summary>The group the body names as the order's referrer (<c>groupId</c>), if any.</summary>
+    public string? Group { get; init; }
+
     /// <summary>The path as sent, when it spells <see cref="Path"/> differently (the case of a literal segment, a trailing slash): the same route.</summary>
     public string? SpelledPath { get; init; }
 
