@@ -33,17 +33,21 @@ public static class ConsoleReport
         if (hub.Connections + hub.ConnectFailures > 0)
         {
             console.MarkupLine(Invariant(
-                $"hub: {hub.Connections} connections ({hub.ConnectFailures} failed, {hub.Disconnects} dropped), connect p50 {hub.Connect.P50:F1} ms, p99 {hub.Connect.P99:F1} ms; {hub.Push.Count} pushes, latency from serverTime p50 {hub.Push.P50:F1} ms, p90 {hub.Push.P90:F1} ms, p99 {hub.Push.P99:F1} ms, max {hub.Push.Max:F1} ms"));
+                $"hub: {hub.Connections} connections ({hub.ConnectFailures} failed, {hub.Disconnects} dropped), connect p50 {hub.Connect.P50:F1} ms, p99 {hub.Connect.P99:F1} ms"));
+            console.MarkupLine(Invariant(
+                $"pushes: {hub.Push.Count}, latency from serverTime p50 {hub.Push.P50:F1} ms, p90 {hub.Push.P90:F1} ms, p99 {hub.Push.P99:F1} ms, max {hub.Push.Max:F1} ms"));
         }
         foreach (var note in result.Notes)
         {
             console.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
         }
+        // The verdict and the invariant on one line, what was read back on the next: each fits a log's width unwrapped.
         foreach (var invariant in result.Invariants)
         {
             console.MarkupLine(invariant.Held
-                ? $"[green]held[/]   {Markup.Escape(invariant.Name)} — {Markup.Escape(invariant.Detail)}"
-                : $"[red bold]BROKEN[/] {Markup.Escape(invariant.Name)} — {Markup.Escape(invariant.Detail)}");
+                ? $"[green]held[/]   {Markup.Escape(invariant.Name)}"
+                : $"[red bold]BROKEN[/] {Markup.Escape(invariant.Name)}");
+            console.MarkupLine($"       {Markup.Escape(invariant.Detail)}");
         }
         foreach (var file in files)
         {
