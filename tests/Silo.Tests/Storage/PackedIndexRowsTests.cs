@@ -66,6 +66,56 @@ public sealed class PackedIndexRowsTests
         Assert.Equal(2, _spareChunks.Count);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_round_sorts_as_whole_keys_compare_whatever_its_keys_share(int seed)
+    {
+        // Keys built to defeat a sort on a few bytes: indexes whose names start alike (one name a prefix of another),
+        // keys sharing long stretches then differing anywhere, keys that are prefixes of others, separators and
+        // characters beyond ASCII near the bytes compared, repeated items.
+        var random = new Random(seed);
+        string[] indexes = ["orders", "orders-by-shopper", "flash-sale-orders", "ordersz"];
+        string[] stems = ["", "s", "shopper-", "shopper-0000000000000000", "fs.4f1c2a9e0b7d4c3a8e6f5d2c1b0a9f8e."];
+        var rows = new PackedIndexRows(_spareChunks);
+        for (var i = 0; i < 3_000; i++)
+        {
+            var key = Pick(random, stems) + Tail(random);
+            var itemId = Pick(random, stems) + Tail(random);
+            rows.Keep(Pick(random, indexes), key, itemId, Payload('x', random.Next(4)));
+        }
+        var expected = rows.All();
+        Array.Sort(expected, rows.Compare);
+
+        var sorted = rows.All();
+        rows.Sort(sorted);
+
+        Assert.Equal(expected, sorted);
+    }
+
+    [Fact]
+    public void A_round_of_one_index_whose_keys_differ_only_past_their_first_16_bytes_still_sorts()
+    {
+        var rows = new PackedIndexRows(_spareChunks);
+        var sale = "4f1c2a9e0b7d4c3a8e6f5d2c1b0a9f8e";
+        foreach (var sequence in new[] { 10, 9, 100, 1, 11 })
+        {
+            rows.Keep("flash-sale-orders", sale, $"fs.{sale}.{sequence}", Payload('y', 1));
+        }
+
+        var sorted = rows.All();
+        rows.Sort(sorted);
+
+        Assert.Equal([$"{sale}/fs.{sale}.1:y", $"{sale}/fs.{sale}.10:y", $"{sale}/fs.{sale}.100:y", $"{sale}/fs.{sale}.11:y", $"{sale}/fs.{sale}.9:y"],
+            sorted.Select(position => Describe(rows, position)));
+    }
+
+    private static string Pick(Random random, string[] choices) => choices[random.Next(choices.Length)];
+
+    /// <summary>A few characters from a small alphabet that includes a zero's neighbour, a separator-like dot and a non-ASCII letter.</summary>
+    private static string Tail(Random random) => new([.. Enumerable.Range(0, random.Next(4)).Select(_ => "\u0001.a0é"[random.Next(5)])]);
+
     private static byte[] Payload(char fill, int length) => Encoding.ASCII.GetBytes(new string(fill, length));
 
     /// <summary>The key's items newest first, each as its id, its payload's fill and its length.</summary>

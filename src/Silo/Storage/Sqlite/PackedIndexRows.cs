@@ -16,7 +16,7 @@ namespace GroupBuy.Silo.Storage.Sqlite;
 /// rise in staging order. Each index key maps to its newest row, which links back to the key's earlier ones. The
 /// writer alone adds rows, under <see cref="StagedIndexRows"/>' gate; readers copy under it.
 /// </remarks>
-internal sealed class PackedIndexRows(Stack<byte[]> spareChunks)
+internal sealed partial class PackedIndexRows(Stack<byte[]> spareChunks)
 {
     /// <summary>Chunks are large, so that they are few, and reused (the spare chunks given): never collected while rounds go on.</summary>
     public const int ChunkBytes = 1 << 20;

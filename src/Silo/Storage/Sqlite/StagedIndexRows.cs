@@ -125,7 +125,7 @@ internal sealed class StagedIndexRows : MergeRounds<long>
     {
         // The round's generation takes no rows while it is sorted: only a round started again would add to it.
         var round = _merging!;
-        Array.Sort(rows, round.Compare);
+        round.Sort(rows);
         var newest = 0;
         for (var i = 0; i < rows.Length; i++)
         {
