@@ -8,6 +8,12 @@ namespace GroupBuy.Grains.Orders;
 /// leader who referred them (their commissions). Rows are written by the grain that owns the order, in the same
 /// commit as the order itself, so a list never misses an acknowledged order nor shows one that was not.
 /// </summary>
+/// <remarks>
+/// A row is keyed by the order's id, which names its owner (<see cref="OrderIds"/>), so it stores only what the key does
+/// not say: when the order was made, for the newest-first order. Every purchase writes a row and every round of the store
+/// moves it, so each byte left out is left out several times. Rows written before held the whole <see cref="OrderRef"/>,
+/// and read the same.
+/// </remarks>
 public static class OrderIndexes
 {
     public const string ByShopper = "orders-by-shopper";
@@ -16,10 +22,36 @@ public static class OrderIndexes
     /// <summary>Lists the order for its shopper, and for the leader who referred it, with the owner's next commit.</summary>
     public static void List(IIndexWriter owner, string shopperId, OrderReferral? referral, OrderRef order)
     {
-        owner.AddToIndex(ByShopper, shopperId, order.OrderId, order);
+        var row = new ListedOrder(order.CreatedAt);
+        owner.AddToIndex(ByShopper, shopperId, order.OrderId, row);
         if (referral is not null)
         {
-            owner.AddToIndex(ByLeader, referral.LeaderId, order.OrderId, order);
+            owner.AddToIndex(ByLeader, referral.LeaderId, order.OrderId, row);
         }
     }
+
+    /// <summary>The orders listed under <paramref name="key"/> of <paramref name="index"/>, in no particular order.</summary>
+    public static async Task<IEnumerable<OrderRef>> ReadAsync(IGrainIndex grainIndex, string index, string key, CancellationToken cancellationToken)
+    {
+        var rows = await grainIndex.ReadIndexItemsAsync<ListedOrder>(index, key, cancellationToken);
+        return rows.Select(row => Listed(row.ItemId, row.Item));
+    }
+
+    /// <summary>
+    /// The order a row lists: its owner from its id, which <see cref="OrderIds"/> builds as <c>fs|gb</c>, the owner's id
+    /// and the sequence, between dots (an owner's id may hold dots itself; the sequence never does).
+    /// </summary>
+    private static OrderRef Listed(string orderId, ListedOrder listed)
+    {
+        var (first, last) = (orderId.IndexOf('.', StringComparison.Ordinal), orderId.LastIndexOf('.'));
+        if (first < 0 || last <= first)
+        {
+            throw new InvalidDataException($"Index row {orderId} names no order's owner.");
+        }
+        var kind = orderId.StartsWith("gb.", StringComparison.Ordinal) ? OrderKind.GroupBuy : OrderKind.FlashSale;
+        return new OrderRef(orderId, kind, orderId[(first + 1)..last], listed.CreatedAt);
+    }
+
+    /// <summary>A row as stored: the order's time (a row of the older shape holds the whole <see cref="OrderRef"/>, read the same).</summary>
+    private readonly record struct ListedOrder(DateTimeOffset CreatedAt);
 }

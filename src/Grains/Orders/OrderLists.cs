@@ -18,7 +18,7 @@ public sealed class OrderLists(IGrainIndex index)
 
     private async Task<IReadOnlyList<OrderRef>> ReadAsync(string name, string key, CancellationToken cancellationToken)
     {
-        var orders = await index.ReadIndexAsync<OrderRef>(name, key, cancellationToken);
+        var orders = await OrderIndexes.ReadAsync(index, name, key, cancellationToken);
         return [.. orders.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.OrderId, StringComparer.Ordinal)];
     }
 }

@@ -38,10 +38,25 @@ public static class GrainIndexExtensions
         var items = new TItem[rows.Count];
         for (var i = 0; i < items.Length; i++)
         {
-            items[i] = JsonSerializer.Deserialize<TItem>(rows[i].Payload, StateBinding.Json)!;
+            items[i] = Item<TItem>(rows[i]);
         }
         return items;
     }
+
+    /// <summary>The items under a key with their ids: for rows that leave to the id what it already says.</summary>
+    public static async Task<IReadOnlyList<(string ItemId, TItem Item)>> ReadIndexItemsAsync<TItem>(this IGrainIndex grainIndex, string index, string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(grainIndex);
+        var rows = await grainIndex.ReadIndexAsync(index, key, cancellationToken).ConfigureAwait(false);
+        var items = new (string, TItem)[rows.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = (rows[i].ItemId, Item<TItem>(rows[i]));
+        }
+        return items;
+    }
+
+    private static TItem Item<TItem>(IndexedItem row) => JsonSerializer.Deserialize<TItem>(row.Payload, StateBinding.Json)!;
 }
 
 /// <summary>

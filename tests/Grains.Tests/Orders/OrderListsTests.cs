@@ -1,0 +1,67 @@
+using System.Text;
+using System.Text.Json;
+using GroupBuy.Grains.Interfaces.Orders;
+using GroupBuy.Grains.Interfaces.Referrals;
+using GroupBuy.Grains.Orders;
+using GroupBuy.Runtime;
+using GroupBuy.Runtime.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using static GroupBuy.Grains.Tests.Chats.ChatKit;
+
+namespace GroupBuy.Grains.Tests.Orders;
+
+/// <summary>
+/// The rows that list orders store only what their key does not say (the order's time), and rows of the older, whole
+/// shape read the same.
+/// </summary>
+public sealed class OrderListsTests
+{
+    private const string Sale = "4f1c2a9e0b7d4c3a8e6f5d2c1b0a9f8e";
+    private const string Team = "0b7d4c3a8e6f5d2c1b0a9f8e4f1c2a9e";
+
+    [Fact]
+    public async Task A_listed_order_is_stored_as_its_time_alone_and_read_back_whole_for_its_shopper_and_its_leader()
+    {
+        await using var silo = await CommerceSilo.StartAsync();
+        var sale = await silo.StartSaleAsync("figs", quantity: 10, commissionRate: 0.1m);
+        var order = (await sale.Purchase(Person("m1"), 1, null, new Referral(GroupId, "leader"))).Unwrap();
+
+        var index = silo.Services.GetRequiredService<IGrainIndex>();
+        foreach (var (name, key) in new[] { (OrderIndexes.ByShopper, "m1"), (OrderIndexes.ByLeader, "leader") })
+        {
+            var row = Assert.Single(await index.ReadIndexAsync(name, key, CommerceSilo.Token));
+            Assert.Equal(order.Id, row.ItemId);
+            Assert.Equal(JsonSerializer.Serialize(new { order.CreatedAt }, JsonSerializerOptions.Web), Encoding.UTF8.GetString(row.Payload));
+        }
+        var lists = silo.Services.GetRequiredService<OrderLists>();
+        var expected = new OrderRef(order.Id, OrderKind.FlashSale, order.RefId, order.CreatedAt);
+        Assert.Equal([expected], await lists.OfShopperAsync("m1", CommerceSilo.Token));
+        Assert.Equal([expected], await lists.ReferredByAsync("leader", CommerceSilo.Token));
+    }
+
+    [Fact]
+    public async Task Rows_of_the_older_whole_shape_and_of_the_time_alone_list_alike_newest_first()
+    {
+        var storage = new MemoryGrainStorage();
+        var earlier = new DateTimeOffset(2026, 11, 20, 9, 30, 0, TimeSpan.Zero);
+        var later = earlier.AddMinutes(5);
+        IndexEntry Row(string orderId, string json) => new(OrderIndexes.ByShopper, "ann", orderId, Encoding.UTF8.GetBytes(json));
+        await storage.WriteAsync("orders", new GrainId("test", "ann"), "{}"u8.ToArray(), 0,
+        [
+            Row($"fs.{Sale}.7", $"{{\"orderId\":\"fs.{Sale}.7\",\"kind\":0,\"ownerId\":\"{Sale}\",\"createdAt\":\"2026-11-20T09:30:00+00:00\"}}"),
+            Row($"gb.{Team}.2", "{\"createdAt\":\"2026-11-20T09:35:00+00:00\"}"),
+            Row($"gb.{Team}.1", $"{{\"orderId\":\"gb.{Team}.1\",\"kind\":1,\"ownerId\":\"{Team}\",\"createdAt\":\"2026-11-20T09:35:00+00:00\"}}"),
+            Row($"fs.{Sale}.8", "{\"createdAt\":\"2026-11-20T09:30:00+00:00\"}"),
+        ], CommerceSilo.Token);
+
+        var orders = await new OrderLists(storage).OfShopperAsync("ann", CommerceSilo.Token);
+
+        Assert.Equal(
+        [
+            new OrderRef($"gb.{Team}.2", OrderKind.GroupBuy, Team, later),
+            new OrderRef($"gb.{Team}.1", OrderKind.GroupBuy, Team, later),
+            new OrderRef($"fs.{Sale}.8", OrderKind.FlashSale, Sale, earlier),
+            new OrderRef($"fs.{Sale}.7", OrderKind.FlashSale, Sale, earlier),
+        ], orders);
+    }
+}
