@@ -44,12 +44,15 @@ public static class OrderIndexes
     private static OrderRef Listed(string orderId, ListedOrder listed)
     {
         var (first, last) = (orderId.IndexOf('.', StringComparison.Ordinal), orderId.LastIndexOf('.'));
-        if (first < 0 || last <= first)
+        OrderKind? kind = first == 2 && last > first ? orderId.AsSpan(0, first) switch
         {
-            throw new InvalidDataException($"Index row {orderId} names no order's owner.");
-        }
-        var kind = orderId.StartsWith("gb.", StringComparison.Ordinal) ? OrderKind.GroupBuy : OrderKind.FlashSale;
-        return new OrderRef(orderId, kind, orderId[(first + 1)..last], listed.CreatedAt);
+            "fs" => OrderKind.FlashSale,
+            "gb" => OrderKind.GroupBuy,
+            _ => null,
+        } : null;
+        return kind is null
+            ? throw new InvalidDataException($"Index row {orderId} names no order's owner.")
+            : new OrderRef(orderId, kind.Value, orderId[(first + 1)..last], listed.CreatedAt);
     }
 
     /// <summary>A row as stored: the order's time (a row of the older shape holds the whole <see cref="OrderRef"/>, read the same).</summary>

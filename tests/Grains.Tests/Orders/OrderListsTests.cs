@@ -64,4 +64,17 @@ public sealed class OrderListsTests
             new OrderRef($"fs.{Sale}.7", OrderKind.FlashSale, Sale, earlier),
         ], orders);
     }
+
+    [Theory]
+    [InlineData("xx.4f1c2a9e0b7d4c3a8e6f5d2c1b0a9f8e.1")]
+    [InlineData("fs4f1c2a9e0b7d4c3a8e6f5d2c1b0a9f8e.1")]
+    [InlineData("fs.1")]
+    public async Task A_row_whose_id_names_no_owner_is_refused_rather_than_listed_as_some_other_order(string orderId)
+    {
+        var storage = new MemoryGrainStorage();
+        await storage.WriteAsync("orders", new GrainId("test", "ann"), "{}"u8.ToArray(), 0,
+            [new IndexEntry(OrderIndexes.ByShopper, "ann", orderId, "{\"createdAt\":\"2026-11-20T09:30:00+00:00\"}"u8.ToArray())], CommerceSilo.Token);
+
+        await Assert.ThrowsAsync<InvalidDataException>(() => new OrderLists(storage).OfShopperAsync("ann", CommerceSilo.Token));
+    }
 }
