@@ -37,12 +37,7 @@ public static class OrderIds
         {
             return false;
         }
-        OrderKind? kind = orderId.AsSpan(0, 3) switch
-        {
-            FlashSalePrefix + "." => OrderKind.FlashSale,
-            TeamPrefix + "." => OrderKind.GroupBuy,
-            _ => null,
-        };
+        var kind = KindOf(orderId.AsSpan(0, 3));
         var ownerId = orderId.AsSpan(3, OwnerIdLength);
         var sequence = orderId.AsSpan(3 + OwnerIdLength + 1);
         if (kind is null || ownerId.ContainsAnyExcept(LowerHex) || orderId[3 + OwnerIdLength] != '.' || !IsCanonicalPositive(sequence))
@@ -52,6 +47,27 @@ public static class OrderIds
         owner = new OrderRef(orderId, kind.Value, ownerId.ToString(), default);
         return true;
     }
+
+    /// <summary>
+    /// The order an id read back from the server's own storage names, with the time it was made; null for an id no
+    /// <see cref="ForFlashSale"/> or <see cref="ForTeam"/> wrote. Unlike <see cref="TryParse"/>, which guards ids from
+    /// outside, it takes any owner id between the first dot and the last (a sequence holds none).
+    /// </summary>
+    public static OrderRef? Stored(string orderId, DateTimeOffset createdAt)
+    {
+        var (first, last) = (orderId.IndexOf('.', StringComparison.Ordinal), orderId.LastIndexOf('.'));
+        return first == 2 && last > first && KindOf(orderId.AsSpan(0, 3)) is { } kind
+            ? new OrderRef(orderId, kind, orderId[(first + 1)..last], createdAt)
+            : null;
+    }
+
+    /// <summary>The kind an id's prefix and its dot name, if any.</summary>
+    private static OrderKind? KindOf(ReadOnlySpan<char> prefix) => prefix switch
+    {
+        FlashSalePrefix + "." => OrderKind.FlashSale,
+        TeamPrefix + "." => OrderKind.GroupBuy,
+        _ => null,
+    };
 
     /// <summary>Digits only, no leading zero, and within a <see cref="long"/>: how <see cref="ForFlashSale"/> writes a sequence.</summary>
     private static bool IsCanonicalPositive(ReadOnlySpan<char> text) =>

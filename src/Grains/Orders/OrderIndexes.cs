@@ -37,23 +37,9 @@ public static class OrderIndexes
         return rows.Select(row => Listed(row.ItemId, row.Item));
     }
 
-    /// <summary>
-    /// The order a row lists: its owner from its id, which <see cref="OrderIds"/> builds as <c>fs|gb</c>, the owner's id
-    /// and the sequence, between dots (an owner's id may hold dots itself; the sequence never does).
-    /// </summary>
-    private static OrderRef Listed(string orderId, ListedOrder listed)
-    {
-        var (first, last) = (orderId.IndexOf('.', StringComparison.Ordinal), orderId.LastIndexOf('.'));
-        OrderKind? kind = first == 2 && last > first ? orderId.AsSpan(0, first) switch
-        {
-            "fs" => OrderKind.FlashSale,
-            "gb" => OrderKind.GroupBuy,
-            _ => null,
-        } : null;
-        return kind is null
-            ? throw new InvalidDataException($"Index row {orderId} names no order's owner.")
-            : new OrderRef(orderId, kind.Value, orderId[(first + 1)..last], listed.CreatedAt);
-    }
+    /// <summary>The order a row lists: its owner from its id (<see cref="OrderIds.Stored"/>), its time from the row.</summary>
+    private static OrderRef Listed(string orderId, ListedOrder listed) =>
+        OrderIds.Stored(orderId, listed.CreatedAt) ?? throw new InvalidDataException($"Index row {orderId} names no order's owner.");
 
     /// <summary>A row as stored: the order's time (a row of the older shape holds the whole <see cref="OrderRef"/>, read the same).</summary>
     private readonly record struct ListedOrder(DateTimeOffset CreatedAt);
