@@ -1,6 +1,5 @@
 using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Runtime;
-using GroupBuy.Runtime.Storage;
 
 namespace GroupBuy.Grains.FlashSales;
 
@@ -42,9 +41,9 @@ public sealed partial class FlashSaleGrain
     private async Task LoadOrderRowsAsync(CancellationToken cancellationToken)
     {
         // Never created: no rows, since they are only ever written with the sale's events.
-        var rows = Ledger.Sale is null ? [] : await _index.ReadIndexAsync<FlashOrder>(FlashSaleLedger.OrderRows, SaleId, cancellationToken);
+        var rows = Ledger.Sale is null ? [] : await _index.ReadIndexAsync(FlashSaleLedger.OrderRows, SaleId, cancellationToken);
         var legacy = Ledger.LegacyOrders;
-        var replayed = Ledger.Restore(rows);
+        var replayed = Ledger.Restore(rows.Select(FlashOrderRows.Decode));
         _rowChanges.StoredThroughNow();
         foreach (var order in replayed)
         {

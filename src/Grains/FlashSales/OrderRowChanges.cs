@@ -60,7 +60,7 @@ internal sealed class OrderRowChanges(string saleId, FlashSaleLedger ledger) : I
     {
         if (ledger.OrderAt(sequence) is { } order)
         {
-            rows.Add(FlashSaleLedger.OrderRows, saleId, order.Id, order);
+            rows.Add(FlashSaleLedger.OrderRows, saleId, order.Id, order, FlashOrderRows.Format);
         }
     }
 }

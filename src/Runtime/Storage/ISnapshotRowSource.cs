@@ -28,4 +28,8 @@ public sealed class SnapshotRows
 
     /// <summary>Upserts a row of a grain index in the snapshot's commit (turned into JSON off the turn when there are many).</summary>
     public void Add<TItem>(string index, string key, string itemId, TItem item) => Rows.Add(PendingIndexRow.Of(index, key, itemId, item));
+
+    /// <summary>Upserts a row stored in the grain's own <paramref name="format"/> rather than JSON (turned into bytes as above).</summary>
+    public void Add<TItem>(string index, string key, string itemId, TItem item, IndexRowFormat<TItem> format) =>
+        Rows.Add(PendingIndexRow.Of(index, key, itemId, item, format));
 }

@@ -49,7 +49,7 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
     private static readonly PolymorphicJson<TEvent> EventWriter = new(StateBinding.Json);
     private static readonly JsonTypeInfo<TState> StateJson = (JsonTypeInfo<TState>)StateBinding.Json.GetTypeInfo(typeof(TState));
 
-    /// <summary>A snapshot with at least this many rows turns them into JSON on a pool thread, off the grain's turn.</summary>
+    /// <summary>A snapshot with at least this many rows turns them into bytes on a pool thread, off the grain's turn.</summary>
     private const int OffTurnRows = 8;
 
     /// <summary>Guards what the store's cut shares with the turns: the lists below, the pull, the cut version, the failure.</summary>
@@ -366,14 +366,14 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
     }
 
     /// <summary>
-    /// Writes the snapshot with its rows (turned into JSON off the turn when there are many) and tells the row source
+    /// Writes the snapshot with its rows (turned into bytes off the turn when there are many) and tells the row source
     /// once it is stored; a failed write is not told, so the next snapshot carries those rows again.
     /// </summary>
     private async Task<bool> WriteSnapshotAsync(long version, byte[] snapshot, PendingIndexRow[] rows)
     {
         try
         {
-            // Up to an interval's worth of rows: turned into JSON off the turn.
+            // Up to an interval's worth of rows: turned into bytes off the turn.
             var index = rows.Length >= OffTurnRows ? await Task.Run(() => Entries(rows)) : Entries(rows);
             await _storage.WriteSnapshotAsync(binding.StateName, binding.GrainId, version, snapshot, index, CancellationToken.None);
             _snapshotVersion = version;
