@@ -1,6 +1,4 @@
-using System.Buffers;
-using System.Buffers.Binary;
-using System.Text;
+using GroupBuy.Grains.Common;
 using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Runtime.Storage;
 
@@ -15,8 +13,8 @@ namespace GroupBuy.Grains.FlashSales;
 /// <remarks>
 /// The layout, after its first byte <see cref="Version1"/>: sequence, shopper id, quantity, amount, the creation time
 /// (UTC ticks, then the offset in minutes), the pay-by time (ticks after creation, then its offset), status, flags,
-/// closed charges, then the idempotency key and the referral when the flags say so. Integers are 7-bit encoded, strings
-/// UTF-8 after their length. Rows written before hold the order as JSON, and read the same: JSON starts with <c>{</c>.
+/// closed charges, then the idempotency key and the referral when the flags say so, as <see cref="CompactRowWriter"/>
+/// writes them. Rows written before hold the order as JSON, and read the same: JSON starts with <c>{</c>.
 /// </remarks>
 public sealed class FlashOrderRows : IndexRowFormat<FlashOrder>
 {
@@ -34,24 +32,18 @@ public sealed class FlashOrderRows : IndexRowFormat<FlashOrder>
         Referral = 4,
     }
 
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
-
     public override byte[] Encode(FlashOrder order)
     {
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
-        buffer.ResetWrittenCount();
         var parts = (order.Charging ? Parts.Charging : Parts.None)
             | (order.IdempotencyKey is null ? Parts.None : Parts.IdempotencyKey)
             | (order.Referral is null ? Parts.None : Parts.Referral);
-        var row = new RowWriter(buffer);
+        var row = CompactRowWriter.Start();
         row.Byte(Version1);
         row.Integer(order.Sequence);
         row.Text(order.ShopperId);
         row.Integer(order.Quantity);
         row.Integer(order.Amount);
-        row.Integer(order.CreatedAt.UtcTicks);
-        row.Integer((long)order.CreatedAt.Offset.TotalMinutes);
+        row.Time(order.CreatedAt);
         row.Integer(order.PayBy.UtcTicks - order.CreatedAt.UtcTicks);
         row.Integer((long)order.PayBy.Offset.TotalMinutes);
         row.Byte((byte)order.Status);
@@ -68,7 +60,7 @@ public sealed class FlashOrderRows : IndexRowFormat<FlashOrder>
             row.Decimal(referral.Rate);
             row.Integer(referral.Commission);
         }
-        return buffer.WrittenSpan.ToArray();
+        return row.ToArray();
     }
 
     /// <summary>The order a row holds, whichever of the two forms it was written in.</summary>
@@ -84,14 +76,13 @@ public sealed class FlashOrderRows : IndexRowFormat<FlashOrder>
         }
         try
         {
-            var reader = new RowReader(row.Payload.AsSpan(1));
+            var reader = new CompactRowReader(row.Payload.AsSpan(1));
             var sequence = reader.Integer();
             var shopperId = reader.Text();
             var quantity = checked((int)reader.Integer());
             var amount = reader.Integer();
-            var createdTicks = reader.Integer();
-            var createdAt = new DateTimeOffset(createdTicks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(reader.Integer()));
-            var payByTicks = createdTicks + reader.Integer();
+            var createdAt = reader.Time();
+            var payByTicks = createdAt.UtcTicks + reader.Integer();
             var payBy = new DateTimeOffset(payByTicks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(reader.Integer()));
             var status = (OrderStatus)reader.Byte();
             if (!Enum.IsDefined(status))
@@ -116,109 +107,6 @@ public sealed class FlashOrderRows : IndexRowFormat<FlashOrder>
         catch (Exception exception) when (exception is ArgumentException or OverflowException or FormatException)
         {
             throw new InvalidDataException($"The row of order {row.ItemId} is malformed: {exception.Message}", exception);
-        }
-    }
-
-    private readonly ref struct RowWriter(ArrayBufferWriter<byte> buffer)
-    {
-        public void Byte(byte value)
-        {
-            buffer.GetSpan(1)[0] = value;
-            buffer.Advance(1);
-        }
-
-        /// <summary>Seven bits a byte, zigzagged so that a small negative number stays small.</summary>
-        public void Integer(long value)
-        {
-            var bits = (ulong)((value << 1) ^ (value >> 63));
-            var span = buffer.GetSpan(10);
-            var length = 0;
-            for (; bits >= 0x80; bits >>= 7)
-            {
-                span[length++] = (byte)(bits | 0x80);
-            }
-            span[length++] = (byte)bits;
-            buffer.Advance(length);
-        }
-
-        public void Text(string value)
-        {
-            var length = Encoding.UTF8.GetByteCount(value);
-            Integer(length);
-            buffer.Advance(Encoding.UTF8.GetBytes(value, buffer.GetSpan(length)));
-        }
-
-        public void Decimal(decimal value)
-        {
-            Span<int> parts = stackalloc int[4];
-            decimal.GetBits(value, parts);
-            var span = buffer.GetSpan(16);
-            for (var i = 0; i < 4; i++)
-            {
-                BinaryPrimitives.WriteInt32LittleEndian(span[(4 * i)..], parts[i]);
-            }
-            buffer.Advance(16);
-        }
-    }
-
-    /// <summary>Reads a row back; a row cut short or overlong is malformed.</summary>
-    private ref struct RowReader(ReadOnlySpan<byte> row)
-    {
-        private ReadOnlySpan<byte> _rest = row;
-
-        public byte Byte() => Take(1)[0];
-
-        public long Integer()
-        {
-            ulong bits = 0;
-            for (var shift = 0; shift < 70; shift += 7)
-            {
-                var next = Byte();
-                bits |= (ulong)(next & 0x7F) << shift;
-                if (next < 0x80)
-                {
-                    return (long)(bits >> 1) ^ -(long)(bits & 1);
-                }
-            }
-            throw new FormatException("An integer runs past ten bytes.");
-        }
-
-        public string Text()
-        {
-            var length = Integer();
-            return length < 0 || length > _rest.Length
-                ? throw new FormatException("A text runs past the row.")
-                : Encoding.UTF8.GetString(Take((int)length));
-        }
-
-        public decimal Decimal()
-        {
-            var bytes = Take(16);
-            Span<int> parts = stackalloc int[4];
-            for (var i = 0; i < 4; i++)
-            {
-                parts[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes[(4 * i)..]);
-            }
-            return new decimal(parts);
-        }
-
-        public readonly void End()
-        {
-            if (!_rest.IsEmpty)
-            {
-                throw new FormatException($"{_rest.Length} bytes follow the order.");
-            }
-        }
-
-        private ReadOnlySpan<byte> Take(int length)
-        {
-            if (length > _rest.Length)
-            {
-                throw new FormatException("The row ends early.");
-            }
-            var taken = _rest[..length];
-            _rest = _rest[length..];
-            return taken;
         }
     }
 }

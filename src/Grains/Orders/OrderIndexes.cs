@@ -1,3 +1,4 @@
+using GroupBuy.Grains.Common;
 using GroupBuy.Grains.Interfaces.Orders;
 using GroupBuy.Runtime.Storage;
 
@@ -10,9 +11,9 @@ namespace GroupBuy.Grains.Orders;
 /// </summary>
 /// <remarks>
 /// A row is keyed by the order's id, which names its owner (<see cref="OrderIds"/>), so it stores only what the key does
-/// not say: when the order was made, for the newest-first order. Every purchase writes a row and every round of the store
-/// moves it, so each byte left out is left out several times. Rows written before held the whole <see cref="OrderRef"/>,
-/// and read the same.
+/// not say: when the order was made, for the newest-first order, in a few bytes of its own (<see cref="ListedOrderRows"/>).
+/// Every purchase writes a row and every round of the store moves it, so each byte left out is left out several times.
+/// Rows written before hold JSON, the whole <see cref="OrderRef"/> or <c>{"createdAt":…}</c>, and read the same.
 /// </remarks>
 public static class OrderIndexes
 {
@@ -23,24 +24,65 @@ public static class OrderIndexes
     public static void List(IIndexWriter owner, string shopperId, OrderReferral? referral, OrderRef order)
     {
         var row = new ListedOrder(order.CreatedAt);
-        owner.AddToIndex(ByShopper, shopperId, order.OrderId, row);
+        owner.AddToIndex(ByShopper, shopperId, order.OrderId, row, ListedOrderRows.Format);
         if (referral is not null)
         {
-            owner.AddToIndex(ByLeader, referral.LeaderId, order.OrderId, row);
+            owner.AddToIndex(ByLeader, referral.LeaderId, order.OrderId, row, ListedOrderRows.Format);
         }
     }
 
     /// <summary>The orders listed under <paramref name="key"/> of <paramref name="index"/>, in no particular order.</summary>
     public static async Task<IEnumerable<OrderRef>> ReadAsync(IGrainIndex grainIndex, string index, string key, CancellationToken cancellationToken)
     {
-        var rows = await grainIndex.ReadIndexItemsAsync<ListedOrder>(index, key, cancellationToken);
-        return rows.Select(row => Listed(row.ItemId, row.Item));
+        var rows = await grainIndex.ReadIndexAsync(index, key, cancellationToken);
+        return rows.Select(row => Listed(row.ItemId, ListedOrderRows.Decode(row)));
     }
 
     /// <summary>The order a row lists: its owner from its id (<see cref="OrderIds.Stored"/>), its time from the row.</summary>
     private static OrderRef Listed(string orderId, ListedOrder listed) =>
         OrderIds.Stored(orderId, listed.CreatedAt) ?? throw new InvalidDataException($"Index row {orderId} names no order's owner.");
 
-    /// <summary>A row as stored: the order's time (a row of the older shape holds the whole <see cref="OrderRef"/>, read the same).</summary>
+    /// <summary>What a row says: the order's time.</summary>
     private readonly record struct ListedOrder(DateTimeOffset CreatedAt);
+
+    /// <summary>A row's bytes: <see cref="Version1"/>, then the time as <see cref="CompactRowWriter.Time"/> writes it.</summary>
+    private sealed class ListedOrderRows : IndexRowFormat<ListedOrder>
+    {
+        public static readonly ListedOrderRows Format = new();
+
+        private const byte Version1 = 1;
+        private const byte Json = (byte)'{';
+
+        public override byte[] Encode(ListedOrder listed)
+        {
+            var row = CompactRowWriter.Start();
+            row.Byte(Version1);
+            row.Time(listed.CreatedAt);
+            return row.ToArray();
+        }
+
+        /// <summary>The row's order time, from any of the shapes rows were written in; a malformed row is refused.</summary>
+        public static ListedOrder Decode(IndexedItem row)
+        {
+            if (row.Payload is [Json, ..])
+            {
+                return row.FromJson<ListedOrder>();
+            }
+            try
+            {
+                var reader = new CompactRowReader(row.Payload);
+                if (reader.Byte() != Version1)
+                {
+                    throw new FormatException("It is of a format this version does not read.");
+                }
+                var listed = new ListedOrder(reader.Time());
+                reader.End();
+                return listed;
+            }
+            catch (Exception exception) when (exception is FormatException or ArgumentException)
+            {
+                throw new InvalidDataException($"Index row {row.ItemId} is malformed: {exception.Message}", exception);
+            }
+        }
+    }
 }

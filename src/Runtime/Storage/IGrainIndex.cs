@@ -21,8 +21,11 @@ public readonly record struct IndexedItem(string ItemId, byte[] Payload)
 /// <summary>A grain state that can carry index rows with its next commit (both kinds of state can).</summary>
 public interface IIndexWriter
 {
-    /// <summary>Upserts a row of a grain index in the same commit as the state's next write or append.</summary>
-    void AddToIndex<TItem>(string index, string key, string itemId, TItem item);
+    /// <summary>
+    /// Upserts a row of a grain index in the same commit as the state's next write or append: the item as JSON, or in
+    /// <paramref name="format"/> when given.
+    /// </summary>
+    void AddToIndex<TItem>(string index, string key, string itemId, TItem item, IndexRowFormat<TItem>? format = null);
 }
 
 /// <summary>Reads what grains wrote to an index. Only committed rows are seen.</summary>
@@ -43,19 +46,6 @@ public static class GrainIndexExtensions
         for (var i = 0; i < items.Length; i++)
         {
             items[i] = Item<TItem>(rows[i]);
-        }
-        return items;
-    }
-
-    /// <summary>The items under a key with their ids: for rows that leave to the id what it already says.</summary>
-    public static async Task<IReadOnlyList<(string ItemId, TItem Item)>> ReadIndexItemsAsync<TItem>(this IGrainIndex grainIndex, string index, string key, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(grainIndex);
-        var rows = await grainIndex.ReadIndexAsync(index, key, cancellationToken).ConfigureAwait(false);
-        var items = new (string, TItem)[rows.Count];
-        for (var i = 0; i < items.Length; i++)
-        {
-            items[i] = (rows[i].ItemId, Item<TItem>(rows[i]));
         }
         return items;
     }

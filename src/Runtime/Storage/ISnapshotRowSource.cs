@@ -26,10 +26,10 @@ public sealed class SnapshotRows
 {
     internal List<PendingIndexRow> Rows { get; } = [];
 
-    /// <summary>Upserts a row of a grain index in the snapshot's commit (turned into JSON off the turn when there are many).</summary>
-    public void Add<TItem>(string index, string key, string itemId, TItem item) => Rows.Add(PendingIndexRow.Of(index, key, itemId, item));
-
-    /// <summary>Upserts a row stored in the grain's own <paramref name="format"/> rather than JSON (turned into bytes as above).</summary>
-    public void Add<TItem>(string index, string key, string itemId, TItem item, IndexRowFormat<TItem> format) =>
+    /// <summary>
+    /// Upserts a row of a grain index in the snapshot's commit: the item as JSON, or in <paramref name="format"/> when
+    /// given (turned into bytes off the turn when there are many).
+    /// </summary>
+    public void Add<TItem>(string index, string key, string itemId, TItem item, IndexRowFormat<TItem>? format = null) =>
         Rows.Add(PendingIndexRow.Of(index, key, itemId, item, format));
 }

@@ -126,10 +126,10 @@ internal sealed class JournaledState<TState, TEvent>(StateBinding binding) : IJo
         Version++;
     }
 
-    public void AddToIndex<TItem>(string index, string key, string itemId, TItem item)
+    public void AddToIndex<TItem>(string index, string key, string itemId, TItem item, IndexRowFormat<TItem>? format = null)
     {
         ThrowIfFailed();
-        var row = PendingIndexRow.Of(index, key, itemId, item);
+        var row = PendingIndexRow.Of(index, key, itemId, item, format);
         lock (_gate)
         {
             _unconfirmedIndex.Add(row);

@@ -61,8 +61,8 @@ internal sealed class PersistentState<TState>(StateBinding binding) : IPersisten
         return waiter.Task;
     }
 
-    public void AddToIndex<TItem>(string index, string key, string itemId, TItem item) =>
-        (_unwrittenIndex ??= []).Add(PendingIndexRow.Of(index, key, itemId, item));
+    public void AddToIndex<TItem>(string index, string key, string itemId, TItem item, IndexRowFormat<TItem>? format = null) =>
+        (_unwrittenIndex ??= []).Add(PendingIndexRow.Of(index, key, itemId, item, format));
 
     /// <summary>
     /// Queued behind the writes issued before it, and ahead of those issued after it, so storage sees them in issue order.

@@ -1,0 +1,143 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+
+namespace GroupBuy.Grains.Common;
+
+/// <summary>
+/// Writes the compact index rows of a grain's own format (<c>IndexRowFormat</c>): integers 7 bits a byte, zigzagged so
+/// that a small negative number stays small, strings as UTF-8 after their length, decimals as their four 32-bit parts.
+/// </summary>
+internal readonly ref struct CompactRowWriter
+{
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    private readonly ArrayBufferWriter<byte> _buffer;
+
+    private CompactRowWriter(ArrayBufferWriter<byte> buffer) => _buffer = buffer;
+
+    /// <summary>A writer over this thread's buffer, emptied: a row is written whole, then copied out by <see cref="ToArray"/>.</summary>
+    public static CompactRowWriter Start()
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        return new CompactRowWriter(buffer);
+    }
+
+    public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
+
+    public void Byte(byte value)
+    {
+        _buffer.GetSpan(1)[0] = value;
+        _buffer.Advance(1);
+    }
+
+    public void Integer(long value)
+    {
+        var bits = (ulong)((value << 1) ^ (value >> 63));
+        var span = _buffer.GetSpan(10);
+        var length = 0;
+        for (; bits >= 0x80; bits >>= 7)
+        {
+            span[length++] = (byte)(bits | 0x80);
+        }
+        span[length++] = (byte)bits;
+        _buffer.Advance(length);
+    }
+
+    public void Text(string value)
+    {
+        var length = Encoding.UTF8.GetByteCount(value);
+        Integer(length);
+        _buffer.Advance(Encoding.UTF8.GetBytes(value, _buffer.GetSpan(length)));
+    }
+
+    public void Decimal(decimal value)
+    {
+        Span<int> parts = stackalloc int[4];
+        decimal.GetBits(value, parts);
+        var span = _buffer.GetSpan(16);
+        for (var i = 0; i < 4; i++)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span[(4 * i)..], parts[i]);
+        }
+        _buffer.Advance(16);
+    }
+
+    /// <summary>An instant as its UTC ticks, then its offset in minutes.</summary>
+    public void Time(DateTimeOffset value)
+    {
+        Integer(value.UtcTicks);
+        Integer((long)value.Offset.TotalMinutes);
+    }
+}
+
+/// <summary>Reads what <see cref="CompactRowWriter"/> wrote; a row cut short or overlong throws <see cref="FormatException"/>.</summary>
+internal ref struct CompactRowReader(ReadOnlySpan<byte> row)
+{
+    private ReadOnlySpan<byte> _rest = row;
+
+    public byte Byte() => Take(1)[0];
+
+    public long Integer()
+    {
+        ulong bits = 0;
+        for (var shift = 0; shift < 70; shift += 7)
+        {
+            var next = Byte();
+            bits |= (ulong)(next & 0x7F) << shift;
+            if (next < 0x80)
+            {
+                return (long)(bits >> 1) ^ -(long)(bits & 1);
+            }
+        }
+        throw new FormatException("An integer runs past ten bytes.");
+    }
+
+    public string Text()
+    {
+        var length = Integer();
+        return length < 0 || length > _rest.Length
+            ? throw new FormatException("A text runs past the row.")
+            : Encoding.UTF8.GetString(Take((int)length));
+    }
+
+    public decimal Decimal()
+    {
+        var bytes = Take(16);
+        Span<int> parts = stackalloc int[4];
+        for (var i = 0; i < 4; i++)
+        {
+            parts[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes[(4 * i)..]);
+        }
+        return new decimal(parts);
+    }
+
+    /// <summary>An instant written by <see cref="CompactRowWriter.Time"/>; out of range throws <see cref="ArgumentException"/>.</summary>
+    public DateTimeOffset Time()
+    {
+        var ticks = Integer();
+        return new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(Integer()));
+    }
+
+    /// <summary>Every byte of the row has been read.</summary>
+    public readonly void End()
+    {
+        if (!_rest.IsEmpty)
+        {
+            throw new FormatException($"{_rest.Length} bytes follow the row's last field.");
+        }
+    }
+
+    private ReadOnlySpan<byte> Take(int length)
+    {
+        if (length > _rest.Length)
+        {
+            throw new FormatException("The row ends early.");
+        }
+        var taken = _rest[..length];
+        _rest = _rest[length..];
+        return taken;
+    }
+}
