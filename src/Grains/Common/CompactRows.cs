@@ -1,8 +1,47 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
+using GroupBuy.Runtime.Storage;
 
 namespace GroupBuy.Grains.Common;
+
+/// <summary>
+/// Index rows in a compact form of a grain's own (<see cref="IndexRowFormat{TItem}"/>): a version byte, then the fields
+/// as <see cref="CompactRowWriter"/> writes them. Rows written before as JSON start with <c>{</c>, which no version is.
+/// </summary>
+internal static class CompactRows
+{
+    public const byte Version1 = 1;
+
+    /// <summary>The row was written as JSON, before its item had a compact form.</summary>
+    public static bool IsJson(IndexedItem row) => row.Payload is [(byte)'{', ..];
+
+    /// <summary>
+    /// Reads a compact row whole with <paramref name="read"/>: a row of another version, cut short, overlong or holding
+    /// a value out of range is refused (<see cref="InvalidDataException"/>), never read as some other item.
+    /// </summary>
+    public static TItem Read<TItem>(IndexedItem row, ReadRow<TItem> read)
+    {
+        if (row.Payload is not [Version1, ..])
+        {
+            throw new InvalidDataException($"Index row {row.ItemId} is of a format this version does not read.");
+        }
+        try
+        {
+            var reader = new CompactRowReader(row.Payload.AsSpan(1));
+            var item = read(row.ItemId, ref reader);
+            reader.End();
+            return item;
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException or OverflowException)
+        {
+            throw new InvalidDataException($"Index row {row.ItemId} is malformed: {exception.Message}", exception);
+        }
+    }
+}
+
+/// <summary>Reads one compact row's fields, after its version byte; the row's item id comes along (rows leave it out).</summary>
+internal delegate TItem ReadRow<out TItem>(string itemId, ref CompactRowReader reader);
 
 /// <summary>
 /// Writes the compact index rows of a grain's own format (<c>IndexRowFormat</c>): integers 7 bits a byte, zigzagged so
@@ -17,12 +56,17 @@ internal readonly ref struct CompactRowWriter
 
     private CompactRowWriter(ArrayBufferWriter<byte> buffer) => _buffer = buffer;
 
-    /// <summary>A writer over this thread's buffer, emptied: a row is written whole, then copied out by <see cref="ToArray"/>.</summary>
+    /// <summary>
+    /// A writer over this thread's buffer, emptied and given the version byte (<see cref="CompactRows.Version1"/>): a row
+    /// is written whole, then copied out by <see cref="ToArray"/>.
+    /// </summary>
     public static CompactRowWriter Start()
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
         buffer.ResetWrittenCount();
-        return new CompactRowWriter(buffer);
+        var row = new CompactRowWriter(buffer);
+        row.Byte(CompactRows.Version1);
+        return row;
     }
 
     public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
@@ -121,7 +165,7 @@ internal ref struct CompactRowReader(ReadOnlySpan<byte> row)
         return new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(Integer()));
     }
 
-    /// <summary>Every byte of the row has been read.</summary>
+    /// <summary>Every byte of the row has been read (<see cref="CompactRows.Read"/> asks).</summary>
     public readonly void End()
     {
         if (!_rest.IsEmpty)

@@ -11,7 +11,7 @@ namespace GroupBuy.Grains.FlashSales;
 /// id is the order's id, so the row leaves it out.
 /// </summary>
 /// <remarks>
-/// The layout, after its first byte <see cref="Version1"/>: sequence, shopper id, quantity, amount, the creation time
+/// The layout, after its version byte (<see cref="CompactRows"/>): sequence, shopper id, quantity, amount, the creation time
 /// (UTC ticks, then the offset in minutes), the pay-by time (ticks after creation, then its offset), status, flags,
 /// closed charges, then the idempotency key and the referral when the flags say so, as <see cref="CompactRowWriter"/>
 /// writes them. Rows written before hold the order as JSON, and read the same: JSON starts with <c>{</c>.
@@ -19,9 +19,6 @@ namespace GroupBuy.Grains.FlashSales;
 public sealed class FlashOrderRows : IndexRowFormat<FlashOrder>
 {
     public static readonly FlashOrderRows Format = new();
-
-    private const byte Version1 = 1;
-    private const byte Json = (byte)'{';
 
     [Flags]
     private enum Parts : byte
@@ -38,7 +35,6 @@ public sealed class FlashOrderRows : IndexRowFormat<FlashOrder>
             | (order.IdempotencyKey is null ? Parts.None : Parts.IdempotencyKey)
             | (order.Referral is null ? Parts.None : Parts.Referral);
         var row = CompactRowWriter.Start();
-        row.Byte(Version1);
         row.Integer(order.Sequence);
         row.Text(order.ShopperId);
         row.Integer(order.Quantity);
@@ -64,49 +60,37 @@ public sealed class FlashOrderRows : IndexRowFormat<FlashOrder>
     }
 
     /// <summary>The order a row holds, whichever of the two forms it was written in.</summary>
-    public static FlashOrder Decode(IndexedItem row)
+    public static FlashOrder Decode(IndexedItem row) =>
+        CompactRows.IsJson(row)
+            ? row.FromJson<FlashOrder>() ?? throw new InvalidDataException($"Index row {row.ItemId} holds no order.")
+            : CompactRows.Read(row, Read);
+
+    private static FlashOrder Read(string orderId, ref CompactRowReader reader)
     {
-        if (row.Payload is [Json, ..])
+        var sequence = reader.Integer();
+        var shopperId = reader.Text();
+        var quantity = checked((int)reader.Integer());
+        var amount = reader.Integer();
+        var createdAt = reader.Time();
+        var payByTicks = createdAt.UtcTicks + reader.Integer();
+        var payBy = new DateTimeOffset(payByTicks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(reader.Integer()));
+        var status = (OrderStatus)reader.Byte();
+        if (!Enum.IsDefined(status))
         {
-            return row.FromJson<FlashOrder>() ?? throw new InvalidDataException($"The row of order {row.ItemId} holds no order.");
+            throw new FormatException($"No order status is numbered {(int)status}.");
         }
-        if (row.Payload is not [Version1, ..])
+        var parts = (Parts)reader.Byte();
+        var closedCharges = checked((int)reader.Integer());
+        var key = parts.HasFlag(Parts.IdempotencyKey) ? reader.Text() : null;
+        var referral = parts.HasFlag(Parts.Referral)
+            ? new OrderReferral(reader.Text(), reader.Text(), reader.Decimal(), reader.Integer())
+            : null;
+        return new FlashOrder(orderId, sequence, shopperId, quantity, amount, createdAt, payBy, key)
         {
-            throw new InvalidDataException($"The row of order {row.ItemId} is of a format this version does not read.");
-        }
-        try
-        {
-            var reader = new CompactRowReader(row.Payload.AsSpan(1));
-            var sequence = reader.Integer();
-            var shopperId = reader.Text();
-            var quantity = checked((int)reader.Integer());
-            var amount = reader.Integer();
-            var createdAt = reader.Time();
-            var payByTicks = createdAt.UtcTicks + reader.Integer();
-            var payBy = new DateTimeOffset(payByTicks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(reader.Integer()));
-            var status = (OrderStatus)reader.Byte();
-            if (!Enum.IsDefined(status))
-            {
-                throw new FormatException($"No order status is numbered {(int)status}.");
-            }
-            var parts = (Parts)reader.Byte();
-            var closedCharges = checked((int)reader.Integer());
-            var key = parts.HasFlag(Parts.IdempotencyKey) ? reader.Text() : null;
-            var referral = parts.HasFlag(Parts.Referral)
-                ? new OrderReferral(reader.Text(), reader.Text(), reader.Decimal(), reader.Integer())
-                : null;
-            reader.End();
-            return new FlashOrder(row.ItemId, sequence, shopperId, quantity, amount, createdAt, payBy, key)
-            {
-                Status = status,
-                Charging = parts.HasFlag(Parts.Charging),
-                ClosedCharges = closedCharges,
-                Referral = referral,
-            };
-        }
-        catch (Exception exception) when (exception is ArgumentException or OverflowException or FormatException)
-        {
-            throw new InvalidDataException($"The row of order {row.ItemId} is malformed: {exception.Message}", exception);
-        }
+            Status = status,
+            Charging = parts.HasFlag(Parts.Charging),
+            ClosedCharges = closedCharges,
+            Referral = referral,
+        };
     }
 }

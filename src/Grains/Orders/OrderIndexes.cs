@@ -45,44 +45,22 @@ public static class OrderIndexes
     /// <summary>What a row says: the order's time.</summary>
     private readonly record struct ListedOrder(DateTimeOffset CreatedAt);
 
-    /// <summary>A row's bytes: <see cref="Version1"/>, then the time as <see cref="CompactRowWriter.Time"/> writes it.</summary>
+    /// <summary>A row's bytes: the time as <see cref="CompactRowWriter.Time"/> writes it, after the version byte.</summary>
     private sealed class ListedOrderRows : IndexRowFormat<ListedOrder>
     {
         public static readonly ListedOrderRows Format = new();
 
-        private const byte Version1 = 1;
-        private const byte Json = (byte)'{';
-
         public override byte[] Encode(ListedOrder listed)
         {
             var row = CompactRowWriter.Start();
-            row.Byte(Version1);
             row.Time(listed.CreatedAt);
             return row.ToArray();
         }
 
         /// <summary>The row's order time, from any of the shapes rows were written in; a malformed row is refused.</summary>
-        public static ListedOrder Decode(IndexedItem row)
-        {
-            if (row.Payload is [Json, ..])
-            {
-                return row.FromJson<ListedOrder>();
-            }
-            try
-            {
-                var reader = new CompactRowReader(row.Payload);
-                if (reader.Byte() != Version1)
-                {
-                    throw new FormatException("It is of a format this version does not read.");
-                }
-                var listed = new ListedOrder(reader.Time());
-                reader.End();
-                return listed;
-            }
-            catch (Exception exception) when (exception is FormatException or ArgumentException)
-            {
-                throw new InvalidDataException($"Index row {row.ItemId} is malformed: {exception.Message}", exception);
-            }
-        }
+        public static ListedOrder Decode(IndexedItem row) =>
+            CompactRows.IsJson(row)
+                ? row.FromJson<ListedOrder>()
+                : CompactRows.Read(row, static (string _, ref CompactRowReader reader) => new ListedOrder(reader.Time()));
     }
 }
