@@ -72,6 +72,44 @@ public sealed class SqliteBlockPackingTests : SqliteStagingTestBase
         Assert.Throws<InvalidDataException>(() => BlockPacking.Unpack(packed, BlockPacking.Deflate + 1));
     }
 
+    [Fact]
+    public void Blocks_unpacked_one_after_another_into_one_buffer_each_read_as_written()
+    {
+        using var packing = new BlockPacking();
+        var longer = packing.Pack(Encoding.UTF8.GetBytes(new string('a', 500) + "end")).ToArray();
+        var shorter = packing.Pack("rows"u8).ToArray();
+        byte[]? buffer = null;
+
+        Assert.Equal(new string('a', 500) + "end", Encoding.UTF8.GetString(BlockPacking.Unpack(longer, BlockPacking.Deflate, ref buffer)));
+        var reused = buffer;
+        var second = BlockPacking.Unpack(shorter, BlockPacking.Deflate, ref buffer);
+
+        Assert.Same(reused, buffer);
+        Assert.Equal("rows"u8.ToArray(), second.ToArray());
+        // A plain block is read where it is stored; the buffer is left for the next packed one.
+        var plain = "plain"u8.ToArray();
+        Assert.Same(plain, BlockPacking.Unpack(plain, BlockPacking.Plain, ref buffer).Array);
+        Assert.Same(reused, buffer);
+    }
+
+    [Fact]
+    public void A_block_read_from_a_longer_buffer_yields_its_own_rows_and_none_of_the_bytes_after_it()
+    {
+        var builder = new IndexBlockBuilder(targetBytes: 4096);
+        var prefix = IndexKeys.Of(Index, "shopper-1", "");
+        builder.Add(IndexKeys.Of(Index, "shopper-1", "order-1"), "{}"u8);
+        builder.Add(IndexKeys.Of(Index, "shopper-1", "order-2"), "{}"u8);
+        var (_, _, rows, _) = builder.Take();
+        // What a longer block left in a reused buffer: another row of the same key.
+        var stale = new IndexBlockBuilder(targetBytes: 4096);
+        stale.Add(IndexKeys.Of(Index, "shopper-1", "order-0"), "{}"u8);
+        var buffer = new byte[rows.Length + 64];
+        rows.Span.CopyTo(buffer);
+        stale.Take().Rows.Span.CopyTo(buffer.AsSpan(rows.Length));
+
+        Assert.Equal(["order-1", "order-2"], IndexBlockReader.RowsUnder(buffer, rows.Length, prefix).Select(row => row.ItemId));
+    }
+
     private SqliteGrainStore Open() =>
         Open(new StagedIndexRows(roundRows: 32, chunkRows: 8), new StagedJournalEvents(roundRows: 1_000_000), new IndexRuns(fanIn: 2, compactRows: 8, blockBytes: 2048));
 

@@ -32,19 +32,47 @@ internal sealed class BlockPacking : IDisposable
     }
 
     /// <summary>The block as written, from its stored bytes and its <c>packing</c>.</summary>
-    public static byte[] Unpack(byte[] stored, long packing)
+    public static byte[] Unpack(byte[] stored, long packing) =>
+        IsPlain(stored, packing, out var length) ? stored : Inflate(stored, new byte[length], length);
+
+    /// <summary>
+    /// The block as written, unpacked into <paramref name="buffer"/> (made, or made larger, when it is too small), so
+    /// that a reader of thousands of blocks reuses one array; a plain block is answered as stored. Valid until the
+    /// buffer's next use.
+    /// </summary>
+    public static ArraySegment<byte> Unpack(byte[] stored, long packing, ref byte[]? buffer)
+    {
+        if (IsPlain(stored, packing, out var length))
+        {
+            return stored;
+        }
+        if (buffer is null || buffer.Length < length)
+        {
+            buffer = new byte[length];
+        }
+        return new ArraySegment<byte>(Inflate(stored, buffer, length), 0, length);
+    }
+
+    /// <summary>True for a block stored as written; <paramref name="length"/> is what the block unpacks to either way.</summary>
+    private static bool IsPlain(byte[] stored, long packing, out int length)
     {
         if (packing == Plain)
         {
-            return stored;
+            length = stored.Length;
+            return true;
         }
         if (packing != Deflate)
         {
             throw new InvalidDataException($"A block is stored with packing {packing}, which this version does not read.");
         }
-        var block = new byte[BinaryPrimitives.ReadInt32LittleEndian(stored)];
+        length = BinaryPrimitives.ReadInt32LittleEndian(stored);
+        return false;
+    }
+
+    private static byte[] Inflate(byte[] stored, byte[] block, int length)
+    {
         using var inflate = new DeflateStream(new MemoryStream(stored, sizeof(int), stored.Length - sizeof(int), writable: false), CompressionMode.Decompress);
-        inflate.ReadExactly(block);
+        inflate.ReadExactly(block, 0, length);
         return block;
     }
 

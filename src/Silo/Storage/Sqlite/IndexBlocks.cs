@@ -126,17 +126,25 @@ internal sealed class IndexBlockBuilder(int targetBytes)
     }
 }
 
-/// <summary>Walks a block's rows without copying them: each row's key and payload are slices of the block.</summary>
-internal struct IndexBlockReader(byte[] block)
+/// <summary>
+/// Walks a block's rows without copying them: each row's key and payload are slices of the block, which is the first
+/// <c>length</c> bytes of the array (all of it unless given).
+/// </summary>
+internal struct IndexBlockReader(byte[] block, int length)
 {
     private int _at;
+
+    public IndexBlockReader(byte[] block)
+        : this(block, block.Length)
+    {
+    }
 
     public readonly byte[] Block => block;
 
     /// <summary>The next row's key and payload, as offsets into <see cref="Block"/>.</summary>
     public bool Next(out (int At, int Length) key, out (int At, int Length) payload)
     {
-        if (_at >= block.Length)
+        if (_at >= length)
         {
             key = payload = default;
             return false;
@@ -146,20 +154,21 @@ internal struct IndexBlockReader(byte[] block)
         return true;
     }
 
-    /// <summary>The item ids and payloads of the block's rows whose keys begin with <paramref name="prefix"/>.</summary>
-    public static IEnumerable<(string ItemId, byte[] Payload)> RowsUnder(byte[] block, byte[] prefix)
+    /// <summary>
+    /// The item ids and payloads of the rows whose keys begin with <paramref name="prefix"/>, in the first
+    /// <paramref name="length"/> bytes of <paramref name="block"/>: read as the caller goes, so the block must stay as it
+    /// is until the last is taken.
+    /// </summary>
+    public static IEnumerable<(string ItemId, byte[] Payload)> RowsUnder(byte[] block, int length, byte[] prefix)
     {
-        var reader = new IndexBlockReader(block);
-        var rows = new List<(string, byte[])>();
+        var reader = new IndexBlockReader(block, length);
         while (reader.Next(out var key, out var payload))
         {
-            var keyBytes = block.AsSpan(key.At, key.Length);
-            if (keyBytes.StartsWith(prefix))
+            if (block.AsSpan(key.At, key.Length).StartsWith(prefix))
             {
-                rows.Add((Encoding.UTF8.GetString(keyBytes[prefix.Length..]), block.AsSpan(payload.At, payload.Length).ToArray()));
+                yield return (Encoding.UTF8.GetString(block, key.At + prefix.Length, key.Length - prefix.Length), block.AsSpan(payload.At, payload.Length).ToArray());
             }
         }
-        return rows;
     }
 
     private (int At, int Length) Slice()

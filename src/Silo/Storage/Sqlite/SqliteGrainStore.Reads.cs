@@ -121,11 +121,13 @@ public sealed partial class SqliteGrainStore
 
     /// <summary>
     /// The key's newest rows on disk, from <see cref="SqliteSql.SelectKeyRows"/>: the listed runs, lowest level and
-    /// newest first, then the rows merged before runs existed.
+    /// newest first, then the rows merged before runs existed. Blocks are kept as stored (packed, several times smaller)
+    /// and unpacked one at a time into one buffer: a hot sale's activation reads a million rows from some 20,000 blocks,
+    /// which need not all be held unpacked at once.
     /// </summary>
     private static List<IndexedItem> NewestStoredRows(SqliteDataReader reader, byte[] keyPrefix)
     {
-        var blocks = new List<(long Level, long Run, byte[] Rows)>();
+        var blocks = new List<(long Level, long Run, byte[] Stored, long Packing)>();
         var merged = new List<IndexedItem>();
         while (reader.Read())
         {
@@ -135,15 +137,17 @@ public sealed partial class SqliteGrainStore
             }
             else
             {
-                blocks.Add((reader.GetInt64(0), reader.GetInt64(1), BlockPacking.Unpack(reader.GetFieldValue<byte[]>(2), reader.GetInt64(4))));
+                blocks.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2), reader.GetInt64(4)));
             }
         }
         blocks.Sort(static (a, b) => a.Level != b.Level ? a.Level.CompareTo(b.Level) : b.Run.CompareTo(a.Run));
         var items = new List<IndexedItem>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        byte[]? buffer = null;
         foreach (var block in blocks)
         {
-            foreach (var (itemId, payload) in IndexBlockReader.RowsUnder(block.Rows, keyPrefix))
+            var rows = BlockPacking.Unpack(block.Stored, block.Packing, ref buffer);
+            foreach (var (itemId, payload) in IndexBlockReader.RowsUnder(rows.Array!, rows.Count, keyPrefix))
             {
                 if (seen.Add(itemId))
                 {
