@@ -115,6 +115,13 @@ internal readonly ref struct CompactRowWriter
         Integer(value.UtcTicks);
         Integer((long)value.Offset.TotalMinutes);
     }
+
+    /// <summary>An instant as the ticks since <paramref name="earlier"/> (a small number), then its offset in minutes.</summary>
+    public void TimeAfter(DateTimeOffset value, DateTimeOffset earlier)
+    {
+        Integer(value.UtcTicks - earlier.UtcTicks);
+        Integer((long)value.Offset.TotalMinutes);
+    }
 }
 
 /// <summary>Reads what <see cref="CompactRowWriter"/> wrote; a row cut short or overlong throws <see cref="FormatException"/>.</summary>
@@ -159,11 +166,13 @@ internal ref struct CompactRowReader(ReadOnlySpan<byte> row)
     }
 
     /// <summary>An instant written by <see cref="CompactRowWriter.Time"/>; out of range throws <see cref="ArgumentException"/>.</summary>
-    public DateTimeOffset Time()
-    {
-        var ticks = Integer();
-        return new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(Integer()));
-    }
+    public DateTimeOffset Time() => At(Integer());
+
+    /// <summary>An instant written by <see cref="CompactRowWriter.TimeAfter"/> with the same <paramref name="earlier"/>.</summary>
+    public DateTimeOffset TimeAfter(DateTimeOffset earlier) => At(earlier.UtcTicks + Integer());
+
+    /// <summary>The instant at <paramref name="utcTicks"/>, in the offset that follows them in the row.</summary>
+    private DateTimeOffset At(long utcTicks) => new DateTimeOffset(utcTicks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(Integer()));
 
     /// <summary>Every byte of the row has been read (<see cref="CompactRows.Read"/> asks).</summary>
     public readonly void End()

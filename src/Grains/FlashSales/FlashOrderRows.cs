@@ -40,8 +40,7 @@ public sealed class FlashOrderRows : IndexRowFormat<FlashOrder>
         row.Integer(order.Quantity);
         row.Integer(order.Amount);
         row.Time(order.CreatedAt);
-        row.Integer(order.PayBy.UtcTicks - order.CreatedAt.UtcTicks);
-        row.Integer((long)order.PayBy.Offset.TotalMinutes);
+        row.TimeAfter(order.PayBy, order.CreatedAt);
         row.Byte((byte)order.Status);
         row.Byte((byte)parts);
         row.Integer(order.ClosedCharges);
@@ -72,8 +71,7 @@ public sealed class FlashOrderRows : IndexRowFormat<FlashOrder>
         var quantity = checked((int)reader.Integer());
         var amount = reader.Integer();
         var createdAt = reader.Time();
-        var payByTicks = createdAt.UtcTicks + reader.Integer();
-        var payBy = new DateTimeOffset(payByTicks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(reader.Integer()));
+        var payBy = reader.TimeAfter(createdAt);
         var status = (OrderStatus)reader.Byte();
         if (!Enum.IsDefined(status))
         {
