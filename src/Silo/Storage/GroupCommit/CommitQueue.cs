@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using GroupBuy.Runtime;
@@ -38,7 +37,7 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
     private readonly Task _loop;
     private readonly Action? _flush;
     /// <summary>Committed batches waiting for a sync; the flusher's thread blocks on it.</summary>
-    private readonly BlockingCollection<CommitBatch<TWrite>> _committed = [];
+    private readonly SyncHandOff<CommitBatch<TWrite>> _committed = new();
     private readonly Task _flusher = Task.CompletedTask;
     private volatile Exception? _flushFailure;
 
@@ -100,7 +99,7 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
     {
         _waiting.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
-        _committed.CompleteAdding();
+        _committed.Complete();
         await _flusher.ConfigureAwait(false);
     }
 
@@ -178,33 +177,33 @@ internal sealed class CommitQueue<TWrite> : IAsyncDisposable
     private void FlushLoop()
     {
         var batches = new List<CommitBatch<TWrite>>();
-        foreach (var first in _committed.GetConsumingEnumerable())
+        while (_committed.TakeAll(batches))
         {
+            SyncAndRelease(batches);
             batches.Clear();
-            batches.Add(first);
-            while (_committed.TryTake(out var batch))
-            {
-                batches.Add(batch);
-            }
-            try
-            {
-                if (_flushFailure is { } earlier)
-                {
-                    throw earlier;
-                }
-                _flush!();
-            }
-            catch (Exception exception)
-            {
-                _flushFailure ??= exception;
-                var writes = 0;
-                batches.ForEach(batch => writes += batch.Count);
-                CommitQueueLog.FlushFailed(_logger, _provider, writes, exception);
-                batches.ForEach(batch => batch.FailAll(Unavailable(batch, exception)));
-                continue;
-            }
-            batches.ForEach(batch => batch.ReleaseAll());
         }
+    }
+
+    private void SyncAndRelease(List<CommitBatch<TWrite>> batches)
+    {
+        try
+        {
+            if (_flushFailure is { } earlier)
+            {
+                throw earlier;
+            }
+            _flush!();
+        }
+        catch (Exception exception)
+        {
+            _flushFailure ??= exception;
+            var writes = 0;
+            batches.ForEach(batch => writes += batch.Count);
+            CommitQueueLog.FlushFailed(_logger, _provider, writes, exception);
+            batches.ForEach(batch => batch.FailAll(Unavailable(batch, exception)));
+            return;
+        }
+        batches.ForEach(batch => batch.ReleaseAll());
     }
 
     private StorageUnavailableException Unavailable(CommitBatch<TWrite> batch, Exception exception) =>
