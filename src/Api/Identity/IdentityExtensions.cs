@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authorization;
 
@@ -23,6 +24,13 @@ public static class IdentityExtensions
                 {
                     context.Token = token;
                 }
+                else if (RememberedTicket(context) is { } ticket)
+                {
+                    // Admitted here, where the handler would copy the token out of its header and look it up once more.
+                    context.Principal = ticket.Principal;
+                    context.Properties = ticket.Properties;
+                    context.Success();
+                }
                 return Task.CompletedTask;
             };
         });
@@ -35,5 +43,16 @@ public static class IdentityExtensions
             .AddPolicy(Roles.Merchant, policy => policy.RequireRole(Roles.Merchant));
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         return services;
+    }
+
+    /// <summary>The ticket of the request's <c>Authorization: Bearer</c> token when it is remembered and unexpired; null leaves the token to the handler.</summary>
+    private static AuthenticationTicket? RememberedTicket(MessageReceivedContext context)
+    {
+        const string Scheme = "Bearer ";
+        var header = context.Request.Headers.Authorization;
+        return header.Count == 1 && header[0] is { } value && value.StartsWith(Scheme, StringComparison.Ordinal)
+            && context.Options.BearerTokenProtector is ValidatedTokenCache cache && cache.TryGetRemembered(value.AsSpan(Scheme.Length), out var ticket)
+            ? ticket
+            : null;
     }
 }
