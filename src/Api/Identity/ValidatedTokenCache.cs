@@ -45,14 +45,11 @@ public sealed class ValidatedTokenCache(ISecureDataFormat<AuthenticationTicket> 
         {
             return inner.Unprotect(protectedText, purpose);
         }
-        if (_tickets.TryGetValue(protectedText, out var cached))
+        if (TryGetRemembered(protectedText, out var remembered))
         {
-            if (!IsExpired(cached))
-            {
-                return cached;
-            }
-            _tickets.TryRemove(protectedText, out _);
+            return remembered;
         }
+        _tickets.TryRemove(protectedText, out _);   // its ticket expired, if it was remembered
         var ticket = inner.Unprotect(protectedText);
         if (ticket is not null && !IsExpired(ticket))
         {
