@@ -1,4 +1,7 @@
 using GroupBuy.Api;
+using GroupBuy.Api.Live;
+
+FanOutBuffers.DeepenSharedPool();
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddApplicationServices();

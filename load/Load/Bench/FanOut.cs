@@ -8,6 +8,9 @@ namespace GroupBuy.Load.Bench;
 /// <summary>One change pushed to the watchers: when its request left and its response came (wall clock), and the version it made.</summary>
 public readonly record struct Change(DateTimeOffset SentAt, DateTimeOffset AnsweredAt, long Version);
 
+/// <summary>One change's deliveries, from its response, in microseconds; when it was answered; how long its round trip took.</summary>
+public readonly record struct ChangeDeliveries(int Index, DateTimeOffset AnsweredAt, long RoundTrip, long P50, long P99, long Max);
+
 /// <summary>What one server's fan-out measured. Latencies in microseconds.</summary>
 public sealed class FanOutResult(string name)
 {
@@ -28,6 +31,9 @@ public sealed class FanOutResult(string name)
     public LogLinearHistogram FromRequest { get; } = new();
 
     public long BeforeResponse { get; set; }
+
+    /// <summary>Each change on its own, to tell a tail spread over all changes from one slow change.</summary>
+    public List<ChangeDeliveries> PerChange { get; } = [];
 
     public long Lost { get; set; }
 
@@ -110,6 +116,7 @@ public sealed class FanOut(ServerProcess server, Func<IWatcherPool> watcherPool,
             {
                 await Task.Delay(5, cancellationToken);
             }
+            var latencies = new List<long>(watchers);
             for (var i = 0; i < watchers; i++)
             {
                 if (!connected[i])
@@ -129,7 +136,12 @@ public sealed class FanOut(ServerProcess server, Func<IWatcherPool> watcherPool,
                 }
                 result.FromResponse.Record(fromResponse);
                 result.FromRequest.Record((at - made.SentAt.UtcTicks) / 10);
+                latencies.Add(Math.Max(0, fromResponse));
             }
+            latencies.Sort();
+            result.PerChange.Add(latencies.Count == 0 ? new ChangeDeliveries(k, made.AnsweredAt, 0, 0, 0, 0)
+                : new ChangeDeliveries(k, made.AnsweredAt, (made.AnsweredAt - made.SentAt).Ticks / 10,
+                    latencies[latencies.Count / 2], latencies[(int)(latencies.Count * 0.99)], latencies[^1]));
             await Task.Delay(Pause, cancellationToken);
         }
         result.ServerCores = (server.CpuTime() - cpu).TotalSeconds / clock.Elapsed.TotalSeconds;

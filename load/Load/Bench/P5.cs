@@ -8,7 +8,7 @@ namespace GroupBuy.Load.Bench;
 /// <summary>
 /// P5: live fan-out. N anonymous watchers of one team on the real server; K joins one at a time; for every join and
 /// watcher, the time from the join's HTTP response to that watcher receiving the join's version. The baseline is the
-/// bare hub (<see cref="BareHub"/>), its own process with the API's GC settings, the same watchers and record sizes.
+/// bare hub (<see cref="BareHub"/>), its own process with the API's runtime settings (GC, shared array pool), the same watchers and record sizes.
 /// The socket floor (<see cref="SocketFloor"/>) shows what the same fan-out takes on this machine with plain sockets and
 /// no protocol at all: no server can do better than it. The servers run one after the other. Memory per connection is
 /// RSS with the watchers minus before, over N.
@@ -58,7 +58,7 @@ public static class P5
 
         FanOutResult bare;
         var self = typeof(P5).Assembly.Location;
-        await using (var server = await ServerProcess.StartAsync("p5-bare-hub", self, ["bare-hub", "--BareHub:Send", options.BareSend], options.Work, ServerProcess.GcEnvironmentOf(options.ApiDll)))
+        await using (var server = await ServerProcess.StartAsync("p5-bare-hub", self, ["bare-hub", "--BareHub:Send", options.BareSend], options.Work, ServerProcess.RuntimeEnvironmentOf(options.ApiDll)))
         {
             using var http = new LoadHttp(server.Address, new Recorder());
             var size = (int)Math.Round(api.RecordBytes);
@@ -74,6 +74,10 @@ public static class P5
         }
 
         var floor = await MeasureFloorAsync(options, (int)Math.Round(api.RecordBytes), joins, cancellationToken);
+        foreach (var result in new[] { api, bare, floor })
+        {
+            await LogPerChangeAsync(log, result);
+        }
         return Report(options, api, bare, floor, joins);
     }
 
@@ -82,7 +86,7 @@ public static class P5
         var self = typeof(P5).Assembly.Location;
         var port = ServerProcess.FreePort();
         await using var server = await ServerProcess.StartAsync("p5-socket-floor", self,
-            ["socket-floor", "--SocketFloor:Port", port.ToString(CultureInfo.InvariantCulture)], options.Work, ServerProcess.GcEnvironmentOf(options.ApiDll));
+            ["socket-floor", "--SocketFloor:Port", port.ToString(CultureInfo.InvariantCulture)], options.Work, ServerProcess.RuntimeEnvironmentOf(options.ApiDll));
         using var http = new LoadHttp(server.Address, new Recorder());
         async Task<Change> Broadcast(string topic, int k, CancellationToken ct)
         {
@@ -94,6 +98,17 @@ public static class P5
 
         var floor = new IPEndPoint(IPAddress.Loopback, port);
         return await new FanOut(server, () => new SocketWatchers(floor, ConnectConcurrency)).MeasureAsync("floor", "floor-warm", options.Watchers, changes, Broadcast, cancellationToken);
+    }
+
+    /// <summary>Writes each change's deliveries to the log, so a p99 set by one slow change can be told from a tail spread over all.</summary>
+    private static async Task LogPerChangeAsync(TextWriter log, FanOutResult result)
+    {
+        static string Ms(long micros) => (micros / 1000.0).ToString("F1", CultureInfo.InvariantCulture);
+        foreach (var change in result.PerChange)
+        {
+            await log.WriteLineAsync(Invariant(
+                $"P5 {result.Name} change {change.Index} answered {change.AnsweredAt:HH:mm:ss.fff} round trip {Ms(change.RoundTrip)} ms; from the response p50 {Ms(change.P50)} p99 {Ms(change.P99)} max {Ms(change.Max)} ms"));
+        }
     }
 
     private static BenchSection Report(BenchOptions options, FanOutResult api, FanOutResult bare, FanOutResult floor, int joins)

@@ -83,10 +83,19 @@ public sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
-    /// <summary>The <c>System.GC.*</c> settings of a program's runtimeconfig.json as <c>DOTNET_gc*</c> variables.</summary>
-    public static Dictionary<string, string> GcEnvironmentOf(string dll)
+    /// <summary>
+    /// The shared array pool's depth the API gives itself at start-up (<c>src/Api/Live/FanOutBuffers.cs</c>), so that a
+    /// baseline server's pushes reuse their buffers as the API's do.
+    /// </summary>
+    public const string SharedPoolDepth = "8192";
+
+    /// <summary>
+    /// The runtime settings of the API's process, for a baseline server: the <c>System.GC.*</c> settings of a program's
+    /// runtimeconfig.json as <c>DOTNET_gc*</c> variables, and the shared array pool's depth.
+    /// </summary>
+    public static Dictionary<string, string> RuntimeEnvironmentOf(string dll)
     {
-        var environment = new Dictionary<string, string>();
+        var environment = new Dictionary<string, string> { ["DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION"] = SharedPoolDepth };
         var properties = JsonNode.Parse(File.ReadAllText(Path.ChangeExtension(Path.GetFullPath(dll), ".runtimeconfig.json")))?["runtimeOptions"]?["configProperties"];
         if (properties?["System.GC.Server"] is { } server)
         {
