@@ -23,7 +23,7 @@ public static class P5
 
     public static async Task<BenchSection> RunAsync(BenchOptions options, TextWriter log, CancellationToken cancellationToken)
     {
-        var joins = Math.Clamp(options.Joins, 1, 98);
+        var joins = Math.Clamp(options.Joins, 1, 97);
         FanOutResult api;
         await using (var server = await ServerProcess.StartAsync("p5-api", options.ApiDll, options.ServerArgs(Path.Combine(options.Work, "p5.db")), options.Work, options.ServerEnvironment))
         {
@@ -31,7 +31,7 @@ public static class P5
             var seeder = new Seeder(http, "p5");
             var merchant = await seeder.MerchantAsync(cancellationToken);
             var sku = await seeder.ProductAsync(merchant, "tea", 1000, cancellationToken);
-            var campaign = (await seeder.GroupBuyAsync(merchant, sku, joins + 2, 1000, TimeSpan.FromHours(2), cancellationToken))["id"]!.GetValue<string>();
+            var campaign = (await seeder.GroupBuyAsync(merchant, sku, joins + 3, 1000, TimeSpan.FromHours(2), cancellationToken))["id"]!.GetValue<string>();
             var leaders = await seeder.ShoppersAsync("lead", 2, cancellationToken);
             var teams = new List<string>();
             foreach (var leader in leaders)
@@ -39,9 +39,9 @@ public static class P5
                 var opened = await http.PostAsync("open", $"/api/group-buys/{campaign}/teams", leader.Token, null, cancellationToken);
                 teams.Add(opened.Body!["team"]!["id"]!.GetValue<string>());
             }
-            var joiners = await seeder.ShoppersAsync("join", joins, cancellationToken);
+            var joiners = await seeder.ShoppersAsync("join", joins + 1, cancellationToken);   // the first join is timed apart
             var warmJoiners = await seeder.ShoppersAsync("warm", 2, cancellationToken);
-            await log.WriteLineAsync($"P5: api pid {server.Pid}; team {teams[0]} (size {joins + 2}); {options.Watchers} watchers");
+            await log.WriteLineAsync($"P5: api pid {server.Pid}; team {teams[0]} (size {joins + 3}); {options.Watchers} watchers");
 
             async Task<Change> Join(string topic, int k, CancellationToken ct)
             {
@@ -104,10 +104,12 @@ public static class P5
     private static async Task LogPerChangeAsync(TextWriter log, FanOutResult result)
     {
         static string Ms(long micros) => (micros / 1000.0).ToString("F1", CultureInfo.InvariantCulture);
-        foreach (var change in result.PerChange)
+        var changes = result.FirstPush is { } first ? result.PerChange.Prepend(first) : result.PerChange;
+        foreach (var change in changes)
         {
+            var apart = change.Index == 1 ? " (the first, timed apart)" : "";
             await log.WriteLineAsync(Invariant(
-                $"P5 {result.Name} change {change.Index} answered {change.AnsweredAt:HH:mm:ss.fff} round trip {Ms(change.RoundTrip)} ms; from the response p50 {Ms(change.P50)} p99 {Ms(change.P99)} max {Ms(change.Max)} ms"));
+                $"P5 {result.Name} change {change.Index}{apart} answered {change.AnsweredAt:HH:mm:ss.fff} round trip {Ms(change.RoundTrip)} ms; from the response p50 {Ms(change.P50)} p99 {Ms(change.P99)} max {Ms(change.Max)} ms"));
         }
     }
 
@@ -127,7 +129,7 @@ public static class P5
         var memory = Math.Max(api.BytesPerConnection, api.BytesPerConnectionAfter);
         var lines = new List<string>
         {
-            Invariant($"{options.Watchers} watchers (anonymous WebSocket connections, this tool's hub client), {joins} joins one at a time, each after every watcher had the previous one (or 15 s) and a 200 ms pause; the bare hub's send {options.BareSend} ({bareOrder}). The socket floor: the same number of plain TCP sockets, each sent the same record with a blocking `send` one after the other, after its answer (see below)."),
+            Invariant($"{options.Watchers} watchers (anonymous WebSocket connections, this tool's hub client), {joins} joins one at a time, each after every watcher had the previous one (or 15 s) and a 200 ms pause, after a first join timed apart (it fills the server's buffer pools, once); the bare hub's send {options.BareSend} ({bareOrder}). The socket floor: the same number of plain TCP sockets, each sent the same record with a blocking `send` one after the other, after its answer (see below)."),
             "",
             "| figure | GroupBuy API (team join) | bare hub (broadcast) | API ÷ bare | socket floor |",
             "| --- | ---: | ---: | ---: | ---: |",
@@ -138,6 +140,7 @@ public static class P5
             Row("from the response: p50 / p90 (ms)", r => $"{Ms(r.FromResponse.Percentile(50))} / {Ms(r.FromResponse.Percentile(90))}"),
             Row("**from the response: p99 (ms)**", r => Ms(r.FromResponse.Percentile(99)), Invariant($"{ratio:F2}×")),
             Row("from the response: max (ms); receipts before the response", r => Invariant($"{Ms(r.FromResponse.Max)}; {r.BeforeResponse}")),
+            Row("the first join after connecting, timed apart: p50 / p99 / max (ms)", r => r.FirstPush is { } first ? $"{Ms(first.P50)} / {Ms(first.P99)} / {Ms(first.Max)}" : ""),
             Row("from the request: p50 / p99 / max (ms)", r => $"{Ms(r.FromRequest.Percentile(50))} / {Ms(r.FromRequest.Percentile(99))} / {Ms(r.FromRequest.Max)}", Invariant($"{requestRatio:F2}× (p99)")),
             Row("record (bytes, mean)", r => Invariant($"{r.RecordBytes:F0}")),
             Row("server CPU during the changes (cores)", r => Invariant($"{r.ServerCores:F2}")),
