@@ -8,10 +8,10 @@ namespace GroupBuy.Load.Bench;
 /// <summary>
 /// P5: live fan-out. N anonymous watchers of one team on the real server; K joins one at a time; for every join and
 /// watcher, the time from the join's HTTP response to that watcher receiving the join's version. The baseline is the
-/// bare hub (<see cref="BareHub"/>), its own process with the API's runtime settings (GC, shared array pool), the same watchers and record sizes.
-/// The socket floor (<see cref="SocketFloor"/>) shows what the same fan-out takes on this machine with plain sockets and
-/// no protocol at all: no server can do better than it. The servers run one after the other. Memory per connection is
-/// RSS with the watchers minus before, over N.
+/// bare hub (<see cref="BareHub"/>), its own process with the API's runtime settings (GC, shared array pool), the same
+/// watchers and record sizes. The socket floor (<see cref="SocketFloor"/>) shows what the same fan-out takes on this
+/// machine with plain sockets and no protocol at all: no server can do better than it. The servers run one after the
+/// other. Memory per connection is RSS with the watchers minus before, over N.
 /// </summary>
 public static class P5
 {
