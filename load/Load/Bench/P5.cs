@@ -103,7 +103,6 @@ public static class P5
     /// <summary>Writes each change's deliveries to the log, so a p99 set by one slow change can be told from a tail spread over all.</summary>
     private static async Task LogPerChangeAsync(TextWriter log, FanOutResult result)
     {
-        static string Ms(long micros) => (micros / 1000.0).ToString("F1", CultureInfo.InvariantCulture);
         var changes = result.FirstPush is { } first ? result.PerChange.Prepend(first) : result.PerChange;
         foreach (var change in changes)
         {
@@ -115,7 +114,6 @@ public static class P5
 
     private static BenchSection Report(BenchOptions options, FanOutResult api, FanOutResult bare, FanOutResult floor, int joins)
     {
-        static string Ms(long micros) => (micros / 1000.0).ToString("F1", CultureInfo.InvariantCulture);
         static string Kb(double bytes) => (bytes / 1000).ToString("F1", CultureInfo.InvariantCulture);
         static string X(double a, double b) => (a / b).ToString("F2", CultureInfo.InvariantCulture) + "×";
         string Row(string figure, Func<FanOutResult, string> value, string ratio = "") =>
@@ -162,6 +160,9 @@ public static class P5
             Invariant($"p99 {p99:F0} ms from the join's response ({ratio:F2}× the bare hub, send {options.BareSend}; {requestRatio:F2}× from the request); the socket floor's p99 {floorP99:F0} ms; {Kb(api.BytesPerConnection)}–{Kb(api.BytesPerConnectionAfter)} KB per connection; {api.Connected} watchers"),
             "≤ 100 ms; ≤ 1.25×; ≤ 100 KB", met ? "yes" : string.Join(", ", parts), lines);
     }
+
+    /// <summary>Microseconds as milliseconds with one decimal.</summary>
+    private static string Ms(long micros) => (micros / 1000.0).ToString("F1", CultureInfo.InvariantCulture);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
