@@ -86,7 +86,9 @@ internal sealed class BenchSilo : IAsyncDisposable
 
     private static async Task<BenchSilo> StartAsync(Dictionary<string, string?> settings)
     {
-        var builder = Host.CreateApplicationBuilder();
+        // Its settings are in memory, so no file is watched: the watch covers every folder under the working directory and
+        // would wake on each write of a database there (see the API's ConfigurationWatch).
+        var builder = Host.CreateApplicationBuilder(["--hostBuilder:reloadConfigOnChange=false"]);
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);

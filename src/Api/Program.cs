@@ -1,9 +1,10 @@
 using GroupBuy.Api;
 using GroupBuy.Api.Live;
+using GroupBuy.Api.Operations;
 
 FanOutBuffers.DeepenSharedPool();
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(ConfigurationWatch.OffUnlessSet(args));
 builder.AddApplicationServices();
 
 var app = builder.Build();
