@@ -15,7 +15,7 @@ public static class BenchRunner
         Directory.CreateDirectory(options.Work);
         var header = new List<string>
         {
-            $"Latest run: {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average at the start {ProcFs.LoadAverage()}.",
+            $"Latest run: {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores ({ProcFs.ProcessorName()}), {RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average at the start {ProcFs.LoadAverage()}.",
             "",
             "Each server is the real API (`src/Api`, Release, durable SQLite) started by the tool as its own process on 127.0.0.1, seeded through the API with dev tokens; "
                 + "the load comes from this tool's own HTTP client (a closed loop of N workers on N pooled connections) and its own SignalR client. "

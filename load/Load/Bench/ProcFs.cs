@@ -54,5 +54,12 @@ public static class ProcFs
         return line is null ? -1 : long.Parse(line["wchar:".Length..].Trim(), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The processor's model name from /proc/cpuinfo ("?" where it is missing): a run's figures belong to it.</summary>
+    public static string ProcessorName(string cpuinfoFile = "/proc/cpuinfo")
+    {
+        var line = File.Exists(cpuinfoFile) ? File.ReadLines(cpuinfoFile).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) : null;
+        return line?[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim() is { Length: > 0 } name ? name : "?";
+    }
+
     public static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 }
