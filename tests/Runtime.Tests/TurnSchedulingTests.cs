@@ -66,6 +66,26 @@ public sealed class TurnSchedulingTests
     }
 
     [Fact]
+    public async Task A_call_that_finds_the_turn_running_on_another_thread_waits_in_line_and_runs_after_it()
+    {
+        await using var silo = await TestSilo.StartAsync(_probe);
+        var grain = silo.GrainFactory.GetGrain<ITurnGrain>("busy");
+        await grain.Count();
+        var holding = Task.Run(() => grain.HoldTurn("a"), TestSilo.Token);
+        await _probe.Signaled("a:holding");
+
+        // The turn is taken, not released at an await: the call waits in the activation's queue.
+        var next = grain.Hold("b");
+        Assert.False(next.IsCompleted);
+        Assert.DoesNotContain("b:start", _probe.Events);
+        _probe.Open("b");
+        _probe.Open("a");
+        await Task.WhenAll(holding, next);
+
+        Assert.Equal(["a:start", "a:end", "b:start", "b:end"], _probe.Events);
+    }
+
+    [Fact]
     public async Task Read_only_requests_interleave_with_each_other_but_not_with_writers()
     {
         await using var silo = await TestSilo.StartAsync(_probe);

@@ -69,13 +69,7 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
             switch (_status)
             {
                 case ActivationStatus.Valid:
-                    if (!_turnOwned && t_inlineDepth < MaxInlineDepth && !HasQueuedWorkLocked() && CanStartLocked(options))
-                    {
-                        _turnOwned = true;
-                        BeginLocked(options);
-                        return Admission.Inline;
-                    }
-                    return Admission.Queue;
+                    return TryBeginInlineLocked(options) ? Admission.Inline : Admission.Queue;
                 case ActivationStatus.Invalid:
                     return Admission.Defunct;
                 case ActivationStatus.Created when !_turnOwned && t_inlineDepth < MaxInlineDepth:
@@ -209,43 +203,93 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
         return new ValueTask<TResult>(request.Task);
     }
 
+    /// <summary>A hint read without the lock: the turn is taken, so a call is likely to wait and may make its request first.</summary>
+    public bool LooksBusy => Volatile.Read(ref _turnOwned);
+
+    /// <summary>
+    /// Admits a call that made its request before the lock (<see cref="LooksBusy"/>): Inline when the turn came free
+    /// meanwhile (the request is not used), Queue when the request now waits, Defunct when the activation is gone. So a
+    /// call to a busy grain takes the activation's lock once, not once to look and once to queue.
+    /// </summary>
+    public Admission EnterOrEnqueue(Request request)
+    {
+        bool schedule;
+        lock (_lock)
+        {
+            if (_status == ActivationStatus.Valid && TryBeginInlineLocked(request.Options))
+            {
+                return Admission.Inline;
+            }
+            if (!TryEnqueueLocked(request, out schedule))
+            {
+                return Admission.Defunct;
+            }
+        }
+        if (schedule)
+        {
+            Schedule();
+        }
+        return Admission.Queue;
+    }
+
     /// <summary>Queues a request; false when the activation is gone. A full queue answers the request with an overload failure.</summary>
     public bool TryEnqueue(Request request)
     {
         bool schedule;
         lock (_lock)
         {
-            if (_status == ActivationStatus.Invalid)
+            if (!TryEnqueueLocked(request, out schedule))
             {
                 return false;
             }
-            if (RefusesLocked(request))
-            {
-                request.Fail(Refusal(_stateFailure!));
-                return true;
-            }
-            var startActivation = _status == ActivationStatus.Created;
-            // Interleaving requests may pass the line, but only once the activation runs: before that, arrival order holds.
-            var queue = (request.Options & GrainMethodOptions.AlwaysInterleave) != 0 && _status == ActivationStatus.Valid
-                ? _interleaving ??= new()
-                : _pending ??= new();
-            // The bound counts every waiting call of the activation, interleaving or in line.
-            var queued = (_pending?.Count ?? 0) + (_interleaving?.Count ?? 0);
-            if (queued >= Runtime.Options.MaxQueuedRequests)
-            {
-                Runtime.Metrics.CallRejected(Class.GrainType);
-                request.Fail(new GrainOverloadedException(GrainId, Runtime.Options.MaxQueuedRequests));
-                return true;
-            }
-            queue.Enqueue(request);
-            Runtime.Metrics.RequestQueued(queued + 1);
-            WatchForTimeoutsLocked();
-            schedule = startActivation ? StartActivationLocked() : TryTakeTurnLocked();
         }
         if (schedule)
         {
             Schedule();
         }
+        return true;
+    }
+
+    private bool TryBeginInlineLocked(GrainMethodOptions options)
+    {
+        if (_turnOwned || t_inlineDepth >= MaxInlineDepth || HasQueuedWorkLocked() || !CanStartLocked(options))
+        {
+            return false;
+        }
+        _turnOwned = true;
+        BeginLocked(options);
+        return true;
+    }
+
+    private bool TryEnqueueLocked(Request request, out bool schedule)
+    {
+        schedule = false;
+        if (_status == ActivationStatus.Invalid)
+        {
+            return false;
+        }
+        if (RefusesLocked(request))
+        {
+            request.Fail(Refusal(_stateFailure!));
+            return true;
+        }
+        var startActivation = _status == ActivationStatus.Created;
+        // Interleaving requests may pass the line, but only once the activation runs: before that, arrival order holds.
+        var queue = (request.Options & GrainMethodOptions.AlwaysInterleave) != 0 && _status == ActivationStatus.Valid
+            ? _interleaving ??= new()
+            : _pending ??= new();
+        // The bound counts every waiting call of the activation, interleaving or in line.
+        var queued = (_pending?.Count ?? 0) + (_interleaving?.Count ?? 0);
+        if (queued >= Runtime.Options.MaxQueuedRequests)
+        {
+            Runtime.Metrics.CallRejected(Class.GrainType);
+            request.Fail(new GrainOverloadedException(GrainId, Runtime.Options.MaxQueuedRequests));
+            return true;
+        }
+        queue.Enqueue(request);
+        Runtime.Metrics.RequestQueued(queued + 1);
+        WatchForTimeoutsLocked();
+        schedule = startActivation ? StartActivationLocked() : TryTakeTurnLocked();
         return true;
     }
 
@@ -324,11 +368,16 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
 
     public override SynchronizationContext CreateCopy() => this;
 
-    /// <summary>The work loop: continuations first (they finish started work), then startable requests.</summary>
+    /// <summary>
+    /// The work loop: continuations first (they finish started work), then startable requests. A request that completes
+    /// within its turn is ended under the lock the loop takes for the next item, so a hot grain's queued call costs the
+    /// activation's lock once here, not twice.
+    /// </summary>
     public void Execute()
     {
         var previous = Current;
         SetSynchronizationContext(this);
+        GrainMethodOptions? ended = null;
         try
         {
             for (var i = 0; i < ItemsPerSlice; i++)
@@ -338,6 +387,7 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
                 Request? request;
                 lock (_lock)
                 {
+                    EndLocked(ref ended);
                     if (_continuations is { Count: > 0 })
                     {
                         (callback, state) = _continuations.Dequeue();
@@ -349,16 +399,20 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
                         return;
                     }
                 }
-                var started = Stopwatch.GetTimestamp();
+                var started = Runtime.Metrics.TimesTurns ? Stopwatch.GetTimestamp() : 0;
                 if (callback is not null)
                 {
                     RunContinuation(callback, state);
                 }
-                else
+                else if (request!.Run(this))
                 {
-                    request!.Run(this);
+                    ended = request.Options;
                 }
                 Runtime.Metrics.TurnCompleted(started);
+            }
+            lock (_lock)
+            {
+                EndLocked(ref ended);
             }
             // Keep the turn but let other work items run: one hot grain must not starve the pool.
             Schedule();
@@ -461,6 +515,16 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
             _inFlightWriters++;
         }
         Runtime.Metrics.CallDelivered();
+    }
+
+    /// <summary>Ends the request the work loop ran to completion, if any.</summary>
+    private void EndLocked(ref GrainMethodOptions? ended)
+    {
+        if (ended is { } options)
+        {
+            ended = null;
+            EndLocked(options);
+        }
     }
 
     private void EndLocked(GrainMethodOptions options)

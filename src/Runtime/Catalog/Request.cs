@@ -24,8 +24,11 @@ internal abstract class Request(GrainMethodOptions options, long calledAt)
     /// <summary>The caller has its answer (a result, a failure, or a timeout).</summary>
     public abstract bool IsAnswered { get; }
 
-    /// <summary>Runs the method inside the activation's turn.</summary>
-    public abstract void Run(Activation activation);
+    /// <summary>
+    /// Runs the method inside the activation's turn. True when it completed there and its caller has the answer: the
+    /// activation then ends the request itself, under the lock it takes next anyway; false when the grain awaited.
+    /// </summary>
+    public abstract bool Run(Activation activation);
 
     /// <summary>Answers the caller with a failure, unless it already has an answer.</summary>
     public abstract void Fail(Exception exception);
@@ -44,7 +47,7 @@ internal sealed class Request<TMethod, TResult>(TMethod method, long calledAt) :
 
     public override bool IsAnswered => _answer.Task.IsCompleted;
 
-    public override void Run(Activation activation)
+    public override bool Run(Activation activation)
     {
         ValueTask<TResult> running;
         try
@@ -55,7 +58,13 @@ internal sealed class Request<TMethod, TResult>(TMethod method, long calledAt) :
         {
             running = ValueTask.FromException<TResult>(exception);
         }
+        if (running.IsCompleted)
+        {
+            Answer(running);
+            return true;
+        }
         Track(activation, running);
+        return false;
     }
 
     /// <summary>Follows the grain's work to its end; used as well for calls that started inline and went async.</summary>

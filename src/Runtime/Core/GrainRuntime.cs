@@ -85,23 +85,42 @@ public sealed class GrainRuntime : IDisposable
                 target.CachedActivation = activation = Catalog.GetOrAdd(target.GrainId);
             }
             activation.Touched = true;
-            switch (activation.TryEnterInline(method.Options))
+            if (activation.LooksBusy)
             {
-                case Admission.Inline:
-                    return activation.RunInline<TMethod, TResult>(method);
-                case Admission.Activate:
-                    return activation.ActivateInline<TMethod, TResult>(method);
-                case Admission.Queue:
-                    var request = new Request<TMethod, TResult>(method, TimeProvider.GetTimestamp()) { FromGrain = SynchronizationContext.Current is Activation };
-                    if (activation.TryEnqueue(request))
-                    {
-                        return new ValueTask<TResult>(request.Task);
-                    }
-                    break;
+                // Likely to wait: the request is made first, and admitted or queued under one lock.
+                var waiting = NewRequest<TMethod, TResult>(method);
+                switch (activation.EnterOrEnqueue(waiting))
+                {
+                    case Admission.Inline:
+                        return activation.RunInline<TMethod, TResult>(method);
+                    case Admission.Queue:
+                        return new ValueTask<TResult>(waiting.Task);
+                }
+            }
+            else
+            {
+                switch (activation.TryEnterInline(method.Options))
+                {
+                    case Admission.Inline:
+                        return activation.RunInline<TMethod, TResult>(method);
+                    case Admission.Activate:
+                        return activation.ActivateInline<TMethod, TResult>(method);
+                    case Admission.Queue:
+                        var request = NewRequest<TMethod, TResult>(method);
+                        if (activation.TryEnqueue(request))
+                        {
+                            return new ValueTask<TResult>(request.Task);
+                        }
+                        break;
+                }
             }
             target.CachedActivation = null;
         }
     }
+
+    private Request<TMethod, TResult> NewRequest<TMethod, TResult>(TMethod method)
+        where TMethod : struct, IGrainMethod<TResult> =>
+        new(method, TimeProvider.GetTimestamp()) { FromGrain = SynchronizationContext.Current is Activation };
 
     internal ValueTask InvokeAsync<TMethod>(GrainReference target, TMethod method)
         where TMethod : struct, IGrainMethod

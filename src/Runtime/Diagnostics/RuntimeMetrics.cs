@@ -69,9 +69,12 @@ public sealed class RuntimeMetrics
         }
     }
 
+    /// <summary>Someone listens to turn durations: only then is a turn's start read from the clock.</summary>
+    internal bool TimesTurns => _turnDuration.Enabled;
+
     internal void TurnCompleted(long startTimestamp)
     {
-        if (_turnDuration.Enabled)
+        if (_turnDuration.Enabled && startTimestamp != 0)
         {
             _turnDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds);
         }

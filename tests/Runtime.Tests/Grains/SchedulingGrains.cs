@@ -10,6 +10,9 @@ public interface ITurnGrain : IGrainWithStringKey
     /// <summary>Records start, waits for the gate, records end.</summary>
     Task Hold(string name);
 
+    /// <summary>Keeps its turn on the thread that runs it, without an await, until the gate opens: busy, not waiting.</summary>
+    Task HoldTurn(string name);
+
     [ReadOnly]
     Task HoldReading(string name);
 
@@ -51,6 +54,15 @@ public class TurnGrainBase(Probe probe) : Grain
         probe.Record($"{name}:start");
         await probe.Gate(name);
         probe.Record($"{name}:end");
+    }
+
+    public Task HoldTurn(string name)
+    {
+        probe.Record($"{name}:start");
+        probe.Signal($"{name}:holding");
+        probe.Gate(name).Wait();
+        probe.Record($"{name}:end");
+        return Task.CompletedTask;
     }
 
     public Task HoldReading(string name) => Hold(name);
