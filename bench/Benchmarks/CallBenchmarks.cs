@@ -17,7 +17,8 @@ public class SequentialCall
     private TestCluster? _cluster;
     private ICounterGrain _grain = null!;
 
-    [GlobalSetup]
+    // Targeted at this class's own benchmarks, so that a subclass may add benchmarks with set-ups of their own.
+    [GlobalSetup(Targets = [nameof(SequentialLock), nameof(SequentialCallValueTask), nameof(SequentialCallTask)])]
     public async Task SetupAsync()
     {
         _cluster = await BenchSilo.StartAsync();
@@ -26,7 +27,7 @@ public class SequentialCall
         await _grain.Increment();
     }
 
-    [GlobalCleanup]
+    [GlobalCleanup(Targets = [nameof(SequentialLock), nameof(SequentialCallValueTask), nameof(SequentialCallTask)])]
     public async Task CleanupAsync()
     {
         if (_cluster is not null)
@@ -96,7 +97,8 @@ public class Concurrent64
         _lockCaller = LockCallerAsync;
     }
 
-    [GlobalSetup]
+    // Targeted at this class's own benchmarks, so that a subclass may add benchmarks with set-ups of their own.
+    [GlobalSetup(Targets = [nameof(Concurrent64Lock), nameof(Concurrent64Grain)])]
     public async Task SetupAsync()
     {
         _cluster = await BenchSilo.StartAsync();
@@ -104,7 +106,7 @@ public class Concurrent64
         await _grain.Increment();
     }
 
-    [GlobalCleanup]
+    [GlobalCleanup(Targets = [nameof(Concurrent64Lock), nameof(Concurrent64Grain)])]
     public async Task CleanupAsync()
     {
         if (_cluster is not null)
@@ -119,7 +121,8 @@ public class Concurrent64
     [Benchmark(OperationsPerInvoke = Callers * CallsPerCaller)]
     public Task Concurrent64Grain() => RunCallers(_grainCaller);
 
-    private static Task RunCallers(Func<Task> caller)
+    /// <summary>Runs <see cref="Callers"/> callers at once, each on the thread pool, and completes when all have.</summary>
+    protected static Task RunCallers(Func<Task> caller)
     {
         var callers = new Task[Callers];
         for (var i = 0; i < callers.Length; i++)

@@ -1,3 +1,4 @@
+using System.Reflection;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 
@@ -19,10 +20,16 @@ public static class Program
             return await ActivationsCommand.RunAsync(args[1..]);
         }
 
+        return RunBenchmarks(typeof(Program).Assembly, args);
+    }
+
+    /// <summary>Runs the BenchmarkDotNet benchmarks of <paramref name="assembly"/>; 1 when any failed.</summary>
+    public static int RunBenchmarks(Assembly assembly, string[] args)
+    {
         // In process unless told otherwise: no generated project to build (this repository's warnings-as-errors rules
         // would apply to it), and the benchmarks run under this program's GC settings (workstation, concurrent).
         string[] switches = args.Any(a => ToolchainSwitches.Contains(a, StringComparer.OrdinalIgnoreCase)) ? args : [.. args, "--inProcess"];
-        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(switches, DefaultConfig.Instance);
+        var summaries = BenchmarkSwitcher.FromAssembly(assembly).Run(switches, DefaultConfig.Instance);
         return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
     }
 }
