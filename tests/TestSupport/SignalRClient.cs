@@ -103,7 +103,7 @@ public sealed class SignalRClient : IAsyncDisposable
     public async Task<bool> WaitForArrivalAsync(CancellationToken cancellationToken) =>
         await _arrivals.Reader.WaitToReadAsync(cancellationToken);
 
-    /// <summary>Cuts the connection without a close handshake, as a phone that loses its network.</summary>
+    /// <summary>Cuts the connection without a close handshake, as a phone that loses its network (the socket is disposed with it).</summary>
     public void Abort() => _socket.Abort();
 
     public bool IsOpen => _socket.State == WebSocketState.Open;
@@ -231,9 +231,9 @@ public sealed class SignalRClient : IAsyncDisposable
                 }
             }
         }
-        catch (Exception exception) when (exception is OperationCanceledException or WebSocketException)
+        catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or ObjectDisposedException)
         {
-            // Closing.
+            // Closing. Abort disposes the socket, so a read begun after it finds the socket disposed.
         }
         _arrivals.Writer.TryComplete();
         foreach (var completion in _pending.Values)
