@@ -42,6 +42,7 @@ internal sealed partial class LiveHubWalk(LiveServer server, int seed)
 
     public async Task RunAsync(int steps)
     {
+        var failed = false;
         try
         {
             await SetUpAsync();
@@ -68,11 +69,23 @@ internal sealed partial class LiveHubWalk(LiveServer server, int seed)
             }
             Note($"{_pushesOfClosedConnections + _connections.Sum(c => c.PushesChecked)} pushes checked");
         }
+        catch
+        {
+            failed = true;
+            throw;
+        }
         finally
         {
             foreach (var connection in _connections)
             {
-                await connection.DisposeAsync();
+                try
+                {
+                    await connection.DisposeAsync();
+                }
+                catch (Exception) when (failed)
+                {
+                    // The step's failure is the one to report, not what closing its connections threw after it.
+                }
             }
         }
     }
