@@ -67,15 +67,12 @@ internal sealed class Request<TMethod, TResult>(TMethod method, long calledAt) :
         return false;
     }
 
-    /// <summary>Follows the grain's work to its end; used as well for calls that started inline and went async.</summary>
+    /// <summary>
+    /// Follows grain work that awaited to its end; used as well for calls that started inline and went async. Both
+    /// callers handle work that completed at once themselves.
+    /// </summary>
     public void Track(Activation activation, ValueTask<TResult> running)
     {
-        if (running.IsCompleted)
-        {
-            Answer(running);
-            activation.RequestCompleted(this);
-            return;
-        }
         _activation = activation;
         _running = running;
         activation.TrackRunning(this);
