@@ -86,6 +86,23 @@ public sealed class TurnSchedulingTests
     }
 
     [Fact]
+    public async Task Calls_that_wait_for_a_turn_running_on_another_thread_run_in_their_arrival_order()
+    {
+        await using var silo = await TestSilo.StartAsync(_probe);
+        var grain = silo.GrainFactory.GetGrain<ITurnGrain>("line");
+        await grain.Count();
+        var holding = Task.Run(() => grain.HoldTurn("a"), TestSilo.Token);
+        await _probe.Signaled("a:holding");
+
+        var waiting = Enumerable.Range(0, 5).Select(_ => grain.Increment()).ToArray();
+        _probe.Open("a");
+        await holding;
+
+        var answers = await Task.WhenAll(waiting);
+        Assert.Equal([1, 2, 3, 4, 5], answers);
+    }
+
+    [Fact]
     public async Task Read_only_requests_interleave_with_each_other_but_not_with_writers()
     {
         await using var silo = await TestSilo.StartAsync(_probe);
@@ -147,6 +164,41 @@ public sealed class TurnSchedulingTests
         await using var silo = await TestSilo.StartAsync(_probe);
 
         Assert.Equal(0, await silo.GrainFactory.GetGrain<IReentrantTurnGrain>("self").CallSelf());
+    }
+
+    [Fact]
+    public async Task Calls_to_a_busy_grain_that_keeps_deactivating_are_each_served_exactly_once()
+    {
+        const int Callers = 32;
+        const int CallsEach = 100;
+        await using var silo = await TestSilo.StartAsync(_probe);
+        var grain = silo.GrainFactory.GetGrain<ITallyGrain>("busy");
+
+        // Callers on the pool's threads find the turn taken and post to the inbox, while the grain keeps leaving.
+        var adding = Enumerable.Range(0, Callers).Select(_ => Task.Run(async () =>
+        {
+            var totals = new List<int>();
+            for (var i = 0; i < CallsEach; i++)
+            {
+                totals.Add(await grain.Add(1));
+            }
+            return totals;
+        }, TestSilo.Token)).ToArray();
+        var leaving = Task.Run(async () =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await grain.DeactivateSoon();
+                await grain.Get();
+            }
+        }, TestSilo.Token);
+
+        var totals = await Task.WhenAll(adding).WaitAsync(TimeSpan.FromMinutes(1), TestSilo.Token);
+        await leaving.WaitAsync(TimeSpan.FromMinutes(1), TestSilo.Token);
+
+        Assert.Equal(Enumerable.Range(1, Callers * CallsEach), totals.SelectMany(t => t).Order());
+        Assert.Equal(Callers * CallsEach, await grain.Get());
+        Assert.True(_probe.Activations > 1);
     }
 
     [Fact]

@@ -159,6 +159,7 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
         {
             lock (_lock)
             {
+                MoveInboxLocked();
                 return (_pending?.Count ?? 0) + (_interleaving?.Count ?? 0);
             }
         }
@@ -252,6 +253,7 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
 
     private bool TryBeginInlineLocked(GrainMethodOptions options)
     {
+        MoveInboxLocked();
         if (_turnOwned || t_inlineDepth >= MaxInlineDepth || HasQueuedWorkLocked() || !CanStartLocked(options))
         {
             return false;
@@ -268,12 +270,24 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
         {
             return false;
         }
+        // Calls posted earlier keep their place ahead of this one.
+        MoveInboxLocked();
+        var startActivation = _status == ActivationStatus.Created;
+        if (EnqueueLocked(request))
+        {
+            schedule = startActivation ? StartActivationLocked() : TryTakeTurnLocked();
+        }
+        return true;
+    }
+
+    /// <summary>Puts a request in its queue; false when it was answered at once instead (refused, or the queue is full).</summary>
+    private bool EnqueueLocked(Request request)
+    {
         if (RefusesLocked(request))
         {
             request.Fail(Refusal(_stateFailure!));
-            return true;
+            return false;
         }
-        var startActivation = _status == ActivationStatus.Created;
         // Interleaving requests may pass the line, but only once the activation runs: before that, arrival order holds.
         var queue = (request.Options & GrainMethodOptions.AlwaysInterleave) != 0 && _status == ActivationStatus.Valid
             ? _interleaving ??= new()
@@ -284,12 +298,11 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
         {
             Runtime.Metrics.CallRejected(Class.GrainType);
             request.Fail(new GrainOverloadedException(GrainId, Runtime.Options.MaxQueuedRequests));
-            return true;
+            return false;
         }
         queue.Enqueue(request);
         Runtime.Metrics.RequestQueued(queued + 1);
         WatchForTimeoutsLocked();
-        schedule = startActivation ? StartActivationLocked() : TryTakeTurnLocked();
         return true;
     }
 
@@ -326,6 +339,7 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
     {
         lock (_lock)
         {
+            MoveInboxLocked();
             ExpireQueued(_pending, now, timeout);
             ExpireQueued(_interleaving, now, timeout);
             if (_running is not null)
@@ -395,7 +409,10 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
                     }
                     else if ((request = TakeStartableLocked()) is null)
                     {
-                        _turnOwned = false;
+                        if (GiveUpTurnLocked())
+                        {
+                            continue;
+                        }
                         return;
                     }
                 }
@@ -447,8 +464,7 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
             {
                 EndLocked(options);
             }
-            _turnOwned = false;
-            schedule = TryTakeTurnLocked();
+            schedule = GiveUpTurnLocked();
         }
         if (schedule)
         {
@@ -468,6 +484,7 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
 
     private bool HasRunnableWorkLocked()
     {
+        MoveInboxLocked();
         if (_continuations is { Count: > 0 })
         {
             return true;
@@ -543,6 +560,7 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
     /// <summary>Puts the call that caused the activation ahead of the calls that arrived while it was activating.</summary>
     private void EnqueueFirstLocked(Request request)
     {
+        MoveInboxLocked();
         var pending = _pending ??= new();
         if (pending.Count == 0)
         {

@@ -74,6 +74,7 @@ internal sealed partial class Activation(GrainId grainId, GrainClass grainClass,
             {
                 // Never activated: nothing to run, just leave the catalog.
                 _status = ActivationStatus.Invalid;
+                CloseInboxLocked([]);
                 Runtime.Catalog.Remove(this);
                 return;
             }
@@ -114,6 +115,7 @@ internal sealed partial class Activation(GrainId grainId, GrainClass grainClass,
         bool schedule;
         lock (_lock)
         {
+            MoveInboxLocked();
             if (_status != ActivationStatus.Valid || _inFlight > 0 || _deactivateWhenIdle || HasQueuedRequestsLocked() || Interlocked.Read(ref _keepAliveUntil) > now)
             {
                 return false;
@@ -173,6 +175,7 @@ internal sealed partial class Activation(GrainId grainId, GrainClass grainClass,
         List<Request> refused;
         lock (_lock)
         {
+            MoveInboxLocked();
             _admissionClosed = true;
             _stateFailure = exception;
             refused = [.. TakeRefusedLocked(_pending), .. TakeRefusedLocked(_interleaving)];
@@ -291,8 +294,10 @@ internal sealed partial class Activation(GrainId grainId, GrainClass grainClass,
         List<Request> waiting;
         lock (_lock)
         {
+            MoveInboxLocked();
             _status = ActivationStatus.Invalid;
             waiting = DrainQueuedLocked();
+            CloseInboxLocked(waiting);
         }
         Runtime.Catalog.Remove(this);
         Runtime.Metrics.ActivationRemoved(Class.GrainType);

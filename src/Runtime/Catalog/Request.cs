@@ -21,6 +21,12 @@ internal abstract class Request(GrainMethodOptions options, long calledAt)
     /// <summary>Made from inside a grain's turn: the grain waits for the answer, and may be what a call in flight here awaits.</summary>
     public bool FromGrain { get; init; }
 
+    /// <summary>The request posted before it in the activation's inbox (<see cref="Activation.TryPost"/>); null once moved to a queue.</summary>
+    internal Request? Posted;
+
+    /// <summary>How many requests the inbox held with this one on top, so a post can see the queue's bound without the lock.</summary>
+    internal int PostedDepth;
+
     /// <summary>The caller has its answer (a result, a failure, or a timeout).</summary>
     public abstract bool IsAnswered { get; }
 

@@ -87,8 +87,12 @@ public sealed class GrainRuntime : IDisposable
             activation.Touched = true;
             if (activation.LooksBusy)
             {
-                // Likely to wait: the request is made first, and admitted or queued under one lock.
+                // Likely to wait: the request is made first and posted without the lock, or else admitted or queued under one.
                 var waiting = NewRequest<TMethod, TResult>(method);
+                if (activation.TryPost(waiting))
+                {
+                    return new ValueTask<TResult>(waiting.Task);
+                }
                 switch (activation.EnterOrEnqueue(waiting))
                 {
                     case Admission.Inline:
