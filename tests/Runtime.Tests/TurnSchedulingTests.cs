@@ -70,9 +70,7 @@ public sealed class TurnSchedulingTests
     {
         await using var silo = await TestSilo.StartAsync(_probe);
         var grain = silo.GrainFactory.GetGrain<ITurnGrain>("busy");
-        await grain.Count();
-        var holding = Task.Run(() => grain.HoldTurn("a"), TestSilo.Token);
-        await _probe.Signaled("a:holding");
+        var holding = await HoldTurnOnAnotherThreadAsync(grain, "a");
 
         // The turn is taken, not released at an await: the call waits in the activation's queue.
         var next = grain.Hold("b");
@@ -90,9 +88,7 @@ public sealed class TurnSchedulingTests
     {
         await using var silo = await TestSilo.StartAsync(_probe);
         var grain = silo.GrainFactory.GetGrain<ITurnGrain>("line");
-        await grain.Count();
-        var holding = Task.Run(() => grain.HoldTurn("a"), TestSilo.Token);
-        await _probe.Signaled("a:holding");
+        var holding = await HoldTurnOnAnotherThreadAsync(grain, "a");
 
         var waiting = Enumerable.Range(0, 5).Select(_ => grain.Increment()).ToArray();
         _probe.Open("a");
@@ -100,6 +96,15 @@ public sealed class TurnSchedulingTests
 
         var answers = await Task.WhenAll(waiting);
         Assert.Equal([1, 2, 3, 4, 5], answers);
+    }
+
+    /// <summary>Activates the grain, then takes its turn on a pool thread and keeps it (no await) until the gate opens.</summary>
+    private async Task<Task> HoldTurnOnAnotherThreadAsync(ITurnGrain grain, string gate)
+    {
+        await grain.Count();
+        var holding = Task.Run(() => grain.HoldTurn(gate), TestSilo.Token);
+        await _probe.Signaled($"{gate}:holding");
+        return holding;
     }
 
     [Fact]

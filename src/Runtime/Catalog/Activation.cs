@@ -74,6 +74,7 @@ internal sealed partial class Activation(GrainId grainId, GrainClass grainClass,
             {
                 // Never activated: nothing to run, just leave the catalog.
                 _status = ActivationStatus.Invalid;
+                // A call posts only while the turn is taken, which it never was here, so the inbox is empty.
                 CloseInboxLocked([]);
                 Runtime.Catalog.Remove(this);
                 return;
