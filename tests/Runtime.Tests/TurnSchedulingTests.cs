@@ -164,6 +164,26 @@ public sealed class TurnSchedulingTests
     }
 
     [Fact]
+    public async Task A_call_waiting_behind_a_turn_that_never_yields_times_out_after_the_response_timeout()
+    {
+        await using var silo = await TestSilo.StartAsync(_probe, runtime => runtime.ResponseTimeout = TimeSpan.FromSeconds(2));
+        var grain = silo.GrainFactory.GetGrain<ITurnGrain>("stuck");
+        var holding = await HoldTurnOnAnotherThreadAsync(grain, "a");
+
+        var waiting = grain.Increment();
+        silo.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(waiting.IsCompleted);
+        silo.Clock.Advance(TimeSpan.FromSeconds(2));
+        var timedOut = waiting.IsFaulted;
+        _probe.Open("a");
+        await holding;
+
+        Assert.True(timedOut);
+        await Assert.ThrowsAsync<TimeoutException>(() => waiting);
+        Assert.Equal(0, await grain.Count());
+    }
+
+    [Fact]
     public async Task Self_call_on_a_reentrant_grain_completes()
     {
         await using var silo = await TestSilo.StartAsync(_probe);

@@ -43,13 +43,16 @@ internal sealed partial class Activation
             }
             head = seen;
         }
-        // The exchange is a full fence, and so is the one in GiveUpTurnLocked after the turn is marked free: either the
-        // turn's owner sees this call before it goes, or this read sees the turn free and takes it for the call.
-        if (!Volatile.Read(ref _turnOwned))
+        // The exchange is a full fence, and so are the ones after the turn is marked free (GiveUpTurnLocked) and after
+        // the activation stops being watched for timeouts (UnwatchUnlessPostedLocked): either that side sees this call,
+        // or these reads see the turn free or the activation unwatched, and the lock below puts that right.
+        if (!Volatile.Read(ref _turnOwned) || !Volatile.Read(ref _watchedForTimeouts))
         {
             bool schedule;
             lock (_lock)
             {
+                // A call behind a turn that never yields must still time out, as one queued under the lock does.
+                WatchForTimeoutsLocked();
                 schedule = TryTakeTurnLocked();
             }
             if (schedule)
@@ -119,6 +122,23 @@ internal sealed partial class Activation
         _turnOwned = false;
         Interlocked.MemoryBarrier();
         return TryTakeTurnLocked();
+    }
+
+    /// <summary>
+    /// Stops watching for timeouts once nothing waits or runs, unless a call was posted meanwhile; false when it stays
+    /// watched. The fence pairs with the exchange of <see cref="TryPost"/>.
+    /// </summary>
+    private bool UnwatchUnlessPostedLocked()
+    {
+        _watchedForTimeouts = false;
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _inbox) is { } head && !ReferenceEquals(head, Closed))
+        {
+            _watchedForTimeouts = true;
+            return false;
+        }
+        Runtime.Timeouts.Unwatch(this);
+        return true;
     }
 
     private sealed class ClosedInbox() : Request(default, 0)

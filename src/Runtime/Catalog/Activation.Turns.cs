@@ -356,9 +356,7 @@ internal sealed partial class Activation : SynchronizationContext, IThreadPoolWo
             {
                 return true;
             }
-            _watchedForTimeouts = false;
-            Runtime.Timeouts.Unwatch(this);
-            return false;
+            return !UnwatchUnlessPostedLocked();
         }
     }
 
