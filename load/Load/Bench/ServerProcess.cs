@@ -90,8 +90,8 @@ public sealed class ServerProcess : IAsyncDisposable
     public const string SharedPoolDepth = "8192";
 
     /// <summary>
-    /// The runtime settings of the API's process, for a baseline server: the <c>System.GC.*</c> settings of a program's
-    /// runtimeconfig.json as <c>DOTNET_gc*</c> variables, and the shared array pool's depth.
+    /// The runtime settings of the API's process, for a baseline server: the <c>System.GC.*</c> settings and the thread
+    /// pool's spinning of a program's runtimeconfig.json as <c>DOTNET_*</c> variables, and the shared array pool's depth.
     /// </summary>
     public static Dictionary<string, string> RuntimeEnvironmentOf(string dll)
     {
@@ -104,6 +104,11 @@ public sealed class ServerProcess : IAsyncDisposable
         if (properties?["System.GC.Concurrent"] is { } concurrent)
         {
             environment["DOTNET_gcConcurrent"] = concurrent.GetValue<bool>() ? "1" : "0";
+        }
+        if (properties?["System.Threading.ThreadPool.UnfairSemaphoreSpinLimit"] is { } spinLimit)
+        {
+            // The runtime reads this variable as hexadecimal.
+            environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = spinLimit.GetValue<int>().ToString("X", CultureInfo.InvariantCulture);
         }
         return environment;
     }
