@@ -73,24 +73,20 @@ internal sealed partial class Activation
         {
             return;
         }
-        for (var request = TakeInbox(replacement: null); request is not null;)
-        {
-            var next = request.Posted;
-            request.Posted = null;
-            EnqueueLocked(request);
-            request = next;
-        }
+        EnqueuePostedLocked(TakeInbox(replacement: null));
     }
 
-    /// <summary>Closes the inbox of an activation that is gone; the calls still in it, oldest first, go with its queues.</summary>
-    private void CloseInboxLocked(List<Request> waiting)
+    /// <summary>Closes the inbox of an activation about to go: the calls still in it join the queues, which go with it.</summary>
+    private void CloseInboxLocked() => EnqueuePostedLocked(TakeInbox(replacement: Closed));
+
+    private void EnqueuePostedLocked(Request? oldest)
     {
-        for (var request = TakeInbox(replacement: Closed); request is not null;)
+        while (oldest is not null)
         {
-            var next = request.Posted;
-            request.Posted = null;
-            waiting.Add(request);
-            request = next;
+            var next = oldest.Posted;
+            oldest.Posted = null;
+            EnqueueLocked(oldest);
+            oldest = next;
         }
     }
 

@@ -73,9 +73,9 @@ internal sealed partial class Activation(GrainId grainId, GrainClass grainClass,
             if (_status == ActivationStatus.Created)
             {
                 // Never activated: nothing to run, just leave the catalog.
-                _status = ActivationStatus.Invalid;
                 // A call posts only while the turn is taken, which it never was here, so the inbox is empty.
-                CloseInboxLocked([]);
+                CloseInboxLocked();
+                _status = ActivationStatus.Invalid;
                 Runtime.Catalog.Remove(this);
                 return;
             }
@@ -295,10 +295,9 @@ internal sealed partial class Activation(GrainId grainId, GrainClass grainClass,
         List<Request> waiting;
         lock (_lock)
         {
-            MoveInboxLocked();
+            CloseInboxLocked();
             _status = ActivationStatus.Invalid;
             waiting = DrainQueuedLocked();
-            CloseInboxLocked(waiting);
         }
         Runtime.Catalog.Remove(this);
         Runtime.Metrics.ActivationRemoved(Class.GrainType);
